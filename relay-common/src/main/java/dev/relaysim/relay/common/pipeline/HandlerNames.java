@@ -1,0 +1,36 @@
+package dev.relaysim.relay.common.pipeline;
+
+/**
+ * Names of every handler relaysim puts into a Netty pipeline, so that handlers can be found,
+ * inserted before and removed by name. Each initializer's Javadoc draws the order it uses.
+ */
+public final class HandlerNames {
+
+    /** TLS, or on rendezvous ports the handler that detects TLS and installs it. */
+    public static final String TLS = "relay.tls";
+    /** Closes connections whose upgrade request does not arrive in time. */
+    public static final String HANDSHAKE_TIMEOUT = "relay.handshake-timeout";
+    /** HTTP/1.1 request decoder and response encoder (server side). */
+    public static final String HTTP_CODEC = "relay.http-codec";
+    /** HTTP client codec. */
+    public static final String HTTP_CLIENT_CODEC = "relay.http-client-codec";
+    /** Aggregates the upgrade request into one {@code FullHttpRequest}. */
+    public static final String HTTP_AGGREGATOR = "relay.http-aggregator";
+    /** Parses the request target once, authorizes it and dispatches by action. */
+    public static final String UPGRADE_ROUTER = "relay.upgrade-router";
+    /** Netty's WebSocket protocol handler (server or client). */
+    public static final String WEBSOCKET_PROTOCOL = "relay.websocket-protocol";
+    /** Delivers one decoded frame per read, for back-pressure after multi-message decoders. */
+    public static final String FLOW_CONTROL = "relay.flow-control";
+    /** A listener's control channel: registration, commands, token renewal. */
+    public static final String CONTROL_CHANNEL = "relay.control-channel";
+    /** Forwards frames between the two legs of a relayed connection. */
+    public static final String RELAY = "relay.relay";
+    /** Client-side application handler of a relayed WebSocket. */
+    public static final String CLIENT_CONNECTION = "relay.client-connection";
+    /** Last handler: logs an unhandled error once and closes the channel once. */
+    public static final String ERROR_HANDLER = "relay.error-handler";
+
+    private HandlerNames() {
+    }
+}
