@@ -24,8 +24,14 @@ public final class HandlerNames {
     public static final String FLOW_CONTROL = "relay.flow-control";
     /** A listener's control channel: registration, commands, token renewal. */
     public static final String CONTROL_CHANNEL = "relay.control-channel";
+    /** Gateway: waits for one leg's WebSocket handshake of a rendezvous before the relay pair is joined. */
+    public static final String RENDEZVOUS = "relay.rendezvous";
     /** Forwards frames between the two legs of a relayed connection. */
     public static final String RELAY = "relay.relay";
+    /** Client side: keeps the body of a refused upgrade response for the error it becomes. */
+    public static final String HANDSHAKE_RESPONSE = "relay.handshake-response";
+    /** Client side: joins continuation frames into whole messages. */
+    public static final String FRAME_AGGREGATOR = "relay.frame-aggregator";
     /** Client-side application handler of a relayed WebSocket. */
     public static final String CLIENT_CONNECTION = "relay.client-connection";
     /** Last handler: logs an unhandled error once and closes the channel once. */

@@ -1,0 +1,101 @@
+package dev.relaysim.relay.common.auth;
+
+import dev.relaysim.relay.common.protocol.EntityPaths;
+import dev.relaysim.relay.common.protocol.PercentCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Creates, signs and verifies SAS tokens the way every Azure Relay SDK does: HMAC-SHA256 keyed with the key's
+ * UTF-8 bytes (the key is not base64-decoded) over {@code <sr as sent> + "\n" + <se>}, base64-encoded.
+ */
+public final class SharedAccessSignature {
+
+    private static final String HMAC_SHA256 = "HmacSHA256";
+
+    private SharedAccessSignature() {
+    }
+
+    /**
+     * {@code base64(HMAC-SHA256(key as UTF-8, stringToSign))}.
+     *
+     * @throws IllegalArgumentException if {@code key} is empty
+     */
+    public static String sign(String key, String stringToSign) {
+        return Base64.getEncoder().encodeToString(hmac(key, stringToSign));
+    }
+
+    /**
+     * {@code SharedAccessSignature sr=<enc(resourceUri)>&sig=<enc(sig)>&se=<epoch seconds>&skn=<enc(keyName)>}, with
+     * upper-case hex percent-encoding of everything but RFC 3986 unreserved characters.
+     *
+     * @throws IllegalArgumentException if {@code keyName} is empty or longer than 256 characters, {@code key} is
+     *                                  empty, or {@code expiresAt} is before 1970
+     */
+    public static String createToken(String resourceUri, String keyName, String key, Instant expiresAt) {
+        requireNonNull(resourceUri, "resourceUri");
+        requireNonNull(keyName, "keyName");
+        requireNonNull(expiresAt, "expiresAt");
+        if (keyName.isEmpty() || keyName.length() > SasToken.MAX_KEY_NAME_LENGTH) {
+            throw new IllegalArgumentException("keyName: " + keyName.length() + " characters (expected: 1-"
+                    + SasToken.MAX_KEY_NAME_LENGTH + ")");
+        }
+        if (expiresAt.getEpochSecond() < 0) {
+            throw new IllegalArgumentException("expiresAt: " + expiresAt + " (expected: 1970 or later)");
+        }
+        String resource = PercentCodec.encode(resourceUri);
+        String expiry = Long.toString(expiresAt.getEpochSecond());
+        String signature = sign(key, resource + "\n" + expiry);
+        return SasToken.SCHEME + " sr=" + resource + "&sig=" + PercentCodec.encode(signature) + "&se=" + expiry
+                + "&skn=" + PercentCodec.encode(keyName);
+    }
+
+    /**
+     * Whether {@code token}'s signature was made with {@code key}, compared in constant time. Expiry, key name
+     * and audience are not checked here.
+     *
+     * @throws IllegalArgumentException if {@code key} is empty
+     */
+    public static boolean verify(SasToken token, String key) {
+        requireNonNull(token, "token");
+        byte[] expected = hmac(key, token.stringToSign());
+        byte[] given = Base64.getDecoder().decode(token.signature());
+        return MessageDigest.isEqual(expected, given);
+    }
+
+    /**
+     * The .NET SDK's audience for an entity: {@code http://<host lower-case>/<entityPath>/}. Leading and trailing
+     * {@code '/'} of {@code entityPath} are dropped; an empty one gives the namespace audience {@code http://host/}.
+     */
+    public static String audienceFor(String host, String entityPath) {
+        requireNonNull(host, "host");
+        requireNonNull(entityPath, "entityPath");
+        String path = EntityPaths.trimSlashes(entityPath);
+        return "http://" + host.toLowerCase(Locale.ROOT) + "/" + (path.isEmpty() ? "" : path + "/");
+    }
+
+    private static byte[] hmac(String key, String stringToSign) {
+        requireNonNull(key, "key");
+        requireNonNull(stringToSign, "stringToSign");
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("key: empty (expected: 1-256 characters)");
+        }
+        try {
+            Mac mac = Mac.getInstance(HMAC_SHA256);
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), HMAC_SHA256));
+            return mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.relaysim.relay.common.client;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Last handler of a client WebSocket ({@link dev.relaysim.relay.common.pipeline.HandlerNames#CLIENT_CONNECTION}).
+ * Until the handshake completes it turns failures into the connect future's exception (a refused
+ * upgrade becomes a {@link RelayHandshakeException}); on {@link ClientHandshakeStateEvent#HANDSHAKE_COMPLETE}
+ * it creates the {@link RelayConnection} and completes the future with it; afterwards it hands
+ * whole text, binary and close frames to the connection, releasing each, and tells it about
+ * errors and the end of the socket. Pings are answered and pongs dropped before it, by Netty's
+ * protocol handler.
+ */
+final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private final URI uri;
+    private final RelayClientConfig config;
+    private final CompletableFuture<RelayConnection> connectFuture;
+    private RelayConnection connection;
+
+    ClientConnectionHandler(URI uri, RelayClientConfig config, CompletableFuture<RelayConnection> connectFuture) {
+        this.uri = uri;
+        this.config = config;
+        this.connectFuture = connectFuture;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            WebSocketClientProtocolHandler protocol = ctx.pipeline().get(WebSocketClientProtocolHandler.class);
+            String subprotocol = protocol.handshaker().actualSubprotocol();
+            connection = new RelayConnection(ctx.channel(), uri, subprotocol == null || subprotocol.isEmpty() ? null : subprotocol,
+                    config);
+            if (!connectFuture.complete(connection)) {
+                ctx.close();
+            }
+            return;
+        }
+        if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+            connectFuture.completeExceptionally(tls.cause());
+        } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            connectFuture.completeExceptionally(new TimeoutException("no WebSocket upgrade response from " + authority()));
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (connection == null) {
+                return;
+            }
+            if (msg instanceof CloseWebSocketFrame close) {
+                connection.onCloseFrame(close);
+            } else if (msg instanceof WebSocketFrame frame && frame.content().readableBytes() > config.maxMessageSize()) {
+                // The frame aggregator limits fragmented messages only; a single frame is checked here.
+                connection.onException(new TooLongFrameException("message of " + frame.content().readableBytes()
+                        + " bytes (expected: <= " + config.maxMessageSize() + ")"));
+            } else if (msg instanceof TextWebSocketFrame text) {
+                connection.onMessage(RelayMessage.wrap(true, ByteBufUtil.getBytes(text.content())));
+            } else if (msg instanceof BinaryWebSocketFrame binary) {
+                connection.onMessage(RelayMessage.wrap(false, ByteBufUtil.getBytes(binary.content())));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (connection != null) {
+            connection.onException(cause);
+            return;
+        }
+        connectFuture.completeExceptionally(handshakeFailure(ctx, cause));
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (connection != null) {
+            connection.onInactive();
+        } else {
+            connectFuture.completeExceptionally(
+                    new IOException(authority() + " closed the connection before the WebSocket upgrade completed"));
+        }
+        super.channelInactive(ctx);
+    }
+
+    private Throwable handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof WebSocketClientHandshakeException refused && refused.response() != null
+                && !HttpResponseStatus.SWITCHING_PROTOCOLS.equals(refused.response().status())) {
+            HttpResponseStatus status = refused.response().status();
+            String body = ctx.channel().attr(HandshakeResponseRecorder.REFUSAL_BODY).get();
+            return new RelayHandshakeException(status.code(), status.reasonPhrase(), body == null ? "" : body);
+        }
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            return tls;
+        }
+        return cause;
+    }
+
+    private String authority() {
+        return uri.getHost() + ':' + RelayWebSocketClient.port(uri);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.relaysim.relay.common.client;
+
+import dev.relaysim.relay.common.tls.SslContexts;
+import dev.relaysim.relay.common.transport.EventLoops;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Opens WebSocket connections ({@code ws} and {@code wss}) to the relay with Netty's client
+ * protocol handler; see {@link RelayClientChannelInitializer} for the pipeline. Thread-safe; one
+ * client serves any number of connections.
+ *
+ * <p>A client either owns its event loop group (created by the constructor without one, shut
+ * down by {@link #close()}) or borrows one that the caller shuts down.
+ */
+public final class RelayWebSocketClient implements AutoCloseable {
+
+    private static final int OWN_THREADS = 2;
+    private static final long SHUTDOWN_QUIET_MILLIS = 0;
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 2000;
+
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final SslContext sslContext;
+    private final RelayClientConfig config;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile SslContext systemTrust;
+
+    /**
+     * A client with its own event loop group.
+     *
+     * @param sslContext for {@code wss}; {@code null} means the JDK's default trust store
+     */
+    public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config) {
+        this(EventLoops.newGroup("relay-client", OWN_THREADS), true, sslContext, config);
+    }
+
+    /**
+     * A client on {@code group}, which it does not shut down.
+     *
+     * @param sslContext for {@code wss}; {@code null} means the JDK's default trust store
+     */
+    public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config, EventLoopGroup group) {
+        this(requireNonNull(group, "group"), false, sslContext, config);
+    }
+
+    private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext, RelayClientConfig config) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.sslContext = sslContext;
+        this.config = requireNonNull(config, "config");
+    }
+
+    /**
+     * Connects and completes the WebSocket upgrade.
+     *
+     * @param uri          {@code ws://} or {@code wss://} URI; path and query are sent as they are (raw)
+     * @param extraHeaders headers added to the upgrade request
+     * @param subprotocol  the {@code Sec-WebSocket-Protocol} to offer, or {@code null}
+     * @param timeout      for connecting, TLS and the upgrade together
+     * @return completes with the open connection, or exceptionally with a {@link RelayHandshakeException}
+     *         when the server refused the upgrade, a {@link TimeoutException}, or the I/O or TLS error
+     */
+    public CompletableFuture<RelayConnection> connect(URI uri, HttpHeaders extraHeaders, String subprotocol, Duration timeout) {
+        requireNonNull(uri, "uri");
+        requireNonNull(extraHeaders, "extraHeaders");
+        requireNonNull(timeout, "timeout");
+        boolean secure = isSecure(uri);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("uri: " + uri + " (expected: a host)");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+        }
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+        }
+        CompletableFuture<RelayConnection> result = new CompletableFuture<>();
+        HttpHeaders headers = new DefaultHttpHeaders().add(extraHeaders);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(EventLoops.socketChannelType())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
+                .handler(new RelayClientChannelInitializer(uri, secure ? sslContext() : null, headers, subprotocol, timeout,
+                        config, result));
+        ChannelFuture connecting = bootstrap.connect(host(uri), port(uri));
+        Channel channel = connecting.channel();
+        ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
+            if (result.completeExceptionally(new TimeoutException(
+                    "no WebSocket connection to " + host(uri) + ':' + port(uri) + " within " + timeout.toMillis() + " ms"))) {
+                channel.close();
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        connecting.addListener(future -> {
+            if (!future.isSuccess()) {
+                result.completeExceptionally(future.cause());
+            }
+        });
+        result.whenComplete((connection, failure) -> {
+            deadline.cancel(false);
+            if (failure != null) {
+                channel.close();
+            }
+        });
+        return result;
+    }
+
+    public RelayClientConfig config() {
+        return config;
+    }
+
+    /** The event loop group connections run on. */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /**
+     * Shuts down the event loop group if this client owns it, closing its connections; idempotent.
+     * Waits for the shutdown unless called from one of the group's own threads.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true) || !ownsGroup) {
+            return;
+        }
+        Future<?> termination = group.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return;
+            }
+        }
+        termination.syncUninterruptibly();
+    }
+
+    /** The host of {@code uri} without IPv6 brackets. */
+    static String host(URI uri) {
+        String host = uri.getHost();
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** The port of {@code uri}, or the scheme's default. */
+    static int port(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return isSecure(uri) ? 443 : 80;
+    }
+
+    private static boolean isSecure(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        switch (scheme) {
+            case "wss":
+                return true;
+            case "ws":
+                return false;
+            default:
+                throw new IllegalArgumentException("uri: " + uri + " (expected: ws:// or wss://)");
+        }
+    }
+
+    private SslContext sslContext() {
+        if (sslContext != null) {
+            return sslContext;
+        }
+        SslContext trust = systemTrust;
+        if (trust == null) {
+            trust = SslContexts.forClientWithSystemTrust();
+            systemTrust = trust;
+        }
+        return trust;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.relaysim.relay.gateway;
+
+import dev.relaysim.relay.gateway.config.ConfigException;
+import dev.relaysim.relay.gateway.config.ConfigLoader;
+import dev.relaysim.relay.gateway.config.GatewayConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code gateway} command: loads the configuration (flags over {@code RELAYSIM_*} environment variables over
+ * the file over the embedded defaults), starts the gateway, prints the banner and runs until the JVM is stopped;
+ * a shutdown hook closes the gateway gracefully. Exit codes: 2 for a configuration error (its one-line message
+ * on stderr), 1 when the gateway cannot start.
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the relaysim gateway: a local Azure Relay Hybrid Connections data plane.")
+public final class GatewayMain implements Callable<Integer> {
+
+    static final int CONFIG_ERROR = 2;
+    static final int START_ERROR = 1;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file")
+    private Path config;
+    @Option(names = "--bind-address", paramLabel = "ADDRESS", description = "local address of every port (default 127.0.0.1)")
+    private String bindAddress;
+    @Option(names = "--tls-port", paramLabel = "PORT", description = "TLS front end port (default 9443, 0 = any)")
+    private String tlsPort;
+    @Option(names = "--plain-port", paramLabel = "PORT", description = "plain front end port (default 9080, 0 = any)")
+    private String plainPort;
+    @Option(names = "--no-tls", description = "disable the TLS front end")
+    private boolean noTls;
+    @Option(names = "--no-plain", description = "disable the plain front end")
+    private boolean noPlain;
+    @Option(names = "--rendezvous-ports", paramLabel = "FIRST-LAST", description = "rendezvous ports (default 9400-9599)")
+    private String rendezvousPorts;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the development CA is kept (default ~/.relaysim)")
+    private String dataDir;
+    @Option(names = "--default-namespace", paramLabel = "NAME", description = "namespace for localhost and IP literals")
+    private String defaultNamespace;
+    @Option(names = "--rendezvous-timeout", paramLabel = "DURATION", description = "e.g. 30s or PT30S")
+    private String rendezvousTimeout;
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", description = "e.g. 10s")
+    private String handshakeTimeout;
+    @Option(names = "--max-message-size", paramLabel = "SIZE", description = "e.g. 16MiB")
+    private String maxMessageSize;
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", description = "e.g. 5s")
+    private String shutdownTimeout;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> environment;
+
+    GatewayMain(PrintStream out, PrintStream err, Map<String, String> environment) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    public static void main(String[] args) {
+        GatewayMain command = new GatewayMain(System.out, System.err, System.getenv());
+        int exitCode = new CommandLine(command).execute(args);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        GatewayConfig gatewayConfig;
+        try {
+            gatewayConfig = ConfigLoader.load(config, flags(), environment);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return CONFIG_ERROR;
+        }
+        GatewayServer server = new GatewayServer(gatewayConfig);
+        GatewayAddresses addresses;
+        try {
+            addresses = server.start();
+        } catch (IOException | RuntimeException e) {
+            err.println("gateway: cannot start: " + e.getMessage());
+            return START_ERROR;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "relaysim-gateway-shutdown"));
+        out.println(GatewayBanner.render(gatewayConfig, addresses, server.certificateAuthority()));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** The flags given on the command line, by their configuration names. */
+    Map<String, String> flags() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        put(flags, "bind-address", bindAddress);
+        put(flags, "tls-port", tlsPort);
+        put(flags, "plain-port", plainPort);
+        if (noTls) {
+            flags.put("tls", "false");
+        }
+        if (noPlain) {
+            flags.put("plain", "false");
+        }
+        put(flags, "rendezvous-ports", rendezvousPorts);
+        put(flags, "data-dir", dataDir);
+        put(flags, "default-namespace", defaultNamespace);
+        put(flags, "rendezvous-timeout", rendezvousTimeout);
+        put(flags, "handshake-timeout", handshakeTimeout);
+        put(flags, "max-message-size", maxMessageSize);
+        put(flags, "shutdown-timeout", shutdownTimeout);
+        return flags;
+    }
+
+    private static void put(Map<String, String> flags, String name, String value) {
+        if (value != null) {
+            flags.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.relaysim.relay.gateway.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static dev.relaysim.relay.gateway.config.ConfigChecks.quote;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The gateway's whole configuration, as {@link ConfigLoader} reads it. Immutable and validated.
+ *
+ * @param listen front ends and rendezvous ports
+ * @param protocol limits and timeouts
+ * @param dataDirectory where the development CA and the server certificate are kept
+ * @param defaultNamespace the namespace for clients that address the gateway as {@code localhost} or an IP literal
+ * @param namespaces at least one; names and host names unique ignoring case
+ */
+public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
+                            String defaultNamespace, List<NamespaceConfig> namespaces) {
+
+    public GatewayConfig {
+        requireNonNull(listen, "listen");
+        requireNonNull(protocol, "protocol");
+        requireNonNull(dataDirectory, "dataDirectory");
+        requireNonNull(defaultNamespace, "defaultNamespace");
+        namespaces = List.copyOf(requireNonNull(namespaces, "namespaces"));
+        if (namespaces.isEmpty()) {
+            throw new IllegalArgumentException("namespaces: [] (expected: at least one namespace)");
+        }
+        ConfigChecks.requireUnique("namespaces", namespaces, "name", NamespaceConfig::name);
+        ConfigChecks.requireUnique("namespaces", namespaces, "hostName", NamespaceConfig::hostName);
+        if (namespaces.stream().noneMatch(ns -> ns.name().equalsIgnoreCase(defaultNamespace))) {
+            throw new IllegalArgumentException("defaultNamespace: " + quote(defaultNamespace) + " (expected: one of "
+                    + namespaces.stream().map(NamespaceConfig::name).collect(Collectors.joining(", ")) + ')');
+        }
+    }
+
+    /** The namespace with this name, ignoring case. */
+    public Optional<NamespaceConfig> namespace(String name) {
+        requireNonNull(name, "name");
+        return namespaces.stream().filter(ns -> ns.name().equalsIgnoreCase(name)).findFirst();
+    }
+}

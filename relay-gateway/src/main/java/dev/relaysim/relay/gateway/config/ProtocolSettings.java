@@ -1,0 +1,45 @@
+package dev.relaysim.relay.gateway.config;
+
+import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
+
+import java.time.Duration;
+
+import static dev.relaysim.relay.gateway.config.ConfigChecks.requirePositive;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Limits and timeouts of the relay protocol (JSON object {@code protocol}).
+ *
+ * @param rendezvousTimeout how long a sender's connect waits for the listener's rendezvous (default 30 s)
+ * @param handshakeTimeout how long a new connection may take to send its upgrade request (default 10 s)
+ * @param maxMessageSize the largest WebSocket message relayed, in bytes; larger ones close the
+ *                       connection with 1009 (default 16 MiB, allowed {@value #MIN_MESSAGE_SIZE}-{@value #MAX_MESSAGE_SIZE})
+ * @param maxListenersPerEndpoint how many listeners one hybrid connection accepts (default and at most 25)
+ * @param shutdownTimeout how long {@code close()} lets connections drain (default 5 s)
+ */
+public record ProtocolSettings(Duration rendezvousTimeout, Duration handshakeTimeout, int maxMessageSize,
+                               int maxListenersPerEndpoint, Duration shutdownTimeout) {
+
+    /** 1 KiB. */
+    public static final int MIN_MESSAGE_SIZE = 1024;
+    /** 256 MiB. */
+    public static final int MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
+
+    public ProtocolSettings {
+        requireNonNull(rendezvousTimeout, "rendezvousTimeout");
+        requireNonNull(handshakeTimeout, "handshakeTimeout");
+        requireNonNull(shutdownTimeout, "shutdownTimeout");
+        requirePositive("rendezvousTimeout", rendezvousTimeout);
+        requirePositive("handshakeTimeout", handshakeTimeout);
+        requirePositive("shutdownTimeout", shutdownTimeout);
+        if (maxMessageSize < MIN_MESSAGE_SIZE || maxMessageSize > MAX_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize + " (expected: "
+                    + MIN_MESSAGE_SIZE + '-' + MAX_MESSAGE_SIZE + " bytes, 1KiB-256MiB)");
+        }
+        int cap = HybridConnectionConstants.MAX_LISTENERS_PER_ENDPOINT;
+        if (maxListenersPerEndpoint < 1 || maxListenersPerEndpoint > cap) {
+            throw new IllegalArgumentException("maxListenersPerEndpoint: " + maxListenersPerEndpoint
+                    + " (expected: 1-" + cap + ')');
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.relaysim.relay.gateway.pipeline;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+
+/**
+ * The last handler of every gateway pipeline: logs the first unhandled exception once, with the channel and the
+ * pipeline's handler names, and closes the channel once. Connection resets are logged at DEBUG, TLS handshake
+ * failures at INFO, anything else at WARN with its stack trace. Inbound messages nobody consumed are released.
+ */
+public final class ErrorHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger logger = LoggerFactory.getLogger(ErrorHandler.class);
+
+    private boolean failed;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        logger.debug("{} discarded unhandled {}", ctx.channel(), msg.getClass().getSimpleName());
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        if (cause instanceof IOException) {
+            logger.debug("{} connection failed: {}", ctx.channel(), cause.toString());
+        } else if (isTlsFailure(cause)) {
+            logger.info("{} TLS failed: {}", ctx.channel(), cause.getCause() == null ? cause : cause.getCause());
+        } else {
+            logger.warn("{} unhandled error; pipeline {}", ctx.channel(), ctx.pipeline().names(), cause);
+        }
+        ctx.close();
+    }
+
+    private static boolean isTlsFailure(Throwable cause) {
+        return cause instanceof NotSslRecordException || cause instanceof SSLException
+                || cause instanceof DecoderException && cause.getCause() instanceof SSLException;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.relaysim.relay.gateway.pipeline;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Closes a connection whose upgrade request has not fully arrived within the handshake timeout, counted from the
+ * moment the connection is active (a stalled TLS handshake counts too). If request bytes had arrived, the client
+ * gets 408 first (written from the pipeline's tail, through {@code HTTP_CODEC}). Position: after {@code TLS},
+ * before {@code HTTP_CODEC}, where it sees the request's bytes; {@link UpgradeRouter} removes it once the whole
+ * request is in.
+ */
+public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger logger = LoggerFactory.getLogger(HandshakeTimeoutHandler.class);
+
+    private final Duration timeout;
+    private final Clock clock;
+    private final int instance;
+    private ScheduledFuture<?> timer;
+    private boolean requestStarted;
+
+    /**
+     * @param timeout the handshake timeout
+     * @param clock for the error text's time stamp
+     * @param instance the gateway instance for tracking ids (0 on front ends)
+     */
+    public HandshakeTimeoutHandler(Duration timeout, Clock clock, int instance) {
+        this.timeout = requireNonNull(timeout, "timeout");
+        this.clock = requireNonNull(clock, "clock");
+        this.instance = instance;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        start(ctx);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+            requestStarted = true;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancel();
+        super.channelInactive(ctx);
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        if (timer == null) {
+            timer = ctx.executor().schedule(() -> expire(ctx), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private void expire(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (!requestStarted) {
+            logger.info("{} closed: no upgrade request within {}", ctx.channel(), timeout);
+            ctx.close();
+            return;
+        }
+        logger.info("{} refused 408: the upgrade request did not complete within {}", ctx.channel(), timeout);
+        String tracker = ctx.channel().localAddress() instanceof InetSocketAddress local
+                ? local.getHostString() + ':' + local.getPort()
+                : String.valueOf(ctx.channel().localAddress());
+        String text = ServiceErrors.describe("The request did not arrive within the handshake timeout of "
+                + timeout.toMillis() + " ms.", ServiceErrors.trackingId(instance), tracker, clock.instant());
+        ServiceErrors.respondAndClose(ctx.channel(), 408, text);
+    }
+}

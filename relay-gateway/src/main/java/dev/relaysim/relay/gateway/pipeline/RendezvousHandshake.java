@@ -1,0 +1,249 @@
+package dev.relaysim.relay.gateway.pipeline;
+
+import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.relay.RelayPair;
+import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Queue;
+
+/**
+ * Completes a claimed rendezvous: first the listener's upgrade, offering only the subprotocol the listener asked
+ * for, then, on the sender's event loop, the held sender upgrade with the subprotocol the listener got, then
+ * {@link RelayPair#join}. Both legs wait for Netty's {@link HandshakeComplete} event in a {@code RENDEZVOUS}
+ * handler placed right after {@code WEBSOCKET_PROTOCOL}; a leg that goes away before its handshake completes
+ * takes the other one down (the sender with 500, the listener with close 1001).
+ */
+final class RendezvousHandshake {
+
+    static final String SENDER_GONE = "The sender disconnected";
+
+    private static final Logger logger = LoggerFactory.getLogger(RendezvousHandshake.class);
+
+    private RendezvousHandshake() {
+    }
+
+    /**
+     * Starts the listener's upgrade. Called by the listener channel's {@code UPGRADE_ROUTER}, which leaves the
+     * pipeline; {@code request} is handed to Netty's handshake.
+     */
+    static void acceptListener(GatewayContext context, ChannelHandlerContext routerCtx, FullHttpRequest request,
+                               PendingRendezvous pending) {
+        Channel listener = routerCtx.channel();
+        listener.config().setAutoRead(false);
+        String subprotocol = WebSocketUpgrades.firstSubprotocol(request.headers());
+        ChannelPipeline pipeline = routerCtx.pipeline();
+        pipeline.addAfter(routerCtx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
+                WebSocketUpgrades.protocolHandler(context.protocol(), subprotocol));
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.RENDEZVOUS, new ListenerLeg(context, pending));
+        logger.debug("{} listener accepts {} (subprotocol {})", listener, pending.id(), subprotocol);
+        routerCtx.fireChannelRead(request);
+        pipeline.remove(routerCtx.handler());
+    }
+
+    /**
+     * A listener rejected the rendezvous: its handshake is answered 410 Gone, the sender's with the listener's
+     * status code (100-999, else 400) and description as reason phrase.
+     *
+     * @param rawDescription the description as sent, percent-encoded ({@code '+'} for space allowed), or null
+     */
+    static void reject(GatewayContext context, Channel listener, PendingRendezvous pending, String statusCode,
+                       String rawDescription) {
+        int code = parseStatus(statusCode);
+        String description = decodeDescription(rawDescription);
+        String reason = description == null || description.isBlank()
+                ? HttpResponseStatus.valueOf(code).reasonPhrase()
+                : description;
+        logger.info("{} listener rejected {} with {} {}", listener, pending.id(), code, reason);
+        ServiceErrors.respondAndClose(listener, ServiceErrors.response(410, "Gone",
+                "The rendezvous " + pending.id() + " was rejected; the sender gets " + code + '.'));
+        Channel sender = pending.sender();
+        sender.eventLoop().execute(() -> {
+            pending.request().release();
+            ServiceErrors.respondAndClose(sender, ServiceErrors.response(code, reason, reason));
+        });
+    }
+
+    /** Answers the held sender with a service error, on its event loop, and releases its request. */
+    static void failSender(GatewayContext context, PendingRendezvous pending, int status, String message,
+                           String reason) {
+        Channel sender = pending.sender();
+        sender.eventLoop().execute(() -> {
+            pending.request().release();
+            logger.info("{} refused {}: {} (remote {})", sender, status, reason, sender.remoteAddress());
+            String text = ServiceErrors.describe(message, ServiceErrors.trackingId(pending.instance()),
+                    pending.match().entity().systemTracker(), context.clock().instant());
+            ServiceErrors.respondAndClose(sender, status, text);
+        });
+    }
+
+    static int parseStatus(String statusCode) {
+        String digits = statusCode.strip();
+        if (digits.length() == 3 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            int code = Integer.parseInt(digits);
+            if (code >= 100) {
+                return code;
+            }
+        }
+        return 400;
+    }
+
+    static String decodeDescription(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
+    }
+
+    /** On the sender's loop once the listener's upgrade is complete. */
+    private static void upgradeSender(GatewayContext context, PendingRendezvous pending, Channel listener,
+                                      String subprotocol) {
+        Channel sender = pending.sender();
+        ChannelPipeline pipeline = sender.pipeline();
+        if (!sender.isActive() || pipeline.context(HandlerNames.HTTP_AGGREGATOR) == null) {
+            pending.request().release();
+            closeWebSocket(listener, WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, SENDER_GONE);
+            sender.close();
+            return;
+        }
+        if (pipeline.context(HandlerNames.UPGRADE_ROUTER) != null) {
+            pipeline.remove(HandlerNames.UPGRADE_ROUTER);
+        }
+        pipeline.addAfter(HandlerNames.HTTP_AGGREGATOR, HandlerNames.WEBSOCKET_PROTOCOL,
+                WebSocketUpgrades.protocolHandler(context.protocol(), subprotocol));
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.RENDEZVOUS, new SenderLeg(context, listener));
+        pipeline.context(HandlerNames.HTTP_AGGREGATOR).fireChannelRead(pending.request());
+    }
+
+    private static void closeWebSocket(Channel channel, WebSocketCloseStatus status, String reason) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(status.code(), reason))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The listener's rendezvous leg until its handshake completes. */
+    private static final class ListenerLeg extends ChannelInboundHandlerAdapter {
+
+        private final GatewayContext context;
+        private final PendingRendezvous pending;
+        private boolean upgraded;
+
+        ListenerLeg(GatewayContext context, PendingRendezvous pending) {
+            this.context = context;
+            this.pending = pending;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof HandshakeComplete complete && !upgraded) {
+                upgraded = true;
+                Channel listener = ctx.channel();
+                String subprotocol = complete.selectedSubprotocol();
+                ctx.pipeline().remove(this);
+                pending.sender().eventLoop().execute(() -> upgradeSender(context, pending, listener, subprotocol));
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (!upgraded) {
+                upgraded = true;
+                failSender(context, pending, 500, "The listener's rendezvous connection closed before its WebSocket "
+                        + "handshake completed.", "listener left " + pending.id() + " during its handshake");
+            }
+            super.channelInactive(ctx);
+        }
+    }
+
+    /**
+     * The sender's leg until the relay pair runs. Frames the sender sends right after its 101 are held here and
+     * passed on to the relay once it is installed, so none is lost.
+     */
+    private static final class SenderLeg extends ChannelInboundHandlerAdapter {
+
+        private final GatewayContext context;
+        private final Channel listener;
+        private final Queue<Object> early = new ArrayDeque<>();
+        private boolean upgraded;
+        private boolean relaying;
+
+        SenderLeg(GatewayContext context, Channel listener) {
+            this.context = context;
+            this.listener = listener;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof HandshakeComplete && !upgraded) {
+                upgraded = true;
+                Channel sender = ctx.channel();
+                RelayPair.join(sender, listener, context.relaySettings()).addListener(joined -> {
+                    if (joined.isSuccess()) {
+                        RelayPair pair = (RelayPair) joined.getNow();
+                        context.track(pair);
+                        logger.debug("{} relaying to listener {}", sender, listener);
+                        relaying = true;
+                        while (!early.isEmpty()) {
+                            ctx.fireChannelRead(early.poll());
+                        }
+                        ctx.pipeline().remove(this);
+                    } else {
+                        logger.info("{} could not join listener {}: {}", sender, listener, joined.cause().toString());
+                        releaseEarly();
+                    }
+                });
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (relaying) {
+                ctx.fireChannelRead(msg);
+            } else {
+                early.add(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (!upgraded) {
+                upgraded = true;
+                closeWebSocket(listener, WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, SENDER_GONE);
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            releaseEarly();
+        }
+
+        private void releaseEarly() {
+            while (!early.isEmpty()) {
+                ReferenceCountUtil.release(early.poll());
+            }
+        }
+    }
+}

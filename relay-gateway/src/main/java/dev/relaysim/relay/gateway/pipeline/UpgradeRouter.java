@@ -1,0 +1,404 @@
+package dev.relaysim.relay.gateway.pipeline;
+
+import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.common.protocol.HcAction;
+import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
+import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
+import dev.relaysim.relay.common.protocol.QueryParameter;
+import dev.relaysim.relay.common.protocol.RelayRequestTarget;
+import dev.relaysim.relay.common.protocol.RemoteEndpoint;
+import dev.relaysim.relay.gateway.auth.AuthorizationDecision;
+import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Granted;
+import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Refused;
+import dev.relaysim.relay.gateway.auth.AuthorizationRequest;
+import dev.relaysim.relay.gateway.control.ControlChannelHandler;
+import dev.relaysim.relay.gateway.control.ListenerConnection;
+import dev.relaysim.relay.gateway.control.ListenerSet;
+import dev.relaysim.relay.gateway.registry.EntityMatch;
+import dev.relaysim.relay.gateway.registry.HybridConnection;
+import dev.relaysim.relay.gateway.registry.Namespace;
+import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousTable.Claim;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLSession;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Parses each upgrade request's target once, finds namespace and hybrid connection, authorizes it and dispatches
+ * it by action. Position: after {@code HTTP_AGGREGATOR}, before {@code ERROR_HANDLER}. It takes the
+ * {@code FullHttpRequest} the aggregator produces (removing {@code HANDSHAKE_TIMEOUT}: the request is in) and
+ * either answers it with an error (service-style text,
+ * connection closed) or hands them on:
+ * <ul>
+ *   <li>{@code listen} (front ends): adds {@code WEBSOCKET_PROTOCOL} and {@code CONTROL_CHANNEL} after itself,
+ *       passes the request to Netty's handshake and leaves the pipeline.</li>
+ *   <li>{@code connect}, or no action on {@code /$hc/} (front ends): holds the request (autoRead off), sends
+ *       {@code accept} to one listener and waits for the rendezvous; if the sender goes away meanwhile the
+ *       rendezvous is dropped, if it expires the sender gets 404.</li>
+ *   <li>{@code accept} (rendezvous port of the instance the rendezvous was issued for): claims the rendezvous and
+ *       completes both upgrades ({@link RendezvousHandshake}), or answers a reject.</li>
+ *   <li>Paths without {@code $hc} are HTTP-mode requests: {@link #httpRequest}.</li>
+ * </ul>
+ * One instance per channel.
+ */
+public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
+
+    static final String ENDPOINT_DOES_NOT_EXIST = "Endpoint does not exist.";
+    static final String NO_LISTENERS = "There are no listeners connected for the endpoint.";
+    static final String NOT_ACCEPTED = "None of the connected listeners accepted the connection within the allowed "
+            + "timeout.";
+    static final String INVALID_RENDEZVOUS = "The rendezvous address is invalid or has expired.";
+    static final String HTTP_MODE_UNAVAILABLE = "HTTP request mode is not available in this version.";
+
+    private static final Logger logger = LoggerFactory.getLogger(UpgradeRouter.class);
+    private static final Pattern SECRETS = Pattern.compile(
+            "(?i)(sb-hc-token=|sig(?:=|: ')|SharedAccessSignature\\s)[^&\\s'\"]*");
+
+    private final GatewayContext context;
+    /** Whether listen and connect are served here (a front end). */
+    private final boolean frontEnd;
+    /** The rendezvous instance whose accept addresses this port serves, or -1. */
+    private final int instance;
+    private PendingRendezvous held;
+
+    private UpgradeRouter(GatewayContext context, boolean frontEnd, int instance) {
+        this.context = requireNonNull(context, "context");
+        this.frontEnd = frontEnd;
+        this.instance = instance;
+    }
+
+    /**
+     * A router for one port: a front end (listen and connect), the rendezvous port of instance {@code gN} (accept
+     * only), or both, when a front-end port lies in the rendezvous range (the default TLS port 9443 is g43's).
+     *
+     * @param instance N of {@code gN}, or -1 when the port is no rendezvous port
+     */
+    public static UpgradeRouter forPort(GatewayContext context, boolean frontEnd, int instance) {
+        if (instance < -1 || instance >= context.rendezvousPorts().size()) {
+            throw new IllegalArgumentException("instance: " + instance + " (expected: -1-"
+                    + (context.rendezvousPorts().size() - 1) + ')');
+        }
+        if (!frontEnd && instance < 0) {
+            throw new IllegalArgumentException("a port is a front end, a rendezvous port or both");
+        }
+        return new UpgradeRouter(context, frontEnd, instance);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (held != null || !(msg instanceof FullHttpRequest request)) {
+            ReferenceCountUtil.release(msg);
+            logger.info("{} sent data while its upgrade was pending; closing", ctx.channel());
+            ctx.close();
+            return;
+        }
+        if (ctx.pipeline().context(HandlerNames.HANDSHAKE_TIMEOUT) != null) {
+            ctx.pipeline().remove(HandlerNames.HANDSHAKE_TIMEOUT);
+        }
+        boolean handedOn = false;
+        try {
+            handedOn = route(ctx, request);
+        } finally {
+            if (!handedOn) {
+                request.release();
+            }
+        }
+    }
+
+    /** @return whether the request was handed on (held or passed to the handshake) rather than answered */
+    private boolean route(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String host = NamespaceRegistry.hostPart(request.headers().get(HttpHeaderNames.HOST));
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            Throwable cause = decoded.cause();
+            int status = cause instanceof TooLongHttpHeaderException ? 431
+                    : cause instanceof TooLongHttpLineException ? 414 : 400;
+            refuse(ctx, status, "BadRequest: The request is not valid HTTP/1.1: " + cause.getMessage(), host,
+                    "undecodable request: " + cause);
+            return false;
+        }
+        RelayRequestTarget target;
+        try {
+            target = RelayRequestTarget.parse(request.uri());
+        } catch (InvalidRequestTargetException e) {
+            refuse(ctx, 400, "BadRequest: " + e.getMessage(), host, "bad request target: " + e.getMessage());
+            return false;
+        }
+        String tracker = host + ':' + target.path();
+        if (!target.hybridConnectionPath()) {
+            return httpRequest(ctx, request, target, host);
+        }
+        HcAction action = target.action().orElse(HcAction.CONNECT);
+        if (action == HcAction.ACCEPT && instance >= 0) {
+            return accept(ctx, request, target, tracker);
+        }
+        if (!frontEnd) {
+            refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "action " + action.wireName()
+                    + " on the rendezvous port of g" + instance);
+            return false;
+        }
+        if (action == HcAction.ACCEPT || action == HcAction.REQUEST) {
+            refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "action " + action.wireName()
+                    + " on a front end (rendezvous addresses point at rendezvous ports)");
+            return false;
+        }
+        Optional<Namespace> namespace = context.registry().resolve(host, serverName(ctx));
+        if (namespace.isEmpty()) {
+            refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "no namespace has host name '" + host + "'");
+            return false;
+        }
+        String problem = WebSocketUpgrades.upgradeProblem(request);
+        if (problem != null) {
+            refuse(ctx, 400, "BadRequest: " + problem, tracker, problem);
+            return false;
+        }
+        AuthorizationRequest authorization = new AuthorizationRequest(namespace.get(), target.path(), host,
+                token(request, target), action == HcAction.LISTEN ? AccessRight.LISTEN : AccessRight.SEND);
+        AuthorizationDecision decision = context.authorizer().authorize(authorization);
+        if (decision instanceof Refused refused) {
+            refuse(ctx, refused.statusCode(), refused.message(), refused.systemTracker(), refused.reason());
+            return false;
+        }
+        Granted granted = (Granted) decision;
+        return action == HcAction.LISTEN
+                ? listen(ctx, request, target, authorization, granted)
+                : connect(ctx, request, target, granted);
+    }
+
+    /**
+     * Answers a request without {@code $hc}: the HTTP mode of hybrid connections, which this version does not
+     * relay.
+     */
+    private boolean httpRequest(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
+                                String host) {
+        refuse(ctx, 501, HTTP_MODE_UNAVAILABLE, host + ':' + target.path(), "HTTP request " + request.method());
+        return false;
+    }
+
+    private boolean listen(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
+                           AuthorizationRequest authorization, Granted granted) {
+        HybridConnection entity = granted.match().entity();
+        String id = target.id().orElseGet(() -> UUID.randomUUID().toString());
+        Channel channel = ctx.channel();
+        ListenerConnection listener = new ListenerConnection(id, channel, ctx.pipeline().get(SslHandler.class) != null);
+        ListenerSet listeners = entity.listeners();
+        if (!listeners.tryAdd(listener)) {
+            refuse(ctx, 403, "Quota exceeded. MaximumListenersPerEndpoint: the hybrid connection already has "
+                    + listeners.maxListeners() + " listeners.", entity.systemTracker(),
+                    "listener limit of " + listeners.maxListeners() + " reached");
+            return false;
+        }
+        channel.closeFuture().addListener(closed -> listeners.remove(listener));
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addAfter(ctx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
+                WebSocketUpgrades.protocolHandler(context.protocol(), null));
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.CONTROL_CHANNEL,
+                new ControlChannelHandler(listener, token -> context.authorizer().authorize(authorization.withToken(token)),
+                        granted.expiresAt(), context.clock(), GatewayContext.TOKEN_EXPIRY_GRACE));
+        logger.debug("{} listener {} upgrading for {}", channel, id, entity);
+        // Ready before the handshake runs: a command another loop sends now is queued on this channel's loop, which
+        // is busy with the handshake below, so it is written after the 101 and through Netty's frame encoder.
+        // Waiting for HandshakeComplete would leave a window in which the listener has its 101 (and may tell a
+        // sender to connect) but cannot be picked yet.
+        listener.markReady();
+        ctx.fireChannelRead(request);
+        pipeline.remove(this);
+        return true;
+    }
+
+    private boolean connect(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
+                            Granted granted) {
+        EntityMatch match = granted.match();
+        Optional<ListenerConnection> chosen = match.entity().listeners().next();
+        if (chosen.isEmpty()) {
+            refuse(ctx, 404, NO_LISTENERS, match.entity().systemTracker(), "no listener connected");
+            return false;
+        }
+        ListenerConnection listener = chosen.get();
+        Channel sender = ctx.channel();
+        int rendezvousInstance = context.rendezvousPorts().nextInstance();
+        String id = PendingRendezvous.newId(rendezvousInstance);
+        int port = context.rendezvousPorts().port(rendezvousInstance);
+        AcceptCommand command = new AcceptCommand(acceptAddress(listener, port, request.uri(), target, id),
+                id, connectHeaders(request), remoteEndpoint(sender.remoteAddress()));
+        PendingRendezvous pending = new PendingRendezvous(id, rendezvousInstance, match, sender, request,
+                target.appParameters().size());
+        held = pending;
+        sender.config().setAutoRead(false);
+        context.rendezvousTable().add(pending, context.protocol().rendezvousTimeout(), this::expired);
+        sender.closeFuture().addListener(closed -> {
+            if (context.rendezvousTable().cancel(pending)) {
+                logger.debug("{} sender went away before {} was accepted", sender, pending.id());
+                pending.request().release();
+            }
+        });
+        listener.send(command).addListener(sent -> {
+            if (!sent.isSuccess()) {
+                sender.eventLoop().execute(() -> {
+                    if (context.rendezvousTable().cancel(pending)) {
+                        pending.request().release();
+                        refuse(sender, 404, NO_LISTENERS, match.entity().systemTracker(),
+                                "accept could not be sent to listener " + listener.id() + ": " + sent.cause());
+                    }
+                });
+            }
+        });
+        logger.debug("{} sender waits for {} on g{} via listener {}", sender, id, rendezvousInstance, listener.id());
+        // One read with autoRead off: the sender sends nothing before its 101, so this only notices it going away.
+        ctx.read();
+        return true;
+    }
+
+    private void expired(PendingRendezvous pending) {
+        pending.request().release();
+        refuse(pending.sender(), 404, NOT_ACCEPTED, pending.match().entity().systemTracker(),
+                "rendezvous " + pending.id() + " not accepted within " + context.protocol().rendezvousTimeout());
+    }
+
+    private boolean accept(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
+                           String tracker) {
+        Optional<String> id = target.id();
+        if (id.isEmpty()) {
+            refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "accept without " + HybridConnectionConstants.ID);
+            return false;
+        }
+        Claim claim = context.rendezvousTable().claim(id.get(), instance);
+        if (claim instanceof Claim.OtherInstance other) {
+            refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "rendezvous " + id.get() + " belongs to g"
+                    + other.instance() + ", not g" + instance);
+            return false;
+        }
+        if (!(claim instanceof Claim.Claimed claimed)) {
+            refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "unknown, used or expired rendezvous " + id.get());
+            return false;
+        }
+        PendingRendezvous pending = claimed.rendezvous();
+        int firstListenerParameter = pending.senderAppParameterCount();
+        Optional<QueryParameter> statusCode = target.statusCode(firstListenerParameter);
+        if (statusCode.isPresent()) {
+            RendezvousHandshake.reject(context, ctx.channel(), pending, statusCode.get().value(),
+                    target.statusDescription(firstListenerParameter).map(QueryParameter::rawValue).orElse(null));
+            return false;
+        }
+        String problem = WebSocketUpgrades.upgradeProblem(request);
+        if (problem != null) {
+            refuse(ctx, 400, "BadRequest: " + problem, tracker, problem);
+            RendezvousHandshake.failSender(context, pending, 500, "The listener's rendezvous request was not a WebSocket "
+                    + "upgrade.", "listener's accept was refused: " + problem);
+            return false;
+        }
+        RendezvousHandshake.acceptListener(context, ctx, request, pending);
+        return true;
+    }
+
+    private void refuse(ChannelHandlerContext ctx, int status, String message, String tracker, String reason) {
+        refuse(ctx.channel(), status, message, tracker, reason);
+    }
+
+    private void refuse(Channel channel, int status, String message, String tracker, String reason) {
+        logger.info("{} refused {}: {} (remote {})", channel, status, redact(reason), channel.remoteAddress());
+        String text = ServiceErrors.describe(message, ServiceErrors.trackingId(Math.max(instance, 0)), tracker,
+                context.clock().instant());
+        ServiceErrors.respondAndClose(channel, status, text);
+    }
+
+    /** {@code text} with anything that looks like a token or its signature replaced, for logs. */
+    static String redact(String text) {
+        return SECRETS.matcher(text).replaceAll("$1***");
+    }
+
+    /** The token from the {@code ServiceBusAuthorization} header, else from {@code sb-hc-token}, else null. */
+    private static String token(FullHttpRequest request, RelayRequestTarget target) {
+        String header = request.headers().get(HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION);
+        return header != null ? header : target.token().orElse(null);
+    }
+
+    /** The SNI host name of a TLS connection, or null. */
+    private static String serverName(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        SSLSession session = ssl.engine().getSession();
+        if (session instanceof ExtendedSSLSession extended) {
+            for (SNIServerName name : extended.getRequestedServerNames()) {
+                if (name instanceof SNIHostName hostName) {
+                    return hostName.getAsciiName();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code ws[s]://<local address of the listener's control channel>:<port of gN>/$hc/<path as sent>?<app
+     * query>&sb-hc-action=accept&sb-hc-id=<id>}.
+     */
+    static String acceptAddress(ListenerConnection listener, int port, String requestUri,
+                                RelayRequestTarget target, String id) {
+        InetAddress local = listener.localAddress().getAddress();
+        String host = local instanceof Inet6Address
+                ? '[' + NetUtil.toAddressString(local) + ']'
+                : local.getHostAddress();
+        int queryStart = requestUri.indexOf('?');
+        String rawPath = queryStart < 0 ? requestUri : requestUri.substring(0, queryStart);
+        int entityStart = rawPath.indexOf('/', 1);
+        String entityPath = entityStart < 0 ? target.path() : rawPath.substring(entityStart + 1);
+        String appQuery = target.appQuery();
+        return (listener.secure() ? "wss" : "ws") + "://" + host + ':' + port + '/'
+                + HybridConnectionConstants.HC_SEGMENT + '/' + entityPath + '?'
+                + (appQuery.isEmpty() ? "" : appQuery + '&')
+                + HybridConnectionConstants.ACTION + '=' + HcAction.ACCEPT.wireName() + '&'
+                + HybridConnectionConstants.ID + '=' + id;
+    }
+
+    /** Every header of the sender's upgrade request except {@code ServiceBusAuthorization}, in order. */
+    static Map<String, String> connectHeaders(FullHttpRequest request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> header : request.headers()) {
+            String name = header.getKey();
+            if (name.equalsIgnoreCase(HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION)) {
+                continue;
+            }
+            headers.merge(name, header.getValue(), (first, next) -> first + ", " + next);
+        }
+        return headers;
+    }
+
+    private static RemoteEndpoint remoteEndpoint(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return new RemoteEndpoint(inet.getAddress().getHostAddress(), inet.getPort());
+        }
+        return new RemoteEndpoint(String.valueOf(address), 0);
+    }
+}

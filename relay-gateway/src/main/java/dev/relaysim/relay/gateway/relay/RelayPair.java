@@ -1,0 +1,358 @@
+package dev.relaysim.relay.gateway.relay;
+
+import dev.relaysim.relay.common.pipeline.HandlerNames;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Joins a sender's WebSocket and a listener's rendezvous WebSocket, both server-side WebSockets of the gateway
+ * whose handshakes are complete, and relays frames between them until both are closed.
+ *
+ * <h2>Event loop</h2>
+ * Both legs run on the sender's event loop: {@link #join} re-registers the listener's channel there when it was
+ * accepted on another loop, so the pair needs no locks and no volatile state.
+ *
+ * <h2>Frames</h2>
+ * Text, binary and continuation frames are forwarded with their type and FIN bit (their RSV bits must be 0: no
+ * extension is negotiated on either leg). Toward the listener, a frame whose payload exceeds
+ * {@link RelaySettings#listenerFragmentSize()} is split into slices of at most that size: the first keeps the
+ * frame's type, the others are continuations, only the last carries the frame's FIN bit. Toward the sender frames
+ * go as they came. A message (summed over its fragments) larger than {@link RelaySettings#maxMessageSize()} closes
+ * its sender with 1009 {@value #MESSAGE_TOO_BIG_REASON} and the other leg with 1011
+ * {@value #PEER_MESSAGE_TOO_BIG_REASON}; a frame with RSV bits set closes its sender with 1002 and the other leg
+ * with 1011 {@value #PEER_LOST_REASON}. Pings and pongs that get this far are dropped.
+ *
+ * <h2>Close</h2>
+ * A close frame is forwarded to the other leg unchanged (code and reason). The leg that sent it may send nothing
+ * more (later frames are dropped), while the other direction keeps working (half-close, as the .NET SDK's
+ * {@code Shutdown()} expects) until the other leg's close frame arrives; that one is forwarded too, and both
+ * connections are closed once their close frames are flushed. If the second close frame does not come within
+ * {@link RelaySettings#closeHandshakeTimeout()} of the first, both connections are closed. When one leg's
+ * connection drops or fails without a close frame, the other leg gets 1011 {@value #PEER_LOST_REASON} (or, when
+ * the leg's decoder refused a frame as too big, 1011 {@value #PEER_MESSAGE_TOO_BIG_REASON}) and is closed after
+ * the flush. Every path that closes a leg is bounded by the close handshake timeout.
+ *
+ * <h2>Back-pressure</h2>
+ * {@link #join} gives both channels {@link #WRITE_BUFFER_WATER_MARK}, and each leg's autoRead follows the other
+ * leg's writability. A {@link FlowControlHandler} before each leg's handler holds the frames decoded from one read
+ * while autoRead is off, so a slow reader bounds what the gateway holds per direction to about the high water
+ * mark plus one decoded frame (at most the decoder's {@code maxFramePayloadLength}) plus one read.
+ *
+ * <h2>Logging</h2>
+ * One DEBUG line per pair when both legs are closed: bytes and messages each way, close codes, causes; unexpected
+ * exceptions (other than I/O and WebSocket decoding errors) are also logged at WARN.
+ */
+public final class RelayPair {
+
+    /**
+     * Write buffer water marks of both legs: a leg stops reading when the other one holds more than 256 KiB not
+     * yet written to its socket, and resumes below 64 KiB. {@link #join} applies them; channel initializers may
+     * set the same value from the start.
+     */
+    public static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK =
+            new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+    /** Reason of the 1009 close frame sent to a leg whose message exceeds the maximum message size. */
+    public static final String MESSAGE_TOO_BIG_REASON = "Message too big";
+    /** Reason of the 1011 close frame sent to a leg whose peer sent a message exceeding the maximum size. */
+    public static final String PEER_MESSAGE_TOO_BIG_REASON = "The peer sent a message that was too big";
+    /** Reason of the 1011 close frame sent to a leg whose peer's connection dropped or failed. */
+    public static final String PEER_LOST_REASON = "The peer connection was lost";
+    /** Reason of the 1002 close frame sent to a leg that sent a frame with RSV bits set. */
+    public static final String RESERVED_BITS_REASON = "RSV bits set without a negotiated extension";
+
+    private static final Logger logger = LoggerFactory.getLogger(RelayPair.class);
+
+    private final RelaySettings settings;
+    private final RelayHandler sender;
+    private final RelayHandler listener;
+    private final Promise<Void> closeFuture;
+    private int openChannels = 2;
+    /** Set once the pair is closing both legs: nothing is forwarded any more. */
+    private boolean ending;
+    private ScheduledFuture<?> closeTimeout;
+    private boolean timedOut;
+
+    private RelayPair(Channel senderChannel, Channel listenerChannel, RelaySettings settings) {
+        this.settings = settings;
+        sender = new RelayHandler(this, "sender", senderChannel, Integer.MAX_VALUE);
+        listener = new RelayHandler(this, "listener", listenerChannel, settings.listenerFragmentSize());
+        sender.peer(listener);
+        listener.peer(sender);
+        closeFuture = senderChannel.eventLoop().newPromise();
+    }
+
+    /**
+     * Joins two WebSockets whose server-side handshakes are complete (Netty's {@code WebSocketServerProtocolHandler}
+     * with {@code handleCloseFrames=false}, so that close frames reach the pair, and no WebSocket extension). The
+     * caller must have kept autoRead off since the handshakes (this method turns it off too, but frames read
+     * before the pair's handlers are in place would be lost), and removed or cancelled anything of its own that
+     * schedules work on the listener channel's event loop (handshake timeouts, idle handlers, the upgrade
+     * router): the listener channel is deregistered from its loop and registered with the sender's when the two
+     * differ. Then this method gives both channels {@link #WRITE_BUFFER_WATER_MARK}, adds a
+     * {@link FlowControlHandler} ({@link HandlerNames#FLOW_CONTROL}) and the relay handler
+     * ({@link HandlerNames#RELAY}) before {@link HandlerNames#ERROR_HANDLER} (or last, when there is none), and
+     * starts reading.
+     *
+     * <p>A channel that is already closed ends the pair at once as if its connection had dropped. If the listener
+     * channel cannot be moved, both channels are closed (the one still open with 1011
+     * {@value #PEER_LOST_REASON}) and the returned future fails.
+     *
+     * <p>May be called from any thread.
+     *
+     * @return a future completed on the sender's event loop once the pair relays
+     */
+    public static Future<RelayPair> join(Channel senderChannel, Channel listenerChannel, RelaySettings settings) {
+        requireNonNull(senderChannel, "senderChannel");
+        requireNonNull(listenerChannel, "listenerChannel");
+        requireNonNull(settings, "settings");
+        if (senderChannel == listenerChannel) {
+            throw new IllegalArgumentException("listenerChannel: " + listenerChannel
+                    + " (expected: a channel other than senderChannel)");
+        }
+        senderChannel.config().setAutoRead(false);
+        listenerChannel.config().setAutoRead(false);
+        EventLoop loop = senderChannel.eventLoop();
+        Promise<RelayPair> promise = loop.newPromise();
+        if (listenerChannel.eventLoop() != loop) {
+            listenerChannel.deregister().addListener(deregistered -> {
+                if (!deregistered.isSuccess()) {
+                    abortJoin(senderChannel, listenerChannel, promise, deregistered.cause());
+                    return;
+                }
+                loop.register(listenerChannel).addListener(registered -> {
+                    if (registered.isSuccess()) {
+                        startOrAbort(senderChannel, listenerChannel, settings, promise);
+                    } else {
+                        abortJoin(senderChannel, listenerChannel, promise, registered.cause());
+                    }
+                });
+            });
+        } else if (loop.inEventLoop()) {
+            startOrAbort(senderChannel, listenerChannel, settings, promise);
+        } else {
+            loop.execute(() -> startOrAbort(senderChannel, listenerChannel, settings, promise));
+        }
+        return promise;
+    }
+
+    private static void startOrAbort(Channel senderChannel, Channel listenerChannel, RelaySettings settings,
+                                     Promise<RelayPair> promise) {
+        RelayPair pair;
+        try {
+            pair = start(senderChannel, listenerChannel, settings);
+        } catch (RuntimeException e) {
+            abortJoin(senderChannel, listenerChannel, promise, e);
+            return;
+        }
+        promise.setSuccess(pair);
+    }
+
+    /**
+     * Installs the relay on two channels that share an event loop (or, in tests, two embedded channels) and starts
+     * reading. Must be called on that loop.
+     */
+    static RelayPair start(Channel senderChannel, Channel listenerChannel, RelaySettings settings) {
+        checkNotRelaying(senderChannel, "senderChannel");
+        checkNotRelaying(listenerChannel, "listenerChannel");
+        RelayPair pair = new RelayPair(senderChannel, listenerChannel, settings);
+        pair.install(pair.sender);
+        pair.install(pair.listener);
+        pair.startReading();
+        return pair;
+    }
+
+    private static void checkNotRelaying(Channel channel, String name) {
+        ChannelPipeline pipeline = channel.pipeline();
+        if (pipeline.context(HandlerNames.FLOW_CONTROL) != null || pipeline.context(HandlerNames.RELAY) != null) {
+            throw new IllegalArgumentException(name + ": " + channel + " (expected: a channel not relayed yet)");
+        }
+    }
+
+    private static void abortJoin(Channel senderChannel, Channel listenerChannel, Promise<RelayPair> promise,
+                                  Throwable cause) {
+        closeUnjoined(senderChannel);
+        closeUnjoined(listenerChannel);
+        promise.setFailure(cause);
+    }
+
+    private static void closeUnjoined(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(),
+                    PEER_LOST_REASON)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    /** Completed once both legs' connections are closed. */
+    public Future<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    @Override
+    public String toString() {
+        return "RelayPair(sender " + sender.logPrefix() + ", listener " + listener.logPrefix() + ')';
+    }
+
+    private void install(RelayHandler leg) {
+        Channel channel = leg.channel();
+        channel.config().setWriteBufferWaterMark(WRITE_BUFFER_WATER_MARK);
+        ChannelPipeline pipeline = channel.pipeline();
+        if (pipeline.context(HandlerNames.ERROR_HANDLER) != null) {
+            pipeline.addBefore(HandlerNames.ERROR_HANDLER, HandlerNames.FLOW_CONTROL, new FlowControlHandler());
+            pipeline.addBefore(HandlerNames.ERROR_HANDLER, HandlerNames.RELAY, leg);
+        } else {
+            pipeline.addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler());
+            pipeline.addLast(HandlerNames.RELAY, leg);
+        }
+        channel.closeFuture().addListener(closed -> channelClosed());
+    }
+
+    private void startReading() {
+        for (RelayHandler leg : new RelayHandler[] {sender, listener}) {
+            if (!leg.channel().isActive()) {
+                connectionLost(leg, null);
+            }
+        }
+        if (!ending) {
+            sender.channel().config().setAutoRead(listener.channel().isWritable());
+            listener.channel().config().setAutoRead(sender.channel().isWritable());
+        }
+    }
+
+    void frameReceived(RelayHandler from, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame) || ending || from.isCloseReceived()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (frame instanceof CloseWebSocketFrame close) {
+            closeReceived(from, close);
+            return;
+        }
+        if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
+            frame.release();
+            return;
+        }
+        if (frame.rsv() != 0) {
+            frame.release();
+            abort(from, WebSocketCloseStatus.PROTOCOL_ERROR.code(), RESERVED_BITS_REASON, PEER_LOST_REASON);
+            return;
+        }
+        if (!from.countReceived(frame.content().readableBytes(), frame.isFinalFragment(),
+                settings.maxMessageSize())) {
+            frame.release();
+            abort(from, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), MESSAGE_TOO_BIG_REASON,
+                    PEER_MESSAGE_TOO_BIG_REASON);
+            return;
+        }
+        from.peer().writeData(frame);
+    }
+
+    private void closeReceived(RelayHandler from, CloseWebSocketFrame close) {
+        RelayHandler to = from.peer();
+        from.closeReceived(close);
+        to.forwardClose(close);
+        if (to.isCloseReceived()) {
+            ending = true;
+            from.closeAfterCloseFrame();
+            to.closeAfterCloseFrame();
+        }
+        armCloseTimeout();
+    }
+
+    /** Closes {@code from} with {@code code} and its peer with 1011, after a frame that cannot be relayed. */
+    private void abort(RelayHandler from, int code, String reason, String peerReason) {
+        ending = true;
+        from.closeWith(code, reason);
+        from.peer().closeWith(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), peerReason);
+        armCloseTimeout();
+    }
+
+    void writabilityChanged(RelayHandler leg) {
+        if (!ending) {
+            leg.peer().channel().config().setAutoRead(leg.channel().isWritable());
+        }
+    }
+
+    /** The leg's connection closed, or failed with {@code cause} (null for a close). */
+    void connectionLost(RelayHandler leg, Throwable cause) {
+        if (cause != null) {
+            leg.recordCause(cause);
+            if (!isExpected(cause)) {
+                logger.warn("{} Unexpected error on the {} leg of a relayed connection", leg.logPrefix(),
+                        leg.role(), cause);
+            }
+        }
+        if (!ending) {
+            ending = true;
+            leg.lost(cause);
+            String reason = cause instanceof CorruptedWebSocketFrameException corrupted
+                    && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
+                    ? PEER_MESSAGE_TOO_BIG_REASON : PEER_LOST_REASON;
+            leg.peer().closeWith(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), reason);
+            armCloseTimeout();
+        }
+        leg.channel().close();
+    }
+
+    private static boolean isExpected(Throwable cause) {
+        return cause instanceof IOException || cause instanceof DecoderException;
+    }
+
+    private void armCloseTimeout() {
+        if (closeTimeout == null && openChannels > 0) {
+            closeTimeout = sender.channel().eventLoop().schedule(this::closeHandshakeTimedOut,
+                    settings.closeHandshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void closeHandshakeTimedOut() {
+        timedOut = true;
+        ending = true;
+        sender.channel().close();
+        listener.channel().close();
+    }
+
+    private void channelClosed() {
+        if (--openChannels > 0) {
+            return;
+        }
+        if (closeTimeout != null) {
+            closeTimeout.cancel(false);
+        }
+        if (logger.isDebugEnabled()) {
+            logger.debug("{} Relay with listener {} ended{}; {}; {}", sender.logPrefix(), listener.logPrefix(),
+                    timedOut ? " (close handshake timed out)" : "", sender.summary(),
+                    listener.summary());
+        }
+        closeFuture.setSuccess(null);
+    }
+
+    /** {@code [id, L:local - R:remote]}, the prefix of every log line about a channel. */
+    static String format(Channel channel) {
+        return "[" + channel.id().asShortText() + ", L:" + channel.localAddress() + " - R:"
+                + channel.remoteAddress() + ']';
+    }
+}

@@ -1,0 +1,90 @@
+package dev.relaysim.relay.gateway.rendezvous;
+
+import dev.relaysim.relay.gateway.registry.EntityMatch;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A sender whose WebSocket upgrade is held until a listener accepts or rejects it on the rendezvous port of one
+ * gateway instance. It owns the sender's upgrade request (one reference) until whoever takes it out of the
+ * {@link RendezvousTable} completes the upgrade with it or releases it; that happens on the sender's event loop.
+ */
+public final class PendingRendezvous {
+
+    private final String id;
+    private final int instance;
+    private final EntityMatch match;
+    private final Channel sender;
+    private final FullHttpRequest request;
+    private final int senderAppParameterCount;
+    private ScheduledFuture<?> expiry;
+
+    /**
+     * @param id the rendezvous id, see {@link #newId(int)}
+     * @param instance the gateway instance whose rendezvous port must receive the accept
+     * @param match the hybrid connection the sender connects to
+     * @param sender the sender's channel, autoRead off
+     * @param request the sender's upgrade request; this object now owns one reference
+     * @param senderAppParameterCount how many query parameters of the sender's own the accept address repeats
+     */
+    public PendingRendezvous(String id, int instance, EntityMatch match, Channel sender, FullHttpRequest request,
+                             int senderAppParameterCount) {
+        this.id = requireNonNull(id, "id");
+        this.instance = instance;
+        this.match = requireNonNull(match, "match");
+        this.sender = requireNonNull(sender, "sender");
+        this.request = requireNonNull(request, "request");
+        this.senderAppParameterCount = senderAppParameterCount;
+    }
+
+    /** How many leading application parameters of the accept address are the sender's, not the listener's. */
+    public int senderAppParameterCount() {
+        return senderAppParameterCount;
+    }
+
+    /** A fresh, unguessable id: a random UUID followed by {@code _G<instance>}, as the service forms them. */
+    public static String newId(int instance) {
+        return UUID.randomUUID() + "_G" + instance;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public int instance() {
+        return instance;
+    }
+
+    public EntityMatch match() {
+        return match;
+    }
+
+    public Channel sender() {
+        return sender;
+    }
+
+    /** The held upgrade request; only its owner may use or release it, on the sender's event loop. */
+    public FullHttpRequest request() {
+        return request;
+    }
+
+    synchronized void expiry(ScheduledFuture<?> future) {
+        expiry = future;
+    }
+
+    synchronized void cancelExpiry() {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "rendezvous " + id + " for " + match.entity() + " from " + sender.remoteAddress();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.relaysim.relay.gateway;
+
+import dev.relaysim.relay.gateway.testing.TestGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GatewayMainTest {
+
+    @Test
+    void configurationErrorsPrintOneLineAndExit2() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        GatewayMain main = new GatewayMain(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+
+        int exitCode = new CommandLine(main).execute("--tls-port", "70000");
+
+        assertThat(exitCode).isEqualTo(2);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertThat(message).contains("70000").contains("expected").endsWith(System.lineSeparator());
+        assertThat(message.strip()).doesNotContain("\n");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void mapsOptionsToConfigurationFlags() {
+        GatewayMain main = new GatewayMain(System.out, System.err, Map.of());
+        new CommandLine(main).parseArgs("--bind-address", "0.0.0.0", "--tls-port", "0", "--no-plain",
+                "--rendezvous-ports", "9400-9409", "--rendezvous-timeout", "5s", "--max-message-size", "1MiB");
+
+        assertThat(main.flags()).containsExactly(
+                Map.entry("bind-address", "0.0.0.0"),
+                Map.entry("tls-port", "0"),
+                Map.entry("plain", "false"),
+                Map.entry("rendezvous-ports", "9400-9409"),
+                Map.entry("rendezvous-timeout", "5s"),
+                Map.entry("max-message-size", "1MiB"));
+    }
+
+    @Test
+    @Timeout(60)
+    void bannerShowsEndpointsTrustAndConnectionStrings() {
+        try (TestGateway gw = TestGateway.builder().start()) {
+            String banner = GatewayBanner.render(gw.config(), gw.addresses(), gw.server().certificateAuthority());
+
+            int tls = gw.addresses().tlsPort();
+            int plain = gw.addresses().plainPort();
+            assertThat(banner)
+                    .contains("wss://localhost:" + tls)
+                    .contains("ws://localhost:" + plain)
+                    .contains(gw.addresses().rendezvous().get(0).getPort() + "-")
+                    .contains("NODE_EXTRA_CA_CERTS=" + gw.server().certificateAuthority().caCertificatePem())
+                    .contains("-Djavax.net.ssl.trustStore=" + gw.server().certificateAuthority().truststore())
+                    .contains("Endpoint=sb://localhost:" + tls + "/;SharedAccessKeyName=RootManageSharedAccessKey;"
+                            + "SharedAccessKey=" + TestGateway.KEY + ";EntityPath=echo")
+                    .contains("Endpoint=sb://localhost:" + tls + "/;SharedAccessKeyName=send-only;SharedAccessKey="
+                            + TestGateway.SEND_KEY + ";EntityPath=orders/eu")
+                    .contains("Endpoint=sb://contoso.servicebus.windows.net:" + tls + "/")
+                    // sb:// means TLS to every SDK, so the plain front end gets no connection strings
+                    .doesNotContain("Endpoint=sb://localhost:" + plain + "/");
+        }
+    }
+}

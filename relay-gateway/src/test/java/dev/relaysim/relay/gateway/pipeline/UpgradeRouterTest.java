@@ -1,0 +1,291 @@
+package dev.relaysim.relay.gateway.pipeline;
+
+import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.common.protocol.ControlCommand;
+import dev.relaysim.relay.common.protocol.ControlCommandCodec;
+import dev.relaysim.relay.common.protocol.ControlCommandException;
+import dev.relaysim.relay.common.protocol.RemoteEndpoint;
+import dev.relaysim.relay.gateway.config.GatewayConfig;
+import dev.relaysim.relay.gateway.config.PortRange;
+import dev.relaysim.relay.gateway.control.ListenerConnection;
+import dev.relaysim.relay.gateway.control.ListenerSet;
+import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
+import dev.relaysim.relay.gateway.testing.TestGateway;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The front-end and rendezvous pipelines up to the router, driven through EmbeddedChannel. */
+class UpgradeRouterTest {
+
+    private final GatewayConfig config = TestGateway.builder().config(Path.of("unused"), new PortRange(9400, 9409));
+    private final NamespaceRegistry registry = new NamespaceRegistry(config);
+    private final GatewayContext context = new GatewayContext(config.protocol(), registry,
+            new RendezvousPorts(config.listen().rendezvousPorts()),
+            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Clock.systemUTC());
+    private EmbeddedChannel channel;
+
+    @AfterEach
+    void finish() {
+        if (channel != null) {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void listenUpgradesAndRegistersTheListener() {
+        channel = frontEnd();
+        ListenerSet listeners = registry.defaultNamespace().match("echo").orElseThrow().entity().listeners();
+
+        write(upgrade("/$hc/echo?sb-hc-action=listen&sb-hc-id=listener-1", TestGateway.token("echo")));
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 101 Switching Protocols");
+        assertThat(channel.pipeline().names()).contains(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.CONTROL_CHANNEL,
+                HandlerNames.ERROR_HANDLER).doesNotContain(HandlerNames.UPGRADE_ROUTER, HandlerNames.HANDSHAKE_TIMEOUT,
+                HandlerNames.HTTP_AGGREGATOR);
+        assertThat(listeners.size()).isEqualTo(1);
+        assertThat(listeners.next().orElseThrow().id()).isEqualTo("listener-1");
+
+        channel.close();
+        assertThat(listeners.size()).isZero();
+    }
+
+    @Test
+    void badTokenIsAnswered401WithServiceText() {
+        channel = frontEnd();
+
+        write(upgrade("/$hc/echo?sb-hc-action=listen", "SharedAccessSignature sr=a&sig=AAAA&se=1&skn=nobody"));
+
+        String response = readResponse();
+        assertThat(response).startsWith("HTTP/1.1 401 The token has an invalid signature. TrackingId:")
+                .contains("SystemTracker:sandbox.servicebus.windows.net:echo, Timestamp:")
+                .contains("connection: close");
+        assertThat(channel.isActive()).isFalse();
+    }
+
+    @Test
+    void senderWithoutListenerIsAnswered404() {
+        channel = frontEnd();
+
+        write(upgrade("/$hc/echo", TestGateway.token("echo")));
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 404 There are no listeners connected for the endpoint.");
+        assertThat(context.rendezvousTable().size()).isZero();
+    }
+
+    @Test
+    void httpModeRequestsAreAnswered501() {
+        channel = frontEnd();
+
+        write("GET /echo/x?y=1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 501 HTTP request mode is not available in this version.");
+    }
+
+    @Test
+    void oversizedHeadersAre431AndBodiesAre413() {
+        channel = frontEnd();
+        write(upgrade("/$hc/echo", "x".repeat(40_000)));
+        assertThat(readResponse()).startsWith("HTTP/1.1 431 ");
+        channel.finishAndReleaseAll();
+
+        channel = frontEnd();
+        write("POST /$hc/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 70000\r\n\r\n" + "b".repeat(70_000));
+        assertThat(readResponse()).startsWith("HTTP/1.1 413 The request body is larger than 65536 bytes.");
+    }
+
+    @Test
+    void lateUpgradeRequestsAreAnswered408OrClosed() {
+        channel = new EmbeddedChannel();
+        channel.freezeTime();
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
+        write("GET /$hc/echo?sb-hc-action=listen HTTP/1.1\r\nHost: localhost\r\n");
+
+        channel.advanceTimeBy(config.protocol().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 408 The request did not arrive within the handshake timeout");
+        assertThat(channel.isActive()).isFalse();
+        channel.finishAndReleaseAll();
+
+        channel = new EmbeddedChannel();
+        channel.freezeTime();
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
+        channel.advanceTimeBy(config.protocol().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.outboundMessages()).isEmpty();
+        assertThat(channel.isActive()).isFalse();
+    }
+
+    @Test
+    void rendezvousPortsServeAcceptOnly() {
+        channel = rendezvous(2);
+        write(upgrade("/$hc/echo?sb-hc-action=accept&sb-hc-id=unknown_G2", null));
+        assertThat(readResponse()).startsWith("HTTP/1.1 403 The rendezvous address is invalid or has expired.");
+        channel.finishAndReleaseAll();
+
+        channel = rendezvous(2);
+        write(upgrade("/$hc/echo?sb-hc-action=listen", TestGateway.token("echo")));
+        assertThat(readResponse()).startsWith("HTTP/1.1 404 Endpoint does not exist.");
+    }
+
+    @Test
+    void acceptOnTheFrontEndIsAnswered404() {
+        channel = frontEnd();
+
+        write(upgrade("/$hc/echo?sb-hc-action=accept&sb-hc-id=x", null));
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 404 Endpoint does not exist.");
+    }
+
+    @Test
+    void connectHoldsTheSenderUntilTheRendezvousExpires() {
+        channel = new InetEmbeddedChannel(40000);
+        channel.freezeTime();
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
+        EmbeddedChannel control = new InetEmbeddedChannel(9443);
+        ListenerConnection listener = new ListenerConnection("l1", control, true);
+        listener.markReady();
+        ListenerSet listeners = registry.defaultNamespace().match("echo").orElseThrow().entity().listeners();
+        listeners.tryAdd(listener);
+        try {
+            write(upgrade("/$hc/echo/sfx?a=1&sb-hc-action=connect&sb-hc-id=s1", TestGateway.token("echo"))
+                    .replace("\r\n\r\n", "\r\nX-Custom: yes\r\n\r\n"));
+
+            assertThat(channel.outboundMessages()).isEmpty();
+            assertThat(channel.config().isAutoRead()).isFalse();
+            assertThat(context.rendezvousTable().size()).isEqualTo(1);
+            TextWebSocketFrame frame = control.readOutbound();
+            AcceptCommand accept = (AcceptCommand) decode(frame);
+            assertThat(accept.id()).matches("[0-9a-f-]{36}_G0");
+            assertThat(accept.address()).isEqualTo("wss://127.0.0.1:9400/$hc/echo/sfx?a=1&sb-hc-action=accept&sb-hc-id="
+                    + accept.id());
+            assertThat(accept.connectHeaders().keySet()).containsExactly("Host", "Connection", "Upgrade",
+                    "Sec-WebSocket-Version", "Sec-WebSocket-Key", "X-Custom");
+            assertThat(accept.remoteEndpoint()).isEqualTo(new RemoteEndpoint("127.0.0.1", 40000));
+
+            channel.advanceTimeBy(config.protocol().rendezvousTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+
+            assertThat(readResponse()).startsWith("HTTP/1.1 404 None of the connected listeners accepted the "
+                    + "connection within the allowed timeout. TrackingId:");
+            assertThat(context.rendezvousTable().size()).isZero();
+        } finally {
+            listeners.remove(listener);
+            control.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aSenderThatGoesAwayDropsItsRendezvous() {
+        channel = new InetEmbeddedChannel(40001);
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
+        EmbeddedChannel control = new InetEmbeddedChannel(9080);
+        ListenerConnection listener = new ListenerConnection("l2", control, false);
+        listener.markReady();
+        ListenerSet listeners = registry.defaultNamespace().match("echo").orElseThrow().entity().listeners();
+        listeners.tryAdd(listener);
+        try {
+            write(upgrade("/$hc/echo", TestGateway.token("echo")));
+            TextWebSocketFrame frame = control.readOutbound();
+            assertThat(((AcceptCommand) decode(frame)).address()).startsWith("ws://127.0.0.1:9400/$hc/echo?"
+                    + "sb-hc-action=accept&sb-hc-id=");
+            assertThat(context.rendezvousTable().size()).isEqualTo(1);
+
+            channel.close();
+
+            assertThat(context.rendezvousTable().size()).isZero();
+        } finally {
+            listeners.remove(listener);
+            control.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void redactsTokensInLogText() {
+        assertThat(UpgradeRouter.redact("target '/$hc/e?sb-hc-token=SharedAccessSignature%20sr%3Dx&b=1'"))
+                .isEqualTo("target '/$hc/e?sb-hc-token=***&b=1'");
+        assertThat(UpgradeRouter.redact("SAS token: sig: 'abc+/=' is not base64")).isEqualTo("SAS token: sig: '***' is "
+                + "not base64");
+    }
+
+    private static ControlCommand decode(TextWebSocketFrame frame) {
+        try {
+            return ControlCommandCodec.decode(frame.text());
+        } catch (ControlCommandException e) {
+            throw new AssertionError(e);
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** An EmbeddedChannel with loopback socket addresses, as accept addresses and remote endpoints need. */
+    private static final class InetEmbeddedChannel extends EmbeddedChannel {
+
+        private final int port;
+
+        InetEmbeddedChannel(int port) {
+            this.port = port;
+        }
+
+        @Override
+        protected SocketAddress localAddress0() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+
+        @Override
+        protected SocketAddress remoteAddress0() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+    }
+
+    private EmbeddedChannel frontEnd() {
+        EmbeddedChannel embedded = new EmbeddedChannel();
+        GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, true, -1);
+        return embedded;
+    }
+
+    private EmbeddedChannel rendezvous(int instance) {
+        EmbeddedChannel embedded = new EmbeddedChannel();
+        GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, false, instance);
+        return embedded;
+    }
+
+    private static String upgrade(String target, String token) {
+        return "GET " + target + " HTTP/1.1\r\nHost: localhost:9443\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + (token == null ? "" : "ServiceBusAuthorization: " + token + "\r\n") + "\r\n";
+    }
+
+    private void write(String request) {
+        channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Everything written so far, as text. */
+    private String readResponse() {
+        StringBuilder response = new StringBuilder();
+        for (Object written; (written = channel.readOutbound()) != null; ) {
+            ByteBuf buffer = (ByteBuf) written;
+            response.append(buffer.toString(StandardCharsets.UTF_8));
+            buffer.release();
+        }
+        return response.toString();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.relaysim.relay.gateway.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Microsoft's Node clients ({@code hyco-ws} 1.0.5, {@code hyco-https} 1.4.5) as independent test
+ * peers. {@link #install()} puts them under {@code target/node-clients} with npm on first use,
+ * together with the scripts in {@code src/test/resources/node}. Where Node.js is missing the
+ * calling test is skipped, saying why; under CI ({@code CI=true}) a missing Node fails instead,
+ * since {@code .ci/run} installs it.
+ */
+public final class NodeClients {
+
+    private static final List<String> SCRIPTS = List.of("package.json", "hyco-ws-listener.js", "hyco-ws-sender.js");
+    private static final long INSTALL_TIMEOUT_MINUTES = 5;
+
+    private final Path directory;
+
+    private NodeClients(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Installs the clients once per build directory; skips or fails the test when Node is missing. */
+    public static synchronized NodeClients install() {
+        if (!onPath("node") || !onPath("npm")) {
+            String reason = "Node.js and npm are needed to run Microsoft's hyco-ws/hyco-https clients, and are not on the PATH";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError(reason + " (CI must run them: .ci/run installs Node.js)");
+            }
+            Assumptions.abort(reason);
+        }
+        Path directory = Path.of("target", "node-clients").toAbsolutePath();
+        try {
+            Files.createDirectories(directory.resolve("stub-http"));
+            // npm looks for the module "http" by name although Node resolves the core module first; see real-clients.md.
+            Files.writeString(directory.resolve("stub-http/package.json"),
+                    "{\"name\":\"http\",\"version\":\"0.0.0-stub\"}\n", StandardCharsets.UTF_8);
+            for (String script : SCRIPTS) {
+                try (InputStream in = requireNonNull(NodeClients.class.getResourceAsStream("/node/" + script), script)) {
+                    Files.copy(in, directory.resolve(script), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            if (!Files.isDirectory(directory.resolve("node_modules/hyco-ws"))
+                    || !Files.isDirectory(directory.resolve("node_modules/hyco-https"))) {
+                run(directory, List.of("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("installing the Node clients in " + directory, e);
+        }
+        return new NodeClients(directory);
+    }
+
+    /**
+     * Starts {@code node <script> <args>} in the install directory with extra environment
+     * variables (e.g. {@code NODE_EXTRA_CA_CERTS}); standard error is merged into standard output,
+     * which is collected line by line.
+     */
+    public NodeProcess start(String script, Map<String, String> environment, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("node");
+        command.add(directory.resolve(script).toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        try {
+            return new NodeProcess(script, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting " + command, e);
+        }
+    }
+
+    /** A running Node script and the lines it has printed so far. */
+    public static final class NodeProcess implements AutoCloseable {
+
+        private final String script;
+        private final Process process;
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final Thread reader;
+
+        private NodeProcess(String script, Process process) {
+            this.script = script;
+            this.process = process;
+            reader = new Thread(this::readLines, "node-" + script);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Every line printed so far. */
+        public List<String> lines() {
+            return List.copyOf(lines);
+        }
+
+        /** Waits for the script to exit and returns its exit code, or fails naming what it printed. */
+        public int awaitExit(Duration timeout) throws InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(script + " did not exit within " + timeout + "; it printed " + lines);
+            }
+            reader.join(timeout.toMillis());
+            return process.exitValue();
+        }
+
+        /** Closes the script's standard input (our scripts exit on that), then kills it if it lingers. */
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return script + " " + lines;
+        }
+
+        private void readLines() {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("(output unreadable: " + e + ")");
+            }
+        }
+    }
+
+    private static void run(Path directory, List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed in " + directory + ":\n" + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException("interrupted while running " + command, e);
+        }
+    }
+
+    private static boolean onPath(String executable) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String entry : path.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, executable))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,317 @@
+package dev.relaysim.relay.gateway.testing;
+
+import dev.relaysim.relay.common.connection.DevDefaults;
+import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.gateway.GatewayAddresses;
+import dev.relaysim.relay.gateway.GatewayServer;
+import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
+import dev.relaysim.relay.gateway.config.GatewayConfig;
+import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
+import dev.relaysim.relay.gateway.config.ListenSettings;
+import dev.relaysim.relay.gateway.config.NamespaceConfig;
+import dev.relaysim.relay.gateway.config.PortRange;
+import dev.relaysim.relay.gateway.config.ProtocolSettings;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An in-process gateway for tests: a {@link GatewayServer} on a temporary data directory with port-0 front ends
+ * and a block of rendezvous ports, plus what clients need to reach it (URIs, tokens, an {@code SSLContext} and a
+ * JDK {@code HttpClient} trusting its development CA). Use it directly ({@code try (TestGateway gateway =
+ * TestGateway.builder().start())}) or through {@link GatewayExtension}.
+ *
+ * <p>The default configuration ({@link #defaultNamespaces()}): namespace {@value #NAMESPACE} (host
+ * {@value #HOST}, the default namespace) with rules {@value #KEY_NAME} (Listen, Send, Manage; the development
+ * keys), {@value #LISTEN_KEY_NAME} (Listen) and {@value #SEND_KEY_NAME} (Send); hybrid connections
+ * {@value #ENTITY}, {@value #OPEN_ENTITY} ({@code requiresClientAuthorization=false}) and {@value #NESTED_ENTITY};
+ * and namespace {@value #OTHER_NAMESPACE} (host {@value #OTHER_HOST}) with hybrid connection {@value #ENTITY}.
+ *
+ * <p>Unless a data directory is given, every test gateway of the JVM shares one temporary data directory, deleted
+ * when the JVM exits, so that the development CA is created once per JVM.
+ *
+ * <p>Unless a range is given, the rendezvous ports are a random free block of {@value #DEFAULT_BLOCK} ports in
+ * 9400-9599, so that test JVMs running at the same time rarely collide; a collision is retried with another block.
+ */
+public final class TestGateway implements AutoCloseable {
+
+    public static final String NAMESPACE = "sandbox";
+    public static final String HOST = "sandbox.servicebus.windows.net";
+    public static final String OTHER_NAMESPACE = "contoso";
+    public static final String OTHER_HOST = "contoso.servicebus.windows.net";
+    public static final String ENTITY = "echo";
+    public static final String OPEN_ENTITY = "open";
+    public static final String NESTED_ENTITY = "orders/eu";
+    public static final String KEY_NAME = DevDefaults.KEY_NAME;
+    public static final String KEY = DevDefaults.KEY;
+    public static final String SECONDARY_KEY = DevDefaults.SECONDARY_KEY;
+    public static final String LISTEN_KEY_NAME = "listen-only";
+    public static final String LISTEN_KEY = "bGlzdGVuLW9ubHkta2V5LWZvci10ZXN0cw==";
+    public static final String SEND_KEY_NAME = "send-only";
+    public static final String SEND_KEY = "c2VuZC1vbmx5LWtleS1mb3ItdGVzdHMtb25seQ==";
+    public static final int DEFAULT_BLOCK = 10;
+
+    private static final int FIRST_RENDEZVOUS_PORT = 9400;
+    private static final int RENDEZVOUS_PORTS = 200;
+    private static final int BIND_ATTEMPTS = 20;
+
+    private static Path sharedDataDirectory;
+
+    private final GatewayServer server;
+    private final GatewayAddresses addresses;
+    private final Path dataDirectory;
+    private final SSLContext sslContext;
+    private final HttpClient httpClient;
+
+    private TestGateway(GatewayServer server, GatewayAddresses addresses, Path dataDirectory) {
+        this.server = server;
+        this.addresses = addresses;
+        this.dataDirectory = dataDirectory;
+        sslContext = trusting(server.certificateAuthority().truststore(),
+                server.certificateAuthority().truststorePassword());
+        httpClient = HttpClient.newBuilder().sslContext(sslContext).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The namespaces of the default configuration, see the class comment. */
+    public static List<NamespaceConfig> defaultNamespaces() {
+        AuthorizationRuleConfig root = new AuthorizationRuleConfig(KEY_NAME, KEY, SECONDARY_KEY,
+                EnumSet.allOf(AccessRight.class));
+        AuthorizationRuleConfig listenOnly = new AuthorizationRuleConfig(LISTEN_KEY_NAME, LISTEN_KEY, LISTEN_KEY,
+                EnumSet.of(AccessRight.LISTEN));
+        AuthorizationRuleConfig sendOnly = new AuthorizationRuleConfig(SEND_KEY_NAME, SEND_KEY, SEND_KEY,
+                EnumSet.of(AccessRight.SEND));
+        NamespaceConfig sandbox = new NamespaceConfig(NAMESPACE, HOST, List.of(root, listenOnly, sendOnly), List.of(
+                new HybridConnectionConfig(ENTITY, true, List.of()),
+                new HybridConnectionConfig(OPEN_ENTITY, false, List.of()),
+                new HybridConnectionConfig(NESTED_ENTITY, true, List.of())));
+        NamespaceConfig other = new NamespaceConfig(OTHER_NAMESPACE, OTHER_HOST, List.of(root),
+                List.of(new HybridConnectionConfig(ENTITY, true, List.of())));
+        return List.of(sandbox, other);
+    }
+
+    /** Protocol settings for tests: the defaults with a 10 s rendezvous timeout and a 2 s shutdown timeout. */
+    public static ProtocolSettings defaultProtocol() {
+        return new ProtocolSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), 16 * 1024 * 1024, 25,
+                Duration.ofSeconds(2));
+    }
+
+    public GatewayServer server() {
+        return server;
+    }
+
+    public GatewayAddresses addresses() {
+        return addresses;
+    }
+
+    public GatewayConfig config() {
+        return server.config();
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Trusts the gateway's development CA (and nothing else). */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /** A JDK client trusting the development CA. */
+    public HttpClient httpClient() {
+        return httpClient;
+    }
+
+    /** {@code wss://localhost:<tls port>/$hc/<entity>?<query>} or {@code ws://127.0.0.1:<plain port>/...}. */
+    public URI uri(boolean tls, String entityPath, String query) {
+        String base = tls
+                ? "wss://localhost:" + addresses.tlsPort()
+                : "ws://127.0.0.1:" + addresses.plainPort();
+        return URI.create(base + "/$hc/" + entityPath + (query == null || query.isEmpty() ? "" : "?" + query));
+    }
+
+    public URI listenUri(boolean tls, String entityPath) {
+        return uri(tls, entityPath, "sb-hc-action=listen");
+    }
+
+    public URI connectUri(boolean tls, String entityPath) {
+        return uri(tls, entityPath, "sb-hc-action=connect");
+    }
+
+    /** A one-hour token of {@value #KEY_NAME} for {@code http://sandbox.servicebus.windows.net/<entity>/}. */
+    public static String token(String entityPath) {
+        return token(entityPath, KEY_NAME, KEY, Instant.now().plus(Duration.ofHours(1)));
+    }
+
+    /** A token for {@code http://sandbox.servicebus.windows.net/<entity>/} (the .NET SDK's audience form). */
+    public static String token(String entityPath, String keyName, String key, Instant expiresAt) {
+        return SharedAccessSignature.createToken(SharedAccessSignature.audienceFor(HOST, entityPath), keyName, key,
+                expiresAt);
+    }
+
+    /** Closes the gateway gracefully (its data directory stays). */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** The data directory shared by the test gateways of this JVM, deleted when the JVM exits. */
+    private static synchronized Path sharedDataDirectory() {
+        if (sharedDataDirectory == null) {
+            try {
+                Path directory = Files.createTempDirectory("relaysim-gateway-test");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(directory),
+                        "relaysim-test-cleanup"));
+                sharedDataDirectory = directory;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sharedDataDirectory;
+    }
+
+    private static SSLContext trusting(Path truststore, String password) {
+        try (InputStream in = Files.newInputStream(truststore)) {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(in, password.toCharArray());
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(keyStore);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load " + truststore, e);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Configures a {@link TestGateway}; every setting has a test-friendly default. */
+    public static final class Builder {
+
+        private List<NamespaceConfig> namespaces = defaultNamespaces();
+        private String defaultNamespace = NAMESPACE;
+        private ProtocolSettings protocol = defaultProtocol();
+        private PortRange rendezvousPorts;
+        private boolean tls = true;
+        private int tlsPort;
+        private boolean plain = true;
+        private Path dataDirectory;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder namespaces(List<NamespaceConfig> namespaces, String defaultNamespace) {
+            this.namespaces = List.copyOf(requireNonNull(namespaces, "namespaces"));
+            this.defaultNamespace = requireNonNull(defaultNamespace, "defaultNamespace");
+            return this;
+        }
+
+        public Builder protocol(ProtocolSettings protocol) {
+            this.protocol = requireNonNull(protocol, "protocol");
+            return this;
+        }
+
+        /** A fixed rendezvous range (no retry on a port collision). */
+        public Builder rendezvousPorts(PortRange rendezvousPorts) {
+            this.rendezvousPorts = requireNonNull(rendezvousPorts, "rendezvousPorts");
+            return this;
+        }
+
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** A fixed TLS front-end port (0, ephemeral, by default). */
+        public Builder tlsPort(int tlsPort) {
+            this.tlsPort = tlsPort;
+            return this;
+        }
+
+        public Builder plain(boolean plain) {
+            this.plain = plain;
+            return this;
+        }
+
+        /** A data directory to keep (and reuse the CA from); by default one shared by the JVM's test gateways. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The configuration {@link #start()} would use first. */
+        public GatewayConfig config(Path directory, PortRange ports) {
+            return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports), protocol, directory,
+                    defaultNamespace, namespaces);
+        }
+
+        public TestGateway start() {
+            Path directory = dataDirectory != null ? dataDirectory : sharedDataDirectory();
+            int attempts = rendezvousPorts == null ? BIND_ATTEMPTS : 1;
+            IOException failure = null;
+            for (int attempt = 0; attempt < attempts; attempt++) {
+                PortRange ports = rendezvousPorts != null ? rendezvousPorts : randomBlock();
+                GatewayServer server = new GatewayServer(config(directory, ports), clock);
+                try {
+                    return new TestGateway(server, server.start(), directory);
+                } catch (BindException e) {
+                    failure = e;
+                } catch (IOException e) {
+                    failure = e;
+                    break;
+                }
+            }
+            throw new UncheckedIOException("cannot start the test gateway", failure);
+        }
+
+        private static PortRange randomBlock() {
+            int blocks = RENDEZVOUS_PORTS / DEFAULT_BLOCK;
+            int first = FIRST_RENDEZVOUS_PORT + ThreadLocalRandom.current().nextInt(blocks) * DEFAULT_BLOCK;
+            return new PortRange(first, first + DEFAULT_BLOCK - 1);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+'use strict';
+// Microsoft's hyco-ws listener echoing every message with its type.
+// Usage: node hyco-ws-listener.js <listen URL> <key name> <key> [maxErrors]
+// Prints "listening" once the control channel is up, "connection" per accepted sender, and
+// "error: ..." per failure; exits 3 after maxErrors errors, since hyco-ws reconnects at once forever.
+const WebSocket = require('hyco-ws');
+
+const [listenUrl, keyName, key, maxErrorsArg] = process.argv.slice(2);
+const maxErrors = Number(maxErrorsArg || 20);
+let errors = 0;
+
+const server = WebSocket.createRelayedServer({
+  server: listenUrl,
+  token: () => WebSocket.createRelayToken(listenUrl, keyName, key)
+}, (ws) => {
+  console.log('connection');
+  ws.on('message', (data, flags) => ws.send(data, { binary: flags.binary }));
+  ws.on('close', (code, reason) => console.log('closed ' + code + ' ' + (reason || '')));
+  ws.on('error', (err) => console.log('connection error: ' + err.message));
+});
+server.on('listening', () => console.log('listening'));
+server.on('error', (err) => {
+  errors++;
+  console.log('error: ' + (err && err.message ? err.message : err));
+  if (errors >= maxErrors) {
+    server.close();
+    process.exit(3);
+  }
+});
+process.stdin.on('end', () => { server.close(); process.exit(0); });
+process.stdin.resume();

@@ -1,0 +1,231 @@
+package dev.relaysim.relay.listener;
+
+import dev.relaysim.relay.common.cli.ClientOptions;
+import dev.relaysim.relay.common.client.ConnectFailures;
+import dev.relaysim.relay.common.client.RelayCloseStatus;
+import dev.relaysim.relay.common.client.RelayConnection;
+import dev.relaysim.relay.common.client.RelayEndpoint;
+import dev.relaysim.relay.common.client.RelayHandshakeException;
+import dev.relaysim.relay.common.client.RelayMessage;
+import dev.relaysim.relay.common.client.RelayMessageHandler;
+import dev.relaysim.relay.common.connection.ConnectionString;
+import dev.relaysim.relay.common.protocol.AcceptCommand;
+import io.netty.handler.ssl.SslContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@code listen}: registers a listener on a hybrid connection, then prints what senders send or
+ * echoes it back. Exit codes: 0 done (after {@code --count} connections, or when closed), 1 the
+ * gateway could not be reached or refused the listener, 2 bad arguments.
+ */
+@Command(name = "listen", sortOptions = false,
+        description = "Listens on a hybrid connection and prints (or with --echo, echoes) the messages senders send.")
+public final class ListenerMain implements Callable<Integer> {
+
+    private static final int EXIT_FAILURE = 1;
+    private static final int EXIT_USAGE = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ClientOptions clientOptions;
+
+    @Option(names = "--echo", description = "Send every message back to its sender, with its type.")
+    private boolean echo;
+
+    @Option(names = "--count", paramLabel = "N", description = "Exit after N connections have ended (default: run until stopped).")
+    private Integer count;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Listener id sent as sb-hc-id (default: a random GUID).")
+    private String id;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    private final Map<String, String> environment;
+
+    /** A command that reads its defaults from the process environment. */
+    public ListenerMain() {
+        this(System.getenv());
+    }
+
+    /** A command that reads its defaults from {@code environment} ({@code RELAYSIM_CONNECTION_STRING}, {@code RELAYSIM_CA}, {@code HOME}). */
+    public ListenerMain(Map<String, String> environment) {
+        this.environment = Map.copyOf(requireNonNull(environment, "environment"));
+    }
+
+    public static void main(String[] args) {
+        ClientOptions.useQuietLogging();
+        System.exit(new CommandLine(new ListenerMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (count != null && count < 1) {
+            err.println("--count: " + count + " (expected: >= 1)");
+            return EXIT_USAGE;
+        }
+        ClientOptions.Target target;
+        try {
+            target = clientOptions.resolve(environment);
+        } catch (ClientOptions.UsageException e) {
+            err.println(e.getMessage());
+            return EXIT_USAGE;
+        }
+        ConnectionString parsed = target.connectionString();
+        RelayEndpoint endpoint = target.endpoint();
+        SslContext sslContext = target.sslContext();
+
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        AtomicInteger ended = new AtomicInteger();
+        AtomicInteger onlineCount = new AtomicInteger();
+        HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
+                .connectionString(parsed)
+                .sslContext(sslContext)
+                .statusListener(new ListenerStatusListener() {
+                    @Override
+                    public void online() {
+                        if (onlineCount.incrementAndGet() > 1) {
+                            out.println("listening again on " + endpoint);
+                        }
+                    }
+
+                    @Override
+                    public void reconnecting(Throwable cause, Duration delay) {
+                        out.println(describeLoss(cause, endpoint) + "; reconnecting in " + delay.toSeconds() + " s");
+                    }
+                })
+                .connectionHandler((accept, connection) -> {
+                    out.println("accepted connection " + accept.id() + " from " + remote(accept));
+                    connection.setHandler(new Session(out, accept.id(), connection, () -> {
+                        if (count != null && ended.incrementAndGet() == count) {
+                            out.println("handled " + count + (count == 1 ? " connection" : " connections") + "; exiting");
+                            done.complete(0);
+                        }
+                    }));
+                });
+        if (id != null) {
+            builder.listenerId(id);
+        }
+        try (HybridConnectionListener listener = builder.build()) {
+            Thread closeOnExit = new Thread(listener::close, "relay-listener-shutdown");
+            Runtime.getRuntime().addShutdownHook(closeOnExit);
+            try {
+                try {
+                    listener.open().get();
+                } catch (ExecutionException e) {
+                    err.println(describe(e.getCause(), endpoint));
+                    return EXIT_FAILURE;
+                }
+                out.println("listening on " + endpoint + " as " + listener.listenerId());
+                listener.terminationFuture().whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        err.println(describe(failure, endpoint));
+                        done.complete(EXIT_FAILURE);
+                    } else {
+                        done.complete(0);
+                    }
+                });
+                return done.join();
+            } finally {
+                removeShutdownHook(closeOnExit);
+            }
+        }
+    }
+
+    /** How a listener failure reads to a person. */
+    static String describe(Throwable failure, RelayEndpoint endpoint) {
+        Throwable cause = ConnectFailures.unwrap(failure);
+        if (cause instanceof RelayHandshakeException refused) {
+            return "the gateway refused the listener: " + refused.statusCode() + ' ' + refused.description();
+        }
+        return ConnectFailures.describe(cause, endpoint.authority());
+    }
+
+    /** Why the control channel went away, for the reconnect notice. */
+    static String describeLoss(Throwable cause, RelayEndpoint endpoint) {
+        if (cause instanceof ControlChannelClosedException closed) {
+            return "the gateway closed the control channel (" + closed.status() + ")";
+        }
+        if (cause instanceof ConnectException) {
+            return "the gateway at " + endpoint.authority() + " is not reachable";
+        }
+        return describe(cause, endpoint);
+    }
+
+    private static String remote(AcceptCommand accept) {
+        return accept.remoteEndpoint() == null ? "an unknown address"
+                : accept.remoteEndpoint().address() + ':' + accept.remoteEndpoint().port();
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down and runs the hook.
+        }
+    }
+
+    /** One accepted connection: prints or echoes its messages and reports its end. */
+    private final class Session implements RelayMessageHandler {
+
+        private final PrintWriter out;
+        private final String connectionId;
+        private final RelayConnection connection;
+        private final Runnable onEnd;
+        private long messages;
+        private long bytes;
+
+        Session(PrintWriter out, String connectionId, RelayConnection connection, Runnable onEnd) {
+            this.out = out;
+            this.connectionId = connectionId;
+            this.connection = connection;
+            this.onEnd = onEnd;
+        }
+
+        @Override
+        public void onMessage(RelayMessage message) {
+            messages++;
+            bytes += message.length();
+            if (echo) {
+                connection.send(message);
+            } else if (message.isText()) {
+                out.println("connection " + connectionId + ": " + message.asText());
+            } else {
+                out.println("connection " + connectionId + ": binary message, " + message.length() + " bytes");
+            }
+        }
+
+        @Override
+        public void onClose(int code, String reason) {
+            String status = new RelayCloseStatus(code, reason).toString();
+            if (echo) {
+                out.println("echoed " + messages + (messages == 1 ? " message" : " messages") + " (" + bytes + " bytes) on connection "
+                        + connectionId + "; closed with " + status);
+            } else {
+                out.println("connection " + connectionId + " closed with " + status + " after " + messages
+                        + (messages == 1 ? " message" : " messages") + " (" + bytes + " bytes)");
+            }
+            onEnd.run();
+        }
+    }
+}
