@@ -1,8 +1,18 @@
 'use strict';
 // Microsoft's hyco-ws listener echoing every message with its type.
 // Usage: node hyco-ws-listener.js <listen URL> <key name> <key> [maxErrors]
+// Token renewal tests: TOKEN_TTL_SECONDS gives the tokens that lifetime (default 3600), and
+// RENEW_INTERVAL_MS replaces hyco-ws's hard-coded hourly renewToken interval (a timer shim, so that
+// the library's own renewal code runs within a test); "token" is printed per token made (on every
+// connect and every renewal).
 // Prints "listening" once the control channel is up, "connection" per accepted sender, and
 // "error: ..." per failure; exits 3 after maxErrors errors, since hyco-ws reconnects at once forever.
+const renewIntervalMs = Number(process.env.RENEW_INTERVAL_MS || 0);
+if (renewIntervalMs > 0) {
+  const realSetInterval = global.setInterval;
+  global.setInterval = (fn, ms, ...rest) => realSetInterval(fn, ms === 3600 * 1000 ? renewIntervalMs : ms, ...rest);
+}
+const tokenTtl = Number(process.env.TOKEN_TTL_SECONDS || 3600);
 const WebSocket = require('hyco-ws');
 
 const [listenUrl, keyName, key, maxErrorsArg] = process.argv.slice(2);
@@ -11,7 +21,10 @@ let errors = 0;
 
 const server = WebSocket.createRelayedServer({
   server: listenUrl,
-  token: () => WebSocket.createRelayToken(listenUrl, keyName, key)
+  token: () => {
+    console.log('token');
+    return WebSocket.createRelayToken(listenUrl, keyName, key, tokenTtl);
+  }
 }, (ws) => {
   console.log('connection');
   ws.on('message', (data, flags) => ws.send(data, { binary: flags.binary }));

@@ -13,14 +13,16 @@ import static java.util.Objects.requireNonNull;
  * @param tls the TLS front end ({@code wss://}), empty when disabled
  * @param plain the plain front end ({@code ws://}), empty when disabled
  * @param rendezvous the rendezvous ports, index N for gateway instance {@code gN}
+ * @param management the management HTTP server ({@code /health}, {@code /metrics}), empty when disabled
  */
 public record GatewayAddresses(Optional<InetSocketAddress> tls, Optional<InetSocketAddress> plain,
-                               List<InetSocketAddress> rendezvous) {
+                               List<InetSocketAddress> rendezvous, Optional<InetSocketAddress> management) {
 
     public GatewayAddresses {
         requireNonNull(tls, "tls");
         requireNonNull(plain, "plain");
         rendezvous = List.copyOf(requireNonNull(rendezvous, "rendezvous"));
+        requireNonNull(management, "management");
     }
 
     /** The TLS front end's port; throws when it is disabled. */
@@ -31,5 +33,10 @@ public record GatewayAddresses(Optional<InetSocketAddress> tls, Optional<InetSoc
     /** The plain front end's port; throws when it is disabled. */
     public int plainPort() {
         return plain.orElseThrow(() -> new IllegalStateException("the plain front end is disabled")).getPort();
+    }
+
+    /** The management server's port; throws when it is disabled. */
+    public int managementPort() {
+        return management.orElseThrow(() -> new IllegalStateException("the management server is disabled")).getPort();
     }
 }

@@ -6,12 +6,20 @@ import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
+import dev.relaysim.relay.gateway.network.NetworkModel;
+import dev.relaysim.relay.gateway.network.NetworkRuleSet;
+import dev.relaysim.relay.gateway.network.PrivateEndpoint;
+import dev.relaysim.relay.gateway.network.VirtualNetwork;
 import io.netty.util.NetUtil;
 
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,7 +47,13 @@ public final class GatewayBanner {
         List<InetSocketAddress> rendezvous = addresses.rendezvous();
         text.append("  rendezvous       ").append(config.listen().bindAddress()).append(':')
                 .append(rendezvous.get(0).getPort()).append('-').append(rendezvous.get(rendezvous.size() - 1).getPort())
-                .append(" (g0..g").append(rendezvous.size() - 1).append(", ws or wss)\n\n");
+                .append(" (g0..g").append(rendezvous.size() - 1).append(", ws or wss)\n");
+        addresses.management().ifPresent(management -> text.append("  management       http://").append(host)
+                .append(':').append(management.getPort()).append("/health  /metrics (Prometheus)\n")
+                .append("  management API   http://").append(host).append(':').append(management.getPort())
+                .append("/subscriptions/...  (ARM-shaped; header Authorization: Bearer ")
+                .append(config.listen().managementAdminKey()).append("; ./relaysim pe|network)\n"));
+        text.append('\n');
         text.append("Development CA\n");
         text.append("  certificate  ").append(ca.caCertificatePem()).append('\n');
         text.append("  truststore   ").append(ca.truststore()).append(" (PKCS#12, password ")
@@ -68,7 +82,54 @@ public final class GatewayBanner {
             text.append("  (other namespaces than the default need their host name to resolve to ")
                     .append(config.listen().bindAddress()).append(", e.g. in /etc/hosts)\n");
         }
+        appendPrivateEndpoints(text, config, addresses);
         return text.toString();
+    }
+
+    /**
+     * Per namespace with private endpoints: whether public clients get in, each endpoint's address, state and the
+     * sources that reach it, and a listen/send pair acting as a VM in its virtual network.
+     */
+    private static void appendPrivateEndpoints(StringBuilder text, GatewayConfig config, GatewayAddresses addresses) {
+        NetworkModel model = config.networkModel();
+        Set<Inet4Address> taken = new HashSet<>();
+        model.privateEndpointsByAddress().keySet().forEach(address -> taken.add((Inet4Address) address));
+        for (NamespaceConfig namespace : config.namespaces()) {
+            if (namespace.privateEndpoints().isEmpty()) {
+                continue;
+            }
+            NetworkRuleSet rules = namespace.networkRuleSet();
+            text.append('\n').append("Private Link: ").append(namespace.name()).append(" (public network access ")
+                    .append(rules.publicNetworkAccess())
+                    .append(rules.publicNetworkAccess().admitsPublicTraffic() ? ", defaultAction "
+                            + rules.defaultAction() + ", " + rules.ipRules().size() + " IP rules" : "; only through "
+                            + "its private endpoints").append(")\n");
+            List<AuthorizationRuleConfig> keys = namespace.authorizationRules();
+            Optional<HybridConnectionConfig> entity = namespace.hybridConnections().stream().findFirst();
+            for (PrivateEndpoint endpoint : namespace.privateEndpoints()) {
+                String ip = endpoint.privateIpAddress().getHostAddress();
+                Optional<VirtualNetwork> network = model.virtualNetwork(endpoint.virtualNetwork());
+                text.append("  ").append(endpoint.name()).append("  ").append(ip).append(" (").append(endpoint.status())
+                        .append("), reachable from ").append(endpoint.virtualNetwork()).append(' ')
+                        .append(network.map(VirtualNetwork::addressPrefixes).orElse(List.of()));
+                network.filter(n -> !n.connectedNetworks().isEmpty()).ifPresent(n -> text
+                        .append(" and connected networks ").append(n.connectedNetworks()));
+                text.append('\n');
+                Optional<Inet4Address> vm = network.flatMap(n -> n.subnet(endpoint.subnet()))
+                        .flatMap(subnet -> subnet.allocate(taken));
+                if (addresses.tls().isPresent() && entity.isPresent() && !keys.isEmpty() && vm.isPresent()) {
+                    String connectionString = connectionString(ip, addresses.tlsPort(), keys.get(0),
+                            entity.get().name());
+                    text.append("    as a VM in ").append(endpoint.virtualNetwork()).append(" (any address of this ")
+                            .append("machine in it; 127.0.0.0/8 is all loopback on Linux):\n");
+                    for (String command : List.of("listen --echo", "send --message hello")) {
+                        text.append("    ./relaysim ").append(command).append(" --connection-string \"")
+                                .append(connectionString).append("\" --source-address ")
+                                .append(vm.get().getHostAddress()).append('\n');
+                    }
+                }
+            }
+        }
     }
 
     /** {@code Endpoint=sb://host:port/;SharedAccessKeyName=..;SharedAccessKey=..;EntityPath=..}. */

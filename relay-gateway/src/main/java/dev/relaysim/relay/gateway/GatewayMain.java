@@ -42,6 +42,14 @@ public final class GatewayMain implements Callable<Integer> {
     private boolean noPlain;
     @Option(names = "--rendezvous-ports", paramLabel = "FIRST-LAST", description = "rendezvous ports (default 9400-9599)")
     private String rendezvousPorts;
+    @Option(names = "--management-port", paramLabel = "PORT",
+            description = "management HTTP port: /health, /metrics (default 9390, 0 = any)")
+    private String managementPort;
+    @Option(names = "--no-management", description = "disable the management HTTP server")
+    private boolean noManagement;
+    @Option(names = "--management-admin-key", paramLabel = "KEY",
+            description = "key of the management API (Authorization: Bearer KEY; default relaysim-dev-admin-key)")
+    private String managementAdminKey;
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where the development CA is kept (default ~/.relaysim)")
     private String dataDir;
     @Option(names = "--default-namespace", paramLabel = "NAME", description = "namespace for localhost and IP literals")
@@ -54,6 +62,11 @@ public final class GatewayMain implements Callable<Integer> {
     private String maxMessageSize;
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", description = "e.g. 5s")
     private String shutdownTimeout;
+    @Option(names = "--response-timeout", paramLabel = "DURATION", description = "HTTP senders get 504 after it (default 60s)")
+    private String responseTimeout;
+    @Option(names = "--token-expiry-grace", paramLabel = "DURATION",
+            description = "control channels close 1008 this long after an unrenewed token expired (default 5m)")
+    private String tokenExpiryGrace;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -114,12 +127,19 @@ public final class GatewayMain implements Callable<Integer> {
             flags.put("plain", "false");
         }
         put(flags, "rendezvous-ports", rendezvousPorts);
+        put(flags, "management-port", managementPort);
+        put(flags, "management-admin-key", managementAdminKey);
+        if (noManagement) {
+            flags.put("management", "false");
+        }
         put(flags, "data-dir", dataDir);
         put(flags, "default-namespace", defaultNamespace);
         put(flags, "rendezvous-timeout", rendezvousTimeout);
         put(flags, "handshake-timeout", handshakeTimeout);
         put(flags, "max-message-size", maxMessageSize);
         put(flags, "shutdown-timeout", shutdownTimeout);
+        put(flags, "response-timeout", responseTimeout);
+        put(flags, "token-expiry-grace", tokenExpiryGrace);
         return flags;
     }
 

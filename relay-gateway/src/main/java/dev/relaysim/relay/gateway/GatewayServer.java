@@ -5,14 +5,26 @@ import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
+import dev.relaysim.relay.gateway.management.HealthEndpoint;
+import dev.relaysim.relay.gateway.management.ManagementChannelInitializer;
+import dev.relaysim.relay.gateway.management.ManagementRoutes;
+import dev.relaysim.relay.gateway.management.MetricsEndpoint;
+import dev.relaysim.relay.gateway.management.arm.ArmApi;
+import dev.relaysim.relay.gateway.metrics.MicrometerGatewayMetrics;
+import dev.relaysim.relay.gateway.network.NetworkModel;
+import dev.relaysim.relay.gateway.network.NetworkState;
 import dev.relaysim.relay.gateway.pipeline.FrontEndChannelInitializer;
 import dev.relaysim.relay.gateway.pipeline.GatewayContext;
+import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
 import dev.relaysim.relay.gateway.pipeline.RendezvousChannelInitializer;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,6 +33,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
@@ -36,10 +49,13 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -48,13 +64,18 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The gateway: a TLS front end, a plain front end and one rendezvous port per gateway instance, sharing one
- * {@link GatewayContext}. {@link #start()} binds them all and returns the bound addresses; {@link #close()} stops
- * gracefully:
+ * {@link GatewayContext}, and the management HTTP server ({@code /health}, {@code /metrics}, the ARM-shaped
+ * {@link ArmApi} changing the {@link NetworkState}) on an event loop of its own. The front ends and rendezvous ports are bound on the bind address and again, with the same port numbers, on
+ * every private endpoint's address of the live {@link NetworkState} (bound and unbound as endpoints come and go; the
+ * server certificate is reissued to cover new addresses). {@link #start()} binds them all and returns the bound
+ * addresses of the bind address; {@link #close()} stops gracefully:
  * <ol>
- *   <li>stop accepting (close the server channels);</li>
+ *   <li>report unhealthy on {@code /health} (503), which keeps answering until the drain is over;</li>
+ *   <li>stop accepting (close the front-end and rendezvous server channels);</li>
  *   <li>send close 1001 to every listener control channel;</li>
  *   <li>let relayed connections drain for up to {@code shutdownTimeout};</li>
- *   <li>close every remaining channel (the protocol handler sends 1001 on WebSockets);</li>
+ *   <li>close every remaining channel (the protocol handler sends 1001 on WebSockets) and the management
+ *       server;</li>
  *   <li>shut the event loops down and wait for them.</li>
  * </ol>
  * A gateway starts once; {@code close()} is idempotent and may be called from any thread, also when
@@ -73,11 +94,26 @@ public final class GatewayServer implements AutoCloseable {
     private final NamespaceRegistry registry;
     private final ChannelGroup channels = new DefaultChannelGroup("relaysim-gateway", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
+    private final NetworkState networkState;
+    /** The server channels listening on each private endpoint's address. */
+    private final Map<InetAddress, List<Channel>> endpointChannels = new LinkedHashMap<>();
+    /** Private endpoint addresses that could not be bound; not retried until the endpoint is gone and back. */
+    private final Set<InetAddress> unboundEndpoints = new LinkedHashSet<>();
+    /** The TLS context for newly bound endpoint addresses (its certificate covers them), or null without TLS. */
+    private SslContext sslContext;
+    private int tlsInstance = -1;
+    private int plainInstance = -1;
     private GatewayContext context;
     private DevCertificateAuthority certificateAuthority;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
-    private GatewayAddresses addresses;
+    private EventLoopGroup managementGroup;
+    private PrometheusMeterRegistry meterRegistry;
+    private MicrometerGatewayMetrics metrics;
+    /** Read by {@code /health} on the management loop. */
+    private volatile GatewayAddresses addresses;
+    /** Whether {@code /health} reports healthy: from the end of {@link #start()} to the start of {@link #close()}. */
+    private volatile boolean serving;
     private boolean started;
     private boolean closed;
 
@@ -90,6 +126,7 @@ public final class GatewayServer implements AutoCloseable {
         this.config = requireNonNull(config, "config");
         this.clock = requireNonNull(clock, "clock");
         registry = new NamespaceRegistry(config);
+        networkState = new NetworkState(config.networkModel());
     }
 
     /**
@@ -107,15 +144,31 @@ public final class GatewayServer implements AutoCloseable {
         ListenSettings listen = config.listen();
         certificateAuthority = DevCertificateAuthority.loadOrCreate(config.dataDirectory().resolve(TLS_DIRECTORY),
                 dnsNames(), ipAddresses());
-        SslContext sslContext = listen.tlsEnabled() ? certificateAuthority.newServerSslContext() : null;
+        sslContext = listen.tlsEnabled() ? certificateAuthority.newServerSslContext() : null;
         RendezvousPorts ports = new RendezvousPorts(listen.rendezvousPorts());
-        context = new GatewayContext(config.protocol(), registry, ports, channels, clock);
+        Instant startedAt = clock.instant();
+        meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics = new MicrometerGatewayMetrics(meterRegistry);
+        context = new GatewayContext(config.protocol(), registry, ports, channels, clock, metrics,
+                new NetworkGuard(networkState));
+        // Every configured hybrid connection's series exist from the start (at 0), not from their first use.
+        for (Namespace namespace : registry.namespaces()) {
+            for (HybridConnection entity : namespace.hybridConnections()) {
+                context.metrics(entity);
+            }
+        }
         acceptGroup = EventLoops.newGroup("relaysim-gateway-accept", 1);
         ioGroup = EventLoops.newGroup("relaysim-gateway-io", 0);
+        if (listen.managementEnabled()) {
+            managementGroup = EventLoops.newGroup("relaysim-gateway-management", 1);
+            metrics.bindEventLoops(acceptGroup, ioGroup, managementGroup);
+        } else {
+            metrics.bindEventLoops(acceptGroup, ioGroup);
+        }
         try {
             // A front-end port inside the rendezvous range (9443 is g43's port by default) serves both roles.
-            int tlsInstance = listen.tlsEnabled() ? listen.rendezvousPorts().instanceOf(listen.tlsPort()) : -1;
-            int plainInstance = listen.plainEnabled() ? listen.rendezvousPorts().instanceOf(listen.plainPort()) : -1;
+            tlsInstance = listen.tlsEnabled() ? listen.rendezvousPorts().instanceOf(listen.tlsPort()) : -1;
+            plainInstance = listen.plainEnabled() ? listen.rendezvousPorts().instanceOf(listen.plainPort()) : -1;
             Optional<InetSocketAddress> tls = Optional.empty();
             Optional<InetSocketAddress> plain = Optional.empty();
             if (listen.tlsEnabled()) {
@@ -139,16 +192,32 @@ public final class GatewayServer implements AutoCloseable {
                             new RendezvousChannelInitializer(context, sslContext, instance, false)));
                 }
             }
-            addresses = new GatewayAddresses(tls, plain, rendezvous);
+            Optional<InetSocketAddress> management = Optional.empty();
+            if (listen.managementEnabled()) {
+                ManagementRoutes routes = new ArmApi(config, registry, networkState).addRoutes(
+                        ManagementRoutes.builder()
+                                .route(HttpMethod.GET, "/health",
+                                        new HealthEndpoint(this::serving, this::ports, clock, startedAt))
+                                .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(meterRegistry)))
+                        .build();
+                management = Optional.of((InetSocketAddress) bind("management server", listen.managementPort(),
+                        managementGroup, managementGroup, new ManagementChannelInitializer(routes, channels))
+                        .localAddress());
+            }
+            addresses = new GatewayAddresses(tls, plain, rendezvous, management);
+            bindPrivateEndpoints(networkState.current());
+            networkState.onChange(this::networkChanged);
+            serving = true;
         } catch (IOException | RuntimeException e) {
             shutdown();
             closed = true;
             throw e;
         }
-        logger.info("gateway started: TLS {}, plain {}, rendezvous {} on {}",
+        logger.info("gateway started: TLS {}, plain {}, rendezvous {} on {}, management {}",
                 addresses.tls().map(Object::toString).orElse("off"),
                 addresses.plain().map(Object::toString).orElse("off"),
-                listen.rendezvousPorts(), listen.bindAddress());
+                listen.rendezvousPorts(), listen.bindAddress(),
+                addresses.management().map(Object::toString).orElse("off"));
         return addresses;
     }
 
@@ -168,8 +237,39 @@ public final class GatewayServer implements AutoCloseable {
         return certificateAuthority;
     }
 
+    /**
+     * The registry of the gateway's meters ({@code relay.*}, JVM, event loops), which {@code /metrics} serves;
+     * throws before {@link #start()}.
+     */
+    public synchronized MeterRegistry meterRegistry() {
+        if (meterRegistry == null) {
+            throw new IllegalStateException("not started");
+        }
+        return meterRegistry;
+    }
+
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * The live network settings (virtual networks, rule sets, private endpoints): the single source of truth at run
+     * time. Changes through {@link NetworkState#update} apply at once: private endpoint addresses are bound and
+     * unbound, open connections are judged again.
+     */
+    public NetworkState networkState() {
+        return networkState;
+    }
+
+    /**
+     * Where the gateway listens on each private endpoint's address (front ends first, then the rendezvous ports);
+     * an endpoint whose address could not be bound is missing. Empty before {@link #start()}.
+     */
+    public synchronized Map<InetAddress, List<InetSocketAddress>> privateEndpointAddresses() {
+        Map<InetAddress, List<InetSocketAddress>> bound = new LinkedHashMap<>();
+        endpointChannels.forEach((address, serverChannels) -> bound.put(address,
+                serverChannels.stream().map(channel -> (InetSocketAddress) channel.localAddress()).toList()));
+        return bound;
     }
 
     /** Stops the gateway gracefully; returns once every event loop has terminated. Idempotent. */
@@ -179,6 +279,7 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         closed = true;
+        serving = false;
         if (!started) {
             return;
         }
@@ -213,8 +314,8 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         channels.close().awaitUninterruptibly(Math.max(remainingMillis(deadline), 1000), TimeUnit.MILLISECONDS);
-        List<Future<?>> terminations = new ArrayList<>(2);
-        for (EventLoopGroup group : new EventLoopGroup[] {ioGroup, acceptGroup}) {
+        List<Future<?>> terminations = new ArrayList<>(3);
+        for (EventLoopGroup group : new EventLoopGroup[] {ioGroup, acceptGroup, managementGroup}) {
             if (group != null) {
                 terminations.add(group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS));
             }
@@ -222,16 +323,143 @@ public final class GatewayServer implements AutoCloseable {
         for (Future<?> termination : terminations) {
             termination.awaitUninterruptibly(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         }
+        if (metrics != null) {
+            metrics.close();
+            meterRegistry.close();
+        }
+    }
+
+    private boolean serving() {
+        return serving;
+    }
+
+    /** Binds new private endpoint addresses and unbinds those of endpoints that are gone. */
+    private synchronized void networkChanged(NetworkModel model) {
+        if (closed) {
+            return;
+        }
+        Set<InetAddress> current = model.privateEndpointsByAddress().keySet();
+        for (InetAddress address : List.copyOf(endpointChannels.keySet())) {
+            if (!current.contains(address)) {
+                for (Channel channel : endpointChannels.remove(address)) {
+                    serverChannels.remove(channel);
+                    ChannelFuture closed = channel.close();
+                    if (!channel.eventLoop().inEventLoop()) {
+                        closed.awaitUninterruptibly(); // unbound when the change returns
+                    }
+                }
+                logger.info("stopped listening on {}: its private endpoint is gone", address.getHostAddress());
+            }
+        }
+        unboundEndpoints.retainAll(current);
+        if (current.stream().anyMatch(address -> !endpointChannels.containsKey(address)
+                && !unboundEndpoints.contains(address) && !isBindAddress(address))) {
+            try {
+                // The server certificate must cover the new address: it is handed out in accept addresses.
+                certificateAuthority = DevCertificateAuthority.loadOrCreate(
+                        config.dataDirectory().resolve(TLS_DIRECTORY), dnsNames(), ipAddresses());
+                sslContext = config.listen().tlsEnabled() ? certificateAuthority.newServerSslContext() : null;
+            } catch (IOException e) {
+                logger.warn("cannot reissue the server certificate for new private endpoint addresses: {}",
+                        e.getMessage());
+            }
+            bindPrivateEndpoints(model);
+        }
+    }
+
+    /**
+     * Listens on every private endpoint address of {@code model} not bound yet: the front ends and the rendezvous
+     * ports, on the same port numbers as on the bind address. Not with a wildcard bind address, which covers them.
+     * An address that cannot be bound (not configured on this machine) is logged and skipped.
+     */
+    private void bindPrivateEndpoints(NetworkModel model) {
+        for (Map.Entry<InetAddress, NetworkModel.Owned> entry : model.privateEndpointsByAddress().entrySet()) {
+            InetAddress address = entry.getKey();
+            if (endpointChannels.containsKey(address) || unboundEndpoints.contains(address)
+                    || isBindAddress(address)) {
+                continue;
+            }
+            String host = address.getHostAddress();
+            List<Channel> bound = new ArrayList<>();
+            try {
+                if (addresses.tls().isPresent()) {
+                    bound.add(bind("TLS front end", host, addresses.tlsPort(), acceptGroup, ioGroup, tlsInstance < 0
+                            ? new FrontEndChannelInitializer(context, sslContext)
+                            : new RendezvousChannelInitializer(context, sslContext, tlsInstance, true)));
+                }
+                if (addresses.plain().isPresent()) {
+                    bound.add(bind("plain front end", host, addresses.plainPort(), acceptGroup, ioGroup,
+                            plainInstance < 0
+                                    ? new FrontEndChannelInitializer(context, null)
+                                    : new RendezvousChannelInitializer(context, sslContext, plainInstance, true)));
+                }
+                for (int instance = 0; instance < addresses.rendezvous().size(); instance++) {
+                    if (instance != tlsInstance && instance != plainInstance) {
+                        bound.add(bind("rendezvous port of g" + instance, host,
+                                addresses.rendezvous().get(instance).getPort(), acceptGroup, ioGroup,
+                                new RendezvousChannelInitializer(context, sslContext, instance, false)));
+                    }
+                }
+            } catch (IOException e) {
+                bound.forEach(Channel::close);
+                unboundEndpoints.add(address);
+                logger.warn("private endpoint {} of {}: cannot listen on {} ({}); on Linux 127.0.0.0/8 is all "
+                                + "loopback, elsewhere add the address to an interface (e.g. macOS: sudo ifconfig "
+                                + "lo0 alias {})", entry.getValue().endpoint().name(), entry.getValue().namespace(),
+                        host, e.getMessage(), host);
+                continue;
+            }
+            serverChannels.addAll(bound);
+            endpointChannels.put(address, bound);
+            logger.info("listening on private endpoint {} of {} at {}", entry.getValue().endpoint().name(),
+                    entry.getValue().namespace(), host);
+        }
+    }
+
+    /** Whether {@code address} is the bind address itself or the bind address is a wildcard. */
+    private boolean isBindAddress(InetAddress address) {
+        String bindAddress = config.listen().bindAddress();
+        return bindAddress.equals("0.0.0.0") || bindAddress.equals("::")
+                || bindAddress.equals(address.getHostAddress());
+    }
+
+    /** The bound ports by name, for {@code /health}: tls, plain, rendezvous ("first-last"), management. */
+    private Map<String, Object> ports() {
+        Map<String, Object> ports = new LinkedHashMap<>();
+        GatewayAddresses bound = addresses;
+        if (bound != null) {
+            bound.tls().ifPresent(tls -> ports.put("tls", tls.getPort()));
+            bound.plain().ifPresent(plain -> ports.put("plain", plain.getPort()));
+            List<InetSocketAddress> rendezvous = bound.rendezvous();
+            ports.put("rendezvous",
+                    rendezvous.get(0).getPort() + "-" + rendezvous.get(rendezvous.size() - 1).getPort());
+            bound.management().ifPresent(management -> ports.put("management", management.getPort()));
+        }
+        return ports;
     }
 
     private static long remainingMillis(long deadline) {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
+    /** Binds a front end or a rendezvous port: closed first by {@link #close()}. */
     private InetSocketAddress bind(String what, int port, ChannelHandler initializer) throws IOException {
-        String bindAddress = config.listen().bindAddress();
+        Channel channel = bind(what, port, acceptGroup, ioGroup, initializer);
+        serverChannels.add(channel);
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Binds a server channel on the bind address and adds it to {@link #channels}. */
+    private Channel bind(String what, int port, EventLoopGroup parentGroup, EventLoopGroup childGroup,
+                         ChannelHandler initializer) throws IOException {
+        return bind(what, config.listen().bindAddress(), port, parentGroup, childGroup, initializer);
+    }
+
+    /** Binds a server channel on {@code bindAddress} and adds it to {@link #channels}. */
+    private Channel bind(String what, String bindAddress, int port, EventLoopGroup parentGroup,
+                         EventLoopGroup childGroup, ChannelHandler initializer) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
+                .group(parentGroup, childGroup)
                 .channel(EventLoops.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -250,9 +478,8 @@ public final class GatewayServer implements AutoCloseable {
             throw new IOException(message, cause);
         }
         Channel channel = bound.channel();
-        serverChannels.add(channel);
         channels.add(channel);
-        return (InetSocketAddress) channel.localAddress();
+        return channel;
     }
 
     /** SANs: localhost, every namespace's host name and Private Link name, and the bind address if it is a name. */
@@ -272,7 +499,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * SANs: 127.0.0.1 and the bind address if it is an IP literal; for a wildcard bind address every address of the
-     * machine's interfaces instead, since accept addresses name the local address a listener reached.
+     * machine's interfaces instead, since accept addresses name the local address a listener reached; and every
+     * private endpoint's address, for the same reason.
      */
     private Set<String> ipAddresses() throws IOException {
         Set<String> addresses = new LinkedHashSet<>();
@@ -288,6 +516,9 @@ public final class GatewayServer implements AutoCloseable {
             }
         } else if (NetUtil.isValidIpV4Address(bindAddress) || NetUtil.isValidIpV6Address(bindAddress)) {
             addresses.add(bindAddress);
+        }
+        for (InetAddress endpoint : networkState.current().privateEndpointsByAddress().keySet()) {
+            addresses.add(endpoint.getHostAddress());
         }
         return addresses;
     }

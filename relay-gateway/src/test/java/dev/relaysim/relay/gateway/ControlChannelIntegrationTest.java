@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.RenewTokenCommand;
+import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.common.protocol.ResponseCommand;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.TestGateway;
@@ -64,8 +65,11 @@ class ControlChannelIntegrationTest {
         TestGateway gw = gateway.get();
         try (TestListener listener = TestListener.connect(gw.httpClient(), gw.listenUri(false, ENTITY),
                 TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
+            // A response to a request nobody waits for (a late answer) is dropped; the channel stays open.
             listener.control().sendText(ControlCommandCodec.encode(new ResponseCommand("r1", 200, "OK", Map.of(),
                     false))).get(10, TimeUnit.SECONDS);
+            listener.control().sendText(ControlCommandCodec.encode(RequestCommand.addressOnly("ws://x", "r2")))
+                    .get(10, TimeUnit.SECONDS);
 
             WsPeer.Close close = listener.control().closed().get(10, TimeUnit.SECONDS);
             assertThat(close.code()).isEqualTo(1008);

@@ -129,10 +129,10 @@ class GatewayRefusalIntegrationTest {
     }
 
     @Test
-    void httpModeAndAcceptOnFrontEndAreRefused() throws Exception {
+    void httpModeWithoutListenerAndAcceptOnFrontEndAreRefused() throws Exception {
         Response http = connect("/echo/some/path?x=1", TestGateway.token(ENTITY));
-        assertThat(http.status()).isEqualTo(501);
-        assertThat(http.reason()).startsWith("HTTP request mode is not available in this version.");
+        assertThat(http.status()).isEqualTo(502);
+        assertThat(http.body()).startsWith("{\"error\":{\"code\":\"BadGateway\",\"message\":\"There are no listeners");
 
         Response accept = connect("/$hc/echo?sb-hc-action=accept&sb-hc-id=x", null);
         assertThat(accept.status()).isEqualTo(404);

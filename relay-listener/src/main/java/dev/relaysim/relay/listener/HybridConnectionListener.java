@@ -21,6 +21,7 @@ import dev.relaysim.relay.common.protocol.HcAction;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.PercentCodec;
 import dev.relaysim.relay.common.protocol.RenewTokenCommand;
+import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.common.tls.SslContexts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -33,6 +34,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,11 @@ import static java.util.Objects.requireNonNull;
  * as given (offering the sender's first subprotocol) and handed to the
  * {@link ListenerConnectionHandler}; rejected ones by opening the address with
  * {@code sb-hc-statusCode} and {@code sb-hc-statusDescription}, which the relay answers with 410.
+ * {@code request} commands (HTTP requests senders sent to the hybrid connection) go to the
+ * {@link RequestHandler}, see {@link RelayedHttpRequest} and {@link RelayedHttpResponse}: a full request
+ * is followed on the control channel by its body, if it has one, as exactly one binary message; an
+ * address-only request is fetched from its rendezvous address. A listener without a connection handler
+ * rejects WebSocket senders with 501, one without a request handler answers requests with 501.
  * Other commands are ignored (logged once). Before the token expires (at 80% of its life) a
  * {@code renewToken} command carries a new one.
  *
@@ -85,6 +92,7 @@ public final class HybridConnectionListener implements AutoCloseable {
     private static final int HANDLER_FAILED_STATUS = 502;
     private static final String HANDLER_FAILED_DESCRIPTION =
             "The Listener's custom AcceptHandler threw an exception. See Listener logs for details.";
+    private static final AcceptDecision HTTP_ONLY = AcceptDecision.reject(501, "This listener serves HTTP requests only");
     private static final String SUBPROTOCOL_HEADER = "Sec-WebSocket-Protocol";
 
     private enum State { NEW, CONNECTING, ONLINE, RECONNECTING, STOPPED }
@@ -97,6 +105,7 @@ public final class HybridConnectionListener implements AutoCloseable {
     private final URI controlUri;
     private final AcceptHandler acceptHandler;
     private final ListenerConnectionHandler connectionHandler;
+    private final HttpRequestDispatcher httpRequests;
     private final ListenerStatusListener statusListener;
     private final RelayWebSocketClient client;
     private final EventExecutor scheduler;
@@ -118,7 +127,10 @@ public final class HybridConnectionListener implements AutoCloseable {
 
     private HybridConnectionListener(Builder builder) {
         endpoint = requireNonNull(builder.endpoint, "endpoint (set connectionString or endpoint)");
-        connectionHandler = requireNonNull(builder.connectionHandler, "connectionHandler");
+        if (builder.connectionHandler == null && builder.requestHandler == null) {
+            throw new NullPointerException("connectionHandler and requestHandler (expected: at least one of them)");
+        }
+        connectionHandler = builder.connectionHandler;
         tokenProvider = builder.tokenProvider;
         tokenTimeToLive = builder.tokenTimeToLive;
         connectTimeout = builder.connectTimeout;
@@ -128,9 +140,8 @@ public final class HybridConnectionListener implements AutoCloseable {
         statusListener = builder.statusListener;
         SslContext sslContext = builder.sslContext != null ? builder.sslContext
                 : builder.caCertificate != null ? SslContexts.forClient(builder.caCertificate) : null;
-        client = builder.eventLoopGroup != null
-                ? new RelayWebSocketClient(sslContext, builder.clientConfig, builder.eventLoopGroup)
-                : new RelayWebSocketClient(sslContext, builder.clientConfig);
+        client = new RelayWebSocketClient(sslContext, builder.clientConfig, builder.eventLoopGroup,
+                builder.sourceAddress);
         scheduler = client.group().next();
         if (builder.handlerExecutor != null) {
             handlerExecutor = builder.handlerExecutor;
@@ -139,6 +150,9 @@ public final class HybridConnectionListener implements AutoCloseable {
             ownedExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("relay-listener-handler", true));
             handlerExecutor = ownedExecutor;
         }
+        httpRequests = new HttpRequestDispatcher(listenerId, client,
+                builder.requestHandler != null ? builder.requestHandler : RequestHandler.NOT_IMPLEMENTED, handlerExecutor,
+                connections);
     }
 
     public static Builder builder() {
@@ -390,7 +404,7 @@ public final class HybridConnectionListener implements AutoCloseable {
         }
     }
 
-    private void onControlMessage(RelayMessage message) {
+    private void onControlMessage(ControlChannelHandler channel, RelayMessage message) {
         if (message.isBinary()) {
             ignoreOnce("binary", "binary messages on the control channel");
             return;
@@ -408,6 +422,12 @@ public final class HybridConnectionListener implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 logger.debug("listener {} is closing; dropping accept {}", listenerId, accept.id());
             }
+        } else if (command instanceof RequestCommand request) {
+            if (request.body()) {
+                channel.awaitBody(request);
+            } else {
+                httpRequests.dispatch(request, null, channel.connection);
+            }
         } else {
             ignoreOnce(command.getClass().getSimpleName(), command.getClass().getSimpleName() + " commands");
         }
@@ -416,7 +436,7 @@ public final class HybridConnectionListener implements AutoCloseable {
     private void onAccept(AcceptCommand accept) {
         AcceptDecision decision;
         try {
-            decision = requireNonNull(acceptHandler.decide(accept), "accept handler's decision");
+            decision = connectionHandler == null ? HTTP_ONLY : requireNonNull(acceptHandler.decide(accept), "accept handler's decision");
         } catch (RuntimeException e) {
             logger.warn("listener {}: the accept handler failed for connection {}; rejecting it with {}", listenerId, accept.id(),
                     HANDLER_FAILED_STATUS, e);
@@ -564,10 +584,12 @@ public final class HybridConnectionListener implements AutoCloseable {
         }
     }
 
-    /** Receives the control channel's commands and its end. */
+    /** Receives the control channel's commands and its end; pairs a request that has a body with the message after it. */
     private final class ControlChannelHandler implements RelayMessageHandler {
 
         private final RelayConnection connection;
+        /** A request whose body is the next message (event loop only). */
+        private RequestCommand awaitingBody;
 
         ControlChannelHandler(RelayConnection connection) {
             this.connection = connection;
@@ -575,7 +597,23 @@ public final class HybridConnectionListener implements AutoCloseable {
 
         @Override
         public void onMessage(RelayMessage message) {
-            onControlMessage(message);
+            RequestCommand request = awaitingBody;
+            if (request == null) {
+                onControlMessage(this, message);
+                return;
+            }
+            awaitingBody = null;
+            if (message.isBinary()) {
+                httpRequests.dispatch(request, message.data(), connection);
+                return;
+            }
+            logger.warn("listener {}: request {} announced a body, but a text message followed; dropping the request",
+                    listenerId, request.id());
+            onControlMessage(this, message);
+        }
+
+        void awaitBody(RequestCommand request) {
+            awaitingBody = request;
         }
 
         @Override
@@ -584,7 +622,7 @@ public final class HybridConnectionListener implements AutoCloseable {
         }
     }
 
-    /** Configures a {@link HybridConnectionListener}; {@link #connectionHandler} and an endpoint are required. */
+    /** Configures a {@link HybridConnectionListener}; an endpoint and {@link #connectionHandler} or {@link #requestHandler} (or both) are required. */
     public static final class Builder {
 
         private RelayEndpoint endpoint;
@@ -593,9 +631,11 @@ public final class HybridConnectionListener implements AutoCloseable {
         private Path caCertificate;
         private AcceptHandler acceptHandler = AcceptHandler.ACCEPT_ALL;
         private ListenerConnectionHandler connectionHandler;
+        private RequestHandler requestHandler;
         private ListenerStatusListener statusListener = ListenerStatusListener.NONE;
         private String listenerId;
         private EventLoopGroup eventLoopGroup;
+        private InetAddress sourceAddress;
         private Executor handlerExecutor;
         private RelayClientConfig clientConfig = RelayClientConfig.defaults();
         private Duration tokenTimeToLive = DEFAULT_TOKEN_TIME_TO_LIVE;
@@ -641,9 +681,15 @@ public final class HybridConnectionListener implements AutoCloseable {
             return this;
         }
 
-        /** Gets each accepted connection (required). */
+        /** Gets each accepted connection; without one, WebSocket senders are rejected with 501. */
         public Builder connectionHandler(ListenerConnectionHandler connectionHandler) {
             this.connectionHandler = requireNonNull(connectionHandler, "connectionHandler");
+            return this;
+        }
+
+        /** Answers each HTTP request; without one, requests are answered with 501. */
+        public Builder requestHandler(RequestHandler requestHandler) {
+            this.requestHandler = requireNonNull(requestHandler, "requestHandler");
             return this;
         }
 
@@ -668,9 +714,18 @@ public final class HybridConnectionListener implements AutoCloseable {
             return this;
         }
 
-        /** Where accept and connection handlers run; default: a cached pool of daemon threads the listener owns. */
+        /** Where accept, connection and request handlers run; default: a cached pool of daemon threads the listener owns. */
         public Builder handlerExecutor(Executor handlerExecutor) {
             this.handlerExecutor = requireNonNull(handlerExecutor, "handlerExecutor");
+            return this;
+        }
+
+        /**
+         * The local address the control channel and every rendezvous connection leave from, as a machine with that
+         * address would (a VM in a simulated virtual network); default: the system chooses.
+         */
+        public Builder sourceAddress(InetAddress sourceAddress) {
+            this.sourceAddress = requireNonNull(sourceAddress, "sourceAddress");
             return this;
         }
 

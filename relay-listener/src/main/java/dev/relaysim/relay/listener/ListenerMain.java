@@ -31,11 +31,13 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code listen}: registers a listener on a hybrid connection, then prints what senders send or
- * echoes it back. Exit codes: 0 done (after {@code --count} connections, or when closed), 1 the
+ * echoes it back; with {@code --http-echo} it also answers HTTP requests ({@link HttpEchoHandler}).
+ * Exit codes: 0 done (after {@code --count} connections and requests, or when closed), 1 the
  * gateway could not be reached or refused the listener, 2 bad arguments.
  */
 @Command(name = "listen", sortOptions = false,
-        description = "Listens on a hybrid connection and prints (or with --echo, echoes) the messages senders send.")
+        description = "Listens on a hybrid connection and prints (or with --echo, echoes) the messages senders send; "
+                + "with --http-echo it answers HTTP requests.")
 public final class ListenerMain implements Callable<Integer> {
 
     private static final int EXIT_FAILURE = 1;
@@ -50,7 +52,15 @@ public final class ListenerMain implements Callable<Integer> {
     @Option(names = "--echo", description = "Send every message back to its sender, with its type.")
     private boolean echo;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N connections have ended (default: run until stopped).")
+    @Option(names = "--http-echo", description = {
+            "Answer every HTTP request with 200 and headers X-Echo-Method, X-Echo-Target (path and query) and "
+                    + "X-Echo-Header-<name> per request header; echo the body byte for byte (with its Content-Type), "
+                    + "or, without a body, send a plain-text summary (request line, then one 'name: value' line per "
+                    + "header). Prints one line per request. Without it, HTTP requests get 501."})
+    private boolean httpEcho;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "Exit after N connections and HTTP requests have ended (default: run until stopped).")
     private Integer count;
 
     @Option(names = "--id", paramLabel = "ID", description = "Listener id sent as sb-hc-id (default: a random GUID).")
@@ -97,6 +107,14 @@ public final class ListenerMain implements Callable<Integer> {
 
         CompletableFuture<Integer> done = new CompletableFuture<>();
         AtomicInteger ended = new AtomicInteger();
+        Runnable onEnd = () -> {
+            if (count != null && ended.incrementAndGet() == count) {
+                String what = httpEcho ? (count == 1 ? " connection or request" : " connections and requests")
+                        : (count == 1 ? " connection" : " connections");
+                out.println("handled " + count + what + "; exiting");
+                done.complete(0);
+            }
+        };
         AtomicInteger onlineCount = new AtomicInteger();
         HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
                 .connectionString(parsed)
@@ -116,15 +134,23 @@ public final class ListenerMain implements Callable<Integer> {
                 })
                 .connectionHandler((accept, connection) -> {
                     out.println("accepted connection " + accept.id() + " from " + remote(accept));
-                    connection.setHandler(new Session(out, accept.id(), connection, () -> {
-                        if (count != null && ended.incrementAndGet() == count) {
-                            out.println("handled " + count + (count == 1 ? " connection" : " connections") + "; exiting");
-                            done.complete(0);
-                        }
-                    }));
+                    connection.setHandler(new Session(out, accept.id(), connection, onEnd));
                 });
+        if (httpEcho) {
+            RequestHandler echoHandler = new HttpEchoHandler(out::println);
+            builder.requestHandler((request, response) -> {
+                try {
+                    echoHandler.handle(request, response);
+                } finally {
+                    onEnd.run();
+                }
+            });
+        }
         if (id != null) {
             builder.listenerId(id);
+        }
+        if (target.sourceAddress() != null) {
+            builder.sourceAddress(target.sourceAddress());
         }
         try (HybridConnectionListener listener = builder.build()) {
             Thread closeOnExit = new Thread(listener::close, "relay-listener-shutdown");

@@ -2,6 +2,7 @@ package dev.relaysim.relay.listener;
 
 import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,14 +17,20 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * (offering subprotocol {@code chat.v1}), hands the first {@code sb-hc-action=listen} channel to the
  * test, records the request URIs and control-channel text it receives, greets accepted rendezvous
  * connections with {@code "hello from the sender"}, and answers rejections (URIs with
- * {@code sb-hc-statusCode}) with 410.
+ * {@code sb-hc-statusCode}) with 410. Request rendezvous ({@code sb-hc-action=request}) are handed to
+ * the test ungreeted. Every frame on the control channel and on request rendezvous is recorded as a
+ * {@link Frame}; close frames are answered with the same code.
  */
 final class FakeRelay implements AutoCloseable {
 
@@ -46,7 +55,22 @@ final class FakeRelay implements AutoCloseable {
     final BlockingQueue<String> controlMessages = new LinkedBlockingQueue<>();
     /** Subprotocols chosen on rendezvous connections ("" for none). */
     final BlockingQueue<String> rendezvousSubprotocols = new LinkedBlockingQueue<>();
+    /** Every frame received on the control channel. */
+    final BlockingQueue<Frame> controlFrames = new LinkedBlockingQueue<>();
+    /** Request rendezvous channels ({@code sb-hc-action=request}), once upgraded. */
+    final BlockingQueue<Channel> requestRendezvous = new LinkedBlockingQueue<>();
+    /** Every frame received on request rendezvous. */
+    final BlockingQueue<Frame> rendezvousFrames = new LinkedBlockingQueue<>();
 
+    /** A received frame: {@code text}, {@code binary}, {@code continuation} or {@code close} (then {@code closeCode}). */
+    record Frame(String type, boolean fin, byte[] data, int closeCode) {
+
+        String text() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final Set<Channel> requestChannels = ConcurrentHashMap.newKeySet();
     private final EventLoopGroup group = EventLoops.newGroup("fake-relay", 1);
     private final Channel server;
 
@@ -62,6 +86,7 @@ final class FakeRelay implements AutoCloseable {
                                         .websocketPath("/$hc")
                                         .checkStartsWith(true)
                                         .subprotocols("chat.v1")
+                                        .handleCloseFrames(false)
                                         .build()),
                                 new Frames());
                     }
@@ -109,6 +134,9 @@ final class FakeRelay implements AutoCloseable {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
                 if (handshake.requestUri().contains("sb-hc-action=listen")) {
                     control.complete(ctx.channel());
+                } else if (handshake.requestUri().contains("sb-hc-action=request")) {
+                    requestChannels.add(ctx.channel());
+                    requestRendezvous.add(ctx.channel());
                 } else {
                     String subprotocol = handshake.selectedSubprotocol();
                     rendezvousSubprotocols.add(subprotocol == null ? "" : subprotocol);
@@ -120,8 +148,27 @@ final class FakeRelay implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-            if (frame instanceof TextWebSocketFrame text && control.getNow(null) == ctx.channel()) {
+            boolean onControl = control.getNow(null) == ctx.channel();
+            if (frame instanceof CloseWebSocketFrame close) {
+                record(ctx, onControl, new Frame("close", true, new byte[0], close.statusCode()));
+                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (frame instanceof TextWebSocketFrame text && onControl) {
                 controlMessages.add(text.text());
+            }
+            String type = frame instanceof TextWebSocketFrame ? "text" : frame instanceof BinaryWebSocketFrame ? "binary"
+                    : frame instanceof ContinuationWebSocketFrame ? "continuation" : null;
+            if (type != null) {
+                record(ctx, onControl, new Frame(type, frame.isFinalFragment(), ByteBufUtil.getBytes(frame.content()), -1));
+            }
+        }
+
+        private void record(ChannelHandlerContext ctx, boolean onControl, Frame frame) {
+            if (onControl) {
+                controlFrames.add(frame);
+            } else if (requestChannels.contains(ctx.channel())) {
+                rendezvousFrames.add(frame);
             }
         }
     }

@@ -7,7 +7,6 @@ import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.RemoteEndpoint;
 import dev.relaysim.relay.common.protocol.RenewTokenCommand;
-import dev.relaysim.relay.common.protocol.RequestCommand;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -66,8 +65,6 @@ class ListenerControlChannelTest {
             control.write(new TextWebSocketFrame("{\"bogus\":{\"x\":1}}"));
             control.write(new TextWebSocketFrame("not json"));
             control.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2})));
-            control.write(new TextWebSocketFrame(ControlCommandCodec.encode(RequestCommand.addressOnly(
-                    "ws://127.0.0.1:" + relay.port() + "/$hc/hc/one?sb-hc-action=request&sb-hc-id=r1", "r1"))));
             Map<String, String> connectHeaders = new LinkedHashMap<>();
             connectHeaders.put("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
             connectHeaders.put("sec-websocket-protocol", "chat.v1, chat.v2");

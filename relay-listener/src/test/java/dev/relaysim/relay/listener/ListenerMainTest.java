@@ -22,6 +22,9 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +77,50 @@ class ListenerMainTest {
                 .containsPattern("accepted connection [0-9a-f-]{36}_G\\d+ from 127\\.0\\.0\\.1:\\d+")
                 .containsPattern("echoed 2 messages \\(8 bytes\\) on connection [0-9a-f-]{36}_G\\d+; closed with 1000 done")
                 .contains("handled 1 connection; exiting");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void httpEchoEchoesBodiesAndSummarisesRequestsWithout() throws Exception {
+        Run run = start(Map.of("HOME", home.toString()), "--connection-string", connectionString(TestGateway.KEY),
+                "--ca", caCertificate().toString(), "--http-echo", "--count", "3");
+        await().atMost(Duration.ofSeconds(20)).until(() -> run.out().contains("listening on"));
+        String base = "https://localhost:" + gateway.get().addresses().tlsPort() + "/" + ENTITY;
+
+        HttpResponse<String> post = gateway.get().httpClient().send(HttpRequest.newBuilder(URI.create(base + "/orders?id=7"))
+                .header("ServiceBusAuthorization", TestGateway.token(ENTITY))
+                .header("Content-Type", "application/json")
+                .header("X-Trace", "abc")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(200);
+        assertThat(post.body()).isEqualTo("{\"n\":1}");
+        assertThat(post.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(post.headers().firstValue("X-Echo-Method")).contains("POST");
+        assertThat(post.headers().firstValue("X-Echo-Target")).contains("/echo/orders?id=7");
+        assertThat(post.headers().firstValue("X-Echo-Header-X-Trace")).contains("abc");
+
+        HttpResponse<String> get = gateway.get().httpClient().send(HttpRequest.newBuilder(URI.create(base + "?q=1"))
+                .header("ServiceBusAuthorization", TestGateway.token(ENTITY))
+                .header("X-Trace", "def")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
+        assertThat(get.body()).startsWith("GET /echo?q=1\n").contains("\nX-Trace: def\n");
+
+        HttpResponse<Void> head = gateway.get().httpClient().send(HttpRequest.newBuilder(URI.create(base))
+                .header("ServiceBusAuthorization", TestGateway.token(ENTITY))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("X-Echo-Method")).contains("HEAD");
+
+        assertThat(run.exitCode().get(20, TimeUnit.SECONDS)).isZero();
+        assertThat(run.out())
+                .containsPattern("request \\S+: POST /echo/orders\\?id=7 from 127\\.0\\.0\\.1:\\d+ -> 200, echoed 7 bytes")
+                .containsPattern("request \\S+: GET /echo\\?q=1 from 127\\.0\\.0\\.1:\\d+ -> 200, no body; sent a \\d+-byte summary")
+                .containsPattern("request \\S+: HEAD /echo from \\S+ -> 200, headers only")
+                .contains("handled 3 connections and requests; exiting");
         assertThat(run.err()).isEmpty();
     }
 

@@ -114,7 +114,7 @@ class ListenerReconnectTest {
     private static GatewayServer restart(TestGateway stopped, List<NamespaceConfig> namespaces) throws Exception {
         GatewayConfig old = stopped.config();
         ListenSettings listen = new ListenSettings(old.listen().bindAddress(), true, stopped.addresses().tlsPort(), true,
-                stopped.addresses().plainPort(), old.listen().rendezvousPorts());
+                stopped.addresses().plainPort(), old.listen().rendezvousPorts(), false, 0);
         GatewayServer server = new GatewayServer(new GatewayConfig(listen, old.protocol(), old.dataDirectory(),
                 TestGateway.NAMESPACE, namespaces));
         server.start();

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslContext;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +59,20 @@ public final class HybridConnectionClient implements AutoCloseable {
     public HybridConnectionClient(RelayEndpoint endpoint, TokenProvider tokenProvider, SslContext sslContext,
                                   RelayClientConfig config, EventLoopGroup group, Duration connectTimeout) {
         this(endpoint, tokenProvider, connectTimeout, new RelayWebSocketClient(sslContext, config, group));
+    }
+
+    /**
+     * A client for the connection string's hybrid connection whose connections leave from {@code sourceAddress}, as
+     * a machine with that address would (a VM in a simulated virtual network), with its own event loop.
+     *
+     * @param sslContext    TLS trust; {@code null} for the JDK's trust store
+     * @param sourceAddress the local address to bind; {@code null} lets the system choose
+     */
+    public HybridConnectionClient(ConnectionString connectionString, SslContext sslContext, InetAddress sourceAddress) {
+        this(RelayEndpoint.of(requireNonNull(connectionString, "connectionString")),
+                connectionString.hasCredentials() ? TokenProvider.of(connectionString) : null,
+                connectionString.operationTimeoutOrDefault(),
+                new RelayWebSocketClient(sslContext, RelayClientConfig.defaults(), null, sourceAddress));
     }
 
     private HybridConnectionClient(RelayEndpoint endpoint, TokenProvider tokenProvider, Duration connectTimeout,

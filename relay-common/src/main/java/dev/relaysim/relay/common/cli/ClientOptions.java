@@ -5,9 +5,11 @@ import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.tls.SslContexts;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
 import picocli.CommandLine.Option;
 
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,7 +18,8 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The options every client command shares ({@code --connection-string}, {@code --ca}), as a picocli
+ * The options every client command shares ({@code --connection-string}, {@code --ca}, {@code --source-address}),
+ * as a picocli
  * mixin, and how they fall back to the environment and the gateway's development defaults.
  */
 public final class ClientOptions {
@@ -34,8 +37,19 @@ public final class ClientOptions {
             description = "CA certificate (PEM) to trust (default: $RELAYSIM_CA, else ~/.relaysim/tls/ca.pem if it exists, else the JDK's trust store)")
     private Path ca;
 
-    /** Where a client command connects and what it trusts, resolved from the options. */
-    public record Target(ConnectionString connectionString, RelayEndpoint endpoint, SslContext sslContext) {
+    @Option(names = "--source-address", paramLabel = "ADDRESS",
+            description = "IP address to connect from, as a machine with that address would (e.g. 127.10.0.5, a VM "
+                    + "in the gateway's virtual network vnet1); it must be an address of this machine "
+                    + "(default: the system chooses)")
+    private String sourceAddress;
+
+    /**
+     * Where a client command connects, what it trusts and where it connects from, resolved from the options.
+     *
+     * @param sourceAddress the local address to bind, or {@code null} to let the system choose
+     */
+    public record Target(ConnectionString connectionString, RelayEndpoint endpoint, SslContext sslContext,
+                         InetAddress sourceAddress) {
     }
 
     /** Thrown for options that cannot work; the message is meant for the user as it is. */
@@ -74,9 +88,17 @@ public final class ClientOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException("invalid connection string: " + e.getMessage(), e);
         }
+        InetAddress source = null;
+        if (sourceAddress != null) {
+            source = NetUtil.createInetAddressFromIpAddressString(sourceAddress.strip());
+            if (source == null) {
+                throw new UsageException("--source-address: \"" + sourceAddress
+                        + "\" (expected: an IP address of this machine, such as 127.10.0.5)", null);
+            }
+        }
         Optional<Path> caCertificate = ca != null ? Optional.of(ca) : DevDefaults.caCertificate(environment);
         try {
-            return new Target(parsed, endpoint, sslContext(caCertificate));
+            return new Target(parsed, endpoint, sslContext(caCertificate), source);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new UsageException(e.getMessage(), e);
         }

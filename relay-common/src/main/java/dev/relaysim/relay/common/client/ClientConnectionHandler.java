@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -28,19 +29,25 @@ import java.util.concurrent.TimeoutException;
  * upgrade becomes a {@link RelayHandshakeException}); on {@link ClientHandshakeStateEvent#HANDSHAKE_COMPLETE}
  * it creates the {@link RelayConnection} and completes the future with it; afterwards it hands
  * whole text, binary and close frames to the connection, releasing each, and tells it about
- * errors and the end of the socket. Pings are answered and pongs dropped before it, by Netty's
+ * errors and the end of the socket. On a connection that delivers fragments (no frame aggregator
+ * before it) each text, binary and continuation frame goes to the connection as a fragment of the
+ * type its message started with. Pings are answered and pongs dropped before it, by Netty's
  * protocol handler.
  */
 final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final URI uri;
     private final RelayClientConfig config;
+    private final boolean fragments;
     private final CompletableFuture<RelayConnection> connectFuture;
     private RelayConnection connection;
+    /** Fragments only: whether the message being received is text. */
+    private boolean textMessage;
 
-    ClientConnectionHandler(URI uri, RelayClientConfig config, CompletableFuture<RelayConnection> connectFuture) {
+    ClientConnectionHandler(URI uri, RelayClientConfig config, boolean fragments, CompletableFuture<RelayConnection> connectFuture) {
         this.uri = uri;
         this.config = config;
+        this.fragments = fragments;
         this.connectFuture = connectFuture;
     }
 
@@ -72,6 +79,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             if (msg instanceof CloseWebSocketFrame close) {
                 connection.onCloseFrame(close);
+            } else if (fragments && msg instanceof WebSocketFrame frame) {
+                onFragment(frame);
             } else if (msg instanceof WebSocketFrame frame && frame.content().readableBytes() > config.maxMessageSize()) {
                 // The frame aggregator limits fragmented messages only; a single frame is checked here.
                 connection.onException(new TooLongFrameException("message of " + frame.content().readableBytes()
@@ -84,6 +93,17 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    private void onFragment(WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame) {
+            textMessage = true;
+        } else if (frame instanceof BinaryWebSocketFrame) {
+            textMessage = false;
+        } else if (!(frame instanceof ContinuationWebSocketFrame)) {
+            return;
+        }
+        connection.onMessage(RelayMessage.wrapFragment(textMessage, ByteBufUtil.getBytes(frame.content()), frame.isFinalFragment()));
     }
 
     @Override

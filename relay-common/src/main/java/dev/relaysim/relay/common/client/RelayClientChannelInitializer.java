@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.client;
 
+import dev.relaysim.relay.common.tls.SslContexts;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -11,15 +12,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.util.NetUtil;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static dev.relaysim.relay.common.pipeline.HandlerNames.CLIENT_CONNECTION;
@@ -43,13 +38,13 @@ import static dev.relaysim.relay.common.pipeline.HandlerNames.WEBSOCKET_PROTOCOL
  *   relay.websocket-protocol   WebSocketClientProtocolHandler: no extensions, handleCloseFrames=false,
  *                              answers pings, drops pongs
  *   relay.frame-aggregator     WebSocketFrameAggregator: whole messages up to maxMessageSize
+ *                              (left out when the connection delivers fragments)
  *   relay.client-connection    {@link ClientConnectionHandler}
  * </pre>
  */
 final class RelayClientChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private static final int MAX_HANDSHAKE_RESPONSE = 64 * 1024;
-    private static final String HOST_NAME_VERIFICATION = "HTTPS";
 
     private final URI uri;
     private final SslContext sslContext;
@@ -57,19 +52,22 @@ final class RelayClientChannelInitializer extends ChannelInitializer<SocketChann
     private final String subprotocol;
     private final Duration timeout;
     private final RelayClientConfig config;
+    private final boolean fragments;
     private final CompletableFuture<RelayConnection> connectFuture;
 
     /**
      * @param sslContext {@code null} for {@code ws}
+     * @param fragments  deliver frames as they arrive instead of whole messages
      */
     RelayClientChannelInitializer(URI uri, SslContext sslContext, HttpHeaders headers, String subprotocol, Duration timeout,
-                                  RelayClientConfig config, CompletableFuture<RelayConnection> connectFuture) {
+                                  RelayClientConfig config, boolean fragments, CompletableFuture<RelayConnection> connectFuture) {
         this.uri = uri;
         this.sslContext = sslContext;
         this.headers = headers;
         this.subprotocol = subprotocol;
         this.timeout = timeout;
         this.config = config;
+        this.fragments = fragments;
         this.connectFuture = connectFuture;
     }
 
@@ -77,7 +75,8 @@ final class RelayClientChannelInitializer extends ChannelInitializer<SocketChann
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         if (sslContext != null) {
-            p.addLast(TLS, newSslHandler(ch));
+            p.addLast(TLS, SslContexts.newClientHandler(sslContext, ch.alloc(), RelayWebSocketClient.host(uri),
+                    RelayWebSocketClient.port(uri), timeout));
         }
         p.addLast(HTTP_CLIENT_CODEC, new HttpClientCodec());
         p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE));
@@ -95,21 +94,9 @@ final class RelayClientChannelInitializer extends ChannelInitializer<SocketChann
                 .generateOriginHeader(false)
                 .handshakeTimeoutMillis(Math.max(1, timeout.toMillis()))
                 .build()));
-        p.addLast(FRAME_AGGREGATOR, new WebSocketFrameAggregator(config.maxMessageSize()));
-        p.addLast(CLIENT_CONNECTION, new ClientConnectionHandler(uri, config, connectFuture));
-    }
-
-    private SslHandler newSslHandler(SocketChannel ch) {
-        String host = RelayWebSocketClient.host(uri);
-        SslHandler handler = sslContext.newHandler(ch.alloc(), host, RelayWebSocketClient.port(uri));
-        handler.setHandshakeTimeoutMillis(Math.max(1, timeout.toMillis()));
-        SSLEngine engine = handler.engine();
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm(HOST_NAME_VERIFICATION);
-        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
-            parameters.setServerNames(List.of(new SNIHostName(host)));
+        if (!fragments) {
+            p.addLast(FRAME_AGGREGATOR, new WebSocketFrameAggregator(config.maxMessageSize()));
         }
-        engine.setSSLParameters(parameters);
-        return handler;
+        p.addLast(CLIENT_CONNECTION, new ClientConnectionHandler(uri, config, fragments, connectFuture));
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -19,9 +20,12 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +38,8 @@ import static java.util.Objects.requireNonNull;
  * An open WebSocket to the relay: a stream of whole messages both ways.
  *
  * <p><b>Sending</b>: {@link #send(byte[])} and {@link #send(ByteBuffer)} send binary messages,
- * {@link #sendText(String)} text; each copies its argument into an unpooled heap buffer (which
+ * {@link #sendText(String)} text, {@link #send(List)} several back to back, and
+ * {@link #sendBinaryFragment(byte[], boolean, boolean)} a binary message in pieces; each copies its argument into an unpooled heap buffer (which
  * the frame encoder masks into a pooled one) and returns a future that completes when the
  * message has been written to the socket. Sending never blocks.
  *
@@ -128,6 +133,59 @@ public final class RelayConnection {
         requireNonNull(message, "message");
         ByteBuf content = Unpooled.wrappedBuffer(message.array());
         return write(message.isText() ? new TextWebSocketFrame(content) : new BinaryWebSocketFrame(content));
+    }
+
+    /**
+     * Sends {@code messages} back to back, with their types: no other message sent on this connection
+     * comes between them (a command and the body that must follow it, for example).
+     *
+     * @return completes when the last of them has been written to the socket
+     */
+    public CompletableFuture<Void> send(List<RelayMessage> messages) {
+        requireNonNull(messages, "messages");
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("messages: none (expected: at least one)");
+        }
+        List<WebSocketFrame> frames = new ArrayList<>(messages.size());
+        for (RelayMessage message : messages) {
+            ByteBuf content = Unpooled.wrappedBuffer(requireNonNull(message, "message").array());
+            frames.add(message.isText() ? new TextWebSocketFrame(content) : new BinaryWebSocketFrame(content));
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Runnable writeAll = () -> {
+            for (int i = 0; i < frames.size() - 1; i++) {
+                write(frames.get(i)).whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        written.completeExceptionally(failure);
+                    }
+                });
+            }
+            write(frames.get(frames.size() - 1)).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    written.completeExceptionally(failure);
+                } else {
+                    written.complete(null);
+                }
+            });
+        };
+        try {
+            channel.eventLoop().execute(writeAll);
+        } catch (RejectedExecutionException e) {
+            frames.forEach(WebSocketFrame::release);
+            written.completeExceptionally(e);
+        }
+        return written;
+    }
+
+    /**
+     * Sends one fragment of a binary message holding a copy of {@code data}: the first fragment
+     * ({@code first}) starts the message, the one with {@code last} ends it. The caller sends a
+     * message's fragments in order and nothing else on this connection until its last one.
+     */
+    public CompletableFuture<Void> sendBinaryFragment(byte[] data, boolean first, boolean last) {
+        requireNonNull(data, "data");
+        ByteBuf content = Unpooled.wrappedBuffer(data.clone());
+        return write(first ? new BinaryWebSocketFrame(last, 0, content) : new ContinuationWebSocketFrame(last, 0, content));
     }
 
     /**

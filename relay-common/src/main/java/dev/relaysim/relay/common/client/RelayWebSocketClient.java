@@ -10,13 +10,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,8 +35,7 @@ import static java.util.Objects.requireNonNull;
 public final class RelayWebSocketClient implements AutoCloseable {
 
     private static final int OWN_THREADS = 2;
-    private static final long SHUTDOWN_QUIET_MILLIS = 0;
-    private static final long SHUTDOWN_TIMEOUT_MILLIS = 2000;
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -44,6 +43,7 @@ public final class RelayWebSocketClient implements AutoCloseable {
     private final RelayClientConfig config;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile SslContext systemTrust;
+    private final InetAddress sourceAddress;
 
     /**
      * A client with its own event loop group.
@@ -63,11 +63,31 @@ public final class RelayWebSocketClient implements AutoCloseable {
         this(requireNonNull(group, "group"), false, sslContext, config);
     }
 
+    /**
+     * A client whose connections leave from {@code sourceAddress} (an ephemeral port), as a machine with that address
+     * would: a listener or sender inside a simulated virtual network.
+     *
+     * @param sslContext    for {@code wss}; {@code null} means the JDK's default trust store
+     * @param group         the event loop group, which the client does not shut down; {@code null} for one of its own
+     * @param sourceAddress the local address to bind; {@code null} lets the system choose
+     */
+    public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config, EventLoopGroup group,
+                                InetAddress sourceAddress) {
+        this(group != null ? group : EventLoops.newGroup("relay-client", OWN_THREADS), group == null, sslContext,
+                config, sourceAddress);
+    }
+
     private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext, RelayClientConfig config) {
+        this(group, ownsGroup, sslContext, config, null);
+    }
+
+    private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext, RelayClientConfig config,
+                                 InetAddress sourceAddress) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.sslContext = sslContext;
         this.config = requireNonNull(config, "config");
+        this.sourceAddress = sourceAddress;
     }
 
     /**
@@ -81,6 +101,19 @@ public final class RelayWebSocketClient implements AutoCloseable {
      *         when the server refused the upgrade, a {@link TimeoutException}, or the I/O or TLS error
      */
     public CompletableFuture<RelayConnection> connect(URI uri, HttpHeaders extraHeaders, String subprotocol, Duration timeout) {
+        return connect(uri, extraHeaders, subprotocol, timeout, false);
+    }
+
+    /**
+     * Connects like {@link #connect(URI, HttpHeaders, String, Duration)}; with {@code fragments} the
+     * connection delivers every received frame as it arrives, as a {@link RelayMessage} fragment
+     * ({@link RelayMessage#isFinal()} marks a message's last one, continuation frames carry the type of
+     * the message they belong to), so that messages of any size can be streamed: the
+     * {@link RelayClientConfig#maxMessageSize()} limit then does not apply, while the receive queue's
+     * limits still pause reading.
+     */
+    public CompletableFuture<RelayConnection> connect(URI uri, HttpHeaders extraHeaders, String subprotocol, Duration timeout,
+                                                      boolean fragments) {
         requireNonNull(uri, "uri");
         requireNonNull(extraHeaders, "extraHeaders");
         requireNonNull(timeout, "timeout");
@@ -102,7 +135,10 @@ public final class RelayWebSocketClient implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
                 .handler(new RelayClientChannelInitializer(uri, secure ? sslContext() : null, headers, subprotocol, timeout,
-                        config, result));
+                        config, fragments, result));
+        if (sourceAddress != null) {
+            bootstrap.localAddress(sourceAddress, 0);
+        }
         ChannelFuture connecting = bootstrap.connect(host(uri), port(uri));
         Channel channel = connecting.channel();
         ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
@@ -129,6 +165,11 @@ public final class RelayWebSocketClient implements AutoCloseable {
         return config;
     }
 
+    /** The local address connections leave from, or empty when the system chooses. */
+    public Optional<InetAddress> sourceAddress() {
+        return Optional.ofNullable(sourceAddress);
+    }
+
     /** The event loop group connections run on. */
     public EventLoopGroup group() {
         return group;
@@ -143,13 +184,7 @@ public final class RelayWebSocketClient implements AutoCloseable {
         if (!closed.compareAndSet(false, true) || !ownsGroup) {
             return;
         }
-        Future<?> termination = group.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        for (EventExecutor executor : group) {
-            if (executor.inEventLoop()) {
-                return;
-            }
-        }
-        termination.syncUninterruptibly();
+        EventLoops.shutdown(group, SHUTDOWN_TIMEOUT);
     }
 
     /** The host of {@code uri} without IPv6 brackets. */

@@ -14,6 +14,12 @@ public final class HandlerNames {
     public static final String HTTP_CODEC = "relay.http-codec";
     /** HTTP client codec. */
     public static final String HTTP_CLIENT_CODEC = "relay.http-client-codec";
+    /** Gateway front ends: relays HTTP-mode requests (paths without {@code $hc}) to listeners, body streamed. */
+    public static final String HTTP_SENDER = "relay.http-sender";
+    /** Management server: keeps HTTP/1.1 connections open between requests unless a side asks to close. */
+    public static final String HTTP_KEEP_ALIVE = "relay.http-keep-alive";
+    /** Management server: closes connections idle for too long. */
+    public static final String IDLE_TIMEOUT = "relay.idle-timeout";
     /** Aggregates the upgrade request into one {@code FullHttpRequest}. */
     public static final String HTTP_AGGREGATOR = "relay.http-aggregator";
     /** Parses the request target once, authorizes it and dispatches by action. */
@@ -26,6 +32,10 @@ public final class HandlerNames {
     public static final String CONTROL_CHANNEL = "relay.control-channel";
     /** Gateway: waits for one leg's WebSocket handshake of a rendezvous before the relay pair is joined. */
     public static final String RENDEZVOUS = "relay.rendezvous";
+    /** Gateway: a listener's request rendezvous ({@code sb-hc-action=request}) serving one HTTP exchange. */
+    public static final String REQUEST_RENDEZVOUS = "relay.request-rendezvous";
+    /** First in a relay leg's pipeline: one flush per event-loop task instead of one per relayed frame. */
+    public static final String FLUSH_CONSOLIDATION = "relay.flush-consolidation";
     /** Forwards frames between the two legs of a relayed connection. */
     public static final String RELAY = "relay.relay";
     /** Client side: keeps the body of a refused upgrade response for the error it becomes. */
@@ -34,6 +44,12 @@ public final class HandlerNames {
     public static final String FRAME_AGGREGATOR = "relay.frame-aggregator";
     /** Client-side application handler of a relayed WebSocket. */
     public static final String CLIENT_CONNECTION = "relay.client-connection";
+    /** Client side: writes a streamed HTTP request body in chunks, as the channel becomes writable. */
+    public static final String CHUNKED_WRITER = "relay.chunked-writer";
+    /** HTTP sender: writes one request and streams its response to the caller. */
+    public static final String HTTP_EXCHANGE = "relay.http-exchange";
+    /** Management server: routes requests ({@code /health}, {@code /metrics}) to their handlers. */
+    public static final String MANAGEMENT = "relay.management";
     /** Last handler: logs an unhandled error once and closes the channel once. */
     public static final String ERROR_HANDLER = "relay.error-handler";
 

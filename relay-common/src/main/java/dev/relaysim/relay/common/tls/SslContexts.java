@@ -1,14 +1,21 @@
 package dev.relaysim.relay.common.tls;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.NetUtil;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -69,6 +76,29 @@ public final class SslContexts {
     /** A client context that trusts the JDK's default trust store (cacerts, or {@code javax.net.ssl.trustStore}). */
     public static SslContext forClientWithSystemTrust() {
         return build(SslContextBuilder.forClient());
+    }
+
+    /**
+     * A client {@link SslHandler} for a connection to {@code host}: the host name is verified against
+     * the server certificate and sent as SNI unless it is an IP literal.
+     *
+     * @param host             host name or IP literal (IPv6 without brackets)
+     * @param handshakeTimeout how long the TLS handshake may take
+     */
+    public static SslHandler newClientHandler(SslContext sslContext, ByteBufAllocator alloc, String host, int port,
+                                              Duration handshakeTimeout) {
+        requireNonNull(sslContext, "sslContext");
+        requireNonNull(host, "host");
+        SslHandler handler = sslContext.newHandler(alloc, host, port);
+        handler.setHandshakeTimeoutMillis(Math.max(1, handshakeTimeout.toMillis()));
+        SSLEngine engine = handler.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm(HOST_NAME_VERIFICATION);
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+        }
+        engine.setSSLParameters(parameters);
+        return handler;
     }
 
     private static SslContext build(SslContextBuilder builder) {

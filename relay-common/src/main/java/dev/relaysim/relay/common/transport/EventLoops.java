@@ -10,6 +10,11 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -34,6 +39,22 @@ public final class EventLoops {
         }
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true),
                 NioIoHandler.newFactory());
+    }
+
+    /**
+     * Shuts {@code group} down gracefully, without a quiet period, and waits up to {@code timeout} for it to
+     * terminate, unless called from one of its own threads (which cannot wait for themselves).
+     */
+    public static void shutdown(EventLoopGroup group, Duration timeout) {
+        requireNonNull(group, "group");
+        requireNonNull(timeout, "timeout");
+        Future<?> termination = group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return;
+            }
+        }
+        termination.syncUninterruptibly();
     }
 
     public static Class<? extends ServerSocketChannel> serverChannelType() {

@@ -1,14 +1,19 @@
 package dev.relaysim.relay.common.client;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,6 +138,63 @@ class RelayConnectionTest {
         assertThat(text.text()).isEqualTo("héllo");
         text.release();
         assertThatThrownBy(() -> connection.close(1006, "")).hasMessageContaining("code: 1006");
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void messagesSentTogetherGoOutBackToBack() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        RelayConnection connection = connection(channel, 16);
+        CompletableFuture<Void> written = connection.send(List.of(RelayMessage.text("{\"response\":{}}"),
+                RelayMessage.binary(new byte[] {1, 2})));
+        channel.runPendingTasks();
+        assertThat(written).isCompleted();
+        TextWebSocketFrame text = channel.readOutbound();
+        assertThat(text.text()).isEqualTo("{\"response\":{}}");
+        text.release();
+        BinaryWebSocketFrame binary = channel.readOutbound();
+        assertThat(ByteBufUtil.getBytes(binary.content())).containsExactly(1, 2);
+        binary.release();
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void aBinaryMessageGoesOutInFragments() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        RelayConnection connection = connection(channel, 16);
+        connection.sendBinaryFragment(new byte[] {1}, true, false);
+        connection.sendBinaryFragment(new byte[] {2}, false, false);
+        connection.sendBinaryFragment(new byte[0], false, true).join();
+        WebSocketFrame first = channel.readOutbound();
+        assertThat(first).isInstanceOf(BinaryWebSocketFrame.class);
+        assertThat(first.isFinalFragment()).isFalse();
+        first.release();
+        WebSocketFrame second = channel.readOutbound();
+        assertThat(second).isInstanceOf(ContinuationWebSocketFrame.class);
+        assertThat(second.isFinalFragment()).isFalse();
+        assertThat(ByteBufUtil.getBytes(second.content())).containsExactly(2);
+        second.release();
+        WebSocketFrame last = channel.readOutbound();
+        assertThat(last).isInstanceOf(ContinuationWebSocketFrame.class);
+        assertThat(last.isFinalFragment()).isTrue();
+        assertThat(last.content().readableBytes()).isZero();
+        last.release();
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void fragmentsAreQueuedWithTheirFinalFlag() throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        RelayConnection connection = connection(channel, 16);
+        connection.onMessage(RelayMessage.wrapFragment(false, new byte[] {1}, false));
+        connection.onMessage(RelayMessage.wrapFragment(false, new byte[] {2}, true));
+        RelayMessage first = connection.receive(NO_WAIT);
+        assertThat(first.isFinal()).isFalse();
+        assertThat(first).hasToString("binary fragment (1 bytes)");
+        RelayMessage last = connection.receive(NO_WAIT);
+        assertThat(last.isFinal()).isTrue();
+        assertThat(last.isBinary()).isTrue();
+        assertThat(RelayMessage.binary(new byte[] {2})).isEqualTo(last).isNotEqualTo(first);
         assertFalse(channel.finish());
     }
 }

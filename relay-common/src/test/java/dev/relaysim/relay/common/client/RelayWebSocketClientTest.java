@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -77,6 +78,18 @@ class RelayWebSocketClientTest {
                 assertThat(echoed.asText()).isEqualTo(text);
             }
             assertThat(connection.close(1000, "done").get(10, TimeUnit.SECONDS)).isEqualTo(new RelayCloseStatus(1000, "done"));
+        }
+    }
+
+    @Test
+    void connectionsLeaveFromTheSourceAddress() throws Exception {
+        InetAddress source = InetAddress.getByName("127.10.0.7"); // 127.0.0.0/8 is all loopback on Linux
+        try (RelayWebSocketClient bound = new RelayWebSocketClient(null, RelayClientConfig.defaults(), null, source)) {
+            assertThat(bound.sourceAddress()).contains(source);
+            RelayConnection connection = bound.connect(URI.create("ws://127.0.0.1:" + plain.port() + "/echo"),
+                    new DefaultHttpHeaders(), null, TIMEOUT).get();
+            assertThat(connection.localAddress().getAddress()).isEqualTo(source);
+            connection.close(1000, "").get(10, TimeUnit.SECONDS);
         }
     }
 

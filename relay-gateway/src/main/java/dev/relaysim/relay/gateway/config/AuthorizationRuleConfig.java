@@ -19,8 +19,12 @@ import static java.util.Objects.requireNonNull;
  * @param primaryKey 1-256 characters, used as-is (its UTF-8 bytes are the HMAC key, it is not base64-decoded)
  * @param secondaryKey likewise; the loader uses the primary key when the JSON leaves it out
  * @param rights not empty; {@code Manage} only together with {@code Listen} and {@code Send}, as in Azure
+ * @param trustedService whether a caller whose token is signed with this rule's key counts as a trusted Microsoft
+ *                       service, which a namespace with {@code trustedServiceAccessEnabled} lets past its IP rules
+ *                       (default false)
  */
-public record AuthorizationRuleConfig(String name, String primaryKey, String secondaryKey, Set<AccessRight> rights) {
+public record AuthorizationRuleConfig(String name, String primaryKey, String secondaryKey, Set<AccessRight> rights,
+                                      boolean trustedService) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,256}");
     private static final int MAX_KEY_LENGTH = 256;
@@ -47,10 +51,16 @@ public record AuthorizationRuleConfig(String name, String primaryKey, String sec
         }
     }
 
+    /** A rule of an ordinary caller (not a trusted service). */
+    public AuthorizationRuleConfig(String name, String primaryKey, String secondaryKey, Set<AccessRight> rights) {
+        this(name, primaryKey, secondaryKey, rights, false);
+    }
+
     /** Never shows the keys. */
     @Override
     public String toString() {
-        return "AuthorizationRuleConfig[name=" + name + ", rights=" + wireNames(rights) + ']';
+        return "AuthorizationRuleConfig[name=" + name + ", rights=" + wireNames(rights)
+                + (trustedService ? ", trustedService" : "") + ']';
     }
 
     private static void requireKey(String field, String key) {

@@ -3,17 +3,28 @@ package dev.relaysim.relay.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.connection.DevDefaults;
+import dev.relaysim.relay.gateway.network.ConnectionStatus;
+import dev.relaysim.relay.gateway.network.DefaultAction;
+import dev.relaysim.relay.gateway.network.Ipv4Prefix;
+import dev.relaysim.relay.gateway.network.NetworkRuleSet;
+import dev.relaysim.relay.gateway.network.PrivateEndpoint;
+import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
+import dev.relaysim.relay.gateway.network.Subnet;
+import dev.relaysim.relay.gateway.network.VirtualNetwork;
 
+import java.net.Inet4Address;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,31 +59,48 @@ final class ConfigBinder {
 
     GatewayConfig bind(JsonNode tree) throws ConfigException {
         Node root = new Node("", tree);
-        root.requireObject("listen", "protocol", "dataDirectory", "defaultNamespace", "namespaces");
+        root.requireObject("listen", "protocol", "dataDirectory", "defaultNamespace", "namespaces",
+                "virtualNetworks");
         ListenSettings listen = listen(root.field("listen"));
         ProtocolSettings protocol = protocol(root.field("protocol"));
         Path dataDirectory = dataDirectory(root.field("dataDirectory"));
+        List<VirtualNetwork> virtualNetworks = new ArrayList<>();
+        Node virtualNetworksNode = root.field("virtualNetworks");
+        if (virtualNetworksNode.present()) {
+            for (Node element : virtualNetworksNode.elements()) {
+                virtualNetworks.add(virtualNetwork(element));
+            }
+        }
+        List<Node> namespaceNodes = root.field("namespaces").elements();
+        Set<Inet4Address> takenAddresses = staticEndpointAddresses(namespaceNodes);
         List<NamespaceConfig> namespaces = new ArrayList<>();
-        for (Node element : root.field("namespaces").elements()) {
-            namespaces.add(namespace(element));
+        for (Node element : namespaceNodes) {
+            namespaces.add(namespace(element, virtualNetworks, takenAddresses));
         }
         Node defaultNamespaceNode = root.field("defaultNamespace");
         String defaultNamespace = defaultNamespaceNode.present() ? defaultNamespaceNode.text()
                 : namespaces.isEmpty() ? "" : namespaces.get(0).name();
-        return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces));
+        return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
+                virtualNetworks));
     }
 
     private ListenSettings listen(Node listen) throws ConfigException {
-        listen.requireObject("bindAddress", "tls", "plain", "rendezvousPorts");
+        listen.requireObject("bindAddress", "tls", "plain", "rendezvousPorts", "management");
         Node tls = listen.field("tls");
         tls.requireObject("enabled", "port");
         Node plain = listen.field("plain");
         plain.requireObject("enabled", "port");
+        Node management = listen.field("management");
+        management.requireObject("enabled", "port", "adminKey");
         String bindAddress = listen.field("bindAddress").text();
         boolean tlsEnabled = tls.field("enabled").bool();
         int tlsPort = tls.field("port").integer();
         boolean plainEnabled = plain.field("enabled").bool();
         int plainPort = plain.field("port").integer();
+        boolean managementEnabled = management.field("enabled").bool();
+        int managementPort = management.field("port").integer();
+        Node adminKeyNode = management.field("adminKey");
+        String adminKey = adminKeyNode.present() ? adminKeyNode.text() : ListenSettings.DEFAULT_ADMIN_KEY;
         Node rangeNode = listen.field("rendezvousPorts");
         PortRange rendezvousPorts;
         try {
@@ -81,19 +109,21 @@ final class ConfigBinder {
             throw rangeNode.error(rangeNode.shown() + detailOf(e));
         }
         return construct(listen, () -> new ListenSettings(bindAddress, tlsEnabled, tlsPort, plainEnabled, plainPort,
-                rendezvousPorts));
+                rendezvousPorts, managementEnabled, managementPort, adminKey));
     }
 
     private ProtocolSettings protocol(Node protocol) throws ConfigException {
         protocol.requireObject("rendezvousTimeout", "handshakeTimeout", "maxMessageSize",
-                "maxListenersPerEndpoint", "shutdownTimeout");
+                "maxListenersPerEndpoint", "shutdownTimeout", "responseTimeout", "tokenExpiryGrace");
         Duration rendezvousTimeout = protocol.field("rendezvousTimeout").duration();
         Duration handshakeTimeout = protocol.field("handshakeTimeout").duration();
         int maxMessageSize = protocol.field("maxMessageSize").size();
         int maxListeners = protocol.field("maxListenersPerEndpoint").integer();
         Duration shutdownTimeout = protocol.field("shutdownTimeout").duration();
+        Duration responseTimeout = protocol.field("responseTimeout").duration();
+        Duration tokenExpiryGrace = protocol.field("tokenExpiryGrace").duration();
         return construct(protocol, () -> new ProtocolSettings(rendezvousTimeout, handshakeTimeout, maxMessageSize,
-                maxListeners, shutdownTimeout));
+                maxListeners, shutdownTimeout, responseTimeout, tokenExpiryGrace));
     }
 
     private Path dataDirectory(Node node) throws ConfigException {
@@ -122,8 +152,10 @@ final class ConfigBinder {
         }
     }
 
-    private NamespaceConfig namespace(Node namespace) throws ConfigException {
-        namespace.requireObject("name", "hostName", "authorizationRules", "hybridConnections");
+    private NamespaceConfig namespace(Node namespace, List<VirtualNetwork> virtualNetworks,
+                                      Set<Inet4Address> takenAddresses) throws ConfigException {
+        namespace.requireObject("name", "hostName", "authorizationRules", "hybridConnections", "region",
+                "publicNetworkAccess", "networkRuleSet", "privateEndpoints");
         String name = namespace.field("name").text();
         Node hostNode = namespace.field("hostName");
         String hostName = hostNode.present() ? hostNode.text() : null;
@@ -135,7 +167,168 @@ final class ConfigBinder {
                 hybridConnections.add(hybridConnection(element));
             }
         }
-        return construct(namespace, () -> new NamespaceConfig(name, hostName, rules, hybridConnections));
+        Node regionNode = namespace.field("region");
+        String region = regionNode.present() ? regionNode.text() : NamespaceConfig.DEFAULT_REGION;
+        NetworkRuleSet ruleSet = networkRuleSet(namespace.field("publicNetworkAccess"),
+                namespace.field("networkRuleSet"));
+        List<PrivateEndpoint> privateEndpoints = new ArrayList<>();
+        Node endpointsNode = namespace.field("privateEndpoints");
+        if (endpointsNode.present()) {
+            for (Node element : endpointsNode.elements()) {
+                privateEndpoints.add(privateEndpoint(element, virtualNetworks, takenAddresses));
+            }
+        }
+        return construct(namespace, () -> new NamespaceConfig(name, hostName, rules, hybridConnections, region,
+                ruleSet, privateEndpoints));
+    }
+
+    private VirtualNetwork virtualNetwork(Node network) throws ConfigException {
+        network.requireObject("name", "region", "addressPrefixes", "subnets", "connectedNetworks");
+        String name = network.field("name").text();
+        Node regionNode = network.field("region");
+        String region = regionNode.present() ? regionNode.text() : NamespaceConfig.DEFAULT_REGION;
+        List<Ipv4Prefix> addressPrefixes = prefixes(network.field("addressPrefixes"));
+        List<Subnet> subnets = new ArrayList<>();
+        Node subnetsNode = network.field("subnets");
+        if (subnetsNode.present()) {
+            for (Node subnet : subnetsNode.elements()) {
+                subnet.requireObject("name", "addressPrefix");
+                String subnetName = subnet.field("name").text();
+                Ipv4Prefix prefix = prefix(subnet.field("addressPrefix"));
+                subnets.add(construct(subnet, () -> new Subnet(subnetName, prefix)));
+            }
+        }
+        Node connectedNode = network.field("connectedNetworks");
+        List<Ipv4Prefix> connected = connectedNode.present() ? prefixes(connectedNode) : List.of();
+        return construct(network, () -> new VirtualNetwork(name, region, addressPrefixes, subnets, connected));
+    }
+
+    private NetworkRuleSet networkRuleSet(Node publicNetworkAccessNode, Node ruleSet) throws ConfigException {
+        PublicNetworkAccess publicNetworkAccess = wireName(publicNetworkAccessNode, PublicNetworkAccess::fromWireName,
+                PublicNetworkAccess.ENABLED);
+        if (!ruleSet.present()) {
+            return new NetworkRuleSet(publicNetworkAccess, DefaultAction.ALLOW, List.of(), false);
+        }
+        ruleSet.requireObject("defaultAction", "ipRules", "trustedServiceAccessEnabled");
+        DefaultAction defaultAction = wireName(ruleSet.field("defaultAction"), DefaultAction::fromWireName,
+                DefaultAction.ALLOW);
+        List<Ipv4Prefix> ipRules = new ArrayList<>();
+        Node rulesNode = ruleSet.field("ipRules");
+        if (rulesNode.present()) {
+            for (Node rule : rulesNode.elements()) {
+                rule.requireObject("ipMask", "action");
+                Node ruleAction = rule.field("action");
+                if (ruleAction.present() && !ruleAction.text().equalsIgnoreCase("Allow")) {
+                    throw ruleAction.error(ruleAction.shown() + " (expected: Allow, the only action of IP rules)");
+                }
+                ipRules.add(prefix(rule.field("ipMask")));
+            }
+        }
+        Node trustedNode = ruleSet.field("trustedServiceAccessEnabled");
+        boolean trusted = trustedNode.present() && trustedNode.bool();
+        return construct(ruleSet, () -> new NetworkRuleSet(publicNetworkAccess, defaultAction, ipRules, trusted));
+    }
+
+    /**
+     * A private endpoint; without {@code privateIpAddress} it gets the lowest free address of its subnet, as Azure
+     * allocates them, and {@code takenAddresses} grows by it.
+     */
+    private PrivateEndpoint privateEndpoint(Node endpoint, List<VirtualNetwork> virtualNetworks,
+                                            Set<Inet4Address> takenAddresses) throws ConfigException {
+        endpoint.requireObject("name", "region", "virtualNetwork", "subnet", "privateIpAddress", "status",
+                "description", "manualApproval");
+        String name = endpoint.field("name").text();
+        Node networkNode = endpoint.field("virtualNetwork");
+        String networkName = networkNode.text();
+        VirtualNetwork network = virtualNetworks.stream().filter(n -> n.name().equalsIgnoreCase(networkName))
+                .findFirst().orElseThrow(() -> networkNode.error(quote(networkName) + " (expected: one of the "
+                        + "virtualNetworks " + virtualNetworks.stream().map(VirtualNetwork::name).toList() + ')'));
+        Node subnetNode = endpoint.field("subnet");
+        String subnetName = subnetNode.text();
+        Subnet subnet = network.subnet(subnetName).orElseThrow(() -> subnetNode.error(quote(subnetName)
+                + " (expected: a subnet of " + network.name() + ": "
+                + network.subnets().stream().map(Subnet::name).toList() + ')'));
+        Node regionNode = endpoint.field("region");
+        String region = regionNode.present() ? regionNode.text() : network.region();
+        Node manualNode = endpoint.field("manualApproval");
+        boolean manualApproval = manualNode.present() && manualNode.bool();
+        ConnectionStatus status = wireName(endpoint.field("status"), ConnectionStatus::fromWireName,
+                manualApproval ? ConnectionStatus.PENDING : ConnectionStatus.APPROVED);
+        Node descriptionNode = endpoint.field("description");
+        String description = descriptionNode.present() ? descriptionNode.text()
+                : status == ConnectionStatus.APPROVED && !manualApproval ? "Auto-Approved" : "";
+        Node addressNode = endpoint.field("privateIpAddress");
+        Inet4Address address;
+        if (addressNode.present()) {
+            address = ipv4Address(addressNode);
+        } else {
+            address = subnet.allocate(takenAddresses).orElseThrow(() -> addressNode.error("missing (expected: an "
+                    + "address, since subnet " + subnet.name() + ' ' + subnet.addressPrefix() + " has no free one)"));
+            takenAddresses.add(address);
+        }
+        return construct(endpoint, () -> new PrivateEndpoint(name, region, network.name(), subnet.name(), address,
+                status, description, manualApproval));
+    }
+
+    /** An enum value by its wire name (the parser's message says what was expected), or {@code defaultValue}. */
+    private static <T> T wireName(Node node, Function<String, T> parse, T defaultValue) throws ConfigException {
+        if (!node.present()) {
+            return defaultValue;
+        }
+        String text = node.text();
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
+    }
+
+    /** Every {@code privateIpAddress} the namespaces set, so that allocated addresses avoid them. */
+    private Set<Inet4Address> staticEndpointAddresses(List<Node> namespaces) throws ConfigException {
+        Set<Inet4Address> taken = new HashSet<>();
+        for (Node namespace : namespaces) {
+            Node endpoints = namespace.field("privateEndpoints");
+            if (namespace.json != null && namespace.json.isObject() && endpoints.present() && endpoints.json.isArray()) {
+                for (Node endpoint : endpoints.elements()) {
+                    Node address = endpoint.field("privateIpAddress");
+                    if (address.present()) {
+                        taken.add(ipv4Address(address));
+                    }
+                }
+            }
+        }
+        return taken;
+    }
+
+    private Inet4Address ipv4Address(Node node) throws ConfigException {
+        String text = node.text();
+        Ipv4Prefix prefix;
+        try {
+            prefix = Ipv4Prefix.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw node.error(quote(text) + " (expected: an IPv4 address such as 10.0.0.4)");
+        }
+        if (prefix.length() != 32) {
+            throw node.error(quote(text) + " (expected: an IPv4 address such as 10.0.0.4, not a prefix)");
+        }
+        return prefix.address(0);
+    }
+
+    private List<Ipv4Prefix> prefixes(Node array) throws ConfigException {
+        List<Ipv4Prefix> prefixes = new ArrayList<>();
+        for (Node element : array.elements()) {
+            prefixes.add(prefix(element));
+        }
+        return prefixes;
+    }
+
+    private Ipv4Prefix prefix(Node node) throws ConfigException {
+        String text = node.text();
+        try {
+            return Ipv4Prefix.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
     }
 
     private HybridConnectionConfig hybridConnection(Node hybridConnection) throws ConfigException {
@@ -153,7 +346,7 @@ final class ConfigBinder {
             return result;
         }
         for (Node rule : rules.elements()) {
-            rule.requireObject("name", "primaryKey", "secondaryKey", "rights");
+            rule.requireObject("name", "primaryKey", "secondaryKey", "rights", "trustedService");
             String name = rule.field("name").text();
             String primaryKey = rule.field("primaryKey").text();
             Node secondaryNode = rule.field("secondaryKey");
@@ -167,7 +360,10 @@ final class ConfigBinder {
                     throw right.error(quote(text) + " (expected: Listen, Send or Manage)");
                 }
             }
-            result.add(construct(rule, () -> new AuthorizationRuleConfig(name, primaryKey, secondaryKey, rights)));
+            Node trustedNode = rule.field("trustedService");
+            boolean trustedService = trustedNode.present() && trustedNode.bool();
+            result.add(construct(rule, () -> new AuthorizationRuleConfig(name, primaryKey, secondaryKey, rights,
+                    trustedService)));
         }
         return result;
     }

@@ -48,12 +48,17 @@ import static java.util.Objects.requireNonNull;
  *   <tr><td>plain</td><td>RELAYSIM_PLAIN</td><td>listen.plain.enabled</td></tr>
  *   <tr><td>plain-port</td><td>RELAYSIM_PLAIN_PORT</td><td>listen.plain.port</td></tr>
  *   <tr><td>rendezvous-ports</td><td>RELAYSIM_RENDEZVOUS_PORTS</td><td>listen.rendezvousPorts</td></tr>
+ *   <tr><td>management</td><td>RELAYSIM_MANAGEMENT</td><td>listen.management.enabled</td></tr>
+ *   <tr><td>management-port</td><td>RELAYSIM_MANAGEMENT_PORT</td><td>listen.management.port</td></tr>
+ *   <tr><td>management-admin-key</td><td>RELAYSIM_MANAGEMENT_ADMIN_KEY</td><td>listen.management.adminKey</td></tr>
  *   <tr><td>data-dir</td><td>RELAYSIM_DATA_DIR</td><td>dataDirectory</td></tr>
  *   <tr><td>default-namespace</td><td>RELAYSIM_DEFAULT_NAMESPACE</td><td>defaultNamespace</td></tr>
  *   <tr><td>rendezvous-timeout</td><td>RELAYSIM_RENDEZVOUS_TIMEOUT</td><td>protocol.rendezvousTimeout</td></tr>
  *   <tr><td>handshake-timeout</td><td>RELAYSIM_HANDSHAKE_TIMEOUT</td><td>protocol.handshakeTimeout</td></tr>
  *   <tr><td>max-message-size</td><td>RELAYSIM_MAX_MESSAGE_SIZE</td><td>protocol.maxMessageSize</td></tr>
  *   <tr><td>shutdown-timeout</td><td>RELAYSIM_SHUTDOWN_TIMEOUT</td><td>protocol.shutdownTimeout</td></tr>
+ *   <tr><td>response-timeout</td><td>RELAYSIM_RESPONSE_TIMEOUT</td><td>protocol.responseTimeout</td></tr>
+ *   <tr><td>token-expiry-grace</td><td>RELAYSIM_TOKEN_EXPIRY_GRACE</td><td>protocol.tokenExpiryGrace</td></tr>
  * </table>
  * A flag with a {@code null} value and an environment variable that is empty or blank count as
  * not set; an unknown flag is an error, other {@code RELAYSIM_*} variables are ignored. Errors
@@ -77,12 +82,17 @@ public final class ConfigLoader {
             new FlagOverride("plain", Kind.BOOLEAN, "listen", "plain", "enabled"),
             new FlagOverride("plain-port", Kind.INTEGER, "listen", "plain", "port"),
             new FlagOverride("rendezvous-ports", Kind.TEXT, "listen", "rendezvousPorts"),
+            new FlagOverride("management", Kind.BOOLEAN, "listen", "management", "enabled"),
+            new FlagOverride("management-port", Kind.INTEGER, "listen", "management", "port"),
+            new FlagOverride("management-admin-key", Kind.TEXT, "listen", "management", "adminKey"),
             new FlagOverride("data-dir", Kind.TEXT, "dataDirectory"),
             new FlagOverride("default-namespace", Kind.TEXT, "defaultNamespace"),
             new FlagOverride("rendezvous-timeout", Kind.TEXT, "protocol", "rendezvousTimeout"),
             new FlagOverride("handshake-timeout", Kind.TEXT, "protocol", "handshakeTimeout"),
             new FlagOverride("max-message-size", Kind.INTEGER, "protocol", "maxMessageSize"),
-            new FlagOverride("shutdown-timeout", Kind.TEXT, "protocol", "shutdownTimeout"));
+            new FlagOverride("shutdown-timeout", Kind.TEXT, "protocol", "shutdownTimeout"),
+            new FlagOverride("response-timeout", Kind.TEXT, "protocol", "responseTimeout"),
+            new FlagOverride("token-expiry-grace", Kind.TEXT, "protocol", "tokenExpiryGrace"));
 
     private ConfigLoader() {
     }

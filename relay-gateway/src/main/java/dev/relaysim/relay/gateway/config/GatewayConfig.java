@@ -1,5 +1,8 @@
 package dev.relaysim.relay.gateway.config;
 
+import dev.relaysim.relay.gateway.network.NetworkModel;
+import dev.relaysim.relay.gateway.network.VirtualNetwork;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -16,9 +19,12 @@ import static java.util.Objects.requireNonNull;
  * @param dataDirectory where the development CA and the server certificate are kept
  * @param defaultNamespace the namespace for clients that address the gateway as {@code localhost} or an IP literal
  * @param namespaces at least one; names and host names unique ignoring case
+ * @param virtualNetworks the simulated virtual networks the namespaces' private endpoints sit in; together with the
+ *                        namespaces' network settings they must make a valid {@link NetworkModel}
  */
 public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
-                            String defaultNamespace, List<NamespaceConfig> namespaces) {
+                            String defaultNamespace, List<NamespaceConfig> namespaces,
+                            List<VirtualNetwork> virtualNetworks) {
 
     public GatewayConfig {
         requireNonNull(listen, "listen");
@@ -35,6 +41,24 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
             throw new IllegalArgumentException("defaultNamespace: " + quote(defaultNamespace) + " (expected: one of "
                     + namespaces.stream().map(NamespaceConfig::name).collect(Collectors.joining(", ")) + ')');
         }
+        virtualNetworks = List.copyOf(requireNonNull(virtualNetworks, "virtualNetworks"));
+        networkModel(virtualNetworks, namespaces);
+    }
+
+    /** A configuration without virtual networks. */
+    public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
+                         String defaultNamespace, List<NamespaceConfig> namespaces) {
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, List.of());
+    }
+
+    /** The network model the gateway starts with: the virtual networks and every namespace's network settings. */
+    public NetworkModel networkModel() {
+        return networkModel(virtualNetworks, namespaces);
+    }
+
+    /** Validates as it builds: messages name the path, such as {@code namespaces.contoso.privateEndpoints.pe.subnet}. */
+    private static NetworkModel networkModel(List<VirtualNetwork> virtualNetworks, List<NamespaceConfig> namespaces) {
+        return new NetworkModel(virtualNetworks, namespaces.stream().map(NamespaceConfig::network).toList());
     }
 
     /** The namespace with this name, ignoring case. */

@@ -18,9 +18,26 @@ import static java.util.Objects.requireNonNull;
  * @param plainPort its port, 0 for an ephemeral one
  * @param rendezvousPorts one port per gateway instance g0..gN; the defaults overlap the front ends
  *                        (9443 is g43 of 9400-9599), so an overlap is not refused here
+ * @param managementEnabled whether the management HTTP server ({@code /health}, {@code /metrics}) runs
+ * @param managementPort its port (plain HTTP), 0 for an ephemeral one; outside the rendezvous range and other
+ *                       than the front ends' ports
+ * @param managementAdminKey the key the management API's ARM routes require as {@code Authorization: Bearer <key>}:
+ *                           1-256 visible ASCII characters (default {@value #DEFAULT_ADMIN_KEY}, public like the
+ *                           development SAS key)
  */
 public record ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort,
-                             boolean plainEnabled, int plainPort, PortRange rendezvousPorts) {
+                             boolean plainEnabled, int plainPort, PortRange rendezvousPorts,
+                             boolean managementEnabled, int managementPort, String managementAdminKey) {
+
+    /** The development admin key of the management API; printed in the banner, as public as the dev SAS key. */
+    public static final String DEFAULT_ADMIN_KEY = "relaysim-dev-admin-key";
+
+    /** Settings with the development admin key. */
+    public ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort, boolean plainEnabled, int plainPort,
+                          PortRange rendezvousPorts, boolean managementEnabled, int managementPort) {
+        this(bindAddress, tlsEnabled, tlsPort, plainEnabled, plainPort, rendezvousPorts, managementEnabled,
+                managementPort, DEFAULT_ADMIN_KEY);
+    }
 
     public ListenSettings {
         requireNonNull(bindAddress, "bindAddress");
@@ -41,6 +58,19 @@ public record ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort
         }
         if (tlsEnabled && plainEnabled && tlsPort != 0 && tlsPort == plainPort) {
             throw new IllegalArgumentException("plain.port: " + plainPort + " (expected: a port other than tls.port)");
+        }
+        requirePort("management.port", managementPort);
+        if (managementEnabled && managementPort != 0 && (tlsEnabled && managementPort == tlsPort
+                || plainEnabled && managementPort == plainPort || rendezvousPorts.instanceOf(managementPort) >= 0)) {
+            throw new IllegalArgumentException("management.port: " + managementPort
+                    + " (expected: a port other than tls.port and plain.port, outside rendezvousPorts "
+                    + rendezvousPorts + ')');
+        }
+        requireNonNull(managementAdminKey, "managementAdminKey");
+        if (managementAdminKey.isEmpty() || managementAdminKey.length() > 256
+                || !managementAdminKey.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("management.adminKey: " + managementAdminKey.length()
+                    + " characters (expected: 1-256 visible ASCII characters, no spaces)");
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.relaysim.relay.gateway.control;
 import java.nio.charset.StandardCharsets;
 
 /** Close-frame reasons must fit in 123 bytes of UTF-8 (RFC 6455, 5.5). */
-final class CloseReasons {
+public final class CloseReasons {
 
     static final int MAX_BYTES = 123;
 
@@ -11,7 +11,7 @@ final class CloseReasons {
     }
 
     /** {@code reason}, cut at a character boundary so that its UTF-8 form fits. */
-    static String truncate(String reason) {
+    public static String truncate(String reason) {
         if (reason.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES) {
             return reason;
         }

@@ -2,14 +2,18 @@ package dev.relaysim.relay.gateway.control;
 
 import dev.relaysim.relay.common.protocol.ControlCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -69,6 +73,31 @@ public final class ListenerConnection {
     public ChannelFuture send(ControlCommand command) {
         requireNonNull(command, "command");
         return channel.writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(command)));
+    }
+
+    /**
+     * Writes one command as a text message followed by {@code body} as one binary message, in a single task on the
+     * control channel's event loop, so that no other command can come between them (a Node listener reads the
+     * message after a {@code request} as its body).
+     *
+     * @param body the body; this method takes ownership of it
+     * @return the future of the body's write
+     */
+    public ChannelFuture send(ControlCommand command, ByteBuf body) {
+        requireNonNull(command, "command");
+        requireNonNull(body, "body");
+        String text = ControlCommandCodec.encode(command);
+        ChannelPromise promise = channel.newPromise();
+        try {
+            channel.eventLoop().execute(() -> {
+                channel.write(new TextWebSocketFrame(text));
+                channel.writeAndFlush(new BinaryWebSocketFrame(body), promise);
+            });
+        } catch (RejectedExecutionException e) {
+            body.release();
+            promise.setFailure(e);
+        }
+        return promise;
     }
 
     /**

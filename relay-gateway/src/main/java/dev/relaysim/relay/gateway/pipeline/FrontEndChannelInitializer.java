@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  *  TLS (TLS front end only: SslHandler)
  *   -> HANDSHAKE_TIMEOUT (HandshakeTimeoutHandler: 408 or close if the upgrade request is late; removed once it is in)
  *   -> HTTP_CODEC (HttpServerCodec: 431 for oversized heads)
+ *   -> HTTP_SENDER (HttpSenderHandler: HTTP-mode requests, bodies streamed; $hc requests pass on)
  *   -> HTTP_AGGREGATOR (UpgradeRequestAggregator, 64 KiB: 413 beyond)
  *   -> UPGRADE_ROUTER (UpgradeRouter: parse, route, authorize, dispatch)
  *   -> ERROR_HANDLER (ErrorHandler)
@@ -24,7 +25,8 @@ import static java.util.Objects.requireNonNull;
  * </pre>
  * After a {@code connect} is accepted:
  * <pre>
- *  TLS -> wsencoder, wsdecoder -> Utf8FrameValidator -> WEBSOCKET_PROTOCOL -> FLOW_CONTROL -> RELAY -> ERROR_HANDLER
+ *  FLUSH_CONSOLIDATION -> TLS -> wsencoder, wsdecoder -> Utf8FrameValidator -> WEBSOCKET_PROTOCOL -> FLOW_CONTROL
+ *   -> RELAY -> ERROR_HANDLER
  * </pre>
  * The write buffer water marks are set on the server bootstrap ({@code RelayPair.WRITE_BUFFER_WATER_MARK}).
  */

@@ -3,6 +3,13 @@ package dev.relaysim.relay.gateway.pipeline;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.gateway.auth.RelayAuthorizer;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import dev.relaysim.relay.gateway.http.HttpExchanges;
+import dev.relaysim.relay.gateway.metrics.EntityMetrics;
+import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
+import dev.relaysim.relay.gateway.network.NetworkModel;
+import dev.relaysim.relay.gateway.network.NetworkState;
+import dev.relaysim.relay.gateway.registry.HybridConnection;
+import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.relay.RelaySettings;
@@ -10,8 +17,12 @@ import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousTable;
 import io.netty.channel.group.ChannelGroup;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,8 +34,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class GatewayContext {
 
-    /** How long a listener's control channel stays open after its token expired without a {@code renewToken}. */
-    public static final Duration TOKEN_EXPIRY_GRACE = Duration.ofMinutes(5);
     /** How long a relay pair waits for the second close frame once it forwarded the first. */
     public static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     /** Largest upgrade request body (upgrade requests have none; anything bigger is answered 413). */
@@ -42,15 +51,27 @@ public final class GatewayContext {
     private final RelaySettings relaySettings;
     private final ChannelGroup channels;
     private final Clock clock;
+    private final GatewayMetrics metrics;
     private final Set<RelayPair> relayPairs = ConcurrentHashMap.newKeySet();
+    private final HttpExchanges httpExchanges = new HttpExchanges();
+    private final NetworkGuard networkGuard;
 
     public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
-                          ChannelGroup channels, Clock clock) {
+                          ChannelGroup channels, Clock clock, GatewayMetrics metrics) {
+        this(protocol, registry, rendezvousPorts, channels, clock, metrics,
+                new NetworkGuard(new NetworkState(new NetworkModel(List.of(), List.of()))));
+    }
+
+    /** @param networkGuard enforces the network settings (Private Link, IP rules) on every connection */
+    public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
+                          ChannelGroup channels, Clock clock, GatewayMetrics metrics, NetworkGuard networkGuard) {
+        this.networkGuard = requireNonNull(networkGuard, "networkGuard");
         this.protocol = requireNonNull(protocol, "protocol");
         this.registry = requireNonNull(registry, "registry");
         this.rendezvousPorts = requireNonNull(rendezvousPorts, "rendezvousPorts");
         this.channels = requireNonNull(channels, "channels");
         this.clock = requireNonNull(clock, "clock");
+        this.metrics = requireNonNull(metrics, "metrics");
         authorizer = new RelayAuthorizer(clock);
         relaySettings = new RelaySettings(HybridConnectionConstants.LISTENER_FRAGMENT_SIZE, protocol.maxMessageSize(),
                 CLOSE_HANDSHAKE_TIMEOUT);
@@ -87,6 +108,44 @@ public final class GatewayContext {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** Where the pipelines record what they do. */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The meters of {@code entity}. */
+    public EntityMetrics metrics(HybridConnection entity) {
+        return metrics.entity(entity.namespace().name(), entity.name());
+    }
+
+    /** The HTTP-mode requests waiting for or receiving their response. */
+    public HttpExchanges httpExchanges() {
+        return httpExchanges;
+    }
+
+    /** Judges connections by the network settings and closes those a change no longer admits. */
+    public NetworkGuard networkGuard() {
+        return networkGuard;
+    }
+
+    /**
+     * The namespace a request is for, as {@link NamespaceRegistry#resolve} finds it; but a request that names no
+     * namespace ({@code localhost} or an IP literal, no namespace in SNI) and arrived at a private endpoint's address
+     * is for that endpoint's namespace, as a private IP leads to one namespace only.
+     */
+    public Optional<Namespace> resolveNamespace(String host, String serverName, SocketAddress local) {
+        boolean unnamed = (host == null || host.isEmpty() || NamespaceRegistry.isLoopbackName(host))
+                && (serverName == null || NamespaceRegistry.isLoopbackName(serverName));
+        if (unnamed && local instanceof InetSocketAddress inet) {
+            Optional<String> owner = networkGuard.privateEndpointNamespace(inet);
+            if (owner.isPresent()) {
+                return registry.namespaces().stream()
+                        .filter(namespace -> namespace.name().equalsIgnoreCase(owner.get())).findFirst();
+            }
+        }
+        return registry.resolve(host, serverName);
     }
 
     /** The relay pairs still relaying. */

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
+import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,6 +30,7 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
     private final Duration timeout;
     private final Clock clock;
     private final int instance;
+    private final GatewayMetrics metrics;
     private ScheduledFuture<?> timer;
     private boolean requestStarted;
 
@@ -35,11 +38,13 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
      * @param timeout the handshake timeout
      * @param clock for the error text's time stamp
      * @param instance the gateway instance for tracking ids (0 on front ends)
+     * @param metrics counts each late request as a {@link RefusalReason#TIMEOUT} refusal
      */
-    public HandshakeTimeoutHandler(Duration timeout, Clock clock, int instance) {
+    public HandshakeTimeoutHandler(Duration timeout, Clock clock, int instance, GatewayMetrics metrics) {
         this.timeout = requireNonNull(timeout, "timeout");
         this.clock = requireNonNull(clock, "clock");
         this.instance = instance;
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -90,6 +95,7 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
         if (!ctx.channel().isActive()) {
             return;
         }
+        metrics.refused(RefusalReason.TIMEOUT);
         if (!requestStarted) {
             logger.info("{} closed: no upgrade request within {}", ctx.channel(), timeout);
             ctx.close();

@@ -1,6 +1,10 @@
 package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.common.protocol.HcAction;
+import dev.relaysim.relay.gateway.metrics.EntityMetrics;
+import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
 import io.netty.channel.Channel;
@@ -70,6 +74,7 @@ final class RendezvousHandshake {
                 ? HttpResponseStatus.valueOf(code).reasonPhrase()
                 : description;
         logger.info("{} listener rejected {} with {} {}", listener, pending.id(), code, reason);
+        context.metrics(pending.match().entity()).rendezvousRejected();
         ServiceErrors.respondAndClose(listener, ServiceErrors.response(410, "Gone",
                 "The rendezvous " + pending.id() + " was rejected; the sender gets " + code + '.'));
         Channel sender = pending.sender();
@@ -85,6 +90,7 @@ final class RendezvousHandshake {
         Channel sender = pending.sender();
         sender.eventLoop().execute(() -> {
             pending.request().release();
+            context.metrics().refused(RefusalReason.forStatus(status));
             logger.info("{} refused {}: {} (remote {})", sender, status, reason, sender.remoteAddress());
             String text = ServiceErrors.describe(message, ServiceErrors.trackingId(pending.instance()),
                     pending.match().entity().systemTracker(), context.clock().instant());
@@ -130,7 +136,8 @@ final class RendezvousHandshake {
         }
         pipeline.addAfter(HandlerNames.HTTP_AGGREGATOR, HandlerNames.WEBSOCKET_PROTOCOL,
                 WebSocketUpgrades.protocolHandler(context.protocol(), subprotocol));
-        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.RENDEZVOUS, new SenderLeg(context, listener));
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.RENDEZVOUS,
+                new SenderLeg(context, listener, pending));
         pipeline.context(HandlerNames.HTTP_AGGREGATOR).fireChannelRead(pending.request());
     }
 
@@ -158,6 +165,7 @@ final class RendezvousHandshake {
             if (event instanceof HandshakeComplete complete && !upgraded) {
                 upgraded = true;
                 Channel listener = ctx.channel();
+                HandshakeTimer.complete(listener, HcAction.ACCEPT);
                 String subprotocol = complete.selectedSubprotocol();
                 ctx.pipeline().remove(this);
                 pending.sender().eventLoop().execute(() -> upgradeSender(context, pending, listener, subprotocol));
@@ -184,13 +192,17 @@ final class RendezvousHandshake {
 
         private final GatewayContext context;
         private final Channel listener;
+        private final PendingRendezvous pending;
+        private final EntityMetrics metrics;
         private final Queue<Object> early = new ArrayDeque<>();
         private boolean upgraded;
         private boolean relaying;
 
-        SenderLeg(GatewayContext context, Channel listener) {
+        SenderLeg(GatewayContext context, Channel listener, PendingRendezvous pending) {
             this.context = context;
             this.listener = listener;
+            this.pending = pending;
+            metrics = context.metrics(pending.match().entity());
         }
 
         @Override
@@ -198,10 +210,16 @@ final class RendezvousHandshake {
             if (event instanceof HandshakeComplete && !upgraded) {
                 upgraded = true;
                 Channel sender = ctx.channel();
-                RelayPair.join(sender, listener, context.relaySettings()).addListener(joined -> {
+                long requested = HandshakeTimer.complete(sender, HcAction.CONNECT);
+                if (pending.releaseSender()) {
+                    metrics.senderReleased();
+                }
+                RelayPair.join(sender, listener, context.relaySettings(), metrics).addListener(joined -> {
                     if (joined.isSuccess()) {
+                        metrics.rendezvousCompleted(System.nanoTime() - requested);
                         RelayPair pair = (RelayPair) joined.getNow();
                         context.track(pair);
+                        context.networkGuard().watch(pair, sender, listener);
                         logger.debug("{} relaying to listener {}", sender, listener);
                         relaying = true;
                         while (!early.isEmpty()) {

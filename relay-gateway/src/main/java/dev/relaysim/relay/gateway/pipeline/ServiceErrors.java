@@ -86,7 +86,7 @@ public final class ServiceErrors {
      * {@code '?'}, cut to {@value #MAX_REASON_LENGTH} characters; the status code's standard phrase when nothing is
      * left.
      */
-    static String reasonPhrase(String text, int statusCode) {
+    public static String reasonPhrase(String text, int statusCode) {
         StringBuilder phrase = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

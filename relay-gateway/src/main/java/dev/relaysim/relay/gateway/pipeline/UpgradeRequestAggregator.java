@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
+import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpMessage;
@@ -25,11 +27,14 @@ public final class UpgradeRequestAggregator extends HttpObjectAggregator {
 
     private final Clock clock;
     private final int instance;
+    private final GatewayMetrics metrics;
 
-    public UpgradeRequestAggregator(int maxContentLength, Clock clock, int instance) {
+    /** @param metrics counts each oversized request as a {@link RefusalReason#BAD_REQUEST} refusal */
+    public UpgradeRequestAggregator(int maxContentLength, Clock clock, int instance, GatewayMetrics metrics) {
         super(maxContentLength);
         this.clock = requireNonNull(clock, "clock");
         this.instance = instance;
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     /** Adds no {@code Content-Length: 0} the client did not send: the headers are passed to listeners as sent. */
@@ -45,6 +50,7 @@ public final class UpgradeRequestAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         String host = NamespaceRegistry.hostPart(oversized.headers().get(HttpHeaderNames.HOST));
+        metrics.refused(RefusalReason.BAD_REQUEST);
         logger.info("{} refused 413: request body over {} bytes", ctx.channel(), maxContentLength());
         String text = ServiceErrors.describe("The request body is larger than " + maxContentLength() + " bytes.",
                 ServiceErrors.trackingId(instance), host, clock.instant());

@@ -16,6 +16,11 @@ import dev.relaysim.relay.gateway.auth.AuthorizationRequest;
 import dev.relaysim.relay.gateway.control.ControlChannelHandler;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.control.ListenerSet;
+import dev.relaysim.relay.gateway.http.HttpExchanges.RendezvousClaim;
+import dev.relaysim.relay.gateway.http.RequestRendezvousHandler;
+import dev.relaysim.relay.gateway.metrics.EntityMetrics;
+import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.registry.EntityMatch;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 import dev.relaysim.relay.gateway.registry.Namespace;
@@ -27,6 +32,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -54,8 +60,9 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Parses each upgrade request's target once, finds namespace and hybrid connection, authorizes it and dispatches
- * it by action. Position: after {@code HTTP_AGGREGATOR}, before {@code ERROR_HANDLER}. It takes the
+ * Parses each upgrade request's target once, finds namespace and hybrid connection, judges the connection by the
+ * network rules ({@link NetworkGuard}: 401 {@value NetworkGuard#IP_REFUSED} before SAS; a rendezvous connection is
+ * judged for the namespace of the rendezvous it opens), authorizes it and dispatches it by action. Position: after {@code HTTP_AGGREGATOR}, before {@code ERROR_HANDLER}. It takes the
  * {@code FullHttpRequest} the aggregator produces (removing {@code HANDSHAKE_TIMEOUT}: the request is in) and
  * either answers it with an error (service-style text,
  * connection closed) or hands them on:
@@ -67,18 +74,20 @@ import static java.util.Objects.requireNonNull;
  *       rendezvous is dropped, if it expires the sender gets 404.</li>
  *   <li>{@code accept} (rendezvous port of the instance the rendezvous was issued for): claims the rendezvous and
  *       completes both upgrades ({@link RendezvousHandshake}), or answers a reject.</li>
- *   <li>Paths without {@code $hc} are HTTP-mode requests: {@link #httpRequest}.</li>
+ *   <li>{@code request} (rendezvous port of the instance the request address was issued for): claims the HTTP
+ *       exchange's rendezvous and completes the listener's upgrade ({@link RequestRendezvousHandler}).</li>
+ *   <li>Paths without {@code $hc} are HTTP-mode requests, which front ends divert before the aggregator
+ *       ({@code HTTP_SENDER}); on a port that is only a rendezvous port they get 404.</li>
  * </ul>
  * One instance per channel.
  */
 public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
 
-    static final String ENDPOINT_DOES_NOT_EXIST = "Endpoint does not exist.";
+    public static final String ENDPOINT_DOES_NOT_EXIST = "Endpoint does not exist.";
     static final String NO_LISTENERS = "There are no listeners connected for the endpoint.";
     static final String NOT_ACCEPTED = "None of the connected listeners accepted the connection within the allowed "
             + "timeout.";
     static final String INVALID_RENDEZVOUS = "The rendezvous address is invalid or has expired.";
-    static final String HTTP_MODE_UNAVAILABLE = "HTTP request mode is not available in this version.";
 
     private static final Logger logger = LoggerFactory.getLogger(UpgradeRouter.class);
     private static final Pattern SECRETS = Pattern.compile(
@@ -125,6 +134,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().context(HandlerNames.HANDSHAKE_TIMEOUT) != null) {
             ctx.pipeline().remove(HandlerNames.HANDSHAKE_TIMEOUT);
         }
+        HandshakeTimer.start(ctx.channel(), context.metrics());
         boolean handedOn = false;
         try {
             handedOn = route(ctx, request);
@@ -141,6 +151,12 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
             Throwable cause = decoded.cause();
+            if (cause instanceof PrematureChannelClosureException) {
+                // The connection closed mid-request (the client left, or HANDSHAKE_TIMEOUT answered 408): no one to
+                // answer, and no second refusal to log or count.
+                logger.debug("{} closed before its request was complete", ctx.channel());
+                return false;
+            }
             int status = cause instanceof TooLongHttpHeaderException ? 431
                     : cause instanceof TooLongHttpLineException ? 414 : 400;
             refuse(ctx, status, "BadRequest: The request is not valid HTTP/1.1: " + cause.getMessage(), host,
@@ -156,11 +172,16 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         String tracker = host + ':' + target.path();
         if (!target.hybridConnectionPath()) {
-            return httpRequest(ctx, request, target, host);
+            refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "HTTP request " + request.method()
+                    + " on the rendezvous port of g" + instance);
+            return false;
         }
         HcAction action = target.action().orElse(HcAction.CONNECT);
         if (action == HcAction.ACCEPT && instance >= 0) {
             return accept(ctx, request, target, tracker);
+        }
+        if (action == HcAction.REQUEST && instance >= 0) {
+            return requestRendezvous(ctx, request, target, tracker);
         }
         if (!frontEnd) {
             refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "action " + action.wireName()
@@ -172,9 +193,15 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
                     + " on a front end (rendezvous addresses point at rendezvous ports)");
             return false;
         }
-        Optional<Namespace> namespace = context.registry().resolve(host, serverName(ctx));
+        Optional<Namespace> namespace = context.resolveNamespace(host, serverName(ctx), ctx.channel().localAddress());
         if (namespace.isEmpty()) {
             refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "no namespace has host name '" + host + "'");
+            return false;
+        }
+        String namespaceTracker = namespace.get().hostName() + ':' + target.path();
+        NetworkGuard.Decision network = context.networkGuard().judge(ctx.channel(), namespace.get().name());
+        if (network.refused()) {
+            refuseNetwork(ctx.channel(), namespaceTracker, network.admission().rule());
             return false;
         }
         String problem = WebSocketUpgrades.upgradeProblem(request);
@@ -185,24 +212,23 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         AuthorizationRequest authorization = new AuthorizationRequest(namespace.get(), target.path(), host,
                 token(request, target), action == HcAction.LISTEN ? AccessRight.LISTEN : AccessRight.SEND);
         AuthorizationDecision decision = context.authorizer().authorize(authorization);
+        boolean trusted = decision instanceof Granted grant
+                && NetworkGuard.isTrustedService(grant.match().entity(), grant.keyName());
+        if (network.trustedServicesOnly() && !trusted) {
+            refuseNetwork(ctx.channel(), namespaceTracker, network.admission().rule()
+                    + (decision instanceof Refused refused ? "; and SAS refused: " + refused.reason()
+                    : "; the caller's rule is not a trusted service"));
+            return false;
+        }
         if (decision instanceof Refused refused) {
             refuse(ctx, refused.statusCode(), refused.message(), refused.systemTracker(), refused.reason());
             return false;
         }
         Granted granted = (Granted) decision;
+        NetworkGuard.remember(ctx.channel(), network.admitted(network.trustedServicesOnly()));
         return action == HcAction.LISTEN
                 ? listen(ctx, request, target, authorization, granted)
                 : connect(ctx, request, target, granted);
-    }
-
-    /**
-     * Answers a request without {@code $hc}: the HTTP mode of hybrid connections, which this version does not
-     * relay.
-     */
-    private boolean httpRequest(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
-                                String host) {
-        refuse(ctx, 501, HTTP_MODE_UNAVAILABLE, host + ':' + target.path(), "HTTP request " + request.method());
-        return false;
     }
 
     private boolean listen(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
@@ -213,18 +239,26 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         ListenerConnection listener = new ListenerConnection(id, channel, ctx.pipeline().get(SslHandler.class) != null);
         ListenerSet listeners = entity.listeners();
         if (!listeners.tryAdd(listener)) {
-            refuse(ctx, 403, "Quota exceeded. MaximumListenersPerEndpoint: the hybrid connection already has "
-                    + listeners.maxListeners() + " listeners.", entity.systemTracker(),
+            refuse(ctx.channel(), RefusalReason.LIMIT, 403, "Quota exceeded. MaximumListenersPerEndpoint: the hybrid "
+                    + "connection already has " + listeners.maxListeners() + " listeners.", entity.systemTracker(),
                     "listener limit of " + listeners.maxListeners() + " reached");
             return false;
         }
-        channel.closeFuture().addListener(closed -> listeners.remove(listener));
+        EntityMetrics metrics = context.metrics(entity);
+        metrics.listenerConnected();
+        channel.closeFuture().addListener(closed -> {
+            if (listeners.remove(listener)) {
+                metrics.listenerDisconnected();
+            }
+        });
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(ctx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
                 WebSocketUpgrades.protocolHandler(context.protocol(), null));
         pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.CONTROL_CHANNEL,
                 new ControlChannelHandler(listener, token -> context.authorizer().authorize(authorization.withToken(token)),
-                        granted.expiresAt(), context.clock(), GatewayContext.TOKEN_EXPIRY_GRACE));
+                        context.httpExchanges(), granted.expiresAt(), context.clock(),
+                        context.protocol().tokenExpiryGrace()));
+        context.networkGuard().watch(listener);
         logger.debug("{} listener {} upgrading for {}", channel, id, entity);
         // Ready before the handshake runs: a command another loop sends now is queued on this channel's loop, which
         // is busy with the handshake below, so it is written after the 101 and through Netty's frame encoder.
@@ -241,9 +275,11 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         EntityMatch match = granted.match();
         Optional<ListenerConnection> chosen = match.entity().listeners().next();
         if (chosen.isEmpty()) {
-            refuse(ctx, 404, NO_LISTENERS, match.entity().systemTracker(), "no listener connected");
+            refuse(ctx.channel(), RefusalReason.NO_LISTENER, 404, NO_LISTENERS, match.entity().systemTracker(),
+                    "no listener connected");
             return false;
         }
+        EntityMetrics metrics = context.metrics(match.entity());
         ListenerConnection listener = chosen.get();
         Channel sender = ctx.channel();
         int rendezvousInstance = context.rendezvousPorts().nextInstance();
@@ -256,9 +292,15 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         held = pending;
         sender.config().setAutoRead(false);
         context.rendezvousTable().add(pending, context.protocol().rendezvousTimeout(), this::expired);
+        metrics.senderHeld();
+        metrics.rendezvousIssued();
         sender.closeFuture().addListener(closed -> {
+            if (pending.releaseSender()) {
+                metrics.senderReleased();
+            }
             if (context.rendezvousTable().cancel(pending)) {
                 logger.debug("{} sender went away before {} was accepted", sender, pending.id());
+                metrics.rendezvousAbandoned();
                 pending.request().release();
             }
         });
@@ -266,8 +308,9 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             if (!sent.isSuccess()) {
                 sender.eventLoop().execute(() -> {
                     if (context.rendezvousTable().cancel(pending)) {
+                        metrics.rendezvousAbandoned();
                         pending.request().release();
-                        refuse(sender, 404, NO_LISTENERS, match.entity().systemTracker(),
+                        refuse(sender, RefusalReason.NO_LISTENER, 404, NO_LISTENERS, match.entity().systemTracker(),
                                 "accept could not be sent to listener " + listener.id() + ": " + sent.cause());
                     }
                 });
@@ -280,8 +323,9 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void expired(PendingRendezvous pending) {
+        context.metrics(pending.match().entity()).rendezvousExpired();
         pending.request().release();
-        refuse(pending.sender(), 404, NOT_ACCEPTED, pending.match().entity().systemTracker(),
+        refuse(pending.sender(), RefusalReason.TIMEOUT, 404, NOT_ACCEPTED, pending.match().entity().systemTracker(),
                 "rendezvous " + pending.id() + " not accepted within " + context.protocol().rendezvousTimeout());
     }
 
@@ -289,7 +333,12 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
                            String tracker) {
         Optional<String> id = target.id();
         if (id.isEmpty()) {
-            refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "accept without " + HybridConnectionConstants.ID);
+            refuse(ctx.channel(), RefusalReason.NOT_FOUND, 403, INVALID_RENDEZVOUS, tracker,
+                    "accept without " + HybridConnectionConstants.ID);
+            return false;
+        }
+        Optional<PendingRendezvous> waiting = context.rendezvousTable().find(id.get());
+        if (waiting.isPresent() && !admitRendezvous(ctx.channel(), waiting.get().match().entity())) {
             return false;
         }
         Claim claim = context.rendezvousTable().claim(id.get(), instance);
@@ -299,10 +348,12 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             return false;
         }
         if (!(claim instanceof Claim.Claimed claimed)) {
-            refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "unknown, used or expired rendezvous " + id.get());
+            refuse(ctx.channel(), RefusalReason.NOT_FOUND, 403, INVALID_RENDEZVOUS, tracker,
+                    "unknown, used or expired rendezvous " + id.get());
             return false;
         }
         PendingRendezvous pending = claimed.rendezvous();
+        context.metrics(pending.match().entity()).rendezvousClaimed();
         int firstListenerParameter = pending.senderAppParameterCount();
         Optional<QueryParameter> statusCode = target.statusCode(firstListenerParameter);
         if (statusCode.isPresent()) {
@@ -321,11 +372,80 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    private boolean requestRendezvous(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
+                                      String tracker) {
+        Optional<String> id = target.id();
+        if (id.isEmpty()) {
+            refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "request rendezvous without " + HybridConnectionConstants.ID);
+            return false;
+        }
+        RendezvousClaim claim = context.httpExchanges().claimRendezvous(id.get(), instance);
+        if (claim instanceof RendezvousClaim.OtherInstance other) {
+            refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "request " + id.get() + " belongs to g"
+                    + other.instance() + ", not g" + instance);
+            return false;
+        }
+        if (!(claim instanceof RendezvousClaim.Claimed claimed)) {
+            refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "unknown, used or expired request " + id.get());
+            return false;
+        }
+        NetworkGuard.Admitted listenerAdmitted = claimed.exchange().listener().channel().attr(NetworkGuard.ADMITTED)
+                .get();
+        if (listenerAdmitted != null) {
+            NetworkGuard.Decision network = context.networkGuard().judge(ctx.channel(), listenerAdmitted.namespace());
+            if (network.refused()) {
+                refuseNetwork(ctx.channel(), tracker, network.admission().rule());
+                claimed.exchange().rendezvousRefused("listener's request rendezvous was refused by the network rules");
+                return false;
+            }
+        }
+        String problem = WebSocketUpgrades.upgradeProblem(request);
+        if (problem != null) {
+            refuse(ctx, 400, "BadRequest: " + problem, tracker, problem);
+            claimed.exchange().rendezvousRefused("listener's request rendezvous was refused: " + problem);
+            return false;
+        }
+        RequestRendezvousHandler.upgrade(context, ctx, request, claimed.exchange());
+        return true;
+    }
+
+    /**
+     * Judges a listener's rendezvous connection for the namespace of the rendezvous it opens; on success keeps what
+     * it was admitted with on the channel. The rendezvous address is single-use and was handed only to an admitted
+     * listener, so {@code TrustedServicesOnly} admits it (as a trusted service). A refused one leaves the rendezvous
+     * waiting, as a listener that cannot reach the port leaves it in Azure.
+     */
+    private boolean admitRendezvous(Channel channel, HybridConnection entity) {
+        NetworkGuard.Decision network = context.networkGuard().judge(channel, entity.namespace().name());
+        if (network.refused()) {
+            refuseNetwork(channel, entity.systemTracker(), network.admission().rule());
+            return false;
+        }
+        NetworkGuard.remember(channel, network.admitted(network.trustedServicesOnly()));
+        return true;
+    }
+
+    /** 401 {@value NetworkGuard#IP_REFUSED} with the doc links; the log names the rule that decided. */
+    private void refuseNetwork(Channel channel, String tracker, String rule) {
+        refuse(channel, RefusalReason.NETWORK_RULE, 401, NetworkGuard.refusalMessage(), tracker,
+                "network rules: " + rule);
+    }
+
     private void refuse(ChannelHandlerContext ctx, int status, String message, String tracker, String reason) {
         refuse(ctx.channel(), status, message, tracker, reason);
     }
 
     private void refuse(Channel channel, int status, String message, String tracker, String reason) {
+        refuse(channel, RefusalReason.forStatus(status), status, message, tracker, reason);
+    }
+
+    /**
+     * Answers {@code status} with the service's error text, closes the connection, logs the refusal once and counts
+     * it as {@code why}.
+     */
+    private void refuse(Channel channel, RefusalReason why, int status, String message, String tracker,
+                        String reason) {
+        context.metrics().refused(why);
         logger.info("{} refused {}: {} (remote {})", channel, status, redact(reason), channel.remoteAddress());
         String text = ServiceErrors.describe(message, ServiceErrors.trackingId(Math.max(instance, 0)), tracker,
                 context.clock().instant());
@@ -344,7 +464,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     }
 
     /** The SNI host name of a TLS connection, or null. */
-    private static String serverName(ChannelHandlerContext ctx) {
+    public static String serverName(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl == null) {
             return null;
@@ -395,7 +515,8 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         return headers;
     }
 
-    private static RemoteEndpoint remoteEndpoint(SocketAddress address) {
+    /** The address and port of a channel's peer, as commands carry them. */
+    public static RemoteEndpoint remoteEndpoint(SocketAddress address) {
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return new RemoteEndpoint(inet.getAddress().getHostAddress(), inet.getPort());
         }

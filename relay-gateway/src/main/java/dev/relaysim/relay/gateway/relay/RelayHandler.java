@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway.relay;
 
+import dev.relaysim.relay.gateway.metrics.EntityMetrics;
+import dev.relaysim.relay.gateway.metrics.TrafficDirection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -35,6 +37,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Channel channel;
     private final String logPrefix;
     private final int maxFragmentSize;
+    private final EntityMetrics metrics;
+    /** Which way the frames received from this leg go. */
+    private final TrafficDirection direction;
     private RelayHandler peer;
     private ChannelHandlerContext ctx;
 
@@ -52,12 +57,16 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * @param maxFragmentSize the largest payload written to this leg in one frame; larger frames are split
+     * @param metrics where the frames received from this leg are counted, as going {@code direction}
      */
-    RelayHandler(RelayPair pair, String role, Channel channel, int maxFragmentSize) {
+    RelayHandler(RelayPair pair, String role, Channel channel, int maxFragmentSize, EntityMetrics metrics,
+                 TrafficDirection direction) {
         this.pair = pair;
         this.role = role;
         this.channel = channel;
         this.maxFragmentSize = maxFragmentSize;
+        this.metrics = metrics;
+        this.direction = direction;
         logPrefix = RelayPair.format(channel);
     }
 
@@ -110,7 +119,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Counts a data frame received from this leg and returns whether its message stays within
-     * {@code maxMessageSize}; the message's count restarts after a final fragment.
+     * {@code maxMessageSize}; the message's count restarts after a final fragment. A frame within the limit is
+     * counted in the metrics too.
      */
     boolean countReceived(int length, boolean finalFragment, int maxMessageSize) {
         long size = messageBytes + length;
@@ -122,6 +132,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         if (finalFragment) {
             messagesReceived++;
         }
+        metrics.relayed(direction, length, finalFragment);
         return true;
     }
 
@@ -134,9 +145,15 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         ByteBuf content = frame.content();
         int length = content.readableBytes();
         if (length <= maxFragmentSize) {
-            ctx.writeAndFlush(frame);
-            return;
+            ctx.write(frame);
+        } else {
+            writeFragments(frame, content, length);
         }
+        // The leg's FlushConsolidationHandler turns the flushes of one event-loop task into one.
+        ctx.flush();
+    }
+
+    private void writeFragments(WebSocketFrame frame, ByteBuf content, int length) {
         boolean finalFragment = frame.isFinalFragment();
         int index = content.readerIndex();
         int end = index + length;
@@ -153,7 +170,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         } finally {
             frame.release();
         }
-        ctx.flush();
     }
 
     private static WebSocketFrame firstFragment(WebSocketFrame frame, ByteBuf piece) {

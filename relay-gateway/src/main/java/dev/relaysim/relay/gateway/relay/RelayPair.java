@@ -1,6 +1,10 @@
 package dev.relaysim.relay.gateway.relay;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.control.CloseReasons;
+import dev.relaysim.relay.gateway.metrics.EntityMetrics;
+import dev.relaysim.relay.gateway.metrics.TrafficDirection;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
@@ -14,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -82,9 +87,13 @@ public final class RelayPair {
     /** Reason of the 1002 close frame sent to a leg that sent a frame with RSV bits set. */
     public static final String RESERVED_BITS_REASON = "RSV bits set without a negotiated extension";
 
+    /** Read sizes of relay legs: 512 B to 256 KiB, starting at 16 KiB. */
+    private static final AdaptiveRecvByteBufAllocator RELAY_READS =
+            new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024);
     private static final Logger logger = LoggerFactory.getLogger(RelayPair.class);
 
     private final RelaySettings settings;
+    private final EntityMetrics metrics;
     private final RelayHandler sender;
     private final RelayHandler listener;
     private final Promise<Void> closeFuture;
@@ -94,10 +103,13 @@ public final class RelayPair {
     private ScheduledFuture<?> closeTimeout;
     private boolean timedOut;
 
-    private RelayPair(Channel senderChannel, Channel listenerChannel, RelaySettings settings) {
+    private RelayPair(Channel senderChannel, Channel listenerChannel, RelaySettings settings, EntityMetrics metrics) {
         this.settings = settings;
-        sender = new RelayHandler(this, "sender", senderChannel, Integer.MAX_VALUE);
-        listener = new RelayHandler(this, "listener", listenerChannel, settings.listenerFragmentSize());
+        this.metrics = metrics;
+        sender = new RelayHandler(this, "sender", senderChannel, Integer.MAX_VALUE, metrics,
+                TrafficDirection.SENDER_TO_LISTENER);
+        listener = new RelayHandler(this, "listener", listenerChannel, settings.listenerFragmentSize(), metrics,
+                TrafficDirection.LISTENER_TO_SENDER);
         sender.peer(listener);
         listener.peer(sender);
         closeFuture = senderChannel.eventLoop().newPromise();
@@ -121,12 +133,15 @@ public final class RelayPair {
      *
      * <p>May be called from any thread.
      *
+     * @param metrics where the pair counts itself (open and closed) and the bytes and messages it relays
      * @return a future completed on the sender's event loop once the pair relays
      */
-    public static Future<RelayPair> join(Channel senderChannel, Channel listenerChannel, RelaySettings settings) {
+    public static Future<RelayPair> join(Channel senderChannel, Channel listenerChannel, RelaySettings settings,
+                                         EntityMetrics metrics) {
         requireNonNull(senderChannel, "senderChannel");
         requireNonNull(listenerChannel, "listenerChannel");
         requireNonNull(settings, "settings");
+        requireNonNull(metrics, "metrics");
         if (senderChannel == listenerChannel) {
             throw new IllegalArgumentException("listenerChannel: " + listenerChannel
                     + " (expected: a channel other than senderChannel)");
@@ -143,25 +158,25 @@ public final class RelayPair {
                 }
                 loop.register(listenerChannel).addListener(registered -> {
                     if (registered.isSuccess()) {
-                        startOrAbort(senderChannel, listenerChannel, settings, promise);
+                        startOrAbort(senderChannel, listenerChannel, settings, metrics, promise);
                     } else {
                         abortJoin(senderChannel, listenerChannel, promise, registered.cause());
                     }
                 });
             });
         } else if (loop.inEventLoop()) {
-            startOrAbort(senderChannel, listenerChannel, settings, promise);
+            startOrAbort(senderChannel, listenerChannel, settings, metrics, promise);
         } else {
-            loop.execute(() -> startOrAbort(senderChannel, listenerChannel, settings, promise));
+            loop.execute(() -> startOrAbort(senderChannel, listenerChannel, settings, metrics, promise));
         }
         return promise;
     }
 
     private static void startOrAbort(Channel senderChannel, Channel listenerChannel, RelaySettings settings,
-                                     Promise<RelayPair> promise) {
+                                     EntityMetrics metrics, Promise<RelayPair> promise) {
         RelayPair pair;
         try {
-            pair = start(senderChannel, listenerChannel, settings);
+            pair = start(senderChannel, listenerChannel, settings, metrics);
         } catch (RuntimeException e) {
             abortJoin(senderChannel, listenerChannel, promise, e);
             return;
@@ -173,12 +188,14 @@ public final class RelayPair {
      * Installs the relay on two channels that share an event loop (or, in tests, two embedded channels) and starts
      * reading. Must be called on that loop.
      */
-    static RelayPair start(Channel senderChannel, Channel listenerChannel, RelaySettings settings) {
+    static RelayPair start(Channel senderChannel, Channel listenerChannel, RelaySettings settings,
+                           EntityMetrics metrics) {
         checkNotRelaying(senderChannel, "senderChannel");
         checkNotRelaying(listenerChannel, "listenerChannel");
-        RelayPair pair = new RelayPair(senderChannel, listenerChannel, settings);
+        RelayPair pair = new RelayPair(senderChannel, listenerChannel, settings, metrics);
         pair.install(pair.sender);
         pair.install(pair.listener);
+        metrics.connectionOpened();
         pair.startReading();
         return pair;
     }
@@ -206,6 +223,28 @@ public final class RelayPair {
         }
     }
 
+    /**
+     * Ends the pair from the gateway's side: both legs get a close frame with {@code code} and {@code reason} (cut
+     * to fit a close frame) unless one was already written to them, and are closed once it is flushed, bounded by
+     * the close handshake timeout. May be called from any thread; does nothing once the pair is ending.
+     */
+    public void close(int code, String reason) {
+        requireNonNull(reason, "reason");
+        String truncated = CloseReasons.truncate(reason);
+        EventLoop loop = sender.channel().eventLoop();
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> close(code, truncated));
+            return;
+        }
+        if (ending) {
+            return;
+        }
+        ending = true;
+        sender.closeWith(code, truncated);
+        listener.closeWith(code, truncated);
+        armCloseTimeout();
+    }
+
     /** Completed once both legs' connections are closed. */
     public Future<Void> closeFuture() {
         return closeFuture;
@@ -219,7 +258,13 @@ public final class RelayPair {
     private void install(RelayHandler leg) {
         Channel channel = leg.channel();
         channel.config().setWriteBufferWaterMark(WRITE_BUFFER_WATER_MARK);
+        // Reads of up to 256 KiB let a 64 KiB frame and its header arrive in one buffer, which the frame decoder
+        // then takes as it is instead of first gathering two reads into one.
+        channel.config().setRecvByteBufAllocator(RELAY_READS);
         ChannelPipeline pipeline = channel.pipeline();
+        // Closest to the socket: the frames relayed in one event-loop task go out with one flush (one write call).
+        pipeline.addFirst(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         if (pipeline.context(HandlerNames.ERROR_HANDLER) != null) {
             pipeline.addBefore(HandlerNames.ERROR_HANDLER, HandlerNames.FLOW_CONTROL, new FlowControlHandler());
             pipeline.addBefore(HandlerNames.ERROR_HANDLER, HandlerNames.RELAY, leg);
@@ -342,6 +387,7 @@ public final class RelayPair {
         if (closeTimeout != null) {
             closeTimeout.cancel(false);
         }
+        metrics.connectionClosed();
         if (logger.isDebugEnabled()) {
             logger.debug("{} Relay with listener {} ended{}; {}; {}", sender.logPrefix(), listener.logPrefix(),
                     timedOut ? " (close handshake timed out)" : "", sender.summary(),

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,6 +23,7 @@ public final class PendingRendezvous {
     private final Channel sender;
     private final FullHttpRequest request;
     private final int senderAppParameterCount;
+    private final AtomicBoolean senderReleased = new AtomicBoolean();
     private ScheduledFuture<?> expiry;
 
     /**
@@ -71,6 +73,15 @@ public final class PendingRendezvous {
     /** The held upgrade request; only its owner may use or release it, on the sender's event loop. */
     public FullHttpRequest request() {
         return request;
+    }
+
+    /**
+     * Marks the sender as no longer held (it got its 101, or its connection ended).
+     *
+     * @return whether this call marked it, so that only the first one counts
+     */
+    public boolean releaseSender() {
+        return senderReleased.compareAndSet(false, true);
     }
 
     synchronized void expiry(ScheduledFuture<?> future) {

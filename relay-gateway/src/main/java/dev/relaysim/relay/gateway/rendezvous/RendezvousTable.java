@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.rendezvous;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,12 @@ public final class RendezvousTable {
                 onExpired.accept(rendezvous);
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** The rendezvous {@code id} if it is still waiting, left in the table. */
+    public Optional<PendingRendezvous> find(String id) {
+        requireNonNull(id, "id");
+        return Optional.ofNullable(pending.get(id));
     }
 
     /** Takes the rendezvous {@code id} out of the table if it waits on {@code instance}. */

@@ -2,11 +2,21 @@ package dev.relaysim.relay.gateway.config;
 
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.gateway.network.ConnectionStatus;
+import dev.relaysim.relay.gateway.network.DefaultAction;
+import dev.relaysim.relay.gateway.network.Ipv4Prefix;
+import dev.relaysim.relay.gateway.network.NetworkRuleSet;
+import dev.relaysim.relay.gateway.network.PrivateEndpoint;
+import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
+import dev.relaysim.relay.gateway.network.Subnet;
+import dev.relaysim.relay.gateway.network.VirtualNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +40,12 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.defaults();
 
         assertThat(config.listen()).isEqualTo(new ListenSettings("127.0.0.1", true, 9443, true, 9080,
-                new PortRange(9400, 9599)));
+                new PortRange(9400, 9599), true, 9390));
         assertThat(config.protocol()).isEqualTo(new ProtocolSettings(Duration.ofSeconds(30), Duration.ofSeconds(10),
                 16 * 1024 * 1024, 25, Duration.ofSeconds(5)));
         assertThat(config.dataDirectory()).isEqualTo(Path.of(System.getProperty("user.home"), ".relaysim").toAbsolutePath());
         assertThat(config.defaultNamespace()).isEqualTo("sandbox");
-        assertThat(config.namespaces()).hasSize(1);
+        assertThat(config.namespaces()).extracting(NamespaceConfig::name).containsExactly("sandbox", "contoso");
 
         NamespaceConfig sandbox = config.namespace("sandbox").orElseThrow();
         assertThat(sandbox.hostName()).isEqualTo("sandbox.servicebus.windows.net");
@@ -95,21 +105,26 @@ class ConfigLoaderTest {
                 Map.entry("plain", "TRUE"),
                 Map.entry("plain-port", "0"),
                 Map.entry("rendezvous-ports", "20000-20009"),
+                Map.entry("management", "false"),
+                Map.entry("management-port", "9391"),
+                Map.entry("management-admin-key", "s3cret-admin-key"),
                 Map.entry("data-dir", directory.resolve("data").toString()),
                 Map.entry("default-namespace", "sandbox"),
                 Map.entry("rendezvous-timeout", "PT1M"),
                 Map.entry("handshake-timeout", "500ms"),
                 Map.entry("max-message-size", "64KiB"),
-                Map.entry("shutdown-timeout", "2m"));
+                Map.entry("shutdown-timeout", "2m"),
+                Map.entry("response-timeout", "90s"),
+                Map.entry("token-expiry-grace", "30s"));
         Map<String, String> environment = new HashMap<>();
         flags.forEach((flag, value) -> environment.put("RELAYSIM_" + flag.toUpperCase().replace('-', '_'), value));
 
         for (GatewayConfig config : new GatewayConfig[] {
                 ConfigLoader.load(null, flags, Map.of()), ConfigLoader.load(null, Map.of(), environment)}) {
             assertThat(config.listen()).isEqualTo(new ListenSettings("0.0.0.0", false, 10443, true, 0,
-                    new PortRange(20000, 20009)));
+                    new PortRange(20000, 20009), false, 9391, "s3cret-admin-key"));
             assertThat(config.protocol()).isEqualTo(new ProtocolSettings(Duration.ofMinutes(1), Duration.ofMillis(500),
-                    64 * 1024, 25, Duration.ofMinutes(2)));
+                    64 * 1024, 25, Duration.ofMinutes(2), Duration.ofSeconds(90), Duration.ofSeconds(30)));
             assertThat(config.dataDirectory()).isEqualTo(directory.resolve("data"));
         }
     }
@@ -232,7 +247,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("{\"namespace\": []}"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespace: unknown field "
-                            + "(expected: one of listen, protocol, dataDirectory, defaultNamespace, namespaces)");
+                            + "(expected: one of listen, protocol, dataDirectory, defaultNamespace, namespaces, "
+                            + "virtualNetworks)");
     }
 
     @Test
@@ -285,7 +301,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("tls-port", "70000"), Map.of()))
                 .hasMessage("listen.tls.port (from flag --tls-port): 70000 (expected: 0-65535, 0 for an ephemeral port)");
         assertThatThrownBy(() -> ConfigLoader.load(write("{\"listen\": 5}"), Map.of(), Map.of()))
-                .hasMessage("listen: 5 (expected: an object with the fields bindAddress, tls, plain, rendezvousPorts)");
+                .hasMessage("listen: 5 (expected: an object with the fields bindAddress, tls, plain, rendezvousPorts, "
+                        + "management)");
     }
 
     @Test
@@ -310,10 +327,20 @@ class ConfigLoaderTest {
             rendezvous-ports   | 9599-9400      | listen.rendezvousPorts (from flag --rendezvous-ports): "9599-9400" (expected: first <= last)
             rendezvous-ports   | 65536          | listen.rendezvousPorts (from flag --rendezvous-ports): "65536" (expected: ports in 1-65535)
             rendezvous-ports   | ports          | listen.rendezvousPorts (from flag --rendezvous-ports): "ports" (expected: a port range such as 9400-9599, or one port)
-            default-namespace  | contoso        | defaultNamespace (from flag --default-namespace): "contoso" (expected: one of sandbox)
+            management-port    | 70000          | listen.management.port (from flag --management-port): 70000 (expected: 0-65535, 0 for an ephemeral port)
+            management-port    | 9080           | listen.management.port (from flag --management-port): 9080 (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
+            management-port    | 9443           | listen.management.port (from flag --management-port): 9443 (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
+            management-port    | 9500           | listen.management.port (from flag --management-port): 9500 (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
+            management-port    | any            | listen.management.port (from flag --management-port): "any" (expected: an integer)
+            management         | maybe          | listen.management.enabled (from flag --management): "maybe" (expected: true or false)
+            management-admin-key | a b          | listen.management.adminKey (from flag --management-admin-key): 3 characters (expected: 1-256 visible ASCII characters, no spaces)
+            default-namespace  | fabrikam       | defaultNamespace (from flag --default-namespace): "fabrikam" (expected: one of sandbox, contoso)
             rendezvous-timeout | 0s             | protocol.rendezvousTimeout (from flag --rendezvous-timeout): 0s (expected: > 0)
             handshake-timeout  | PT-1S          | protocol.handshakeTimeout (from flag --handshake-timeout): PT-1S (expected: > 0)
             shutdown-timeout   | soon           | protocol.shutdownTimeout (from flag --shutdown-timeout): "soon" (expected: a duration such as 30s, 500ms, 5m, 1h or PT30S)
+            response-timeout   | 0s             | protocol.responseTimeout (from flag --response-timeout): 0s (expected: > 0)
+            token-expiry-grace | -5m            | protocol.tokenExpiryGrace (from flag --token-expiry-grace): "-5m" (expected: a duration such as 30s, 500ms, 5m, 1h or PT30S)
+            token-expiry-grace | PT0S           | protocol.tokenExpiryGrace (from flag --token-expiry-grace): 0s (expected: > 0)
             max-message-size   | 1023           | protocol.maxMessageSize (from flag --max-message-size): 1023 (expected: 1024-268435456 bytes, 1KiB-256MiB)
             max-message-size   | 257MiB         | protocol.maxMessageSize (from flag --max-message-size): 269484032 (expected: 1024-268435456 bytes, 1KiB-256MiB)
             max-message-size   | 4096MiB        | protocol.maxMessageSize (from flag --max-message-size): "4096MiB" (expected: a size in bytes such as 16777216, 64KiB or 16MiB, 1024-268435456 bytes)
@@ -323,6 +350,53 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(flag, value), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(message);
+    }
+
+    @Test
+    void managementServerIsConfiguredFromTheFileAndMayShareADisabledPort() throws Exception {
+        Path file = write("""
+                {"listen": {"management": {"port": 0}}}
+                """);
+        ListenSettings fromFile = ConfigLoader.load(file, Map.of(), Map.of()).listen();
+        assertThat(fromFile.managementEnabled()).isTrue();
+        assertThat(fromFile.managementPort()).isZero();
+
+        ListenSettings disabled = ConfigLoader.load(null, Map.of("management", "false", "management-port", "9443"),
+                Map.of()).listen();
+        assertThat(disabled.managementEnabled()).isFalse();
+        assertThat(disabled.managementPort()).isEqualTo(9443);
+        assertThat(ConfigLoader.load(null, Map.of("plain", "false", "management-port", "9080"), Map.of()).listen()
+                .managementPort()).isEqualTo(9080);
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("RELAYSIM_MANAGEMENT", "false")).listen()
+                .managementEnabled()).isFalse();
+    }
+
+    @Test
+    void managementObjectIsValidatedWithItsPath() throws Exception {
+        Path file = write("""
+                {"listen": {"management": {"enabled": true, "port": 9390, "address": "0.0.0.0"}}}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("listen.management.address: unknown field (expected: one of enabled, port, adminKey)");
+    }
+
+    @Test
+    void managementAdminKeyDefaultsToTheDevelopmentKeyAndComesFromTheFile() throws Exception {
+        assertThat(ConfigLoader.defaults().listen().managementAdminKey()).isEqualTo(ListenSettings.DEFAULT_ADMIN_KEY)
+                .isEqualTo("relaysim-dev-admin-key");
+        Path file = write("""
+                {"listen": {"management": {"adminKey": "from-the-file"}}}
+                """);
+        assertThat(ConfigLoader.load(file, Map.of(), Map.of()).listen().managementAdminKey())
+                .isEqualTo("from-the-file");
+        Path empty = write("""
+                {"listen": {"management": {"adminKey": ""}}}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(empty, Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("listen.management.adminKey: 0 characters (expected: 1-256 visible ASCII characters, "
+                        + "no spaces)");
     }
 
     @Test
@@ -457,6 +531,96 @@ class ConfigLoaderTest {
                 .hasMessage("namespaces: [] (expected: at least one namespace)");
         assertThatThrownBy(() -> ConfigLoader.load(undeclared, Map.of(), Map.of()))
                 .hasMessage("defaultNamespace: \"fabrikam\" (expected: one of contoso)");
+    }
+
+    @Test
+    void defaultsPutContosoBehindItsPrivateEndpoint() throws Exception {
+        GatewayConfig config = ConfigLoader.defaults();
+
+        assertThat(config.virtualNetworks()).containsExactly(new VirtualNetwork("vnet1", "westeurope",
+                List.of(Ipv4Prefix.parse("127.10.0.0/16")),
+                List.of(new Subnet("default", Ipv4Prefix.parse("127.10.0.0/24"))), List.of()));
+        NamespaceConfig contoso = config.namespace("contoso").orElseThrow();
+        assertThat(contoso.region()).isEqualTo("westeurope");
+        assertThat(contoso.networkRuleSet()).isEqualTo(new NetworkRuleSet(PublicNetworkAccess.DISABLED,
+                DefaultAction.ALLOW, List.of(), false));
+        assertThat(contoso.privateEndpoints()).containsExactly(new PrivateEndpoint("contoso-pe", "westeurope", "vnet1",
+                "default", (Inet4Address) InetAddress.getByName("127.10.0.4"), ConnectionStatus.APPROVED,
+                "Auto-Approved", false));
+        assertThat(config.namespace("sandbox").orElseThrow().networkRuleSet()).isEqualTo(NetworkRuleSet.OPEN);
+        assertThat(config.networkModel().privateEndpointsByAddress()).containsOnlyKeys(
+                InetAddress.getByName("127.10.0.4"));
+    }
+
+    @Test
+    void networkSettingsBindWithDefaultsAndAllocatedAddresses() throws Exception {
+        GatewayConfig config = ConfigLoader.load(write("""
+                {"virtualNetworks": [{"name": "hub", "region": "northeurope", "addressPrefixes": ["10.1.0.0/16"],
+                                      "subnets": [{"name": "pe", "addressPrefix": "10.1.2.0/24"}],
+                                      "connectedNetworks": ["192.168.0.0/16"]}],
+                 "namespaces": [{"name": "fabrikam", "region": "eastus", "publicNetworkAccess": "enabled",
+                                 "networkRuleSet": {"defaultAction": "Deny", "trustedServiceAccessEnabled": true,
+                                                    "ipRules": [{"ipMask": "203.0.113.0/24", "action": "Allow"},
+                                                                {"ipMask": "198.51.100.7"}]},
+                                 "authorizationRules": [{"name": "grid", "primaryKey": "k", "rights": ["Send"],
+                                                         "trustedService": true}],
+                                 "privateEndpoints": [{"name": "a", "virtualNetwork": "hub", "subnet": "pe"},
+                                                      {"name": "b", "virtualNetwork": "hub", "subnet": "pe",
+                                                       "privateIpAddress": "10.1.2.4", "manualApproval": true}]}]}
+                """), Map.of(), Map.of());
+
+        NamespaceConfig fabrikam = config.namespace("fabrikam").orElseThrow();
+        assertThat(fabrikam.region()).isEqualTo("eastus");
+        assertThat(fabrikam.networkRuleSet()).isEqualTo(new NetworkRuleSet(PublicNetworkAccess.ENABLED,
+                DefaultAction.DENY, List.of(Ipv4Prefix.parse("203.0.113.0/24"), Ipv4Prefix.parse("198.51.100.7/32")),
+                true));
+        assertThat(fabrikam.authorizationRules().get(0).trustedService()).isTrue();
+        // a static address is kept; "a" gets the next free one, in the VNet's region; "b" asked manually: Pending
+        assertThat(fabrikam.privateEndpoints()).containsExactly(
+                new PrivateEndpoint("a", "northeurope", "hub", "pe", (Inet4Address) InetAddress.getByName("10.1.2.5"),
+                        ConnectionStatus.APPROVED, "Auto-Approved", false),
+                new PrivateEndpoint("b", "northeurope", "hub", "pe", (Inet4Address) InetAddress.getByName("10.1.2.4"),
+                        ConnectionStatus.PENDING, "", true));
+        assertThat(config.virtualNetworks().get(0).connectedNetworks())
+                .containsExactly(Ipv4Prefix.parse("192.168.0.0/16"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            `"publicNetworkAccess": "Off"` | namespaces[0].publicNetworkAccess: "Off" (expected: Enabled, Disabled or SecuredByPerimeter)
+            `"networkRuleSet": {"defaultAction": "Block"}` | namespaces[0].networkRuleSet.defaultAction: "Block" (expected: Allow or Deny)
+            `"networkRuleSet": {"ipRules": [{"ipMask": "10.0.0.1/8"}]}` | namespaces[0].networkRuleSet.ipRules[0].ipMask: 10.0.0.1/8 (expected: a network address, e.g. 10.0.0.0/8)
+            `"networkRuleSet": {"ipRules": [{"ipMask": "10.0.0.0/8", "action": "Deny"}]}` | namespaces[0].networkRuleSet.ipRules[0].action: "Deny" (expected: Allow, the only action of IP rules)
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet9", "subnet": "default"}]` | namespaces[0].privateEndpoints[0].virtualNetwork: "vnet9" (expected: one of the virtualNetworks [vnet1])
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "apps"}]` | namespaces[0].privateEndpoints[0].subnet: "apps" (expected: a subnet of vnet1: [default])
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "privateIpAddress": "127.10.0.2"}]` | namespaces.contoso.privateEndpoints.pe.privateIpAddress: 127.10.0.2 (expected: an assignable address of subnet default 127.10.0.0/24, from its fifth address to the one before its last)
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "region": "eastus"}]` | namespaces.contoso.privateEndpoints.pe.region: "eastus" (expected: "westeurope", the region of virtual network vnet1)
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "status": "Approving"}]` | namespaces[0].privateEndpoints[0].status: "Approving" (expected: Pending, Approved, Rejected or Disconnected)
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default"}, {"name": "PE", "virtualNetwork": "vnet1", "subnet": "default"}]` | namespaces[0].privateEndpoints[1].name: "PE" (expected: a name not already used by privateEndpoints[0], ignoring case)
+            `"region": " "` | namespaces[0].region: " " (expected: an Azure region such as westeurope)
+            """)
+    void invalidNetworkSettingsNameTheirPath(String namespaceFields, String message) {
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"namespaces\": [{\"name\": \"contoso\", "
+                + namespaceFields + "}]}"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void invalidVirtualNetworksNameTheirPath() {
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                {"virtualNetworks": [{"name": "v", "addressPrefixes": ["10.0.0.0/16"],
+                                      "subnets": [{"name": "s", "addressPrefix": "10.1.0.0/24"}]}]}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("virtualNetworks[0].subnets.s.addressPrefix: 10.1.0.0/24 (expected: inside the address "
+                        + "space [10.0.0.0/16])");
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                {"virtualNetworks": [{"name": "v", "addressPrefixes": ["10.0.0/16"]}]}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("virtualNetworks[0].addressPrefixes[0]: \"10.0.0/16\" (expected: an IPv4 address or CIDR "
+                        + "prefix such as 10.0.0.0/16)");
     }
 
     private Path write(String json) throws Exception {

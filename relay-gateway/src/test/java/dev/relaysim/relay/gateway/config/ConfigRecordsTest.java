@@ -18,7 +18,8 @@ class ConfigRecordsTest {
 
     private static final AuthorizationRuleConfig RULE = new AuthorizationRuleConfig("listen-send", "secret-1",
             "secret-2", Set.of(AccessRight.SEND, AccessRight.LISTEN));
-    private static final ListenSettings LISTEN = new ListenSettings("127.0.0.1", true, 0, true, 0, new PortRange(20000, 20009));
+    private static final ListenSettings LISTEN = new ListenSettings("127.0.0.1", true, 0, true, 0,
+            new PortRange(20000, 20009), true, 0);
     private static final ProtocolSettings PROTOCOL = new ProtocolSettings(Duration.ofSeconds(1), Duration.ofSeconds(1),
             1024, 25, Duration.ofSeconds(1));
 
@@ -89,15 +90,17 @@ class ConfigRecordsTest {
         assertThatThrownBy(() -> new AuthorizationRuleConfig("r", "k", null, Set.of(AccessRight.SEND)))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("secondaryKey");
-        assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, 1, true, 2, null))
+        assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, 1, true, 2, null, true, 3))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("rendezvousPorts");
     }
 
     @Test
     void recordMessagesNameTheirFields() {
-        assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, -1, true, 0, new PortRange(1, 1)))
+        assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, -1, true, 0, new PortRange(1, 1), true, 0))
                 .hasMessage("tls.port: -1 (expected: 0-65535, 0 for an ephemeral port)");
+        assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, 0, true, 0, new PortRange(1, 1), false, -1))
+                .hasMessage("management.port: -1 (expected: 0-65535, 0 for an ephemeral port)");
         assertThatThrownBy(() -> new ProtocolSettings(Duration.ZERO, Duration.ofSeconds(1), 1024, 1, Duration.ofSeconds(1)))
                 .hasMessage("rendezvousTimeout: 0s (expected: > 0)");
         assertThatThrownBy(() -> new ProtocolSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1024, 1,

@@ -10,6 +10,7 @@ import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.control.ListenerSet;
+import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.testing.TestGateway;
@@ -39,7 +40,7 @@ class UpgradeRouterTest {
     private final NamespaceRegistry registry = new NamespaceRegistry(config);
     private final GatewayContext context = new GatewayContext(config.protocol(), registry,
             new RendezvousPorts(config.listen().rendezvousPorts()),
-            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Clock.systemUTC());
+            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Clock.systemUTC(), NoopGatewayMetrics.INSTANCE);
     private EmbeddedChannel channel;
 
     @AfterEach
@@ -91,12 +92,34 @@ class UpgradeRouterTest {
     }
 
     @Test
-    void httpModeRequestsAreAnswered501() {
+    void httpModeRequestsBypassTheAggregatorAndWithoutListenerAre502() {
         channel = frontEnd();
+        assertThat(channel.pipeline().names()).containsSubsequence(HandlerNames.HTTP_CODEC, HandlerNames.HTTP_SENDER,
+                HandlerNames.HTTP_AGGREGATOR);
+
+        write("GET /echo/x?y=1 HTTP/1.1\r\nHost: localhost\r\nServiceBusAuthorization: " + TestGateway.token("echo")
+                + "\r\n\r\n");
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 502 Bad Gateway")
+                .contains("{\"error\":{\"code\":\"BadGateway\",\"message\":\"There are no listeners connected");
+    }
+
+    @Test
+    void httpModeRequestsOnARendezvousOnlyPortAre404() {
+        channel = rendezvous(3);
 
         write("GET /echo/x?y=1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
 
-        assertThat(readResponse()).startsWith("HTTP/1.1 501 HTTP request mode is not available in this version.");
+        assertThat(readResponse()).startsWith("HTTP/1.1 404 Endpoint does not exist.");
+    }
+
+    @Test
+    void unknownRequestRendezvousIs403() {
+        channel = rendezvous(3);
+
+        write(upgrade("/$hc/echo?sb-hc-action=request&sb-hc-id=nope_G3", null));
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 403 The rendezvous address is invalid or has expired.");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.relay;
 import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.common.transport.EventLoops;
+import dev.relaysim.relay.gateway.testing.WsPeer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,10 +19,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +42,7 @@ class RelayPairLoopbackTest {
 
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
+    private static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(30);
     private static final RelaySettings SETTINGS = new RelaySettings(64 * KIB, 16 * MIB, Duration.ofSeconds(5));
     private static final List<Integer> SIZES =
             List.of(1, 125, 126, 65_535, 65_536, 65_537, 200 * KIB + 3, MIB, 8 * MIB);
@@ -78,36 +82,36 @@ class RelayPairLoopbackTest {
     void relaysMessagesByteExactBetweenJdkClients() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         try (RelayTestServer server = RelayTestServer.start(boss, workers, null, SETTINGS)) {
-            JdkWebSocketClient listener = JdkWebSocketClient.connect(http, server.uri("listener"));
-            JdkWebSocketClient sender = JdkWebSocketClient.connect(http, server.uri("sender"));
+            WsPeer listener = WsPeer.connect(http, server.uri("listener"), Map.of()).get(10, TimeUnit.SECONDS);
+            WsPeer sender = WsPeer.connect(http, server.uri("sender"), Map.of()).get(10, TimeUnit.SECONDS);
             RelayPair pair = server.pair().get(10, TimeUnit.SECONDS);
             assertMovedToTheSendersLoop(server);
 
             for (int size : SIZES) {
                 byte[] request = randomBytes(size, size);
-                JdkWebSocketClient.sendBinary(sender.webSocket(), request).get(10, TimeUnit.SECONDS);
-                assertThat(listener.nextMessage()).satisfies(message -> {
+                sender.sendBinary(request).get(10, TimeUnit.SECONDS);
+                assertThat(listener.next(MESSAGE_TIMEOUT)).satisfies(message -> {
                     assertThat(message.text()).isFalse();
-                    assertThat(message.payload()).as("%d bytes to the listener", size).isEqualTo(request);
+                    assertThat(message.data()).as("%d bytes to the listener", size).isEqualTo(request);
                 });
                 byte[] response = randomBytes(size, -size);
-                JdkWebSocketClient.sendBinary(listener.webSocket(), response).get(10, TimeUnit.SECONDS);
-                assertThat(sender.nextMessage().payload()).as("%d bytes to the sender", size).isEqualTo(response);
+                listener.sendBinary(response).get(10, TimeUnit.SECONDS);
+                assertThat(sender.next(MESSAGE_TIMEOUT).data()).as("%d bytes to the sender", size).isEqualTo(response);
             }
             // Text split at 64 KiB boundaries that fall inside multi-byte characters.
             String text = "aé€😀".repeat(20_000);
-            sender.webSocket().sendText(text, true).get(10, TimeUnit.SECONDS);
-            JdkWebSocketClient.Message message = listener.nextMessage();
+            sender.sendText(text).get(10, TimeUnit.SECONDS);
+            WsPeer.Message message = listener.next(MESSAGE_TIMEOUT);
             assertThat(message.text()).isTrue();
-            assertThat(new String(message.payload(), StandardCharsets.UTF_8)).isEqualTo(text);
+            assertThat(message.asText()).isEqualTo(text);
 
             // Half-close: the sender shuts down; the listener still sends before answering with its close frame.
             byte[] last = randomBytes(100 * KIB, 7);
-            listener.onClose(webSocket -> JdkWebSocketClient.sendBinary(webSocket, last));
-            sender.webSocket().sendClose(1000, "Shutdown").get(10, TimeUnit.SECONDS);
-            assertThat(listener.nextClose()).isEqualTo(new JdkWebSocketClient.Close(1000, "Shutdown"));
-            assertThat(sender.nextMessage().payload()).isEqualTo(last);
-            assertThat(sender.nextClose().code()).isEqualTo(1000);
+            listener.onCloseReceived(webSocket -> webSocket.sendBinary(ByteBuffer.wrap(last), true));
+            sender.sendClose(1000, "Shutdown").get(10, TimeUnit.SECONDS);
+            assertThat(listener.closed().get(30, TimeUnit.SECONDS)).isEqualTo(new WsPeer.Close(1000, "Shutdown"));
+            assertThat(sender.next(MESSAGE_TIMEOUT).data()).isEqualTo(last);
+            assertThat(sender.closed().get(30, TimeUnit.SECONDS).code()).isEqualTo(1000);
             assertThat(pair.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(server.senderChannel().isOpen()).isFalse();
             assertThat(server.listenerChannel().isOpen()).isFalse();

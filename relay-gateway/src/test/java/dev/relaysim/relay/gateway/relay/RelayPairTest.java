@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.relay;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -42,7 +43,7 @@ class RelayPairTest {
     void setUp() {
         sender = newLeg();
         listener = newLeg();
-        pair = RelayPair.start(sender, listener, SETTINGS);
+        pair = RelayPair.start(sender, listener, SETTINGS, NoopGatewayMetrics.ENTITY);
     }
 
     @AfterEach
@@ -72,10 +73,10 @@ class RelayPairTest {
         EmbeddedChannel second = newLeg();
         first.pipeline().addLast(HandlerNames.ERROR_HANDLER, new ChannelInboundHandlerAdapter());
         second.pipeline().addLast(HandlerNames.ERROR_HANDLER, new ChannelInboundHandlerAdapter());
-        RelayPair other = RelayPair.start(first, second, SETTINGS);
-        assertThat(first.pipeline().names()).containsSubsequence(
+        RelayPair other = RelayPair.start(first, second, SETTINGS, NoopGatewayMetrics.ENTITY);
+        assertThat(first.pipeline().names()).startsWith(HandlerNames.FLUSH_CONSOLIDATION).containsSubsequence(
                 HandlerNames.FLOW_CONTROL, HandlerNames.RELAY, HandlerNames.ERROR_HANDLER);
-        assertThat(second.pipeline().names()).containsSubsequence(
+        assertThat(second.pipeline().names()).startsWith(HandlerNames.FLUSH_CONSOLIDATION).containsSubsequence(
                 HandlerNames.FLOW_CONTROL, HandlerNames.RELAY, HandlerNames.ERROR_HANDLER);
         assertFinished(first, second, other);
     }
@@ -85,10 +86,10 @@ class RelayPairTest {
         byte[] payload = randomBytes(200 * KIB);
         sender.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
 
-        assertFragment(listener.readOutbound(), BinaryWebSocketFrame.class, false, payload, 0, 64 * KIB);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, false, payload, 64 * KIB, 64 * KIB);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, false, payload, 128 * KIB, 64 * KIB);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, true, payload, 192 * KIB, 8 * KIB);
+        assertFragment(outbound(listener), BinaryWebSocketFrame.class, false, payload, 0, 64 * KIB);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, false, payload, 64 * KIB, 64 * KIB);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, false, payload, 128 * KIB, 64 * KIB);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, true, payload, 192 * KIB, 8 * KIB);
         assertThat(listener.outboundMessages()).isEmpty();
         assertFinished();
     }
@@ -100,9 +101,9 @@ class RelayPairTest {
         sender.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(head)));
         sender.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(tail)));
 
-        assertFragment(listener.readOutbound(), TextWebSocketFrame.class, false, head, 0, head.length);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, false, tail, 0, 64 * KIB);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, true, tail, 64 * KIB, 36 * KIB);
+        assertFragment(outbound(listener), TextWebSocketFrame.class, false, head, 0, head.length);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, false, tail, 0, 64 * KIB);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, true, tail, 64 * KIB, 36 * KIB);
         assertThat(listener.outboundMessages()).isEmpty();
         assertFinished();
     }
@@ -113,10 +114,10 @@ class RelayPairTest {
         sender.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(payload)));
         sender.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.EMPTY_BUFFER));
 
-        assertFragment(listener.readOutbound(), TextWebSocketFrame.class, false, payload, 0, 64 * KIB);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, false, payload, 64 * KIB, 64 * KIB);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, false, payload, 128 * KIB, 1);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, true, new byte[0], 0, 0);
+        assertFragment(outbound(listener), TextWebSocketFrame.class, false, payload, 0, 64 * KIB);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, false, payload, 64 * KIB, 64 * KIB);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, false, payload, 128 * KIB, 1);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, true, new byte[0], 0, 0);
         assertFinished();
     }
 
@@ -126,8 +127,8 @@ class RelayPairTest {
         sender.writeInbound(new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(payload)));
         listener.writeInbound(new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(payload)));
 
-        assertFragment(listener.readOutbound(), TextWebSocketFrame.class, true, payload, 0, payload.length);
-        assertFragment(sender.readOutbound(), TextWebSocketFrame.class, true, payload, 0, payload.length);
+        assertFragment(outbound(listener), TextWebSocketFrame.class, true, payload, 0, payload.length);
+        assertFragment(outbound(sender), TextWebSocketFrame.class, true, payload, 0, payload.length);
         assertFinished();
     }
 
@@ -136,7 +137,7 @@ class RelayPairTest {
         byte[] payload = randomBytes(200 * KIB);
         listener.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
 
-        assertFragment(sender.readOutbound(), BinaryWebSocketFrame.class, true, payload, 0, payload.length);
+        assertFragment(outbound(sender), BinaryWebSocketFrame.class, true, payload, 0, payload.length);
         assertThat(sender.outboundMessages()).isEmpty();
         assertFinished();
     }
@@ -154,7 +155,7 @@ class RelayPairTest {
     @Test
     void halfCloseFromSenderKeepsListenerDirectionOpen() {
         sender.writeInbound(new CloseWebSocketFrame(1000, "Shutdown"));
-        assertClose(listener.readOutbound(), 1000, "Shutdown");
+        assertClose(outbound(listener), 1000, "Shutdown");
         assertThat(sender.isOpen()).isTrue();
         assertThat(listener.isOpen()).isTrue();
 
@@ -165,10 +166,10 @@ class RelayPairTest {
         // The other direction still works.
         byte[] reply = randomBytes(100 * KIB);
         listener.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(reply)));
-        assertFragment(sender.readOutbound(), BinaryWebSocketFrame.class, true, reply, 0, reply.length);
+        assertFragment(outbound(sender), BinaryWebSocketFrame.class, true, reply, 0, reply.length);
 
         listener.writeInbound(new CloseWebSocketFrame(1000, "Bye"));
-        assertClose(sender.readOutbound(), 1000, "Bye");
+        assertClose(outbound(sender), 1000, "Bye");
         runPendingTasks();
         assertThat(sender.isOpen()).isFalse();
         assertThat(listener.isOpen()).isFalse();
@@ -179,18 +180,18 @@ class RelayPairTest {
     @Test
     void halfCloseFromListenerKeepsSenderDirectionOpen() {
         listener.writeInbound(new CloseWebSocketFrame(1001, "Going away"));
-        assertClose(sender.readOutbound(), 1001, "Going away");
+        assertClose(outbound(sender), 1001, "Going away");
 
         byte[] payload = randomBytes(70 * KIB);
         sender.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
-        assertFragment(listener.readOutbound(), BinaryWebSocketFrame.class, false, payload, 0, 64 * KIB);
-        assertFragment(listener.readOutbound(), ContinuationWebSocketFrame.class, true, payload, 64 * KIB, 6 * KIB);
+        assertFragment(outbound(listener), BinaryWebSocketFrame.class, false, payload, 0, 64 * KIB);
+        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, true, payload, 64 * KIB, 6 * KIB);
 
         listener.writeInbound(new TextWebSocketFrame("dropped"));
         assertThat(sender.outboundMessages()).isEmpty();
 
         sender.writeInbound(new CloseWebSocketFrame(1000, ""));
-        assertClose(listener.readOutbound(), 1000, "");
+        assertClose(outbound(listener), 1000, "");
         runPendingTasks();
         assertThat(sender.isOpen()).isFalse();
         assertThat(listener.isOpen()).isFalse();
@@ -202,7 +203,7 @@ class RelayPairTest {
     void closesBothWhenTheReplyCloseDoesNotCome() {
         sender.freezeTime();
         sender.writeInbound(new CloseWebSocketFrame(1000, "Shutdown"));
-        assertClose(listener.readOutbound(), 1000, "Shutdown");
+        assertClose(outbound(listener), 1000, "Shutdown");
 
         sender.advanceTimeBy(SETTINGS.closeHandshakeTimeout().toMillis() - 1, TimeUnit.MILLISECONDS);
         sender.runScheduledPendingTasks();
@@ -221,7 +222,7 @@ class RelayPairTest {
     @Test
     void listenerDropClosesSenderWith1011() {
         listener.close();
-        assertClose(sender.readOutbound(), 1011, RelayPair.PEER_LOST_REASON);
+        assertClose(outbound(sender), 1011, RelayPair.PEER_LOST_REASON);
         runPendingTasks();
         assertThat(sender.isOpen()).isFalse();
         assertThat(pair.closeFuture().isSuccess()).isTrue();
@@ -231,7 +232,7 @@ class RelayPairTest {
     @Test
     void senderFailureClosesListenerWith1011() {
         sender.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
-        assertClose(listener.readOutbound(), 1011, RelayPair.PEER_LOST_REASON);
+        assertClose(outbound(listener), 1011, RelayPair.PEER_LOST_REASON);
         runPendingTasks();
         assertThat(sender.isOpen()).isFalse();
         assertThat(listener.isOpen()).isFalse();
@@ -242,7 +243,7 @@ class RelayPairTest {
     void decoderRefusingATooBigFrameClosesPeerWith1011() {
         sender.pipeline().fireExceptionCaught(new CorruptedWebSocketFrameException(
                 WebSocketCloseStatus.MESSAGE_TOO_BIG, "Max frame length of 16777216 has been exceeded."));
-        assertClose(listener.readOutbound(), 1011, RelayPair.PEER_MESSAGE_TOO_BIG_REASON);
+        assertClose(outbound(listener), 1011, RelayPair.PEER_MESSAGE_TOO_BIG_REASON);
         runPendingTasks();
         assertThat(sender.isOpen()).isFalse();
         assertThat(listener.isOpen()).isFalse();
@@ -252,7 +253,7 @@ class RelayPairTest {
     @Test
     void dropAfterHalfCloseClosesTheOtherLegWithoutAnotherCloseFrame() {
         sender.writeInbound(new CloseWebSocketFrame(1000, "Shutdown"));
-        assertClose(listener.readOutbound(), 1000, "Shutdown");
+        assertClose(outbound(listener), 1000, "Shutdown");
 
         sender.close();
         runPendingTasks();
@@ -265,10 +266,10 @@ class RelayPairTest {
     @Test
     void dropOfTheClosingLegBeforeTheReplyClosesTheOtherWith1011() {
         listener.writeInbound(new CloseWebSocketFrame(1000, "Shutdown"));
-        assertClose(sender.readOutbound(), 1000, "Shutdown");
+        assertClose(outbound(sender), 1000, "Shutdown");
 
         sender.close();
-        assertClose(listener.readOutbound(), 1011, RelayPair.PEER_LOST_REASON);
+        assertClose(outbound(listener), 1011, RelayPair.PEER_LOST_REASON);
         runPendingTasks();
         assertThat(listener.isOpen()).isFalse();
         assertFinished();
@@ -278,15 +279,16 @@ class RelayPairTest {
     void oversizedMessageClosesItsSenderWith1009AndThePeerWith1011() {
         EmbeddedChannel first = newLeg();
         EmbeddedChannel second = newLeg();
-        RelayPair small = RelayPair.start(first, second, new RelaySettings(64 * KIB, 100 * KIB, Duration.ofSeconds(5)));
+        RelayPair small = RelayPair.start(first, second,
+                new RelaySettings(64 * KIB, 100 * KIB, Duration.ofSeconds(5)), NoopGatewayMetrics.ENTITY);
 
         byte[] head = randomBytes(60 * KIB);
         first.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(head)));
-        assertFragment(second.readOutbound(), BinaryWebSocketFrame.class, false, head, 0, head.length);
+        assertFragment(outbound(second), BinaryWebSocketFrame.class, false, head, 0, head.length);
 
         first.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(randomBytes(41 * KIB))));
-        assertClose(first.readOutbound(), 1009, RelayPair.MESSAGE_TOO_BIG_REASON);
-        assertClose(second.readOutbound(), 1011, RelayPair.PEER_MESSAGE_TOO_BIG_REASON);
+        assertClose(outbound(first), 1009, RelayPair.MESSAGE_TOO_BIG_REASON);
+        assertClose(outbound(second), 1011, RelayPair.PEER_MESSAGE_TOO_BIG_REASON);
         first.runPendingTasks();
         second.runPendingTasks();
         assertThat(first.isOpen()).isFalse();
@@ -299,7 +301,7 @@ class RelayPairTest {
         EmbeddedChannel first = newLeg();
         EmbeddedChannel second = newLeg();
         RelayPair other = RelayPair.start(first, second,
-                new RelaySettings(64 * KIB, 100 * KIB, Duration.ofSeconds(5)));
+                new RelaySettings(64 * KIB, 100 * KIB, Duration.ofSeconds(5)), NoopGatewayMetrics.ENTITY);
 
         for (int i = 0; i < 3; i++) {
             second.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(randomBytes(50 * KIB))));
@@ -315,8 +317,8 @@ class RelayPairTest {
     @Test
     void reservedBitsCloseTheSenderWith1002() {
         listener.writeInbound(new BinaryWebSocketFrame(true, 4, Unpooled.wrappedBuffer(new byte[] {1})));
-        assertClose(listener.readOutbound(), 1002, RelayPair.RESERVED_BITS_REASON);
-        assertClose(sender.readOutbound(), 1011, RelayPair.PEER_LOST_REASON);
+        assertClose(outbound(listener), 1002, RelayPair.RESERVED_BITS_REASON);
+        assertClose(outbound(sender), 1011, RelayPair.PEER_LOST_REASON);
         runPendingTasks();
         assertThat(sender.isOpen()).isFalse();
         assertThat(listener.isOpen()).isFalse();
@@ -351,7 +353,7 @@ class RelayPairTest {
 
         setWritable(listener, true);
         for (String expected : new String[] {"one", "two", "three"}) {
-            TextWebSocketFrame frame = listener.readOutbound();
+            TextWebSocketFrame frame = outbound(listener);
             assertThat(frame.text()).isEqualTo(expected);
             frame.release();
         }
@@ -363,8 +365,8 @@ class RelayPairTest {
         EmbeddedChannel first = newLeg();
         EmbeddedChannel second = newLeg();
         second.close();
-        RelayPair early = RelayPair.start(first, second, SETTINGS);
-        assertClose(first.readOutbound(), 1011, RelayPair.PEER_LOST_REASON);
+        RelayPair early = RelayPair.start(first, second, SETTINGS, NoopGatewayMetrics.ENTITY);
+        assertClose(outbound(first), 1011, RelayPair.PEER_LOST_REASON);
         first.runPendingTasks();
         assertThat(first.isOpen()).isFalse();
         assertFinished(first, second, early);
@@ -394,7 +396,7 @@ class RelayPairTest {
         boolean relaying = first.isOpen() && second.isOpen();
         assertFalse(first.finish());
         if (relaying) {
-            assertClose(second.readOutbound(), 1011, RelayPair.PEER_LOST_REASON);
+            assertClose(outbound(second), 1011, RelayPair.PEER_LOST_REASON);
             second.runPendingTasks();
             assertThat(second.isOpen()).isFalse();
         }
@@ -402,9 +404,15 @@ class RelayPairTest {
         assertThat(pair.closeFuture().isSuccess()).isTrue();
     }
 
+    /** The next frame written to {@code channel}, once its consolidated flush (an event-loop task) has run. */
+    private static <T> T outbound(EmbeddedChannel channel) {
+        channel.runPendingTasks();
+        return channel.readOutbound();
+    }
+
     private static void releaseAll(EmbeddedChannel channel, int expected) {
         for (int i = 0; i < expected; i++) {
-            WebSocketFrame frame = channel.readOutbound();
+            WebSocketFrame frame = outbound(channel);
             assertThat(frame).isNotNull();
             frame.release();
         }

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.relay;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.transport.EventLoops;
+import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -74,7 +75,8 @@ final class RelayTestServer implements AutoCloseable {
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        senderLeg.thenCombine(listenerLeg, (sender, listener) -> RelayPair.join(sender, listener, settings))
+        senderLeg.thenCombine(listenerLeg,
+                        (sender, listener) -> RelayPair.join(sender, listener, settings, NoopGatewayMetrics.ENTITY))
                 .thenAccept(joined -> joined.addListener(future -> {
                     if (future.isSuccess()) {
                         pair.complete(joined.getNow());

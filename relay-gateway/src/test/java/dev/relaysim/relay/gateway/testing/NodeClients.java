@@ -29,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class NodeClients {
 
-    private static final List<String> SCRIPTS = List.of("package.json", "hyco-ws-listener.js", "hyco-ws-sender.js");
+    private static final List<String> SCRIPTS = List.of("package.json", "hyco-ws-listener.js", "hyco-ws-sender.js",
+            "hyco-https-listener.js");
     private static final long INSTALL_TIMEOUT_MINUTES = 5;
 
     private final Path directory;

@@ -12,6 +12,7 @@ import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import dev.relaysim.relay.gateway.network.VirtualNetwork;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -53,6 +54,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Unless a range is given, the rendezvous ports are a random free block of {@value #DEFAULT_BLOCK} ports in
  * 9400-9599, so that test JVMs running at the same time rarely collide; a collision is retried with another block.
+ * The management server ({@code /health}, {@code /metrics}) runs on an ephemeral port unless turned off.
  */
 public final class TestGateway implements AutoCloseable {
 
@@ -118,6 +120,13 @@ public final class TestGateway implements AutoCloseable {
     public static ProtocolSettings defaultProtocol() {
         return new ProtocolSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), 16 * 1024 * 1024, 25,
                 Duration.ofSeconds(2));
+    }
+
+    /** {@link #defaultProtocol()} with another response timeout and token expiry grace. */
+    public static ProtocolSettings defaultProtocol(Duration responseTimeout, Duration tokenExpiryGrace) {
+        ProtocolSettings defaults = defaultProtocol();
+        return new ProtocolSettings(defaults.rendezvousTimeout(), defaults.handshakeTimeout(), defaults.maxMessageSize(),
+                defaults.maxListenersPerEndpoint(), defaults.shutdownTimeout(), responseTimeout, tokenExpiryGrace);
     }
 
     public GatewayServer server() {
@@ -233,10 +242,18 @@ public final class TestGateway implements AutoCloseable {
         private boolean tls = true;
         private int tlsPort;
         private boolean plain = true;
+        private boolean management = true;
         private Path dataDirectory;
         private Clock clock = Clock.systemUTC();
+        private List<VirtualNetwork> virtualNetworks = List.of();
 
         private Builder() {
+        }
+
+        /** The simulated virtual networks the namespaces' private endpoints sit in (none by default). */
+        public Builder virtualNetworks(List<VirtualNetwork> virtualNetworks) {
+            this.virtualNetworks = List.copyOf(requireNonNull(virtualNetworks, "virtualNetworks"));
+            return this;
         }
 
         public Builder namespaces(List<NamespaceConfig> namespaces, String defaultNamespace) {
@@ -272,6 +289,12 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /** Whether the management server runs (on an ephemeral port; by default it does). */
+        public Builder management(boolean management) {
+            this.management = management;
+            return this;
+        }
+
         /** A data directory to keep (and reuse the CA from); by default one shared by the JVM's test gateways. */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory");
@@ -285,8 +308,8 @@ public final class TestGateway implements AutoCloseable {
 
         /** The configuration {@link #start()} would use first. */
         public GatewayConfig config(Path directory, PortRange ports) {
-            return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports), protocol, directory,
-                    defaultNamespace, namespaces);
+            return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
+                    protocol, directory, defaultNamespace, namespaces, virtualNetworks);
         }
 
         public TestGateway start() {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,6 +42,7 @@ public final class WsPeer implements WebSocket.Listener {
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final StringBuilder partialText = new StringBuilder();
     private volatile WebSocket socket;
+    private volatile Function<WebSocket, CompletionStage<?>> closeReply = webSocket -> null;
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
 
     private WsPeer(BiConsumer<WsPeer, Message> onMessage) {
@@ -147,10 +149,18 @@ public final class WsPeer implements WebSocket.Listener {
         return null;
     }
 
+    /**
+     * What to do when the peer's close frame arrives: the JDK answers with its own close frame once the returned
+     * stage completes, so a test can still send in the meantime (half-close). By default it answers at once.
+     */
+    public void onCloseReceived(Function<WebSocket, CompletionStage<?>> reply) {
+        closeReply = requireNonNull(reply, "reply");
+    }
+
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         closed.complete(new Close(statusCode, reason));
-        return null;
+        return closeReply.apply(webSocket);
     }
 
     @Override

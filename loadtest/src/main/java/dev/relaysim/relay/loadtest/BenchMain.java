@@ -1,0 +1,383 @@
+package dev.relaysim.relay.loadtest;
+
+import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.common.cli.ClientOptions;
+import dev.relaysim.relay.common.client.RelayEndpoint;
+import dev.relaysim.relay.common.client.TokenProvider;
+import dev.relaysim.relay.common.connection.ConnectionString;
+import dev.relaysim.relay.common.connection.DevDefaults;
+import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.common.tls.SslContexts;
+import dev.relaysim.relay.common.transport.EventLoops;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bench SCENARIO}: runs one scenario against the relay and, in the same run, against the baselines (a
+ * direct WebSocket to the echo server; nginx in front of it when installed), prints the summary table and writes
+ * the JSON result and the PNG chart. Exit codes: 0 every message and connection checked out, 1 a correctness
+ * failure (loss, reordering, corruption, a connection that did not complete), 2 bad arguments, 3 the run could
+ * not be set up.
+ */
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "Measures the relay against a direct WebSocket and nginx, in the same run, checking every message.")
+public final class BenchMain implements Callable<Integer> {
+
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_SETUP = 3;
+
+    private static final List<String> SCENARIOS = List.of("throughput", "latency", "connect-rate", "idle");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, latency, connect-rate or idle")
+    private String scenario;
+
+    @Option(names = "--connections", paramLabel = "N",
+            description = "parallel connections (throughput, latency: default 1), idle listeners and pairs (idle: default 1000)")
+    private Integer connections;
+
+    @Option(names = "--size", paramLabel = "BYTES", description = "message size (default: throughput 65536, else 64)")
+    private Integer size;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "16",
+            description = "messages in flight per connection in throughput (default: ${DEFAULT-VALUE})")
+    private int window;
+
+    @Option(names = "--in-flight", paramLabel = "C",
+            description = "connections set up at once (connect-rate: default 16, idle: default 100)")
+    private Integer inFlight;
+
+    @Option(names = "--listeners", paramLabel = "N", defaultValue = "2",
+            description = "relay listeners on the hybrid connection (default: ${DEFAULT-VALUE})")
+    private int listeners;
+
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", description = "measured time (default: ${DEFAULT-VALUE})")
+    private String duration;
+
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", description = "load before measuring (default: ${DEFAULT-VALUE})")
+    private String warmup;
+
+    @Option(names = "--tls", description = "TLS on every leg (relay, echo server and nginx)")
+    private boolean tls;
+
+    @Option(names = "--connection-string", paramLabel = "CS",
+            description = "an existing gateway (its hybrid connection must allow 25 listeners); default: one started in-process")
+    private String connectionString;
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "CA certificate (PEM) of --connection-string's gateway")
+    private Path ca;
+
+    @Option(names = "--no-nginx", description = "skip the nginx baseline")
+    private boolean noNginx;
+
+    @Option(names = "--client-threads", paramLabel = "N", defaultValue = "1", description = "event loops of the senders (default: ${DEFAULT-VALUE})")
+    private int clientThreads;
+
+    @Option(names = "--echo-threads", paramLabel = "N", defaultValue = "1",
+            description = "event loops of the relay listeners and of the echo server each (default: ${DEFAULT-VALUE})")
+    private int echoThreads;
+
+    @Option(names = "--gateway-jvm-option", paramLabel = "OPTION",
+            description = "a JVM option of the idle scenario's gateway process (repeatable; default -Xmx1g)")
+    private List<String> gatewayJvmOptions;
+
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "target/bench-results",
+            description = "where the JSON result and the chart go (default: ${DEFAULT-VALUE})")
+    private Path results;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "show the live progress line (default: on)")
+    private boolean progressLine;
+
+    private Path lastResultFile;
+
+    public static void main(String[] args) {
+        ClientOptions.useQuietLogging();
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    /** The JSON file the last successful run wrote. */
+    Path lastResultFile() {
+        return lastResultFile;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LoadParameters load;
+        try {
+            load = parameters();
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return EXIT_USAGE;
+        }
+        Progress progress = new Progress(out, progressLine && System.console() != null);
+        BenchResults run = new BenchResults(scenario, describe(load));
+        out.printf("bench %s %s%n", scenario, describe(load));
+        try {
+            if (scenario.equals("idle")) {
+                runIdle(load, run, progress);
+            } else {
+                runLoad(load, run, progress, out);
+            }
+        } catch (BenchFailure e) {
+            err.println("FAILED: " + e.getMessage());
+            return EXIT_FAILURE;
+        } catch (IOException | IllegalStateException e) {
+            err.println("cannot run the benchmark: " + e.getMessage());
+            return EXIT_SETUP;
+        }
+        run.printTable(out);
+        lastResultFile = run.write(results);
+        out.println("results: " + lastResultFile + " (chart: " + lastResultFile.getFileName().toString().replace(".json", ".png") + ")");
+        out.flush();
+        return 0;
+    }
+
+    private LoadParameters parameters() {
+        if (!SCENARIOS.contains(scenario)) {
+            throw new IllegalArgumentException("SCENARIO: " + scenario + " (expected: one of " + String.join(", ", SCENARIOS) + ")");
+        }
+        if (clientThreads < 1 || echoThreads < 1) {
+            throw new IllegalArgumentException("--client-threads, --echo-threads: " + clientThreads + ", " + echoThreads + " (expected: >= 1)");
+        }
+        if (ca != null && connectionString == null) {
+            throw new IllegalArgumentException("--ca: " + ca + " (expected: only with --connection-string)");
+        }
+        boolean idle = scenario.equals("idle");
+        int defaultConnections = idle ? 1000 : 1;
+        int defaultSize = scenario.equals("throughput") ? 65536 : 64;
+        int defaultInFlight = idle ? 100 : 16;
+        return new LoadParameters(connections != null ? connections : defaultConnections, size != null ? size : defaultSize,
+                window, inFlight != null ? inFlight : defaultInFlight, listeners, duration("--warmup", warmup),
+                duration("--duration", duration));
+    }
+
+    private void runLoad(LoadParameters load, BenchResults run, Progress progress, PrintWriter out) throws Exception {
+        EventLoopGroup clientGroup = EventLoops.newGroup("bench-client", clientThreads);
+        EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
+        try (LocalGateway gateway = connectionString == null ? LocalGateway.start(0) : null) {
+            Endpoints endpoints = endpoints(gateway);
+            try (EchoServer echo = new EchoServer(endpoints.serverSsl, echoThreads)) {
+                try (RelayTarget relay = new RelayTarget(endpoints.relay, endpoints.tokens, endpoints.relaySsl, load.listeners(),
+                        clientGroup, listenerGroup, gateway != null ? LocalGateway::cpuNanos : null)) {
+                    run.add("relay", measure(relay, load, progress));
+                }
+                try (WebSocketTarget direct = new WebSocketTarget("direct", echo.uri(), endpoints.echoClientSsl, clientGroup, null)) {
+                    run.add("direct", measure(direct, load, progress));
+                }
+                Optional<NginxProxy> nginx = startNginx(echo, endpoints, load, run);
+                if (nginx.isPresent()) {
+                    try (NginxProxy proxy = nginx.get();
+                         WebSocketTarget through = new WebSocketTarget("nginx", proxy.uri(), endpoints.echoClientSsl, clientGroup,
+                                 proxy::cpuNanos)) {
+                        run.add("nginx", measure(through, load, progress));
+                    }
+                }
+            }
+            if (gateway == null) {
+                run.note("external gateway " + endpoints.relay + ": its CPU is not measured");
+            }
+        } finally {
+            clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            listenerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        out.flush();
+    }
+
+    private Map<String, Double> measure(EchoTarget target, LoadParameters load, Progress progress) throws InterruptedException {
+        Map<String, Double> figures = switch (scenario) {
+            case "throughput" -> Loads.throughput(target, load, progress);
+            case "latency" -> Loads.latency(target, load, progress);
+            default -> Loads.connectRate(target, load, progress);
+        };
+        progress.done(target.name(), summary(figures));
+        return figures;
+    }
+
+    private void runIdle(LoadParameters load, BenchResults run, Progress progress) throws Exception {
+        if (connectionString != null) {
+            throw new IllegalStateException("the idle scenario measures a gateway process it starts itself (expected: no --connection-string)");
+        }
+        EventLoopGroup clientGroup = EventLoops.newGroup("bench-client", clientThreads);
+        EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
+        ExecutorService handlers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("bench-listener-handler", true));
+        try {
+            List<String> jvmOptions = gatewayJvmOptions != null ? gatewayJvmOptions : List.of("-Xmx1g");
+            try (GatewayProcess gateway = GatewayProcess.start(IdleLoad.entities(load.connections()), jvmOptions)) {
+                SslContext clientSsl = tls ? SslContexts.forClient(DevDefaults.caCertificatePem(gateway.dataDirectory())) : null;
+                Map<String, Double> figures = IdleLoad.relay(gateway, tls, clientSsl, load, clientGroup, listenerGroup, handlers, progress);
+                progress.done("relay", summary(figures));
+                run.add("relay", figures);
+            }
+            run.note("direct: no intermediary holds memory for a direct connection");
+            Optional<Path> executable = noNginx ? Optional.empty() : NginxProxy.executable();
+            if (executable.isPresent()) {
+                try (EchoServer echo = new EchoServer(null, echoThreads);
+                     NginxProxy proxy = NginxProxy.start(executable.get(), echo.port(), null, null, load.connections());
+                     WebSocketTarget through = new WebSocketTarget("nginx", proxy.uri(), null, clientGroup, null)) {
+                    Map<String, Double> figures = IdleLoad.nginx(proxy, through, load, progress);
+                    progress.done("nginx", summary(figures));
+                    run.add("nginx", figures);
+                }
+            } else {
+                run.note(noNginx ? "nginx: skipped (--no-nginx)" : "nginx: not installed, no baseline");
+            }
+        } finally {
+            handlers.shutdownNow();
+            clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            listenerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private Optional<NginxProxy> startNginx(EchoServer echo, Endpoints endpoints, LoadParameters load, BenchResults run)
+            throws InterruptedException {
+        if (noNginx) {
+            run.note("nginx: skipped (--no-nginx)");
+            return Optional.empty();
+        }
+        Optional<Path> executable = NginxProxy.executable();
+        if (executable.isEmpty()) {
+            run.note("nginx: not installed, no baseline");
+            return Optional.empty();
+        }
+        try {
+            Path tlsDirectory = endpoints.serverCertificate;
+            return Optional.of(NginxProxy.start(executable.get(), echo.port(),
+                    tlsDirectory == null ? null : tlsDirectory.resolve("server.pem"),
+                    tlsDirectory == null ? null : tlsDirectory.resolve("server-key.pem"),
+                    Math.max(load.connections(), load.inFlight())));
+        } catch (IOException e) {
+            run.note("nginx: could not start (" + e.getMessage() + "), no baseline");
+            return Optional.empty();
+        }
+    }
+
+    /** Where and how each target is reached. */
+    private record Endpoints(RelayEndpoint relay, TokenProvider tokens, SslContext relaySsl, SslContext serverSsl,
+                             SslContext echoClientSsl, Path serverCertificate) {
+    }
+
+    private Endpoints endpoints(LocalGateway gateway) throws IOException {
+        RelayEndpoint relay;
+        TokenProvider tokens;
+        SslContext relaySsl;
+        DevCertificateAuthority echoCa;
+        if (gateway != null) {
+            int port = tls ? gateway.addresses().tlsPort() : gateway.addresses().plainPort();
+            relay = new RelayEndpoint(tls, "127.0.0.1", port, GatewaySetup.ENTITY);
+            tokens = (audience, validFor) -> SharedAccessSignature.createToken(audience, DevDefaults.KEY_NAME, DevDefaults.KEY,
+                    Instant.now().plus(validFor));
+            echoCa = gateway.server().certificateAuthority();
+            relaySsl = tls ? SslContexts.forClient(echoCa.caCertificatePem()) : null;
+        } else {
+            ConnectionString parsed;
+            try {
+                parsed = ConnectionString.parse(connectionString);
+                relay = RelayEndpoint.of(parsed);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("invalid connection string: " + e.getMessage(), e);
+            }
+            tokens = parsed.hasCredentials() ? TokenProvider.of(parsed) : null;
+            relaySsl = ca != null ? SslContexts.forClient(ca) : SslContexts.forClientWithSystemTrust();
+            echoCa = tls ? DevCertificateAuthority.loadOrCreate(Files.createTempDirectory("relaysim-bench-ca"),
+                    List.of("localhost"), List.of("127.0.0.1")) : null;
+        }
+        if (!tls) {
+            return new Endpoints(relay, tokens, relaySsl, null, null, null);
+        }
+        return new Endpoints(relay, tokens, relaySsl, echoCa.newServerSslContext(), SslContexts.forClient(echoCa.caCertificatePem()),
+                echoCa.caCertificatePem().getParent());
+    }
+
+    private Map<String, Object> describe(LoadParameters load) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        switch (scenario) {
+            case "throughput" -> {
+                parameters.put("connections", load.connections());
+                parameters.put("size", load.size());
+                parameters.put("window", load.window());
+            }
+            case "latency" -> {
+                parameters.put("connections", load.connections());
+                parameters.put("size", load.size());
+            }
+            case "connect-rate" -> {
+                parameters.put("inFlight", load.inFlight());
+                parameters.put("size", load.size());
+            }
+            default -> {
+                parameters.put("pairs", load.connections());
+                parameters.put("listeners", load.connections());
+                parameters.put("inFlight", load.inFlight());
+            }
+        }
+        if (!scenario.equals("idle")) {
+            parameters.put("listeners", load.listeners());
+            parameters.put("warmup", load.warmup().toString());
+            parameters.put("duration", load.duration().toString());
+        }
+        parameters.put("tls", tls);
+        parameters.put("gateway", scenario.equals("idle") ? "process" : connectionString == null ? "in-process" : "external");
+        parameters.put("clientThreads", clientThreads);
+        parameters.put("echoThreads", echoThreads);
+        return parameters;
+    }
+
+    private static String summary(Map<String, Double> figures) {
+        StringBuilder text = new StringBuilder();
+        figures.forEach((name, value) -> text.append(text.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%.2f %s", value, name)));
+        return text.toString();
+    }
+
+    /** {@code 20s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration. */
+    static Duration duration(String option, String text) {
+        String value = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (value.startsWith("pt")) {
+                return Duration.parse(value);
+            }
+            if (value.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+            }
+            if (value.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+            }
+            if (value.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+        } catch (RuntimeException e) {
+            // Reported below with what was expected.
+        }
+        throw new IllegalArgumentException(option + ": " + text + " (expected: a duration such as 20s, 500ms, 2m or PT20S)");
+    }
+}

@@ -1,0 +1,168 @@
+package dev.relaysim.relay.loadtest;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run's results: figures per target ({@code relay} first, then the baselines), the ratios relay/baseline of
+ * every figure both have, the summary table, the JSON file and the PNG chart.
+ */
+final class BenchResults {
+
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final String scenario;
+    private final Map<String, Object> parameters;
+    private final Instant startedAt = Instant.now();
+    private final Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    BenchResults(String scenario, Map<String, Object> parameters) {
+        this.scenario = scenario;
+        this.parameters = parameters;
+    }
+
+    void add(String target, Map<String, Double> targetFigures) {
+        figures.put(target, targetFigures);
+    }
+
+    void note(String note) {
+        notes.add(note);
+    }
+
+    Map<String, Map<String, Double>> figures() {
+        return figures;
+    }
+
+    /** {@code relay/<baseline>} → figure → ratio, for every baseline and every figure the relay also has. */
+    Map<String, Map<String, Double>> ratios() {
+        Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
+        Map<String, Double> relay = figures.get("relay");
+        if (relay == null) {
+            return ratios;
+        }
+        for (Map.Entry<String, Map<String, Double>> baseline : figures.entrySet()) {
+            if (baseline.getKey().equals("relay")) {
+                continue;
+            }
+            Map<String, Double> ratio = new LinkedHashMap<>();
+            for (Map.Entry<String, Double> figure : relay.entrySet()) {
+                Double other = baseline.getValue().get(figure.getKey());
+                if (other != null && other != 0) {
+                    ratio.put(figure.getKey(), figure.getValue() / other);
+                }
+            }
+            ratios.put("relay/" + baseline.getKey(), ratio);
+        }
+        return ratios;
+    }
+
+    /** The summary table: a row per figure, a column per target and per ratio. */
+    void printTable(PrintWriter out) {
+        Map<String, Map<String, Double>> ratios = ratios();
+        List<String> columns = new ArrayList<>(figures.keySet());
+        columns.addAll(ratios.keySet());
+        List<String> rows = new ArrayList<>();
+        figures.values().forEach(map -> map.keySet().forEach(name -> {
+            if (!rows.contains(name)) {
+                rows.add(name);
+            }
+        }));
+        out.println();
+        out.printf("%-18s", scenario);
+        columns.forEach(column -> out.printf("%14s", column));
+        out.println();
+        for (String row : rows) {
+            out.printf("%-18s", row);
+            for (String column : columns) {
+                Double value = figures.containsKey(column) ? figures.get(column).get(row) : ratios.get(column).get(row);
+                out.printf("%14s", value == null ? "-" : format(value, ratios.containsKey(column)));
+            }
+            out.println();
+        }
+        notes.forEach(note -> out.println("note: " + note));
+        out.flush();
+    }
+
+    /** Writes {@code <scenario>-<time>.json} and {@code .png} into {@code directory}; returns the JSON file. */
+    Path write(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        String base = scenario + '-' + FILE_TIME.format(startedAt);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("scenario", scenario);
+        json.put("startedAt", startedAt.toString());
+        json.put("parameters", parameters);
+        json.put("machine", machine());
+        json.put("figures", figures);
+        json.put("ratios", ratios());
+        json.put("notes", notes);
+        Path file = directory.resolve(base + ".json");
+        JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValue(file.toFile(), json);
+        BitmapEncoder.saveBitmap(chart(), directory.resolve(base + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    private CategoryChart chart() {
+        List<String> shown = chartedFigures();
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
+                .title("relaysim bench " + scenario + (Boolean.TRUE.equals(parameters.get("tls")) ? " (TLS)" : " (plain ws)"))
+                .xAxisTitle("figure").yAxisTitle(unit(shown)).build();
+        for (Map.Entry<String, Map<String, Double>> target : figures.entrySet()) {
+            List<String> names = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            for (String name : shown) {
+                names.add(name);
+                values.add(target.getValue().getOrDefault(name, 0.0));
+            }
+            chart.addSeries(target.getKey(), names, values);
+        }
+        return chart;
+    }
+
+    private List<String> chartedFigures() {
+        List<String> wanted = switch (scenario) {
+            case "throughput" -> List.of("up MB/s", "down MB/s");
+            case "latency" -> List.of("p50 us", "p90 us", "p99 us", "p99.9 us");
+            case "connect-rate" -> List.of("connections/s");
+            default -> List.of("RSS KB/listener", "RSS KB/pair", "heap KB/listener", "heap KB/pair");
+        };
+        return wanted;
+    }
+
+    private static String unit(List<String> shown) {
+        String first = shown.get(0);
+        return first.substring(first.lastIndexOf(' ') + 1);
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        Runtime runtime = Runtime.getRuntime();
+        machine.put("cores", runtime.availableProcessors());
+        machine.put("jvm", System.getProperty("java.vm.name") + ' ' + System.getProperty("java.runtime.version"));
+        machine.put("os", System.getProperty("os.name") + ' ' + System.getProperty("os.version") + ' ' + System.getProperty("os.arch"));
+        machine.put("maxHeapMB", runtime.maxMemory() / (1024 * 1024));
+        return machine;
+    }
+
+    private static String format(double value, boolean ratio) {
+        if (ratio) {
+            return String.format("%.2fx", value);
+        }
+        return Math.abs(value) >= 100 ? String.format("%.0f", value) : String.format("%.2f", value);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.relaysim.relay.loadtest;
+
+import dev.relaysim.relay.common.client.RelayConnection;
+
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where a scenario opens its connections: each one ends at an echo endpoint, through the relay (a listener that
+ * echoes), directly, or through nginx. Everything on the client side is the same {@code RelayWebSocketClient}.
+ */
+interface EchoTarget extends AutoCloseable {
+
+    /** {@code relay}, {@code direct} or {@code nginx}. */
+    String name();
+
+    /** Opens one connection whose peer echoes every message. */
+    CompletableFuture<RelayConnection> connect();
+
+    /** CPU time used so far by what sits between client and echo endpoint (gateway, nginx), if it is measured. */
+    OptionalLong intermediaryCpuNanos();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,173 @@
+package dev.relaysim.relay.loadtest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A gateway in a JVM of its own ({@code java -cp <this JVM's class path> dev.relaysim.relay.gateway.GatewayMain}),
+ * so that its heap and resident memory are the gateway's alone. The ports come from the banner it prints; heap
+ * figures from {@code jcmd <pid> GC.run} and {@code GC.heap_info}, resident memory from {@code /proc/<pid>/status}.
+ */
+final class GatewayProcess implements AutoCloseable {
+
+    private static final String MAIN_CLASS = "dev.relaysim.relay.gateway.GatewayMain";
+    private static final Pattern PLAIN_PORT = Pattern.compile("plain front end\\s+ws://[^:]+:(\\d+)/");
+    private static final Pattern TLS_PORT = Pattern.compile("TLS front end\\s+wss://[^:]+:(\\d+)/");
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final long JCMD_TIMEOUT_SECONDS = 60;
+
+    private static final int BIND_ATTEMPTS = 10;
+    private static final String BIND_FAILURE = "Address already in use";
+
+    private final GatewaySetup setup;
+    private final Process process;
+    private final int plainPort;
+    private final int tlsPort;
+    private final List<String> output = new ArrayList<>();
+
+    /**
+     * Starts a gateway process on a new {@link GatewaySetup} with {@code idleEntities} idle hybrid connections; a
+     * rendezvous block taken meanwhile by another process is retried with another block. The process owns the
+     * setup and deletes it on {@link #close()}.
+     */
+    static GatewayProcess start(int idleEntities, List<String> jvmOptions) throws IOException, InterruptedException {
+        IOException collision = null;
+        for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+            GatewaySetup setup = new GatewaySetup(idleEntities);
+            try {
+                return new GatewayProcess(setup, jvmOptions);
+            } catch (IOException e) {
+                if (!String.valueOf(e.getMessage()).contains(BIND_FAILURE)) {
+                    throw e;
+                }
+                collision = e;
+            }
+        }
+        throw collision;
+    }
+
+    private GatewayProcess(GatewaySetup setup, List<String> jvmOptions) throws IOException, InterruptedException {
+        this.setup = setup;
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MAIN_CLASS);
+        command.add("--config");
+        command.add(setup.configFile().toString());
+        command.addAll(setup.flags());
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<int[]> ports = new CompletableFuture<>();
+        Thread reader = new Thread(() -> readOutput(ports), "bench-gateway-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int[] bound = ports.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            plainPort = bound[0];
+            tlsPort = bound[1];
+        } catch (ExecutionException | TimeoutException e) {
+            close();
+            throw new IOException("the gateway process did not start: " + String.join("\n", snapshot()), e);
+        }
+    }
+
+    Path dataDirectory() {
+        return setup.dataDirectory();
+    }
+
+    int plainPort() {
+        return plainPort;
+    }
+
+    int tlsPort() {
+        return tlsPort;
+    }
+
+    long rssBytes() {
+        return ProcStats.rssBytes(process.pid());
+    }
+
+    /** Runs a full GC in the gateway and returns the heap in use after it, in bytes. */
+    long heapUsedAfterGc() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        Matcher matcher = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        if (!matcher.find()) {
+            throw new IOException("jcmd GC.heap_info printed no heap usage for process " + process.pid());
+        }
+        return Long.parseLong(matcher.group(1)) * 1024;
+    }
+
+    /** Stops the process and deletes its setup. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } finally {
+            setup.close();
+        }
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), command).redirectErrorStream(true).start();
+        String text = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!jcmd.waitFor(JCMD_TIMEOUT_SECONDS, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            jcmd.destroyForcibly();
+            throw new IOException("jcmd " + process.pid() + " " + command + " failed: " + text.strip());
+        }
+        return text;
+    }
+
+    private void readOutput(CompletableFuture<int[]> ports) {
+        int plain = -1;
+        int tls = -1;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                synchronized (output) {
+                    if (output.size() < 200) {
+                        output.add(line);
+                    }
+                }
+                Matcher matcher = PLAIN_PORT.matcher(line);
+                if (matcher.find()) {
+                    plain = Integer.parseInt(matcher.group(1));
+                }
+                matcher = TLS_PORT.matcher(line);
+                if (matcher.find()) {
+                    tls = Integer.parseInt(matcher.group(1));
+                }
+                if (plain > 0 && tls > 0) {
+                    ports.complete(new int[] {plain, tls});
+                }
+            }
+        } catch (IOException e) {
+            ports.completeExceptionally(e);
+        }
+        ports.completeExceptionally(new IOException("the gateway process ended"));
+    }
+
+    private List<String> snapshot() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.relaysim.relay.loadtest;
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaysim.relay.common.connection.DevDefaults;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What a benchmark gateway (in-process or a child JVM) runs on: a configuration file with namespace
+ * {@value #NAMESPACE} (the default namespace, the development rule {@code RootManageSharedAccessKey}) holding
+ * hybrid connection {@value #ENTITY} and {@code idle-0..idle-N}, a free block of rendezvous ports in 9400-9599,
+ * and a temporary data directory, deleted by {@link #close()}.
+ */
+final class GatewaySetup implements AutoCloseable {
+
+    static final String NAMESPACE = "sandbox";
+    static final String ENTITY = "echo";
+    static final String IDLE_ENTITY_PREFIX = "idle-";
+
+    private static final int FIRST_RENDEZVOUS_PORT = 9400;
+    private static final int RENDEZVOUS_PORTS = 200;
+    private static final int BLOCK = 4;
+    private static final int ATTEMPTS = 50;
+
+    private final Path directory;
+    private final Path configFile;
+    private final String rendezvousPorts;
+
+    /** A setup with {@code idleEntities} extra hybrid connections. */
+    GatewaySetup(int idleEntities) throws IOException {
+        directory = Files.createTempDirectory("relaysim-bench");
+        configFile = directory.resolve("gateway.json");
+        Files.writeString(configFile, configJson(idleEntities));
+        rendezvousPorts = freeRendezvousBlock();
+    }
+
+    Path dataDirectory() {
+        return directory.resolve("data");
+    }
+
+    Path configFile() {
+        return configFile;
+    }
+
+    /** {@code FIRST-LAST}, free when this setup was made. */
+    String rendezvousPorts() {
+        return rendezvousPorts;
+    }
+
+    /** The gateway's flags: ephemeral front ends, this setup's rendezvous block and data directory. */
+    List<String> flags() {
+        return List.of("--tls-port", "0", "--plain-port", "0", "--rendezvous-ports", rendezvousPorts,
+                "--data-dir", dataDirectory().toString());
+    }
+
+    /** Deletes the temporary directory. */
+    @Override
+    public void close() {
+        TempDirectories.delete(directory);
+    }
+
+    private static String configJson(int idleEntities) {
+        JsonMapper mapper = new JsonMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("defaultNamespace", NAMESPACE);
+        ObjectNode namespace = root.putArray("namespaces").addObject();
+        namespace.put("name", NAMESPACE);
+        namespace.put("hostName", NAMESPACE + ".servicebus.windows.net");
+        ObjectNode rule = namespace.putArray("authorizationRules").addObject();
+        rule.put("name", DevDefaults.KEY_NAME);
+        rule.put("primaryKey", DevDefaults.KEY);
+        rule.put("secondaryKey", DevDefaults.SECONDARY_KEY);
+        rule.putArray("rights").add("Listen").add("Send").add("Manage");
+        ArrayNode entities = namespace.putArray("hybridConnections");
+        entity(entities, ENTITY);
+        for (int i = 0; i < idleEntities; i++) {
+            entity(entities, IDLE_ENTITY_PREFIX + i);
+        }
+        return root.toPrettyString();
+    }
+
+    private static void entity(ArrayNode entities, String name) {
+        ObjectNode entity = entities.addObject();
+        entity.put("name", name);
+        entity.put("requiresClientAuthorization", true);
+        entity.putArray("authorizationRules");
+    }
+
+    /** A block of {@value #BLOCK} rendezvous ports nobody listens on, chosen at random to avoid other runs. */
+    private static String freeRendezvousBlock() throws IOException {
+        int blocks = RENDEZVOUS_PORTS / BLOCK;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            int first = FIRST_RENDEZVOUS_PORT + ThreadLocalRandom.current().nextInt(blocks) * BLOCK;
+            if (free(first, first + BLOCK - 1)) {
+                return first + "-" + (first + BLOCK - 1);
+            }
+        }
+        throw new IOException("no free block of " + BLOCK + " ports in 9400-9599 for the gateway's rendezvous ports");
+    }
+
+    private static boolean free(int first, int last) {
+        for (int port = first; port <= last; port++) {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                probe.setReuseAddress(true);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.relaysim.relay.loadtest;
+
+import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.common.client.RelayClientConfig;
+import dev.relaysim.relay.common.client.RelayConnection;
+import dev.relaysim.relay.common.client.RelayEndpoint;
+import dev.relaysim.relay.common.client.TokenProvider;
+import dev.relaysim.relay.common.connection.DevDefaults;
+import dev.relaysim.relay.listener.HybridConnectionListener;
+import dev.relaysim.relay.sender.HybridConnectionClient;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code idle} scenario: K idle listeners and K idle relayed connections (each checked with one round trip)
+ * held open on a gateway in its own JVM; the gateway's heap after a full GC and its resident memory are taken
+ * before, after the listeners and after the pairs, and divided by K. The nginx baseline holds K idle proxied
+ * connections and reports nginx's resident memory per connection.
+ */
+final class IdleLoad {
+
+    private static final int LISTENERS_PER_ENTITY = 25;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
+    private static final long PHASE_TIMEOUT_SECONDS = 600;
+    private static final double KIB = 1024.0;
+
+    private IdleLoad() {
+    }
+
+    /** Hybrid connections needed for {@code listeners} listeners. */
+    static int entities(int listeners) {
+        return (listeners + LISTENERS_PER_ENTITY - 1) / LISTENERS_PER_ENTITY;
+    }
+
+    /** Measures the relay: the gateway process must run on a setup with {@link #entities} idle hybrid connections. */
+    static Map<String, Double> relay(GatewayProcess gateway, boolean tls, SslContext clientSsl, LoadParameters load,
+                                     EventLoopGroup clientGroup, EventLoopGroup listenerGroup, Executor handlers,
+                                     Progress progress) throws IOException, InterruptedException {
+        int count = load.connections();
+        int entityCount = entities(count);
+        URI namespace = URI.create((tls ? "wss://127.0.0.1:" + gateway.tlsPort() : "ws://127.0.0.1:" + gateway.plainPort()) + '/');
+        TokenProvider tokens = (audience, validFor) -> SharedAccessSignature.createToken(audience, DevDefaults.KEY_NAME,
+                DevDefaults.KEY, Instant.now().plus(validFor));
+        List<HybridConnectionListener> listeners = new ArrayList<>();
+        List<HybridConnectionClient> clients = new ArrayList<>();
+        List<RelayConnection> senders = new ArrayList<>();
+        try {
+            long heap0 = gateway.heapUsedAfterGc();
+            long rss0 = gateway.rssBytes();
+            runBounded(count, load.inFlight(), "relay listeners", progress, i -> {
+                HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
+                        .endpoint(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + (i % entityCount), tokens)
+                        .eventLoopGroup(listenerGroup).handlerExecutor(handlers)
+                        .connectionHandler((accept, connection) -> connection.setHandler(new EchoBack(connection)));
+                if (clientSsl != null) {
+                    builder.sslContext(clientSsl);
+                }
+                HybridConnectionListener listener = builder.build();
+                synchronized (listeners) {
+                    listeners.add(listener);
+                }
+                return listener.open();
+            });
+            long heap1 = gateway.heapUsedAfterGc();
+            long rss1 = gateway.rssBytes();
+            for (int e = 0; e < entityCount; e++) {
+                clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + e),
+                        tokens, clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
+            }
+            Payloads payloads = new Payloads(load.size());
+            runBounded(count, load.inFlight(), "relay pairs", progress, i -> clients.get(i % entityCount).connect()
+                    .thenCompose(connection -> {
+                        synchronized (senders) {
+                            senders.add(connection);
+                        }
+                        return Loads.roundTrip(connection, payloads);
+                    }));
+            long heap2 = gateway.heapUsedAfterGc();
+            long rss2 = gateway.rssBytes();
+            Map<String, Double> figures = new LinkedHashMap<>();
+            figures.put("heap KB/listener", (heap1 - heap0) / KIB / count);
+            figures.put("RSS KB/listener", (rss1 - rss0) / KIB / count);
+            figures.put("heap KB/pair", (heap2 - heap1) / KIB / count);
+            figures.put("RSS KB/pair", (rss2 - rss1) / KIB / count);
+            figures.put("gateway heap MB", heap2 / KIB / KIB);
+            figures.put("gateway RSS MB", rss2 / KIB / KIB);
+            return figures;
+        } finally {
+            synchronized (senders) {
+                senders.forEach(RelayConnection::abort);
+            }
+            clients.forEach(HybridConnectionClient::close);
+            synchronized (listeners) {
+                listeners.parallelStream().forEach(HybridConnectionListener::close);
+            }
+        }
+    }
+
+    /** Measures nginx: K idle connections through it, each checked with one round trip. */
+    static Map<String, Double> nginx(NginxProxy nginx, WebSocketTarget target, LoadParameters load, Progress progress)
+            throws InterruptedException {
+        int count = load.connections();
+        List<RelayConnection> connections = new ArrayList<>();
+        Payloads payloads = new Payloads(load.size());
+        try {
+            long rss0 = nginx.rssBytes();
+            runBounded(count, load.inFlight(), "nginx connections", progress, i -> target.connect().thenCompose(connection -> {
+                synchronized (connections) {
+                    connections.add(connection);
+                }
+                return Loads.roundTrip(connection, payloads);
+            }));
+            long rss1 = nginx.rssBytes();
+            Map<String, Double> figures = new LinkedHashMap<>();
+            figures.put("RSS KB/pair", (rss1 - rss0) / KIB / count);
+            return figures;
+        } finally {
+            synchronized (connections) {
+                connections.forEach(RelayConnection::abort);
+            }
+        }
+    }
+
+    /** Starts {@code count} operations, at most {@code inFlight} at once, and waits for all; the first failure throws. */
+    private static void runBounded(int count, int inFlight, String what, Progress progress, Operation operation)
+            throws InterruptedException {
+        Semaphore permits = new Semaphore(inFlight);
+        CompletableFuture<Void> failure = new CompletableFuture<>();
+        long start = System.nanoTime();
+        Duration total = Duration.ofSeconds(PHASE_TIMEOUT_SECONDS);
+        for (int i = 0; i < count && !failure.isDone(); i++) {
+            while (!permits.tryAcquire(250, TimeUnit.MILLISECONDS)) {
+                progress.show(what, Duration.ofNanos(System.nanoTime() - start), total, i + "/" + count);
+            }
+            int index = i;
+            CompletableFuture<?> started;
+            try {
+                started = operation.start(index);
+            } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
+            }
+            started.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    failure.completeExceptionally(new BenchFailure(what + ": number " + index + " failed: " + error, error));
+                }
+                permits.release();
+            });
+        }
+        if (!permits.tryAcquire(inFlight, PHASE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            throw new BenchFailure(what + ": not complete within " + PHASE_TIMEOUT_SECONDS + " s");
+        }
+        if (failure.isCompletedExceptionally()) {
+            try {
+                failure.get();
+            } catch (ExecutionException e) {
+                throw (BenchFailure) e.getCause();
+            }
+        }
+        progress.done(what, count + " open, checked");
+    }
+
+    /** Starts operation {@code index}. */
+    @FunctionalInterface
+    private interface Operation {
+        CompletableFuture<?> start(int index);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.relaysim.relay.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Smoke runs of every scenario at tiny sizes (leak detection is paranoid here): each must check out every message
+ * and connection, print the table, and write the JSON result and the chart. Correctness only, never speed.
+ */
+@Timeout(120)
+class BenchMainTest {
+
+    @TempDir
+    Path results;
+
+    @Test
+    void throughputRelaysEveryMessageIntactAndWritesResults() throws IOException {
+        JsonNode json = run("throughput", "--size", "4096", "--window", "4", "--connections", "2", "--duration", "1s",
+                "--warmup", "0s", "--no-nginx");
+        assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
+        assertThat(json.path("figures").path("relay").has("CPU s/GB")).isTrue();
+        assertThat(json.path("figures").path("direct").path("down msg/s").asDouble()).isPositive();
+        assertThat(json.path("ratios").path("relay/direct").has("down MB/s")).isTrue();
+    }
+
+    @Test
+    void throughputOverTlsOnEveryLeg() throws IOException {
+        JsonNode json = run("throughput", "--tls", "--size", "2048", "--window", "2", "--duration", "1s", "--warmup", "0s",
+                "--no-nginx");
+        assertThat(json.path("parameters").path("tls").asBoolean()).isTrue();
+        assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
+    }
+
+    @Test
+    void latencyReportsPercentiles() throws IOException {
+        JsonNode json = run("latency", "--duration", "1s", "--warmup", "0s", "--no-nginx");
+        for (String target : List.of("relay", "direct")) {
+            JsonNode figures = json.path("figures").path(target);
+            assertThat(figures.path("p50 us").asDouble()).isPositive();
+            assertThat(figures.path("p99.9 us").asDouble()).isGreaterThanOrEqualTo(figures.path("p50 us").asDouble());
+        }
+    }
+
+    @Test
+    void connectRateCompletesEveryRendezvous() throws IOException {
+        JsonNode json = run("connect-rate", "--in-flight", "4", "--duration", "1s", "--warmup", "0s", "--no-nginx");
+        assertThat(json.path("figures").path("relay").path("connections/s").asDouble()).isPositive();
+        assertThat(json.path("figures").path("direct").path("connections/s").asDouble()).isPositive();
+    }
+
+    @Test
+    void idleMeasuresAGatewayProcess() throws IOException {
+        JsonNode json = run("idle", "--connections", "30", "--in-flight", "10", "--no-nginx",
+                "--gateway-jvm-option", "-Xmx128m");
+        JsonNode relay = json.path("figures").path("relay");
+        assertThat(relay.has("RSS KB/pair")).isTrue();
+        assertThat(relay.path("gateway heap MB").asDouble()).isPositive();
+        assertThat(relay.path("gateway RSS MB").asDouble()).isPositive();
+    }
+
+    @Test
+    void nginxBaselineWhenInstalled() throws IOException {
+        List<String> args = new ArrayList<>(List.of("latency", "--duration", "500ms", "--warmup", "0s"));
+        JsonNode json = run(args.toArray(String[]::new));
+        if (NginxProxy.executable().isPresent()) {
+            assertThat(json.path("figures").path("nginx").path("p50 us").asDouble()).isPositive();
+            assertThat(json.path("ratios").path("relay/nginx").has("p99 us")).isTrue();
+        } else {
+            assertThat(json.path("notes").toString()).contains("nginx: not installed");
+        }
+    }
+
+    @Test
+    void badArgumentsExitWithTwo() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new BenchMain()).setErr(new PrintWriter(err)).execute("sprint");
+        assertThat(code).isEqualTo(BenchMain.EXIT_USAGE);
+        assertThat(err.toString()).contains("SCENARIO: sprint (expected: one of throughput, latency, connect-rate, idle)");
+        assertThat(new CommandLine(new BenchMain()).setErr(new PrintWriter(new StringWriter()))
+                .execute("latency", "--duration", "soon")).isEqualTo(BenchMain.EXIT_USAGE);
+    }
+
+    private JsonNode run(String... args) throws IOException {
+        BenchMain bench = new BenchMain();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--results", results.toString(), "--no-progress"));
+        int code = new CommandLine(bench).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(all.toArray(String[]::new));
+        assertThat(code).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isZero();
+        assertThat(out.toString()).contains(args[0].equals("idle") ? "RSS KB/pair" : "relay/direct").doesNotContain("FAILED");
+        Path file = bench.lastResultFile();
+        assertThat(file).exists().hasParent(results);
+        assertThat(Path.of(file.toString().replace(".json", ".png"))).exists();
+        assertThat(Files.size(Path.of(file.toString().replace(".json", ".png")))).isPositive();
+        return JsonMapper.builder().build().readTree(file.toFile());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.relaysim.relay.gateway.management.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The management commands {@code pe} and {@code network} (the launcher runs {@code ./relaysim pe ...} as
+ * {@code ManagementMain pe ...}), talking to a running gateway's ARM-shaped management API. Exit codes: 0 done,
+ * 1 the API refused the request or could not be reached (the reason on stderr), 2 bad arguments.
+ */
+@Command(name = "relaysim", mixinStandardHelpOptions = true,
+        subcommands = {PeCommand.class, NetworkCommand.class},
+        description = "Manages a running relaysim gateway through its management API.")
+public final class ManagementMain {
+
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    private ManagementMain() {
+    }
+
+    /** The command line of {@code pe} and {@code network}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ManagementMain());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

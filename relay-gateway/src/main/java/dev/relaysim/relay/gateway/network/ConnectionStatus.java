@@ -1,0 +1,37 @@
+package dev.relaysim.relay.gateway.network;
+
+import java.util.Arrays;
+
+/**
+ * The {@code privateLinkServiceConnectionState.status} of a private endpoint connection. Only {@code Approved}
+ * endpoints carry traffic; the namespace owner moves a connection between the states (Remove gives
+ * {@code Disconnected}).
+ */
+public enum ConnectionStatus {
+    PENDING("Pending"),
+    APPROVED("Approved"),
+    REJECTED("Rejected"),
+    DISCONNECTED("Disconnected");
+
+    private final String wireName;
+
+    ConnectionStatus(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** Case-insensitive, as ARM reads enum values. */
+    public static ConnectionStatus fromWireName(String text) {
+        return Arrays.stream(values()).filter(value -> value.wireName.equalsIgnoreCase(text)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException('"' + text
+                        + "\" (expected: Pending, Approved, Rejected or Disconnected)"));
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}

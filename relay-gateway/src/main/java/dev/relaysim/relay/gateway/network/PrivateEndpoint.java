@@ -1,0 +1,36 @@
+package dev.relaysim.relay.gateway.network;
+
+import java.net.Inet4Address;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A private endpoint of a namespace: its place (virtual network, subnet, private IP, region) and the state of its
+ * connection to the namespace.
+ *
+ * @param manualApproval whether it was requested as a manual connection (starts {@code Pending}) rather than
+ *                       auto-approved by someone who can manage the namespace
+ */
+public record PrivateEndpoint(String name, String region, String virtualNetwork, String subnet,
+                              Inet4Address privateIpAddress, ConnectionStatus status, String description,
+                              boolean manualApproval) {
+
+    public PrivateEndpoint {
+        requireNonNull(name, "name");
+        requireNonNull(region, "region");
+        requireNonNull(virtualNetwork, "virtualNetwork");
+        requireNonNull(subnet, "subnet");
+        requireNonNull(privateIpAddress, "privateIpAddress");
+        requireNonNull(status, "status");
+        requireNonNull(description, "description");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name: \"\" (expected: a private endpoint name)");
+        }
+    }
+
+    /** The same endpoint in another connection state. */
+    public PrivateEndpoint withStatus(ConnectionStatus newStatus, String newDescription) {
+        return new PrivateEndpoint(name, region, virtualNetwork, subnet, privateIpAddress, newStatus, newDescription,
+                manualApproval);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.relaysim.relay.gateway;
+
+import dev.relaysim.relay.common.connection.DevDefaults;
+import dev.relaysim.relay.gateway.config.ConfigLoader;
+import dev.relaysim.relay.gateway.testing.TestGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the banner says about namespaces behind private endpoints. */
+@Timeout(60)
+class GatewayBannerTest {
+
+    @Test
+    void bannerTellsWhichSourcesReachContosoAndHow() {
+        GatewayAddresses addresses = new GatewayAddresses(Optional.of(new InetSocketAddress("127.0.0.1", 9443)),
+                Optional.of(new InetSocketAddress("127.0.0.1", 9080)),
+                IntStream.rangeClosed(9400, 9599).mapToObj(port -> new InetSocketAddress("127.0.0.1", port)).toList(),
+                Optional.empty());
+        try (TestGateway gateway = TestGateway.builder().management(false).start()) {
+            String banner = GatewayBanner.render(ConfigLoader.defaults(), addresses,
+                    gateway.server().certificateAuthority());
+
+            String connectionString = "Endpoint=sb://127.10.0.4:9443/;SharedAccessKeyName=" + DevDefaults.KEY_NAME
+                    + ";SharedAccessKey=" + DevDefaults.KEY + ";EntityPath=echo";
+            assertThat(banner)
+                    .contains("Private Link: contoso (public network access Disabled; only through its private "
+                            + "endpoints)\n")
+                    .contains("  contoso-pe  127.10.0.4 (Approved), reachable from vnet1 [127.10.0.0/16]\n")
+                    .contains("    ./relaysim listen --echo --connection-string \"" + connectionString
+                            + "\" --source-address 127.10.0.5\n")
+                    .contains("    ./relaysim send --message hello --connection-string \"" + connectionString
+                            + "\" --source-address 127.10.0.5\n")
+                    .doesNotContain("Private Link: sandbox");
+            assertThat(List.of(banner.split("\n"))).filteredOn(line -> line.contains("Private Link:")).hasSize(1);
+        }
+    }
+}
