@@ -14,15 +14,24 @@ import static java.util.Objects.requireNonNull;
  * @param plain the plain front end ({@code ws://}), empty when disabled
  * @param rendezvous the rendezvous ports, index N for gateway instance {@code gN}
  * @param management the management HTTP server ({@code /health}, {@code /metrics}), empty when disabled
+ * @param dns the DNS responder (UDP and TCP on the same port), empty when disabled
  */
 public record GatewayAddresses(Optional<InetSocketAddress> tls, Optional<InetSocketAddress> plain,
-                               List<InetSocketAddress> rendezvous, Optional<InetSocketAddress> management) {
+                               List<InetSocketAddress> rendezvous, Optional<InetSocketAddress> management,
+                               Optional<InetSocketAddress> dns) {
+
+    /** Addresses without a DNS responder. */
+    public GatewayAddresses(Optional<InetSocketAddress> tls, Optional<InetSocketAddress> plain,
+                            List<InetSocketAddress> rendezvous, Optional<InetSocketAddress> management) {
+        this(tls, plain, rendezvous, management, Optional.empty());
+    }
 
     public GatewayAddresses {
         requireNonNull(tls, "tls");
         requireNonNull(plain, "plain");
         rendezvous = List.copyOf(requireNonNull(rendezvous, "rendezvous"));
         requireNonNull(management, "management");
+        requireNonNull(dns, "dns");
     }
 
     /** The TLS front end's port; throws when it is disabled. */
@@ -33,6 +42,11 @@ public record GatewayAddresses(Optional<InetSocketAddress> tls, Optional<InetSoc
     /** The plain front end's port; throws when it is disabled. */
     public int plainPort() {
         return plain.orElseThrow(() -> new IllegalStateException("the plain front end is disabled")).getPort();
+    }
+
+    /** The DNS responder's port (UDP and TCP); throws when it is disabled. */
+    public int dnsPort() {
+        return dns.orElseThrow(() -> new IllegalStateException("the DNS responder is disabled")).getPort();
     }
 
     /** The management server's port; throws when it is disabled. */

@@ -32,6 +32,18 @@ public final class GatewayBanner {
     private GatewayBanner() {
     }
 
+    /** The address {@code dig} should ask: the DNS bind address, 127.0.0.1 for a wildcard. */
+    private static String digServer(String bindAddress) {
+        return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
+    }
+
+    /** The host name to try {@code dig} on: the first namespace with private endpoints, else the default one. */
+    private static String digExample(GatewayConfig config) {
+        return config.namespaces().stream().filter(namespace -> !namespace.privateEndpoints().isEmpty()).findFirst()
+                .or(() -> config.namespace(config.defaultNamespace()))
+                .map(NamespaceConfig::hostName).orElseThrow();
+    }
+
     public static String render(GatewayConfig config, GatewayAddresses addresses, DevCertificateAuthority ca) {
         requireNonNull(config, "config");
         requireNonNull(addresses, "addresses");
@@ -53,6 +65,10 @@ public final class GatewayBanner {
                 .append("  management API   http://").append(host).append(':').append(management.getPort())
                 .append("/subscriptions/...  (ARM-shaped; header Authorization: Bearer ")
                 .append(config.listen().managementAdminKey()).append("; ./relaysim pe|network)\n"));
+        addresses.dns().ifPresent(dns -> text.append("  DNS              dig @")
+                .append(digServer(config.dns().bindAddress())).append(" -p ").append(dns.getPort()).append(' ')
+                .append(digExample(config)).append("  (split horizon, UDP and TCP; -b <VNet address> for the "
+                        + "private answer)\n"));
         text.append('\n');
         text.append("Development CA\n");
         text.append("  certificate  ").append(ca.caCertificatePem()).append('\n');

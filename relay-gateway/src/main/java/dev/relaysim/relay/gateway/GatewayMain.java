@@ -50,6 +50,14 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--management-admin-key", paramLabel = "KEY",
             description = "key of the management API (Authorization: Bearer KEY; default relaysim-dev-admin-key)")
     private String managementAdminKey;
+    @Option(names = "--dns-port", paramLabel = "PORT",
+            description = "split-horizon DNS responder port, UDP and TCP (default 1053, 0 = any)")
+    private String dnsPort;
+    @Option(names = "--dns-bind-address", paramLabel = "ADDRESS",
+            description = "local address of the DNS responder (default 127.0.0.1)")
+    private String dnsBindAddress;
+    @Option(names = "--no-dns", description = "disable the DNS responder")
+    private boolean noDns;
     @Option(names = "--data-dir", paramLabel = "DIR", description = "where the development CA is kept (default ~/.relaysim)")
     private String dataDir;
     @Option(names = "--default-namespace", paramLabel = "NAME", description = "namespace for localhost and IP literals")
@@ -131,6 +139,11 @@ public final class GatewayMain implements Callable<Integer> {
         put(flags, "management-admin-key", managementAdminKey);
         if (noManagement) {
             flags.put("management", "false");
+        }
+        put(flags, "dns-port", dnsPort);
+        put(flags, "dns-bind-address", dnsBindAddress);
+        if (noDns) {
+            flags.put("dns", "false");
         }
         put(flags, "data-dir", dataDir);
         put(flags, "default-namespace", defaultNamespace);

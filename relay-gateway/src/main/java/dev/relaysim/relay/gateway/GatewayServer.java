@@ -4,7 +4,13 @@ import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
+import dev.relaysim.relay.gateway.config.DnsSettings;
+import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
+import dev.relaysim.relay.gateway.dns.DnsAnswerer;
+import dev.relaysim.relay.gateway.dns.DnsFaults;
+import dev.relaysim.relay.gateway.dns.DnsFaultsEndpoint;
+import dev.relaysim.relay.gateway.dns.DnsServer;
 import dev.relaysim.relay.gateway.management.HealthEndpoint;
 import dev.relaysim.relay.gateway.management.ManagementChannelInitializer;
 import dev.relaysim.relay.gateway.management.ManagementRoutes;
@@ -21,6 +27,8 @@ import dev.relaysim.relay.gateway.registry.HybridConnection;
 import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.relay.RelayPair;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaultsEndpoint;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -44,6 +52,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -59,13 +68,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The gateway: a TLS front end, a plain front end and one rendezvous port per gateway instance, sharing one
  * {@link GatewayContext}, and the management HTTP server ({@code /health}, {@code /metrics}, the ARM-shaped
- * {@link ArmApi} changing the {@link NetworkState}) on an event loop of its own. The front ends and rendezvous ports are bound on the bind address and again, with the same port numbers, on
+ * {@link ArmApi} changing the {@link NetworkState}, {@code /relaysim/dns/faults}, {@code /relaysim/faults/rendezvous}) on an event loop of its own, and
+ * the split-horizon {@link DnsServer} (UDP and TCP) when {@code dns.enabled}. The front ends and rendezvous ports are bound on the bind address and again, with the same port numbers, on
  * every private endpoint's address of the live {@link NetworkState} (bound and unbound as endpoints come and go; the
  * server certificate is reissued to cover new addresses). {@link #start()} binds them all and returns the bound
  * addresses of the bind address; {@link #close()} stops gracefully:
@@ -95,6 +106,8 @@ public final class GatewayServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("relaysim-gateway", GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
     private final NetworkState networkState;
+    /** The private DNS zone's failure toggles, read by the DNS responder per query. */
+    private final AtomicReference<DnsFaults> dnsFaults;
     /** The server channels listening on each private endpoint's address. */
     private final Map<InetAddress, List<Channel>> endpointChannels = new LinkedHashMap<>();
     /** Private endpoint addresses that could not be bound; not retried until the endpoint is gone and back. */
@@ -127,6 +140,7 @@ public final class GatewayServer implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
         registry = new NamespaceRegistry(config);
         networkState = new NetworkState(config.networkModel());
+        dnsFaults = new AtomicReference<>(config.dns().faults());
     }
 
     /**
@@ -151,6 +165,7 @@ public final class GatewayServer implements AutoCloseable {
         metrics = new MicrometerGatewayMetrics(meterRegistry);
         context = new GatewayContext(config.protocol(), registry, ports, channels, clock, metrics,
                 new NetworkGuard(networkState));
+        context.rendezvousFaults().set(config.faults());
         // Every configured hybrid connection's series exist from the start (at 0), not from their first use.
         for (Namespace namespace : registry.namespaces()) {
             for (HybridConnection entity : namespace.hybridConnections()) {
@@ -194,8 +209,17 @@ public final class GatewayServer implements AutoCloseable {
             }
             Optional<InetSocketAddress> management = Optional.empty();
             if (listen.managementEnabled()) {
-                ManagementRoutes routes = new ArmApi(config, registry, networkState).addRoutes(
+                ArmApi armApi = new ArmApi(config, registry, networkState);
+                DnsFaultsEndpoint faultsEndpoint = new DnsFaultsEndpoint(dnsFaults,
+                        config.namespaces().stream().map(NamespaceConfig::name).toList());
+                RendezvousFaultsEndpoint rendezvousFaults = new RendezvousFaultsEndpoint(context.rendezvousFaults(),
+                        listen.rendezvousPorts());
+                ManagementRoutes routes = armApi.addRoutes(
                         ManagementRoutes.builder()
+                                .route(HttpMethod.GET, DnsFaultsEndpoint.PATH, armApi.adminOnly(faultsEndpoint::get))
+                                .route(HttpMethod.PUT, DnsFaultsEndpoint.PATH, armApi.adminOnly(faultsEndpoint::put))
+                                .route(HttpMethod.GET, RendezvousFaultsEndpoint.PATH, armApi.adminOnly(rendezvousFaults::get))
+                                .route(HttpMethod.PUT, RendezvousFaultsEndpoint.PATH, armApi.adminOnly(rendezvousFaults::put))
                                 .route(HttpMethod.GET, "/health",
                                         new HealthEndpoint(this::serving, this::ports, clock, startedAt))
                                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(meterRegistry)))
@@ -204,7 +228,17 @@ public final class GatewayServer implements AutoCloseable {
                         managementGroup, managementGroup, new ManagementChannelInitializer(routes, channels))
                         .localAddress());
             }
-            addresses = new GatewayAddresses(tls, plain, rendezvous, management);
+            Optional<InetSocketAddress> dns = Optional.empty();
+            DnsSettings dnsSettings = config.dns();
+            if (dnsSettings.enabled()) {
+                DnsAnswerer answerer = new DnsAnswerer(config.namespaces(), networkState::current,
+                        publicAddress(), dnsFaults::get);
+                Channel[] bound = new DnsServer(answerer, metrics, channels)
+                        .bind(ioGroup, dnsSettings.bindAddress(), dnsSettings.port());
+                serverChannels.addAll(List.of(bound));
+                dns = Optional.of((InetSocketAddress) bound[0].localAddress());
+            }
+            addresses = new GatewayAddresses(tls, plain, rendezvous, management, dns);
             bindPrivateEndpoints(networkState.current());
             networkState.onChange(this::networkChanged);
             serving = true;
@@ -213,11 +247,12 @@ public final class GatewayServer implements AutoCloseable {
             closed = true;
             throw e;
         }
-        logger.info("gateway started: TLS {}, plain {}, rendezvous {} on {}, management {}",
+        logger.info("gateway started: TLS {}, plain {}, rendezvous {} on {}, management {}, DNS {}",
                 addresses.tls().map(Object::toString).orElse("off"),
                 addresses.plain().map(Object::toString).orElse("off"),
                 listen.rendezvousPorts(), listen.bindAddress(),
-                addresses.management().map(Object::toString).orElse("off"));
+                addresses.management().map(Object::toString).orElse("off"),
+                addresses.dns().map(Object::toString).orElse("off"));
         return addresses;
     }
 
@@ -333,6 +368,27 @@ public final class GatewayServer implements AutoCloseable {
         return serving;
     }
 
+    /**
+     * The public front end's address, where public DNS chains end: the bind address if it is an IPv4 literal other
+     * than the wildcard, else 127.0.0.1.
+     */
+    private Inet4Address publicAddress() throws IOException {
+        String bindAddress = config.listen().bindAddress();
+        String address = NetUtil.isValidIpV4Address(bindAddress) && !bindAddress.equals("0.0.0.0")
+                ? bindAddress : "127.0.0.1";
+        return (Inet4Address) InetAddress.getByName(address);
+    }
+
+    /** The live rendezvous fault toggle ({@code PUT /relaysim/faults/rendezvous} changes it too). */
+    public AtomicReference<RendezvousFaults> rendezvousFaults() {
+        return context.rendezvousFaults();
+    }
+
+    /** The live failure toggles of the private DNS zone ({@code PUT /relaysim/dns/faults} changes them too). */
+    public AtomicReference<DnsFaults> dnsFaults() {
+        return dnsFaults;
+    }
+
     /** Binds new private endpoint addresses and unbinds those of endpoints that are gone. */
     private synchronized void networkChanged(NetworkModel model) {
         if (closed) {
@@ -434,6 +490,7 @@ public final class GatewayServer implements AutoCloseable {
             ports.put("rendezvous",
                     rendezvous.get(0).getPort() + "-" + rendezvous.get(rendezvous.size() - 1).getPort());
             bound.management().ifPresent(management -> ports.put("management", management.getPort()));
+            bound.dns().ifPresent(dns -> ports.put("dns", dns.getPort()));
         }
         return ports;
     }

@@ -41,4 +41,21 @@ class GatewayBannerTest {
             assertThat(List.of(banner.split("\n"))).filteredOn(line -> line.contains("Private Link:")).hasSize(1);
         }
     }
+
+    @Test
+    void bannerShowsHowToAskTheDnsResponder() {
+        List<InetSocketAddress> rendezvous = IntStream.rangeClosed(9400, 9599)
+                .mapToObj(port -> new InetSocketAddress("127.0.0.1", port)).toList();
+        GatewayAddresses addresses = new GatewayAddresses(Optional.of(new InetSocketAddress("127.0.0.1", 9443)),
+                Optional.empty(), rendezvous, Optional.empty(), Optional.of(new InetSocketAddress("127.0.0.1", 1053)));
+        try (TestGateway gateway = TestGateway.builder().management(false).start()) {
+            String banner = GatewayBanner.render(ConfigLoader.defaults(), addresses,
+                    gateway.server().certificateAuthority());
+            assertThat(banner).contains("  DNS              dig @127.0.0.1 -p 1053 contoso.servicebus.windows.net  "
+                    + "(split horizon, UDP and TCP; -b <VNet address> for the private answer)\n");
+            String withoutDns = GatewayBanner.render(ConfigLoader.defaults(), new GatewayAddresses(addresses.tls(),
+                    Optional.empty(), rendezvous, Optional.empty()), gateway.server().certificateAuthority());
+            assertThat(withoutDns).doesNotContain("dig @");
+        }
+    }
 }

@@ -13,6 +13,7 @@ import dev.relaysim.relay.common.client.RelayMessageHandler;
 import dev.relaysim.relay.common.client.RelayWebSocketClient;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.ConnectionString;
+import dev.relaysim.relay.common.dns.DnsHostResolver;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
@@ -141,7 +142,7 @@ public final class HybridConnectionListener implements AutoCloseable {
         SslContext sslContext = builder.sslContext != null ? builder.sslContext
                 : builder.caCertificate != null ? SslContexts.forClient(builder.caCertificate) : null;
         client = new RelayWebSocketClient(sslContext, builder.clientConfig, builder.eventLoopGroup,
-                builder.sourceAddress);
+                builder.sourceAddress, builder.resolver);
         scheduler = client.group().next();
         if (builder.handlerExecutor != null) {
             handlerExecutor = builder.handlerExecutor;
@@ -417,10 +418,15 @@ public final class HybridConnectionListener implements AutoCloseable {
             return;
         }
         if (command instanceof AcceptCommand accept) {
-            try {
-                handlerExecutor.execute(() -> onAccept(accept));
-            } catch (RejectedExecutionException e) {
-                logger.debug("listener {} is closing; dropping accept {}", listenerId, accept.id());
+            if (acceptHandler == AcceptHandler.ACCEPT_ALL) {
+                // No user code to run: answering on the event loop saves a thread hand-off per connection.
+                onAccept(accept);
+            } else {
+                try {
+                    handlerExecutor.execute(() -> onAccept(accept));
+                } catch (RejectedExecutionException e) {
+                    logger.debug("listener {} is closing; dropping accept {}", listenerId, accept.id());
+                }
             }
         } else if (command instanceof RequestCommand request) {
             if (request.body()) {
@@ -636,6 +642,7 @@ public final class HybridConnectionListener implements AutoCloseable {
         private String listenerId;
         private EventLoopGroup eventLoopGroup;
         private InetAddress sourceAddress;
+        private DnsHostResolver resolver;
         private Executor handlerExecutor;
         private RelayClientConfig clientConfig = RelayClientConfig.defaults();
         private Duration tokenTimeToLive = DEFAULT_TOKEN_TIME_TO_LIVE;
@@ -726,6 +733,15 @@ public final class HybridConnectionListener implements AutoCloseable {
          */
         public Builder sourceAddress(InetAddress sourceAddress) {
             this.sourceAddress = requireNonNull(sourceAddress, "sourceAddress");
+            return this;
+        }
+
+        /**
+         * Resolves the namespace host and the hosts in accept and request addresses through this resolver (a chosen
+         * DNS server) instead of the system's; TLS still sends and checks the real host name. Default: the system's.
+         */
+        public Builder resolver(DnsHostResolver resolver) {
+            this.resolver = requireNonNull(resolver, "resolver");
             return this;
         }
 

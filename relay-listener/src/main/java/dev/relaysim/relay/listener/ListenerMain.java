@@ -152,6 +152,9 @@ public final class ListenerMain implements Callable<Integer> {
         if (target.sourceAddress() != null) {
             builder.sourceAddress(target.sourceAddress());
         }
+        if (target.resolver() != null) {
+            builder.resolver(target.resolver());
+        }
         try (HybridConnectionListener listener = builder.build()) {
             Thread closeOnExit = new Thread(listener::close, "relay-listener-shutdown");
             Runtime.getRuntime().addShutdownHook(closeOnExit);

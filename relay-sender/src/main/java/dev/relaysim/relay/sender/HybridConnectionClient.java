@@ -7,6 +7,7 @@ import dev.relaysim.relay.common.client.RelayHandshakeException;
 import dev.relaysim.relay.common.client.RelayWebSocketClient;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.ConnectionString;
+import dev.relaysim.relay.common.dns.DnsHostResolver;
 import dev.relaysim.relay.common.protocol.HcAction;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import io.netty.channel.EventLoopGroup;
@@ -69,10 +70,21 @@ public final class HybridConnectionClient implements AutoCloseable {
      * @param sourceAddress the local address to bind; {@code null} lets the system choose
      */
     public HybridConnectionClient(ConnectionString connectionString, SslContext sslContext, InetAddress sourceAddress) {
+        this(connectionString, sslContext, sourceAddress, null);
+    }
+
+    /**
+     * Like {@link #HybridConnectionClient(ConnectionString, SslContext, InetAddress)}, resolving the namespace host
+     * through {@code resolver} (a chosen DNS server); TLS still sends and checks the real host name.
+     *
+     * @param resolver resolves host names; {@code null} for the system's resolver
+     */
+    public HybridConnectionClient(ConnectionString connectionString, SslContext sslContext, InetAddress sourceAddress,
+                                  DnsHostResolver resolver) {
         this(RelayEndpoint.of(requireNonNull(connectionString, "connectionString")),
                 connectionString.hasCredentials() ? TokenProvider.of(connectionString) : null,
                 connectionString.operationTimeoutOrDefault(),
-                new RelayWebSocketClient(sslContext, RelayClientConfig.defaults(), null, sourceAddress));
+                new RelayWebSocketClient(sslContext, RelayClientConfig.defaults(), null, sourceAddress, resolver));
     }
 
     private HybridConnectionClient(RelayEndpoint endpoint, TokenProvider tokenProvider, Duration connectTimeout,

@@ -1,8 +1,10 @@
 package dev.relaysim.relay.sender;
 
+import dev.relaysim.relay.common.client.ConnectFailures;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.ConnectionString;
+import dev.relaysim.relay.common.dns.DnsHostResolver;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.PercentCodec;
 import dev.relaysim.relay.common.tls.SslContexts;
@@ -24,6 +26,7 @@ import io.netty.handler.stream.ChunkedStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +59,7 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
     private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final InetAddress sourceAddress;
+    private final DnsHostResolver resolver;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -75,10 +79,21 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
      * @param sourceAddress the local address to bind; {@code null} lets the system choose
      */
     public HybridConnectionHttpClient(ConnectionString connectionString, SslContext sslContext, InetAddress sourceAddress) {
+        this(connectionString, sslContext, sourceAddress, null);
+    }
+
+    /**
+     * Like {@link #HybridConnectionHttpClient(ConnectionString, SslContext, InetAddress)}, resolving the namespace
+     * host through {@code resolver} (a chosen DNS server); TLS still sends and checks the real host name.
+     *
+     * @param resolver resolves host names; {@code null} for the system's resolver
+     */
+    public HybridConnectionHttpClient(ConnectionString connectionString, SslContext sslContext, InetAddress sourceAddress,
+                                      DnsHostResolver resolver) {
         this(RelayEndpoint.of(requireNonNull(connectionString, "connectionString")),
                 connectionString.hasCredentials() ? TokenProvider.of(connectionString) : null, sslContext,
                 EventLoops.newGroup("relay-http-client", OWN_THREADS), true, connectionString.operationTimeoutOrDefault(),
-                DEFAULT_RESPONSE_TIMEOUT, sourceAddress);
+                DEFAULT_RESPONSE_TIMEOUT, sourceAddress, resolver);
     }
 
     /**
@@ -93,12 +108,12 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
     public HybridConnectionHttpClient(RelayEndpoint endpoint, TokenProvider tokenProvider, SslContext sslContext,
                                       EventLoopGroup group, Duration connectTimeout, Duration responseTimeout) {
         this(endpoint, tokenProvider, sslContext, requireNonNull(group, "group"), false, connectTimeout, responseTimeout,
-                null);
+                null, null);
     }
 
     private HybridConnectionHttpClient(RelayEndpoint endpoint, TokenProvider tokenProvider, SslContext sslContext,
                                        EventLoopGroup group, boolean ownsGroup, Duration connectTimeout,
-                                       Duration responseTimeout, InetAddress sourceAddress) {
+                                       Duration responseTimeout, InetAddress sourceAddress, DnsHostResolver resolver) {
         this.endpoint = requireNonNull(endpoint, "endpoint");
         this.tokenProvider = tokenProvider;
         this.sslContext = endpoint.secure() && sslContext == null ? SslContexts.forClientWithSystemTrust() : sslContext;
@@ -107,6 +122,7 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         this.responseTimeout = positive(responseTimeout, "responseTimeout");
         this.sourceAddress = sourceAddress;
+        this.resolver = resolver;
     }
 
     public RelayEndpoint endpoint() {
@@ -152,7 +168,26 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
         if (sourceAddress != null) {
             bootstrap.localAddress(sourceAddress, 0);
         }
-        ChannelFuture connecting = bootstrap.connect(endpoint.host(), endpoint.port());
+        if (resolver == null) {
+            open(bootstrap, InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()), body, response);
+        } else {
+            resolver.resolve(endpoint.host(), endpoint.port()).whenComplete((address, failure) -> {
+                if (failure != null) {
+                    response.completeExceptionally(ConnectFailures.unwrap(failure));
+                    closeQuietly(body);
+                } else if (!response.isDone()) {
+                    open(bootstrap, address, body, response);
+                } else {
+                    closeQuietly(body);
+                }
+            });
+        }
+        return response;
+    }
+
+    private static void open(Bootstrap bootstrap, InetSocketAddress remote, InputStream body,
+                             CompletableFuture<RelayHttpResponse> response) {
+        ChannelFuture connecting = bootstrap.connect(remote);
         connecting.addListener(connected -> {
             if (!connected.isSuccess()) {
                 response.completeExceptionally(connected.cause());
@@ -164,7 +199,6 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
                 connecting.channel().close();
             }
         });
-        return response;
     }
 
     /** Shuts down the event loop group if this client owns it, closing its connections; idempotent. */

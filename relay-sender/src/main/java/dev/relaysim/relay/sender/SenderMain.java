@@ -183,7 +183,8 @@ public final class SenderMain implements Callable<Integer> {
         byte[] payload = payload();
         String kind = binary ? "binary" : "text";
 
-        try (HybridConnectionClient client = new HybridConnectionClient(parsed, sslContext, target.sourceAddress())) {
+        try (HybridConnectionClient client = new HybridConnectionClient(parsed, sslContext, target.sourceAddress(),
+                target.resolver())) {
             RelayConnection connection;
             try {
                 connection = client.connect().get();
@@ -244,7 +245,7 @@ public final class SenderMain implements Callable<Integer> {
             throws InterruptedException {
         RelayEndpoint endpoint = target.endpoint();
         try (HybridConnectionHttpClient client = new HybridConnectionHttpClient(target.connectionString(), target.sslContext(),
-                target.sourceAddress())) {
+                target.sourceAddress(), target.resolver())) {
             try {
                 client.uri(request);
             } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package dev.relaysim.relay.common.cli;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.connection.DevDefaults;
+import dev.relaysim.relay.common.dns.DnsHostResolver;
 import dev.relaysim.relay.common.tls.SslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
@@ -18,7 +19,8 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The options every client command shares ({@code --connection-string}, {@code --ca}, {@code --source-address}),
+ * The options every client command shares ({@code --connection-string}, {@code --ca}, {@code --source-address},
+ * {@code --dns}),
  * as a picocli
  * mixin, and how they fall back to the environment and the gateway's development defaults.
  */
@@ -43,13 +45,21 @@ public final class ClientOptions {
                     + "(default: the system chooses)")
     private String sourceAddress;
 
+    @Option(names = "--dns", paramLabel = "IP:PORT",
+            description = "Resolve host names through this DNS server (e.g. 127.0.0.1:1053, the gateway's), asking from "
+                    + "--source-address so that it answers as it would for that machine; TLS still checks the real "
+                    + "host name (default: the system's resolver)")
+    private String dns;
+
     /**
      * Where a client command connects, what it trusts and where it connects from, resolved from the options.
      *
      * @param sourceAddress the local address to bind, or {@code null} to let the system choose
+     * @param resolver      the {@code --dns} server's resolver (asking from the source address), or {@code null} for
+     *                      the system's
      */
     public record Target(ConnectionString connectionString, RelayEndpoint endpoint, SslContext sslContext,
-                         InetAddress sourceAddress) {
+                         InetAddress sourceAddress, DnsHostResolver resolver) {
     }
 
     /** Thrown for options that cannot work; the message is meant for the user as it is. */
@@ -96,9 +106,17 @@ public final class ClientOptions {
                         + "\" (expected: an IP address of this machine, such as 127.10.0.5)", null);
             }
         }
+        DnsHostResolver resolver = null;
+        if (dns != null) {
+            try {
+                resolver = new DnsHostResolver(DnsHostResolver.parseServer(dns), source);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+        }
         Optional<Path> caCertificate = ca != null ? Optional.of(ca) : DevDefaults.caCertificate(environment);
         try {
-            return new Target(parsed, endpoint, sslContext(caCertificate), source);
+            return new Target(parsed, endpoint, sslContext(caCertificate), source, resolver);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new UsageException(e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.client;
 
+import dev.relaysim.relay.common.dns.DnsHostResolver;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.bootstrap.Bootstrap;
@@ -13,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -44,6 +46,7 @@ public final class RelayWebSocketClient implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile SslContext systemTrust;
     private final InetAddress sourceAddress;
+    private final DnsHostResolver resolver;
 
     /**
      * A client with its own event loop group.
@@ -73,21 +76,36 @@ public final class RelayWebSocketClient implements AutoCloseable {
      */
     public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config, EventLoopGroup group,
                                 InetAddress sourceAddress) {
+        this(sslContext, config, group, sourceAddress, null);
+    }
+
+    /**
+     * A client whose connections leave from {@code sourceAddress} and which resolves host names through
+     * {@code resolver} (a chosen DNS server), connecting to the resolved address while TLS still sends and verifies
+     * the host name of the URI.
+     *
+     * @param group         the event loop group, which the client does not shut down; {@code null} for one of its own
+     * @param sourceAddress the local address to bind; {@code null} lets the system choose
+     * @param resolver      resolves host names; {@code null} for the system's resolver
+     */
+    public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config, EventLoopGroup group,
+                                InetAddress sourceAddress, DnsHostResolver resolver) {
         this(group != null ? group : EventLoops.newGroup("relay-client", OWN_THREADS), group == null, sslContext,
-                config, sourceAddress);
+                config, sourceAddress, resolver);
     }
 
     private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext, RelayClientConfig config) {
-        this(group, ownsGroup, sslContext, config, null);
+        this(group, ownsGroup, sslContext, config, null, null);
     }
 
     private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext, RelayClientConfig config,
-                                 InetAddress sourceAddress) {
+                                 InetAddress sourceAddress, DnsHostResolver resolver) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.sslContext = sslContext;
         this.config = requireNonNull(config, "config");
         this.sourceAddress = sourceAddress;
+        this.resolver = resolver;
     }
 
     /**
@@ -139,7 +157,23 @@ public final class RelayWebSocketClient implements AutoCloseable {
         if (sourceAddress != null) {
             bootstrap.localAddress(sourceAddress, 0);
         }
-        ChannelFuture connecting = bootstrap.connect(host(uri), port(uri));
+        if (resolver == null) {
+            open(bootstrap, uri, InetSocketAddress.createUnresolved(host(uri), port(uri)), timeout, result);
+        } else {
+            resolver.resolve(host(uri), port(uri)).whenComplete((address, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(ConnectFailures.unwrap(failure));
+                } else if (!result.isDone()) {
+                    open(bootstrap, uri, address, timeout, result);
+                }
+            });
+        }
+        return result;
+    }
+
+    private static void open(Bootstrap bootstrap, URI uri, InetSocketAddress remote, Duration timeout,
+                             CompletableFuture<RelayConnection> result) {
+        ChannelFuture connecting = bootstrap.connect(remote);
         Channel channel = connecting.channel();
         ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
             if (result.completeExceptionally(new TimeoutException(
@@ -158,7 +192,6 @@ public final class RelayWebSocketClient implements AutoCloseable {
                 channel.close();
             }
         });
-        return result;
     }
 
     public RelayClientConfig config() {

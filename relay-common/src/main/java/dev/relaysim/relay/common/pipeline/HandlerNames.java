@@ -50,6 +50,12 @@ public final class HandlerNames {
     public static final String HTTP_EXCHANGE = "relay.http-exchange";
     /** Management server: routes requests ({@code /health}, {@code /metrics}) to their handlers. */
     public static final String MANAGEMENT = "relay.management";
+    /** DNS over TCP: splits the stream into messages by their two-byte length prefix. */
+    public static final String DNS_FRAME_DECODER = "relay.dns-frame-decoder";
+    /** DNS over TCP: prefixes each response with its two-byte length. */
+    public static final String DNS_FRAME_ENCODER = "relay.dns-frame-encoder";
+    /** The gateway's DNS responder (UDP and TCP): answers each query. */
+    public static final String DNS = "relay.dns";
     /** Last handler: logs an unhandled error once and closes the channel once. */
     public static final String ERROR_HANDLER = "relay.error-handler";
 

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.connection.DevDefaults;
+import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;
 import dev.relaysim.relay.gateway.network.DefaultAction;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
@@ -11,6 +12,7 @@ import dev.relaysim.relay.gateway.network.PrivateEndpoint;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.network.Subnet;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import java.net.Inet4Address;
 import java.nio.file.InvalidPathException;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +63,7 @@ final class ConfigBinder {
     GatewayConfig bind(JsonNode tree) throws ConfigException {
         Node root = new Node("", tree);
         root.requireObject("listen", "protocol", "dataDirectory", "defaultNamespace", "namespaces",
-                "virtualNetworks");
+                "virtualNetworks", "dns", "faults");
         ListenSettings listen = listen(root.field("listen"));
         ProtocolSettings protocol = protocol(root.field("protocol"));
         Path dataDirectory = dataDirectory(root.field("dataDirectory"));
@@ -80,8 +83,50 @@ final class ConfigBinder {
         Node defaultNamespaceNode = root.field("defaultNamespace");
         String defaultNamespace = defaultNamespaceNode.present() ? defaultNamespaceNode.text()
                 : namespaces.isEmpty() ? "" : namespaces.get(0).name();
+        DnsSettings dns = dns(root.field("dns"));
+        Node faultsNode = root.field("faults");
+        RendezvousFaults faults = faultsNode.present()
+                ? construct(root, () -> RendezvousFaults.fromJson(faultsNode.json, "faults")) : RendezvousFaults.NONE;
         return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
-                virtualNetworks));
+                virtualNetworks, dns, faults));
+    }
+
+    private DnsSettings dns(Node dns) throws ConfigException {
+        if (!dns.present()) {
+            return DnsSettings.DISABLED;
+        }
+        dns.requireObject("enabled", "bindAddress", "port", "faults");
+        Node enabledNode = dns.field("enabled");
+        boolean enabled = !enabledNode.present() || enabledNode.bool();
+        Node bindNode = dns.field("bindAddress");
+        String bindAddress = bindNode.present() ? bindNode.text() : DnsSettings.DEFAULT_BIND_ADDRESS;
+        Node portNode = dns.field("port");
+        int port = portNode.present() ? portNode.integer() : DnsSettings.DEFAULT_PORT;
+        Node faultsNode = dns.field("faults");
+        Map<String, Inet4Address> stale = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        if (faultsNode.present()) {
+            faultsNode.requireObject("staleARecords", "missingARecords");
+            Node staleNode = faultsNode.field("staleARecords");
+            if (staleNode.present()) {
+                if (!staleNode.json.isObject()) {
+                    throw staleNode.error(staleNode.shown() + " (expected: an object of namespace name to IPv4 "
+                            + "address, such as {\"contoso\": \"127.10.0.9\"})");
+                }
+                for (Iterator<String> names = staleNode.json.fieldNames(); names.hasNext(); ) {
+                    String namespace = names.next();
+                    stale.put(namespace, ipv4Address(staleNode.field(namespace)));
+                }
+            }
+            Node missingNode = faultsNode.field("missingARecords");
+            if (missingNode.present()) {
+                for (Node namespace : missingNode.elements()) {
+                    missing.add(namespace.text());
+                }
+            }
+        }
+        DnsFaults faults = construct(faultsNode, () -> new DnsFaults(stale, Set.copyOf(missing)));
+        return construct(dns, () -> new DnsSettings(enabled, bindAddress, port, faults));
     }
 
     private ListenSettings listen(Node listen) throws ConfigException {
@@ -183,7 +228,8 @@ final class ConfigBinder {
     }
 
     private VirtualNetwork virtualNetwork(Node network) throws ConfigException {
-        network.requireObject("name", "region", "addressPrefixes", "subnets", "connectedNetworks");
+        network.requireObject("name", "region", "addressPrefixes", "subnets", "connectedNetworks",
+                "privateDnsZoneLinked");
         String name = network.field("name").text();
         Node regionNode = network.field("region");
         String region = regionNode.present() ? regionNode.text() : NamespaceConfig.DEFAULT_REGION;
@@ -200,7 +246,10 @@ final class ConfigBinder {
         }
         Node connectedNode = network.field("connectedNetworks");
         List<Ipv4Prefix> connected = connectedNode.present() ? prefixes(connectedNode) : List.of();
-        return construct(network, () -> new VirtualNetwork(name, region, addressPrefixes, subnets, connected));
+        Node linkedNode = network.field("privateDnsZoneLinked");
+        boolean zoneLinked = !linkedNode.present() || linkedNode.bool();
+        return construct(network, () -> new VirtualNetwork(name, region, addressPrefixes, subnets, connected,
+                zoneLinked));
     }
 
     private NetworkRuleSet networkRuleSet(Node publicNetworkAccessNode, Node ruleSet) throws ConfigException {
@@ -236,7 +285,7 @@ final class ConfigBinder {
     private PrivateEndpoint privateEndpoint(Node endpoint, List<VirtualNetwork> virtualNetworks,
                                             Set<Inet4Address> takenAddresses) throws ConfigException {
         endpoint.requireObject("name", "region", "virtualNetwork", "subnet", "privateIpAddress", "status",
-                "description", "manualApproval");
+                "description", "manualApproval", "privateDnsZoneGroup");
         String name = endpoint.field("name").text();
         Node networkNode = endpoint.field("virtualNetwork");
         String networkName = networkNode.text();
@@ -266,8 +315,10 @@ final class ConfigBinder {
                     + "address, since subnet " + subnet.name() + ' ' + subnet.addressPrefix() + " has no free one)"));
             takenAddresses.add(address);
         }
+        Node zoneGroupNode = endpoint.field("privateDnsZoneGroup");
+        boolean zoneGroup = !zoneGroupNode.present() || zoneGroupNode.bool();
         return construct(endpoint, () -> new PrivateEndpoint(name, region, network.name(), subnet.name(), address,
-                status, description, manualApproval));
+                status, description, manualApproval, zoneGroup));
     }
 
     /** An enum value by its wire name (the parser's message says what was expected), or {@code defaultValue}. */

@@ -51,6 +51,9 @@ import static java.util.Objects.requireNonNull;
  *   <tr><td>management</td><td>RELAYSIM_MANAGEMENT</td><td>listen.management.enabled</td></tr>
  *   <tr><td>management-port</td><td>RELAYSIM_MANAGEMENT_PORT</td><td>listen.management.port</td></tr>
  *   <tr><td>management-admin-key</td><td>RELAYSIM_MANAGEMENT_ADMIN_KEY</td><td>listen.management.adminKey</td></tr>
+ *   <tr><td>dns</td><td>RELAYSIM_DNS</td><td>dns.enabled</td></tr>
+ *   <tr><td>dns-bind-address</td><td>RELAYSIM_DNS_BIND_ADDRESS</td><td>dns.bindAddress</td></tr>
+ *   <tr><td>dns-port</td><td>RELAYSIM_DNS_PORT</td><td>dns.port</td></tr>
  *   <tr><td>data-dir</td><td>RELAYSIM_DATA_DIR</td><td>dataDirectory</td></tr>
  *   <tr><td>default-namespace</td><td>RELAYSIM_DEFAULT_NAMESPACE</td><td>defaultNamespace</td></tr>
  *   <tr><td>rendezvous-timeout</td><td>RELAYSIM_RENDEZVOUS_TIMEOUT</td><td>protocol.rendezvousTimeout</td></tr>
@@ -85,6 +88,9 @@ public final class ConfigLoader {
             new FlagOverride("management", Kind.BOOLEAN, "listen", "management", "enabled"),
             new FlagOverride("management-port", Kind.INTEGER, "listen", "management", "port"),
             new FlagOverride("management-admin-key", Kind.TEXT, "listen", "management", "adminKey"),
+            new FlagOverride("dns", Kind.BOOLEAN, "dns", "enabled"),
+            new FlagOverride("dns-bind-address", Kind.TEXT, "dns", "bindAddress"),
+            new FlagOverride("dns-port", Kind.INTEGER, "dns", "port"),
             new FlagOverride("data-dir", Kind.TEXT, "dataDirectory"),
             new FlagOverride("default-namespace", Kind.TEXT, "defaultNamespace"),
             new FlagOverride("rendezvous-timeout", Kind.TEXT, "protocol", "rendezvousTimeout"),

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.config;
 
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,10 +22,13 @@ import static java.util.Objects.requireNonNull;
  * @param namespaces at least one; names and host names unique ignoring case
  * @param virtualNetworks the simulated virtual networks the namespaces' private endpoints sit in; together with the
  *                        namespaces' network settings they must make a valid {@link NetworkModel}
+ * @param dns the split-horizon DNS responder; its TCP port must not be one of {@code listen}'s on the same address
+ * @param faults the rendezvous fault toggle at start-up ({@code faults.blockedRendezvousPorts}); ranges inside
+ *               {@code listen.rendezvousPorts}
  */
 public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                             String defaultNamespace, List<NamespaceConfig> namespaces,
-                            List<VirtualNetwork> virtualNetworks) {
+                            List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults) {
 
     public GatewayConfig {
         requireNonNull(listen, "listen");
@@ -43,12 +47,45 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         }
         virtualNetworks = List.copyOf(requireNonNull(virtualNetworks, "virtualNetworks"));
         networkModel(virtualNetworks, namespaces);
+        requireNonNull(dns, "dns");
+        if (dns.enabled() && dns.port() != 0 && sameAddress(dns.bindAddress(), listen.bindAddress())
+                && (listen.tlsEnabled() && dns.port() == listen.tlsPort()
+                || listen.plainEnabled() && dns.port() == listen.plainPort()
+                || listen.managementEnabled() && dns.port() == listen.managementPort()
+                || listen.rendezvousPorts().instanceOf(dns.port()) >= 0)) {
+            throw new IllegalArgumentException("dns.port: " + dns.port() + " (expected: a port other than "
+                    + "listen's TLS, plain and management ports and outside rendezvousPorts " + listen.rendezvousPorts()
+                    + ", since DNS also listens on TCP)");
+        }
+        requireNonNull(faults, "faults").requireWithin(listen.rendezvousPorts(), "faults");
+    }
+
+    /** A configuration without rendezvous faults. */
+    public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
+                         String defaultNamespace, List<NamespaceConfig> namespaces,
+                         List<VirtualNetwork> virtualNetworks, DnsSettings dns) {
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns, RendezvousFaults.NONE);
+    }
+
+    /** A configuration without a DNS responder. */
+    public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
+                         String defaultNamespace, List<NamespaceConfig> namespaces,
+                         List<VirtualNetwork> virtualNetworks) {
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, DnsSettings.DISABLED);
     }
 
     /** A configuration without virtual networks. */
     public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                          String defaultNamespace, List<NamespaceConfig> namespaces) {
         this(listen, protocol, dataDirectory, defaultNamespace, namespaces, List.of());
+    }
+
+    private static boolean sameAddress(String first, String second) {
+        return first.equals(second) || isWildcard(first) || isWildcard(second);
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::");
     }
 
     /** The network model the gateway starts with: the virtual networks and every namespace's network settings. */

@@ -28,6 +28,15 @@
  *     "responseTimeout": "60s",                   // HTTP senders get 504 when the listener has not answered by then
  *     "tokenExpiryGrace": "5m"                    // control channels close 1008 this long after an unrenewed token expired
  *   },
+ *   "dns": {                                      // the split-horizon DNS responder (gateway.dns)
+ *     "enabled": true,
+ *     "bindAddress": "127.0.0.1",                 // IP literal; UDP and TCP
+ *     "port": 1053,                               // 0 = ephemeral; not one of listen's TCP ports on the same address
+ *     "faults": {                                 // private-zone failure toggles at start; PUT /relaysim/dns/faults
+ *       "staleARecords": {},                      // {"contoso": "127.10.0.9"}: VNet clients get this old address
+ *       "missingARecords": []                     // ["contoso"]: <ns>.privatelink... is NXDOMAIN for VNet clients
+ *     }
+ *   },
  *   "dataDirectory": "~/.relaysim",               // default $HOME/.relaysim; "~/" expands; relative = relative to the file
  *   "defaultNamespace": "sandbox",                // for localhost and IP literals; must be declared below;
  *                                                 // default: the first namespace of a file that declares namespaces
@@ -71,7 +80,9 @@
  *           "status": "Approved",                 // Pending | Approved | Rejected | Disconnected;
  *                                                 // default Approved, Pending with manualApproval
  *           "description": "Auto-Approved",       // default Auto-Approved when auto-approved, else ""
- *           "manualApproval": false               // requested as a manual connection (default false)
+ *           "manualApproval": false,              // requested as a manual connection (default false)
+ *           "privateDnsZoneGroup": true           // registers its A record in privatelink.servicebus.windows.net
+ *                                                 // (private DNS integration; default true, as in the portal)
  *         }
  *       ]
  *     }
@@ -82,8 +93,10 @@
  *       "region": "westeurope",                   // default westeurope
  *       "addressPrefixes": ["127.10.0.0/16"],     // at least one IPv4 prefix (host bits zero)
  *       "subnets": [{ "name": "default", "addressPrefix": "127.10.0.0/24" }], // inside the prefixes, no overlap, /29+
- *       "connectedNetworks": []                   // peered VNets, on-premises ranges over VPN/ExpressRoute:
+ *       "connectedNetworks": [],                  // peered VNets, on-premises ranges over VPN/ExpressRoute:
  *                                                 // sources that reach the VNet's endpoints too
+ *       "privateDnsZoneLinked": true              // the private zone is linked: its clients (and the connected
+ *                                                 // networks') get private DNS answers (default true)
  *     }
  *   ]
  * }

@@ -1,5 +1,8 @@
 package dev.relaysim.relay.gateway.management;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -21,6 +24,8 @@ import static java.util.Objects.requireNonNull;
 public record ManagementRequest(HttpMethod method, String path, Map<String, String> pathParameters,
                                 Map<String, List<String>> query, HttpHeaders headers, String body) {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     public ManagementRequest {
         requireNonNull(method, "method");
         requireNonNull(path, "path");
@@ -28,5 +33,19 @@ public record ManagementRequest(HttpMethod method, String path, Map<String, Stri
         query = Map.copyOf(requireNonNull(query, "query"));
         requireNonNull(headers, "headers");
         requireNonNull(body, "body");
+    }
+
+    /**
+     * The body parsed as JSON.
+     *
+     * @param expected the shape expected, for the message of the {@link IllegalArgumentException} (a 400 on
+     *                 guarded routes) that malformed JSON becomes
+     */
+    public JsonNode jsonBody(String expected) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("body: not JSON (expected: " + expected + ')', e);
+        }
     }
 }

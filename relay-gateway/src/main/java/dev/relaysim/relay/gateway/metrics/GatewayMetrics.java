@@ -24,6 +24,9 @@ public interface GatewayMetrics {
     /** An HTTP request mode request was answered with {@code statusCode}; counted by status class. */
     void httpRequest(int statusCode);
 
+    /** The DNS responder answered a query with {@code answer}. */
+    void dnsQuery(DnsAnswer answer);
+
     /**
      * A WebSocket handshake completed {@code nanos} after its upgrade request was complete.
      *

@@ -54,6 +54,7 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics, AutoClose
     private final ConcurrentMap<EntityKey, Entity> entities = new ConcurrentHashMap<>();
     private final Map<RefusalReason, Counter> refusals = new EnumMap<>(RefusalReason.class);
     private final Map<HcAction, Timer> handshakes = new EnumMap<>(HcAction.class);
+    private final Map<DnsAnswer, Counter> dnsQueries = new EnumMap<>(DnsAnswer.class);
     /** HTTP requests by status class, index 1 for 1xx .. 5 for 5xx. */
     private final Counter[] httpRequests = new Counter[6];
     private final AtomicBoolean failureLogged = new AtomicBoolean();
@@ -71,6 +72,12 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics, AutoClose
             refusals.put(reason, Counter.builder(RelayMeters.REFUSALS)
                     .description("Requests refused with an error status, by reason")
                     .tag(RelayMeters.REASON, reason.tagValue())
+                    .register(registry));
+        }
+        for (DnsAnswer answer : DnsAnswer.values()) {
+            dnsQueries.put(answer, Counter.builder(RelayMeters.DNS_QUERIES)
+                    .description("Queries the DNS responder answered, by answer kind")
+                    .tag(RelayMeters.ANSWER, answer.tagValue())
                     .register(registry));
         }
         for (HcAction action : HcAction.values()) {
@@ -118,6 +125,15 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics, AutoClose
     public void refused(RefusalReason reason) {
         try {
             refusals.get(reason).increment();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void dnsQuery(DnsAnswer answer) {
+        try {
+            dnsQueries.get(answer).increment();
         } catch (RuntimeException e) {
             failed(e);
         }

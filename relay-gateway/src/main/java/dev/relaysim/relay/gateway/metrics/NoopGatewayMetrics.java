@@ -26,6 +26,10 @@ public final class NoopGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void dnsQuery(DnsAnswer answer) {
+    }
+
+    @Override
     public void handshakeCompleted(HcAction action, long nanos) {
     }
 

@@ -8,7 +8,7 @@ package dev.relaysim.relay.gateway.metrics;
  *
  * <p>Cardinality: meters are tagged with at most {@value #NAMESPACE} and {@value #ENTITY} (both bounded by the
  * configuration) and with tags whose values are fixed here ({@value #DIRECTION}, {@value #ACTION},
- * {@value #REASON}, {@value #STATUS_CLASS}). Never tag with a remote address, a rendezvous id, a listener id or a
+ * {@value #REASON}, {@value #STATUS_CLASS}, {@value #ANSWER}). Never tag with a remote address, a rendezvous id, a listener id or a
  * request path: each would create a time series per client.
  *
  * <table>
@@ -45,6 +45,8 @@ package dev.relaysim.relay.gateway.metrics;
  *       <td>requests answered with an error status, by {@link RefusalReason}</td></tr>
  *   <tr><td>{@value #HTTP_REQUESTS}</td><td>counter</td><td>status_class</td>
  *       <td>HTTP request mode requests answered, by status class ({@code 2xx}..{@code 5xx})</td></tr>
+ *   <tr><td>{@value #DNS_QUERIES}</td><td>counter</td><td>answer</td>
+ *       <td>queries the DNS responder answered, by {@link DnsAnswer} (dropped packets are not counted)</td></tr>
  * </table>
  * Timers publish a histogram with the buckets 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30 and
  * 60 s (percentiles: {@code histogram_quantile(0.99, rate(relay_handshake_latency_seconds_bucket[5m]))}), plus
@@ -70,6 +72,7 @@ public final class RelayMeters {
     public static final String RENDEZVOUS_LATENCY = "relay.rendezvous.latency";
     public static final String REFUSALS = "relay.refusals";
     public static final String HTTP_REQUESTS = "relay.http.requests";
+    public static final String DNS_QUERIES = "relay.dns.queries";
 
     /** Tag: the namespace's name. */
     public static final String NAMESPACE = "namespace";
@@ -83,6 +86,8 @@ public final class RelayMeters {
     public static final String REASON = "reason";
     /** Tag: {@code 1xx}..{@code 5xx}. */
     public static final String STATUS_CLASS = "status_class";
+    /** Tag: {@link DnsAnswer#tagValue()}. */
+    public static final String ANSWER = "answer";
 
     private RelayMeters() {
     }

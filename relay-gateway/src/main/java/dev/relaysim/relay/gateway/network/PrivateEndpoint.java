@@ -10,10 +10,20 @@ import static java.util.Objects.requireNonNull;
  *
  * @param manualApproval whether it was requested as a manual connection (starts {@code Pending}) rather than
  *                       auto-approved by someone who can manage the namespace
+ * @param privateDnsZoneGroup whether the endpoint registers its address in the private DNS zone
+ *                            {@code privatelink.servicebus.windows.net} (private DNS integration, on by default as in
+ *                            the portal)
  */
 public record PrivateEndpoint(String name, String region, String virtualNetwork, String subnet,
                               Inet4Address privateIpAddress, ConnectionStatus status, String description,
-                              boolean manualApproval) {
+                              boolean manualApproval, boolean privateDnsZoneGroup) {
+
+    /** An endpoint with private DNS integration. */
+    public PrivateEndpoint(String name, String region, String virtualNetwork, String subnet,
+                           Inet4Address privateIpAddress, ConnectionStatus status, String description,
+                           boolean manualApproval) {
+        this(name, region, virtualNetwork, subnet, privateIpAddress, status, description, manualApproval, true);
+    }
 
     public PrivateEndpoint {
         requireNonNull(name, "name");
@@ -31,6 +41,6 @@ public record PrivateEndpoint(String name, String region, String virtualNetwork,
     /** The same endpoint in another connection state. */
     public PrivateEndpoint withStatus(ConnectionStatus newStatus, String newDescription) {
         return new PrivateEndpoint(name, region, virtualNetwork, subnet, privateIpAddress, newStatus, newDescription,
-                manualApproval);
+                manualApproval, privateDnsZoneGroup);
     }
 }

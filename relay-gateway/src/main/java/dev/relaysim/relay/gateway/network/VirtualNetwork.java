@@ -13,9 +13,19 @@ import static java.util.Objects.requireNonNull;
  * A simulated virtual network: its address space, its subnets, its region, and the networks connected to it
  * (peered virtual networks and on-premises ranges reached over VPN or ExpressRoute), from which a private endpoint
  * in it can be reached too.
+ *
+ * @param privateDnsZoneLinked whether the private DNS zone {@code privatelink.servicebus.windows.net} is linked to
+ *                             this network, so that its clients (and those of the connected networks) get the private
+ *                             answers of its endpoints (default true)
  */
 public record VirtualNetwork(String name, String region, List<Ipv4Prefix> addressPrefixes, List<Subnet> subnets,
-                             List<Ipv4Prefix> connectedNetworks) {
+                             List<Ipv4Prefix> connectedNetworks, boolean privateDnsZoneLinked) {
+
+    /** A network linked to the private DNS zone. */
+    public VirtualNetwork(String name, String region, List<Ipv4Prefix> addressPrefixes, List<Subnet> subnets,
+                          List<Ipv4Prefix> connectedNetworks) {
+        this(name, region, addressPrefixes, subnets, connectedNetworks, true);
+    }
 
     public VirtualNetwork {
         requireNonNull(name, "name");

@@ -13,6 +13,7 @@ import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.relay.RelaySettings;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousTable;
 import io.netty.channel.group.ChannelGroup;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
@@ -55,6 +57,7 @@ public final class GatewayContext {
     private final Set<RelayPair> relayPairs = ConcurrentHashMap.newKeySet();
     private final HttpExchanges httpExchanges = new HttpExchanges();
     private final NetworkGuard networkGuard;
+    private final AtomicReference<RendezvousFaults> rendezvousFaults = new AtomicReference<>(RendezvousFaults.NONE);
 
     public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
                           ChannelGroup channels, Clock clock, GatewayMetrics metrics) {
@@ -123,6 +126,11 @@ public final class GatewayContext {
     /** The HTTP-mode requests waiting for or receiving their response. */
     public HttpExchanges httpExchanges() {
         return httpExchanges;
+    }
+
+    /** The live rendezvous fault toggle: blocked sub-ranges of the rendezvous ports, read per accepted connection. */
+    public AtomicReference<RendezvousFaults> rendezvousFaults() {
+        return rendezvousFaults;
     }
 
     /** Judges connections by the network settings and closes those a change no longer admits. */

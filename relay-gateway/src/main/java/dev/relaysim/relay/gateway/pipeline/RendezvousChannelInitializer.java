@@ -1,10 +1,20 @@
 package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFault;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,8 +37,16 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * When a front-end port lies in the rendezvous range (the default TLS port 9443 is the port of g43), that one port
  * is bound once with this initializer and {@code alsoFrontEnd}: it serves listen and connect as well, TLS detected.
+ * <p>
+ * A connection that the rendezvous fault toggle ({@link GatewayContext#rendezvousFaults()}) blocks is reset (SO_LINGER
+ * 0, close) before any handler is added; a port that is also a front end is never blocked. The first refusal by each
+ * toggle setting is logged.
  */
 public final class RendezvousChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    private static final Logger logger = LoggerFactory.getLogger(RendezvousChannelInitializer.class);
+    /** The toggle settings (by value) whose first refusal was logged; a handful per run. */
+    private static final Set<RendezvousFaults> LOGGED = ConcurrentHashMap.newKeySet();
 
     private final GatewayContext context;
     private final SslContext sslContext;
@@ -54,11 +72,35 @@ public final class RendezvousChannelInitializer extends ChannelInitializer<Socke
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        if (!alsoFrontEnd && refusedByFault(channel)) {
+            return;
+        }
         context.channels().add(channel);
         if (sslContext != null) {
             channel.pipeline().addLast(HandlerNames.TLS, new TlsDetector(sslContext));
         }
         GatewayPipelines.addHttpHandlers(channel.pipeline(), context, alsoFrontEnd, instance);
+    }
+
+    private boolean refusedByFault(SocketChannel channel) {
+        RendezvousFaults faults = context.rendezvousFaults().get();
+        InetSocketAddress local = channel.localAddress();
+        InetSocketAddress remote = channel.remoteAddress();
+        if (faults.blockedRendezvousPorts().isEmpty() || local == null || remote == null) {
+            return false;
+        }
+        Optional<RendezvousFault> fault = faults.blocking(local.getPort(), remote.getAddress());
+        if (fault.isEmpty()) {
+            return false;
+        }
+        if (LOGGED.add(faults)) {
+            logger.info("rendezvous fault: reset a connection from {} to port {} (blocked {} from {}); further resets "
+                    + "under this setting are not logged", remote.getAddress().getHostAddress(), local.getPort(),
+                    fault.get().ports(), fault.get().sources());
+        }
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        channel.close();
+        return true;
     }
 
     /** Netty's detector, keeping the handler name {@code TLS} for the SslHandler it installs. */

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.config;
 
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;
 import dev.relaysim.relay.gateway.network.DefaultAction;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
@@ -10,6 +11,8 @@ import dev.relaysim.relay.gateway.network.PrivateEndpoint;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.network.Subnet;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFault;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -248,7 +251,93 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespace: unknown field "
                             + "(expected: one of listen, protocol, dataDirectory, defaultNamespace, namespaces, "
-                            + "virtualNetworks)");
+                            + "virtualNetworks, dns, faults)");
+    }
+
+    @Test
+    void dnsResponderFromDefaultsFlagsEnvironmentAndFile() throws Exception {
+        assertThat(ConfigLoader.defaults().dns()).isEqualTo(new DnsSettings(true, "127.0.0.1", 1053, DnsFaults.NONE));
+        Map<String, String> flags = Map.of("dns", "false", "dns-bind-address", "127.0.0.53", "dns-port", "0");
+        Map<String, String> environment = new HashMap<>();
+        flags.forEach((flag, value) -> environment.put("RELAYSIM_" + flag.toUpperCase().replace('-', '_'), value));
+        DnsSettings expected = new DnsSettings(false, "127.0.0.53", 0, DnsFaults.NONE);
+        assertThat(ConfigLoader.load(null, flags, Map.of()).dns()).isEqualTo(expected);
+        assertThat(ConfigLoader.load(null, Map.of(), environment).dns()).isEqualTo(expected);
+
+        GatewayConfig config = ConfigLoader.load(write("""
+                {"dns": {"port": 5353, "faults": {"staleARecords": {"contoso": "127.10.0.9"},
+                                                  "missingARecords": ["sandbox"]}}}
+                """), Map.of(), Map.of());
+        assertThat(config.dns()).isEqualTo(new DnsSettings(true, "127.0.0.1", 5353, new DnsFaults(
+                Map.of("contoso", (Inet4Address) InetAddress.getByName("127.10.0.9")), Set.of("sandbox"))));
+        // private DNS integration is on by default: zone group on the endpoint, zone link on the network
+        assertThat(config.virtualNetworks().get(0).privateDnsZoneLinked()).isTrue();
+        assertThat(config.namespace("contoso").orElseThrow().privateEndpoints().get(0).privateDnsZoneGroup()).isTrue();
+    }
+
+    @Test
+    void privateDnsIntegrationCanBeTurnedOffPerEndpointAndPerNetwork() throws Exception {
+        GatewayConfig config = ConfigLoader.load(write("""
+                {"namespaces": [{"name": "contoso", "privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1",
+                    "subnet": "default", "privateDnsZoneGroup": false}]}],
+                 "virtualNetworks": [{"name": "vnet1", "addressPrefixes": ["127.10.0.0/16"],
+                    "subnets": [{"name": "default", "addressPrefix": "127.10.0.0/24"}],
+                    "privateDnsZoneLinked": false}]}
+                """), Map.of(), Map.of());
+        assertThat(config.virtualNetworks().get(0).privateDnsZoneLinked()).isFalse();
+        assertThat(config.namespace("contoso").orElseThrow().privateEndpoints().get(0).privateDnsZoneGroup()).isFalse();
+    }
+
+    @Test
+    void badDnsSettingsAreRefusedWithTheirPath() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("dns-port", "9443"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("dns.port (from flag --dns-port): 9443 (expected: a port other than listen's TLS, plain and "
+                        + "management ports");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("dns-bind-address", "localhost"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("dns.bindAddress (from flag --dns-bind-address): \"localhost\" (expected: an IP literal");
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                {"dns": {"faults": {"staleARecords": {"contoso": "10.0.0.0/8"}}}}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("dns.faults.staleARecords.contoso: ");
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                {"dns": {"faults": {"staleARecords": {"contoso": "127.10.0.9"}, "missingARecords": ["Contoso"]}}}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("dns.faults.missingARecords: \"contoso\" (expected: not also in staleARecords");
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"dns\": {\"prot\": 1}}"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("dns.prot");
+    }
+
+    @Test
+    void rendezvousFaultsComeFromTheFileAndAreCheckedAgainstTheRendezvousPorts() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).faults()).isEqualTo(RendezvousFaults.NONE);
+        GatewayConfig config = ConfigLoader.load(write("""
+                {"faults": {"blockedRendezvousPorts": [{"ports": "9500-9599", "sources": ["127.10.0.0/16", "127.12.0.9"]}]}}
+                """), Map.of(), Map.of());
+        assertThat(config.faults().blockedRendezvousPorts()).containsExactly(new RendezvousFault(new PortRange(9500, 9599),
+                List.of(Ipv4Prefix.parse("127.10.0.0/16"), Ipv4Prefix.parse("127.12.0.9/32"))));
+
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                {"faults": {"blockedRendezvousPorts": [{"ports": "9550-9650", "sources": ["127.10.0.0/16"]}]}}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("faults.blockedRendezvousPorts[0].ports: 9550-9650 (expected: inside the rendezvous ports "
+                        + "9400-9599)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                {"faults": {"blockedRendezvousPorts": [{"ports": "9500-9599", "sources": []}]}}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("faults.blockedRendezvousPorts[0].sources: [] (expected: IPv4 prefixes such as "
+                        + "[\"127.10.0.0/16\"], or [\"0.0.0.0/0\"] for every source)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("""
+                {"faults": {"blockedRendezvousPorts": [{"ports": "9500-9599", "sources": ["10.0.0.0/33"]}]}}
+                """), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("faults.blockedRendezvousPorts[0].sources[0]: ");
     }
 
     @Test

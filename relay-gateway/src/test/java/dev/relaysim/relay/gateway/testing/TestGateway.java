@@ -6,12 +6,14 @@ import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
+import dev.relaysim.relay.gateway.config.DnsSettings;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
 
 import javax.net.ssl.SSLContext;
@@ -246,6 +248,7 @@ public final class TestGateway implements AutoCloseable {
         private Path dataDirectory;
         private Clock clock = Clock.systemUTC();
         private List<VirtualNetwork> virtualNetworks = List.of();
+        private boolean dns;
 
         private Builder() {
         }
@@ -295,6 +298,12 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /** Whether the DNS responder runs (on 127.0.0.1, an ephemeral port; by default it does not). */
+        public Builder dns(boolean dns) {
+            this.dns = dns;
+            return this;
+        }
+
         /** A data directory to keep (and reuse the CA from); by default one shared by the JVM's test gateways. */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory");
@@ -309,7 +318,8 @@ public final class TestGateway implements AutoCloseable {
         /** The configuration {@link #start()} would use first. */
         public GatewayConfig config(Path directory, PortRange ports) {
             return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
-                    protocol, directory, defaultNamespace, namespaces, virtualNetworks);
+                    protocol, directory, defaultNamespace, namespaces, virtualNetworks,
+                    dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED);
         }
 
         public TestGateway start() {

@@ -112,6 +112,18 @@ public final class ArmApi {
         return routes;
     }
 
+    /**
+     * {@code handler} behind the admin key, for relaysim's own routes under {@code /relaysim/...}: 401 as on the ARM
+     * routes, a refusal ({@link IllegalArgumentException}) 400 {@code BadRequest}, no api-version.
+     */
+    public RouteHandler adminOnly(RouteHandler handler) {
+        requireNonNull(handler, "handler");
+        return request -> {
+            ManagementResponse response = authenticate(request);
+            return response != null ? response : handle(handler, request);
+        };
+    }
+
     /** 204 without a body: a DELETE of a resource that does not exist. */
     static ManagementResponse noContent() {
         return new ManagementResponse(HttpResponseStatus.NO_CONTENT, ManagementResponse.JSON, new byte[0], Map.of());

@@ -99,8 +99,10 @@ final class NetworkResources {
             String region = location.orElse(existing.map(VirtualNetwork::region)
                     .orElse(NamespaceConfig.DEFAULT_REGION));
             List<Ipv4Prefix> connected = existing.map(VirtualNetwork::connectedNetworks).orElse(List.of());
+            boolean zoneLinked = existing.map(VirtualNetwork::privateDnsZoneLinked).orElse(true);
             VirtualNetwork network = construct("properties", () -> new VirtualNetwork(
-                    existing.map(VirtualNetwork::name).orElse(name), region, prefixes, subnets, connected));
+                    existing.map(VirtualNetwork::name).orElse(name), region, prefixes, subnets, connected,
+                    zoneLinked));
             return construct(null, () -> current.withVirtualNetwork(network));
         });
         VirtualNetwork network = model.virtualNetwork(name).orElseThrow();
