@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -67,6 +68,8 @@ public final class RelayConnection {
     private final RelayClientConfig config;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedMessages = new AtomicInteger();
+    /** Writes handed to the event loop from other threads and not yet performed. */
+    private final AtomicInteger foreignWrites = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicReference<RelayMessageHandler> handler = new AtomicReference<>();
     private final CompletableFuture<RelayCloseStatus> closeFuture = new CompletableFuture<>();
@@ -153,24 +156,24 @@ public final class RelayConnection {
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
         Runnable writeAll = () -> {
+            foreignWrites.decrementAndGet();
             for (int i = 0; i < frames.size() - 1; i++) {
-                write(frames.get(i)).whenComplete((ignored, failure) -> {
+                CompletableFuture<Void> one = new CompletableFuture<>();
+                one.whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         written.completeExceptionally(failure);
                     }
                 });
+                writeInOrder(frames.get(i), one);
             }
-            write(frames.get(frames.size() - 1)).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    written.completeExceptionally(failure);
-                } else {
-                    written.complete(null);
-                }
-            });
+            writeInOrder(frames.get(frames.size() - 1), written);
         };
+        // Queued like a write from another thread, so that later sends wait for it.
+        foreignWrites.incrementAndGet();
         try {
             channel.eventLoop().execute(writeAll);
         } catch (RejectedExecutionException e) {
+            foreignWrites.decrementAndGet();
             frames.forEach(WebSocketFrame::release);
             written.completeExceptionally(e);
         }
@@ -335,11 +338,35 @@ public final class RelayConnection {
     }
 
     private CompletableFuture<Void> write(WebSocketFrame frame) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        EventLoop loop = channel.eventLoop();
+        // Messages go out in the order send was called: a write from the event loop may not overtake writes other
+        // threads handed to the loop before it (Netty would write it at once, ahead of their queued tasks).
+        if (loop.inEventLoop() && foreignWrites.get() == 0) {
+            writeInOrder(frame, written);
+        } else {
+            foreignWrites.incrementAndGet();
+            try {
+                loop.execute(() -> {
+                    foreignWrites.decrementAndGet();
+                    writeInOrder(frame, written);
+                });
+            } catch (RejectedExecutionException e) {
+                foreignWrites.decrementAndGet();
+                frame.release();
+                written.completeExceptionally(e);
+            }
+        }
+        return written;
+    }
+
+    /** Writes {@code frame} now, on the event loop, once every earlier send was written. */
+    private void writeInOrder(WebSocketFrame frame, CompletableFuture<Void> written) {
         if (closeSent) {
             frame.release();
-            return CompletableFuture.failedFuture(new IllegalStateException("a close frame was already sent on " + this));
+            written.completeExceptionally(new IllegalStateException("a close frame was already sent on " + this));
+            return;
         }
-        CompletableFuture<Void> written = new CompletableFuture<>();
         channel.writeAndFlush(frame).addListener(future -> {
             if (future.isSuccess()) {
                 written.complete(null);
@@ -347,7 +374,6 @@ public final class RelayConnection {
                 written.completeExceptionally(future.cause());
             }
         });
-        return written;
     }
 
     private void sendClose(int code, String reason) {

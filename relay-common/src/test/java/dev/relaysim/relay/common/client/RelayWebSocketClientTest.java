@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,6 +166,39 @@ class RelayWebSocketClientTest {
         RelayConnection connection = connect(URI.create("ws://127.0.0.1:" + plain.port() + "/f"), null);
         connection.sendText("fragments").get();
         assertThat(connection.receive(TIMEOUT).asText()).isEqualTo("abcdef");
+        connection.close(1000, "").get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A send from the event loop (a handler answering) may not overtake a send another thread made just before:
+     * Netty would write the loop's frame at once, ahead of the other thread's queued write.
+     */
+    @Test
+    void sendsKeepTheirOrderAcrossThreads() throws Exception {
+        RelayConnection connection = connect(URI.create("ws://127.0.0.1:" + plain.port() + "/order"), null);
+        CountDownLatch handlerBlocked = new CountDownLatch(1);
+        CountDownLatch otherThreadSent = new CountDownLatch(1);
+        List<String> echoes = new CopyOnWriteArrayList<>();
+        connection.setHandler(message -> {
+            String text = message.asText();
+            if (text.equals("trigger")) {
+                handlerBlocked.countDown();
+                try {
+                    otherThreadSent.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                connection.sendText("second");
+            } else {
+                echoes.add(text);
+            }
+        });
+        connection.sendText("trigger").get();
+        assertThat(handlerBlocked.await(10, TimeUnit.SECONDS)).isTrue();
+        connection.sendText("first");
+        otherThreadSent.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(echoes).containsExactly("first", "second"));
         connection.close(1000, "").get(10, TimeUnit.SECONDS);
     }
 
