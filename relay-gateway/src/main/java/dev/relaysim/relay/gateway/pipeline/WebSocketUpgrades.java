@@ -20,7 +20,11 @@ public final class WebSocketUpgrades {
     /**
      * A protocol handler for path {@code /} and everything under it, no extensions, close frames passed on (the
      * gateway answers or relays them), frames up to {@code maxMessageSize}, and, when the gateway closes a
-     * WebSocket without a close frame of its own, 1001 (going away).
+     * WebSocket without a close frame of its own, 1001 (going away). A frame that breaks the protocol (1002), a
+     * frame over the maximum (1009) and invalid UTF-8 in a text message (1007) are not answered by Netty's decoder
+     * or UTF-8 validator, whose close frame would bypass this handler and be followed by a second one (1001): the
+     * {@code CorruptedWebSocketFrameException} reaches {@code RELAY} or {@code ERROR_HANDLER}, which write the one
+     * close frame with its code through this handler.
      *
      * @param subprotocol the one subprotocol to agree to if the client offers it, or {@code null} for none
      */
@@ -29,7 +33,7 @@ public final class WebSocketUpgrades {
                 .maxFramePayloadLength(protocol.maxMessageSize())
                 .allowExtensions(false)
                 .expectMaskedFrames(true)
-                .closeOnProtocolViolation(true)
+                .closeOnProtocolViolation(false)
                 .build();
         return new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")

@@ -350,14 +350,24 @@ public final class RelayPair {
                         leg.role(), cause);
             }
         }
+        CorruptedWebSocketFrameException violation = cause instanceof CorruptedWebSocketFrameException corrupted
+                ? corrupted : null;
         if (!ending) {
             ending = true;
             leg.lost(cause);
-            String reason = cause instanceof CorruptedWebSocketFrameException corrupted
-                    && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
+            String reason = violation != null
+                    && violation.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
                     ? PEER_MESSAGE_TOO_BIG_REASON : PEER_LOST_REASON;
             leg.peer().closeWith(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), reason);
             armCloseTimeout();
+        }
+        if (violation != null) {
+            // The decoder sends no close frame of its own (closeOnProtocolViolation off): the leg gets exactly one,
+            // with the violation's code, through WEBSOCKET_PROTOCOL, which then adds no 1001 when the leg closes.
+            logger.info("{} {} leg broke the WebSocket protocol, closing it with {}: {}", leg.logPrefix(), leg.role(),
+                    violation.closeStatus().code(), violation.getMessage());
+            leg.closeWith(violation.closeStatus().code(), CloseReasons.truncate(String.valueOf(violation.getMessage())));
+            return;
         }
         leg.channel().close();
     }
