@@ -52,7 +52,11 @@ public final class ErrorHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             logger.debug("{} connection failed: {}", ctx.channel(), cause.toString());
         } else if (isTlsFailure(cause)) {
-            logger.info("{} TLS failed: {}", ctx.channel(), cause.getCause() == null ? cause : cause.getCause());
+            Throwable failure = cause.getCause() == null ? cause : cause.getCause();
+            // Not the exception itself as the last argument (SLF4J would print its stack trace), and not the message
+            // of a NotSslRecordException: it is a hex dump of the bytes received, which may carry a token.
+            logger.info("{} TLS failed: {}", ctx.channel(), failure instanceof NotSslRecordException
+                    ? "not a TLS record (plain text on a TLS port?)" : failure.toString());
         } else {
             logger.warn("{} unhandled error; pipeline {}", ctx.channel(), ctx.pipeline().names(), cause);
         }
