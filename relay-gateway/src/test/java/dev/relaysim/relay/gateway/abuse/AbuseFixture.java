@@ -1,11 +1,14 @@
 package dev.relaysim.relay.gateway.abuse;
 
-import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.metrics.RelayMeters;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
 import dev.relaysim.relay.gateway.testing.WsPeer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 
 import java.io.IOException;
 import java.net.URI;
@@ -86,6 +89,8 @@ final class AbuseFixture {
         void assertUndisturbed() throws Exception {
             assertRelays();
             awaitOpenChannels(gateway, baseline);
+            assertThat(gaugeSum(gateway, RelayMeters.SENDERS_PENDING)).as("senders held").isZero();
+            assertThat(gaugeSum(gateway, RelayMeters.RENDEZVOUS_PENDING)).as("rendezvous pending").isZero();
             assertRelays();
         }
 
@@ -158,16 +163,21 @@ final class AbuseFixture {
         return RawWebSocket.open(uri.getPort(), RawHttp.upgradeRequest(target, uri.getHost() + ':' + uri.getPort()));
     }
 
-    /** A raw HTTP exchange on the accept address's rendezvous port for {@code target}. */
-    static RawHttp.Response exchangeOnRendezvousPort(AcceptCommand accept, String target) throws IOException {
-        URI uri = URI.create(accept.address());
-        return RawHttp.exchange(uri.getPort(), RawHttp.upgradeRequest(target, uri.getHost() + ':' + uri.getPort()));
-    }
-
     /** Waits until the gateway holds exactly {@code expected} channels open. */
     static void awaitOpenChannels(TestGateway gateway, int expected) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(
                 () -> assertThat(gateway.server().openChannels()).isEqualTo(expected));
+    }
+
+    /** The sum of a gauge over all its tags (hybrid connections). */
+    static double gaugeSum(TestGateway gateway, String name) {
+        return gateway.server().meterRegistry().find(name).gauges().stream().mapToDouble(Gauge::value).sum();
+    }
+
+    /** How many refusals the gateway counted for {@code reason}. */
+    static double refusals(TestGateway gateway, RefusalReason reason) {
+        return gateway.server().meterRegistry().find(RelayMeters.REFUSALS)
+                .tag(RelayMeters.REASON, reason.tagValue()).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** {@code count} bytes of 'x'. */

@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.abuse;
 
 import dev.relaysim.relay.gateway.abuse.AbuseFixture.HealthyPair;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawHttp.Response;
@@ -210,6 +211,7 @@ class ProtocolAbuseRequestIntegrationTest {
     void threeHundredParallelSendersWithoutListenerEachGet404() throws Exception {
         TestGateway gw = gateway.get();
         String request = upgrade(gw, SENDER_TARGET);
+        double refusedBefore = AbuseFixture.refusals(gw, RefusalReason.NO_LISTENER);
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 300; i++) {
@@ -232,6 +234,7 @@ class ProtocolAbuseRequestIntegrationTest {
                 socket.close();
             }
         }
+        assertThat(AbuseFixture.refusals(gw, RefusalReason.NO_LISTENER) - refusedBefore).isEqualTo(300);
         healthy.assertUndisturbed();
     }
 
