@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.abuse;
 
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.metrics.RelayMeters;
+import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.TestGateway;
@@ -9,6 +10,9 @@ import dev.relaysim.relay.gateway.testing.TestListener;
 import dev.relaysim.relay.gateway.testing.WsPeer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.URI;
@@ -38,34 +42,45 @@ final class AbuseFixture {
     private AbuseFixture() {
     }
 
-    /** An echo listener and a sender on {@link TestGateway#ENTITY} over the plain front end. */
-    static final class HealthyPair implements AutoCloseable {
+    /**
+     * An echo listener and a sender on {@link TestGateway#ENTITY} over the plain front end, opened before a test
+     * class's first abuse and closed after its last; register it as a static extension after the gateway's:
+     * <pre>{@code
+     * @RegisterExtension
+     * static final HealthyPair healthy = new HealthyPair(gateway);
+     * }</pre>
+     */
+    static final class HealthyPair implements BeforeAllCallback, AfterAllCallback {
 
-        private final TestGateway gateway;
-        private final TestListener listener;
-        private final WsPeer sender;
+        private final GatewayExtension gatewayExtension;
         private final AtomicInteger round = new AtomicInteger();
-        private final int baseline;
+        private TestGateway gateway;
+        private TestListener listener;
+        private WsPeer sender;
+        private int baseline;
 
-        private HealthyPair(TestGateway gateway, TestListener listener, WsPeer sender) {
-            this.gateway = gateway;
-            this.listener = listener;
-            this.sender = sender;
+        HealthyPair(GatewayExtension gateway) {
+            this.gatewayExtension = gateway;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) throws Exception {
+            gateway = gatewayExtension.get();
+            listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, ENTITY),
+                    TestGateway.token(ENTITY), new TestListener.Mode.Echo());
+            sender = WsPeer.connect(gateway.httpClient(), gateway.connectUri(false, ENTITY),
+                    Map.of("ServiceBusAuthorization", TestGateway.token(ENTITY))).get(10, TimeUnit.SECONDS);
+            assertRelays();
             baseline = gateway.server().openChannels();
         }
 
-        static HealthyPair open(TestGateway gateway) throws Exception {
-            TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, ENTITY),
-                    TestGateway.token(ENTITY), new TestListener.Mode.Echo());
-            try {
-                WsPeer sender = WsPeer.connect(gateway.httpClient(), gateway.connectUri(false, ENTITY),
-                        Map.of("ServiceBusAuthorization", TestGateway.token(ENTITY))).get(10, TimeUnit.SECONDS);
-                HealthyPair pair = new HealthyPair(gateway, listener, sender);
-                pair.assertRelays();
-                return pair;
-            } catch (Exception | AssertionError e) {
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (sender != null) {
+                sender.socket().abort();
+            }
+            if (listener != null) {
                 listener.close();
-                throw e;
             }
         }
 
@@ -92,12 +107,6 @@ final class AbuseFixture {
             assertThat(gaugeSum(gateway, RelayMeters.SENDERS_PENDING)).as("senders held").isZero();
             assertThat(gaugeSum(gateway, RelayMeters.RENDEZVOUS_PENDING)).as("rendezvous pending").isZero();
             assertRelays();
-        }
-
-        @Override
-        public void close() {
-            sender.socket().abort();
-            listener.close();
         }
     }
 
@@ -129,13 +138,7 @@ final class AbuseFixture {
                     gateway.listenUri(false, ABUSED_ENTITY), TestGateway.token(ABUSED_ENTITY),
                     new TestListener.Mode.Ignore());
             try {
-                CompletableFuture<RawWebSocket> sender = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return RawWebSocket.open(gateway.addresses().plainPort(), upgrade(gateway, SENDER_TARGET));
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<RawWebSocket> sender = connectRawSender(gateway);
                 await().atMost(Duration.ofSeconds(10)).until(() -> !listener.accepts().isEmpty());
                 RawWebSocket rendezvous = openAccept(listener.accepts().get(0).address(), "");
                 assertThat(rendezvous.status()).isEqualTo(101);
@@ -154,6 +157,20 @@ final class AbuseFixture {
                 listener.close();
             }
         }
+    }
+
+    /**
+     * A raw sender on {@link #ABUSED_ENTITY}, connecting in the background: its upgrade is held until a listener
+     * opens the accept address (or the rendezvous expires), and the future then holds the answer.
+     */
+    static CompletableFuture<RawWebSocket> connectRawSender(TestGateway gateway) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return RawWebSocket.open(gateway.addresses().plainPort(), upgrade(gateway, SENDER_TARGET));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Opens an accept address (as the gateway issued it, plus {@code suffix}) on a raw socket. */

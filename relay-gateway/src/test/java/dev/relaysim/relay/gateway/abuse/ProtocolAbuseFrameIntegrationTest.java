@@ -6,8 +6,6 @@ import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.RawWebSocket.Frame;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,22 +47,11 @@ class ProtocolAbuseFrameIntegrationTest {
     static final GatewayExtension gateway = new GatewayExtension(builder -> builder.protocol(new ProtocolSettings(
             Duration.ofSeconds(10), Duration.ofSeconds(10), MAX_MESSAGE_SIZE, 25, Duration.ofSeconds(2))));
 
-    private static HealthyPair healthy;
+    @RegisterExtension
+    static final HealthyPair healthy = new HealthyPair(gateway);
 
     /** Where an abusive frame is sent from. */
     enum Leg { SENDER, LISTENER_RENDEZVOUS, CONTROL_CHANNEL }
-
-    @BeforeAll
-    static void openHealthyPair() throws Exception {
-        healthy = HealthyPair.open(gateway.get());
-    }
-
-    @AfterAll
-    static void closeHealthyPair() {
-        if (healthy != null) {
-            healthy.close();
-        }
-    }
 
     static Stream<Arguments> invalidFrames() {
         List<Arguments> cases = new ArrayList<>();

@@ -8,8 +8,6 @@ import dev.relaysim.relay.gateway.testing.RawHttp.Response;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
 import dev.relaysim.relay.gateway.testing.WsPeer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,19 +45,8 @@ class ProtocolAbuseHandshakeIntegrationTest {
     static final GatewayExtension gateway = new GatewayExtension(builder -> builder.protocol(new ProtocolSettings(
             Duration.ofSeconds(10), HANDSHAKE_TIMEOUT, 16 * 1024 * 1024, 25, Duration.ofSeconds(2))));
 
-    private static HealthyPair healthy;
-
-    @BeforeAll
-    static void openHealthyPair() throws Exception {
-        healthy = HealthyPair.open(gateway.get());
-    }
-
-    @AfterAll
-    static void closeHealthyPair() {
-        if (healthy != null) {
-            healthy.close();
-        }
-    }
+    @RegisterExtension
+    static final HealthyPair healthy = new HealthyPair(gateway);
 
     @Test
     void requestTrickledByteByByteIsCutWith408AtTheHandshakeTimeout() throws Exception {

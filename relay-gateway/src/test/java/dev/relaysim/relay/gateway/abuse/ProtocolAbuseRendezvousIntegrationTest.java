@@ -12,8 +12,6 @@ import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.RawWebSocket.Frame;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,6 +32,7 @@ import java.util.stream.Stream;
 
 import static dev.relaysim.relay.gateway.abuse.AbuseFixture.ABUSED_ENTITY;
 import static dev.relaysim.relay.gateway.abuse.AbuseFixture.SENDER_TARGET;
+import static dev.relaysim.relay.gateway.abuse.AbuseFixture.connectRawSender;
 import static dev.relaysim.relay.gateway.abuse.AbuseFixture.openAccept;
 import static dev.relaysim.relay.gateway.abuse.AbuseFixture.rawControlChannel;
 import static dev.relaysim.relay.gateway.abuse.AbuseFixture.upgrade;
@@ -58,25 +57,14 @@ class ProtocolAbuseRendezvousIntegrationTest {
     static final GatewayExtension gateway = new GatewayExtension(builder -> builder.protocol(new ProtocolSettings(
             RENDEZVOUS_TIMEOUT, Duration.ofSeconds(10), 16 * 1024 * 1024, 25, Duration.ofSeconds(2))));
 
-    private static HealthyPair healthy;
-
-    @BeforeAll
-    static void openHealthyPair() throws Exception {
-        healthy = HealthyPair.open(gateway.get());
-    }
-
-    @AfterAll
-    static void closeHealthyPair() {
-        if (healthy != null) {
-            healthy.close();
-        }
-    }
+    @RegisterExtension
+    static final HealthyPair healthy = new HealthyPair(gateway);
 
     @Test
     void acceptAddressUsedASecondTimeIsRefused403() throws Exception {
         TestGateway gw = gateway.get();
         try (TestListener listener = ignoringListener(gw)) {
-            CompletableFuture<RawWebSocket> sender = connectSender(gw);
+            CompletableFuture<RawWebSocket> sender = connectRawSender(gw);
             AcceptCommand accept = awaitAccept(listener);
             try (RawWebSocket rendezvous = openAccept(accept.address(), "");
                  RawWebSocket connected = sender.get(10, TimeUnit.SECONDS)) {
@@ -98,7 +86,7 @@ class ProtocolAbuseRendezvousIntegrationTest {
     void acceptAddressUsedAfterItExpiredIsRefused403() throws Exception {
         TestGateway gw = gateway.get();
         try (TestListener listener = ignoringListener(gw)) {
-            CompletableFuture<RawWebSocket> sender = connectSender(gw);
+            CompletableFuture<RawWebSocket> sender = connectRawSender(gw);
             AcceptCommand accept = awaitAccept(listener);
             try (RawWebSocket expired = sender.get(30, TimeUnit.SECONDS)) {
                 assertThat(expired.status()).isEqualTo(404);
@@ -148,7 +136,7 @@ class ProtocolAbuseRendezvousIntegrationTest {
             throws Exception {
         TestGateway gw = gateway.get();
         try (TestListener listener = ignoringListener(gw)) {
-            CompletableFuture<RawWebSocket> sender = connectSender(gw);
+            CompletableFuture<RawWebSocket> sender = connectRawSender(gw);
             AcceptCommand accept = awaitAccept(listener);
 
             String forged = forgery.forge(accept.address(), accept.id(), gw);
@@ -217,7 +205,7 @@ class ProtocolAbuseRendezvousIntegrationTest {
             control.send(true, 0, RawWebSocket.CONTINUATION, true, "response".getBytes(StandardCharsets.UTF_8));
 
             // Still a listener: a sender's accept reaches it.
-            CompletableFuture<RawWebSocket> sender = connectSender(gw);
+            CompletableFuture<RawWebSocket> sender = connectRawSender(gw);
             Frame accept = control.read();
             assertThat(accept.opcode()).as("%s", accept).isEqualTo(TEXT);
             assertThat(ControlCommandCodec.decode(accept.text())).isInstanceOf(AcceptCommand.class);
@@ -248,16 +236,6 @@ class ProtocolAbuseRendezvousIntegrationTest {
     private static TestListener ignoringListener(TestGateway gw) throws Exception {
         return TestListener.connect(gw.httpClient(), gw.listenUri(false, ABUSED_ENTITY),
                 TestGateway.token(ABUSED_ENTITY), new TestListener.Mode.Ignore());
-    }
-
-    private static CompletableFuture<RawWebSocket> connectSender(TestGateway gw) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return RawWebSocket.open(gw.addresses().plainPort(), upgrade(gw, SENDER_TARGET));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
     }
 
     private static AcceptCommand awaitAccept(TestListener listener) {

@@ -6,8 +6,6 @@ import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawHttp.Response;
 import dev.relaysim.relay.gateway.testing.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,19 +38,8 @@ class ProtocolAbuseRequestIntegrationTest {
     @RegisterExtension
     static final GatewayExtension gateway = new GatewayExtension();
 
-    private static HealthyPair healthy;
-
-    @BeforeAll
-    static void openHealthyPair() throws Exception {
-        healthy = HealthyPair.open(gateway.get());
-    }
-
-    @AfterAll
-    static void closeHealthyPair() {
-        if (healthy != null) {
-            healthy.close();
-        }
-    }
+    @RegisterExtension
+    static final HealthyPair healthy = new HealthyPair(gateway);
 
     @Test
     void requestLineOver16KiBGets414() throws Exception {
