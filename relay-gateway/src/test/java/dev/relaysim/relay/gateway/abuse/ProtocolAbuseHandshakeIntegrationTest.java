@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.abuse;
 
 import dev.relaysim.relay.gateway.abuse.AbuseFixture.HealthyPair;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawHttp.Response;
@@ -115,6 +116,7 @@ class ProtocolAbuseHandshakeIntegrationTest {
     @Test
     void hundredSlowHandshakesAtOnceDoNotDelayOthers() throws Exception {
         TestGateway gw = gateway.get();
+        double timeoutsBefore = AbuseFixture.refusals(gw, RefusalReason.TIMEOUT);
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 100; i++) {
@@ -142,6 +144,7 @@ class ProtocolAbuseHandshakeIntegrationTest {
                 socket.close();
             }
         }
+        assertThat(AbuseFixture.refusals(gw, RefusalReason.TIMEOUT) - timeoutsBefore).isEqualTo(100);
         healthy.assertUndisturbed();
     }
 
