@@ -44,9 +44,11 @@ final class AbuseFixture {
 
     /**
      * An echo listener and a sender on {@link TestGateway#ENTITY} over the plain front end, opened before a test
-     * class's first abuse and closed after its last; register it as a static extension after the gateway's:
+     * class's first abuse and closed after its last; register it as a static extension ordered after the gateway's:
      * <pre>{@code
-     * @RegisterExtension
+     * @RegisterExtension @Order(1)
+     * static final GatewayExtension gateway = new GatewayExtension(...);
+     * @RegisterExtension @Order(2)
      * static final HealthyPair healthy = new HealthyPair(gateway);
      * }</pre>
      */

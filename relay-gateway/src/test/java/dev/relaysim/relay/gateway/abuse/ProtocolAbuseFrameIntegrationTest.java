@@ -6,6 +6,7 @@ import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.RawWebSocket.Frame;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,10 +45,13 @@ class ProtocolAbuseFrameIntegrationTest {
     static final int MAX_MESSAGE_SIZE = 128 * 1024;
 
     @RegisterExtension
+    @Order(1)
     static final GatewayExtension gateway = new GatewayExtension(builder -> builder.protocol(new ProtocolSettings(
             Duration.ofSeconds(10), Duration.ofSeconds(10), MAX_MESSAGE_SIZE, 25, Duration.ofSeconds(2))));
 
+    /** Opened once the gateway runs ({@code @Order}: extension order is otherwise unspecified). */
     @RegisterExtension
+    @Order(2)
     static final HealthyPair healthy = new HealthyPair(gateway);
 
     /** Where an abusive frame is sent from. */

@@ -9,6 +9,7 @@ import dev.relaysim.relay.gateway.testing.RawHttp.Response;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
 import dev.relaysim.relay.gateway.testing.WsPeer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,10 +44,13 @@ class ProtocolAbuseHandshakeIntegrationTest {
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(1);
 
     @RegisterExtension
+    @Order(1)
     static final GatewayExtension gateway = new GatewayExtension(builder -> builder.protocol(new ProtocolSettings(
             Duration.ofSeconds(10), HANDSHAKE_TIMEOUT, 16 * 1024 * 1024, 25, Duration.ofSeconds(2))));
 
+    /** Opened once the gateway runs ({@code @Order}: extension order is otherwise unspecified). */
     @RegisterExtension
+    @Order(2)
     static final HealthyPair healthy = new HealthyPair(gateway);
 
     @Test

@@ -12,6 +12,7 @@ import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.RawWebSocket.Frame;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,10 +55,13 @@ class ProtocolAbuseRendezvousIntegrationTest {
     static final String INVALID_RENDEZVOUS = "The rendezvous address is invalid or has expired. TrackingId:";
 
     @RegisterExtension
+    @Order(1)
     static final GatewayExtension gateway = new GatewayExtension(builder -> builder.protocol(new ProtocolSettings(
             RENDEZVOUS_TIMEOUT, Duration.ofSeconds(10), 16 * 1024 * 1024, 25, Duration.ofSeconds(2))));
 
+    /** Opened once the gateway runs ({@code @Order}: extension order is otherwise unspecified). */
     @RegisterExtension
+    @Order(2)
     static final HealthyPair healthy = new HealthyPair(gateway);
 
     @Test

@@ -6,6 +6,7 @@ import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawHttp.Response;
 import dev.relaysim.relay.gateway.testing.TestGateway;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,9 +37,12 @@ class ProtocolAbuseRequestIntegrationTest {
             + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
     @RegisterExtension
+    @Order(1)
     static final GatewayExtension gateway = new GatewayExtension();
 
+    /** Opened once the gateway runs ({@code @Order}: extension order is otherwise unspecified). */
     @RegisterExtension
+    @Order(2)
     static final HealthyPair healthy = new HealthyPair(gateway);
 
     @Test
