@@ -300,6 +300,14 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * How many channels the gateway holds open now: its server channels and every accepted connection (front ends,
+     * rendezvous ports, management, DNS over TCP); a closed channel leaves the count by itself.
+     */
+    public int openChannels() {
+        return channels.size();
+    }
+
+    /**
      * The live network settings (virtual networks, rule sets, private endpoints): the single source of truth at run
      * time. Changes through {@link NetworkState#update} apply at once: private endpoint addresses are bound and
      * unbound, open connections are judged again.

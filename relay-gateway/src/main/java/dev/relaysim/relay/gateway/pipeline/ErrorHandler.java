@@ -1,8 +1,12 @@
 package dev.relaysim.relay.gateway.pipeline;
 
+import dev.relaysim.relay.gateway.control.CloseReasons;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -14,7 +18,10 @@ import java.io.IOException;
 /**
  * The last handler of every gateway pipeline: logs the first unhandled exception once, with the channel and the
  * pipeline's handler names, and closes the channel once. Connection resets are logged at DEBUG, TLS handshake
- * failures at INFO, anything else at WARN with its stack trace. Inbound messages nobody consumed are released.
+ * failures at INFO, anything else at WARN with its stack trace. A WebSocket frame that breaks the protocol (a
+ * {@code CorruptedWebSocketFrameException} from Netty's decoder or UTF-8 validator, which send no close frame of
+ * their own) is logged at INFO and answered with one close frame with the violation's code (1002, 1007 or 1009),
+ * after which the channel is closed. Inbound messages nobody consumed are released.
  */
 public final class ErrorHandler extends ChannelInboundHandlerAdapter {
 
@@ -34,10 +41,22 @@ public final class ErrorHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         failed = true;
+        if (cause instanceof CorruptedWebSocketFrameException violation) {
+            int code = violation.closeStatus().code();
+            logger.info("{} broke the WebSocket protocol, closing with {}: {}", ctx.channel(), code,
+                    violation.getMessage());
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, CloseReasons.truncate(String.valueOf(violation.getMessage()))))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         if (cause instanceof IOException) {
             logger.debug("{} connection failed: {}", ctx.channel(), cause.toString());
         } else if (isTlsFailure(cause)) {
-            logger.info("{} TLS failed: {}", ctx.channel(), cause.getCause() == null ? cause : cause.getCause());
+            Throwable failure = cause.getCause() == null ? cause : cause.getCause();
+            // Not the exception itself as the last argument (SLF4J would print its stack trace), and not the message
+            // of a NotSslRecordException: it is a hex dump of the bytes received, which may carry a token.
+            logger.info("{} TLS failed: {}", ctx.channel(), failure instanceof NotSslRecordException
+                    ? "not a TLS record (plain text on a TLS port?)" : failure.toString());
         } else {
             logger.warn("{} unhandled error; pipeline {}", ctx.channel(), ctx.pipeline().names(), cause);
         }

@@ -9,7 +9,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -102,11 +101,9 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
             return;
         }
         logger.info("{} refused 408: the upgrade request did not complete within {}", ctx.channel(), timeout);
-        String tracker = ctx.channel().localAddress() instanceof InetSocketAddress local
-                ? local.getHostString() + ':' + local.getPort()
-                : String.valueOf(ctx.channel().localAddress());
         String text = ServiceErrors.describe("The request did not arrive within the handshake timeout of "
-                + timeout.toMillis() + " ms.", ServiceErrors.trackingId(instance), tracker, clock.instant());
+                + timeout.toMillis() + " ms.", ServiceErrors.trackingId(instance), ServiceErrors.addressTracker(
+                ctx.channel()), clock.instant());
         ServiceErrors.respondAndClose(ctx.channel(), 408, text);
     }
 }

@@ -222,6 +222,12 @@ final class RendezvousHandshake {
                         context.networkGuard().watch(pair, sender, listener);
                         logger.debug("{} relaying to listener {}", sender, listener);
                         relaying = true;
+                        if (ctx.isRemoved()) {
+                            // The sender's connection closed meanwhile (a protocol violation, or it left): the pair
+                            // has ended already and its pipeline is gone.
+                            releaseEarly();
+                            return;
+                        }
                         while (!early.isEmpty()) {
                             ctx.fireChannelRead(early.poll());
                         }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -38,6 +39,16 @@ public final class ServiceErrors {
         return UUID.randomUUID() + "_G" + instance;
     }
 
+    /**
+     * The system tracker of a refusal that cannot name a namespace (no {@code Host} read yet): the address the
+     * connection came to, {@code <host>:<port>}.
+     */
+    public static String addressTracker(Channel channel) {
+        return channel.localAddress() instanceof InetSocketAddress local
+                ? local.getHostString() + ':' + local.getPort()
+                : String.valueOf(channel.localAddress());
+    }
+
     /** {@code <message> TrackingId:<trackingId>, SystemTracker:<systemTracker>, Timestamp:<timestamp>}. */
     public static String describe(String message, String trackingId, String systemTracker, Instant timestamp) {
         requireNonNull(message, "message");
@@ -50,7 +61,8 @@ public final class ServiceErrors {
 
     /**
      * A response whose reason phrase is {@code reason} made safe for a status line and whose body is {@code body}
-     * ({@code text/plain; charset=utf-8}), with {@code Connection: close}.
+     * ({@code text/plain; charset=utf-8}), with {@code Connection: close}; a 426 names the supported
+     * {@code Sec-WebSocket-Version}.
      */
     public static FullHttpResponse response(int statusCode, String reason, String body) {
         requireNonNull(reason, "reason");
@@ -62,6 +74,9 @@ public final class ServiceErrors {
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (statusCode == 426) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketUpgrades.SUPPORTED_VERSION);
+        }
         return response;
     }
 

@@ -104,6 +104,8 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     /** The rendezvous instance whose accept addresses this port serves, or -1. */
     private final int instance;
     private PendingRendezvous held;
+    /** Whether a request was answered with an error: the connection is closing, later requests are dropped. */
+    private boolean refused;
 
     private UpgradeRouter(GatewayContext context, boolean frontEnd, int instance) {
         this.context = requireNonNull(context, "context");
@@ -130,8 +132,19 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (held != null || !(msg instanceof FullHttpRequest request)) {
             ReferenceCountUtil.release(msg);
+            if (held != null && ctx.channel().isActive()) {
+                // No 101 yet: the sender learns why; closing drops its rendezvous (see connect).
+                refused = true;
+                refuse(ctx, 400, "BadRequest: The client sent data before its WebSocket upgrade completed.",
+                        held.match().entity().systemTracker(), "sent data while its upgrade was pending");
+                return;
+            }
             logger.info("{} sent data while its upgrade was pending; closing", ctx.channel());
             ctx.close();
             return;
@@ -145,6 +158,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             handedOn = route(ctx, request);
         } finally {
             if (!handedOn) {
+                refused = true;
                 request.release();
             }
         }
@@ -164,7 +178,9 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             }
             int status = cause instanceof TooLongHttpHeaderException ? 431
                     : cause instanceof TooLongHttpLineException ? 414 : 400;
-            refuse(ctx, status, "BadRequest: The request is not valid HTTP/1.1: " + cause.getMessage(), host,
+            // A head that did not decode may have no Host header: the tracker is then the address it came to.
+            String tracker = host.isEmpty() ? ServiceErrors.addressTracker(ctx.channel()) : host;
+            refuse(ctx, status, "BadRequest: The request is not valid HTTP/1.1: " + cause.getMessage(), tracker,
                     "undecodable request: " + cause);
             return false;
         }
@@ -211,7 +227,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         String problem = WebSocketUpgrades.upgradeProblem(request);
         if (problem != null) {
-            refuse(ctx, 400, "BadRequest: " + problem, tracker, problem);
+            refuse(ctx, WebSocketUpgrades.problemStatus(request), "BadRequest: " + problem, tracker, problem);
             return false;
         }
         AuthorizationRequest authorization = new AuthorizationRequest(namespace.get(), target.path(), host,
@@ -310,6 +326,11 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
                 id, connectHeaders(request), remoteEndpoint(sender.remoteAddress()));
         held = pending;
         sender.config().setAutoRead(false);
+        if (ctx.pipeline().context(HandlerNames.HTTP_SENDER) != null) {
+            // The connection becomes a WebSocket or closes: what a client pipelines behind its upgrade request is
+            // no HTTP-mode request but data sent too early, which reaches this handler and is refused.
+            ctx.pipeline().remove(HandlerNames.HTTP_SENDER);
+        }
         metrics.senderHeld();
         metrics.rendezvousIssued();
         sender.closeFuture().addListener(closed -> {
@@ -381,7 +402,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         String problem = WebSocketUpgrades.upgradeProblem(request);
         if (problem != null) {
-            refuse(ctx, 400, "BadRequest: " + problem, tracker, problem);
+            refuse(ctx, WebSocketUpgrades.problemStatus(request), "BadRequest: " + problem, tracker, problem);
             RendezvousHandshake.failSender(context, pending, 500, "The listener's rendezvous request was not a WebSocket "
                     + "upgrade.", "listener's accept was refused: " + problem);
             return false;
@@ -419,7 +440,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         String problem = WebSocketUpgrades.upgradeProblem(request);
         if (problem != null) {
-            refuse(ctx, 400, "BadRequest: " + problem, tracker, problem);
+            refuse(ctx, WebSocketUpgrades.problemStatus(request), "BadRequest: " + problem, tracker, problem);
             claimed.exchange().rendezvousRefused("listener's request rendezvous was refused: " + problem);
             return false;
         }

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -14,13 +15,20 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 /** Builds Netty's server-side WebSocket protocol handler the way every gateway leg uses it, and checks requests. */
 public final class WebSocketUpgrades {
 
+    /** The one {@code Sec-WebSocket-Version} the gateway speaks (RFC 6455). */
+    public static final String SUPPORTED_VERSION = "13";
+
     private WebSocketUpgrades() {
     }
 
     /**
      * A protocol handler for path {@code /} and everything under it, no extensions, close frames passed on (the
      * gateway answers or relays them), frames up to {@code maxMessageSize}, and, when the gateway closes a
-     * WebSocket without a close frame of its own, 1001 (going away).
+     * WebSocket without a close frame of its own, 1001 (going away). A frame that breaks the protocol (1002), a
+     * frame over the maximum (1009) and invalid UTF-8 in a text message (1007) are not answered by Netty's decoder
+     * or UTF-8 validator, whose close frame would bypass this handler and be followed by a second one (1001): the
+     * {@code CorruptedWebSocketFrameException} reaches {@code RELAY} or {@code ERROR_HANDLER}, which write the one
+     * close frame with its code through this handler.
      *
      * @param subprotocol the one subprotocol to agree to if the client offers it, or {@code null} for none
      */
@@ -29,7 +37,7 @@ public final class WebSocketUpgrades {
                 .maxFramePayloadLength(protocol.maxMessageSize())
                 .allowExtensions(false)
                 .expectMaskedFrames(true)
-                .closeOnProtocolViolation(true)
+                .closeOnProtocolViolation(false)
                 .build();
         return new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
@@ -49,6 +57,9 @@ public final class WebSocketUpgrades {
      */
     public static String upgradeProblem(HttpRequest request) {
         HttpHeaders headers = request.headers();
+        if (!HttpVersion.HTTP_1_1.equals(request.protocolVersion())) {
+            return request.protocolVersion() + " (expected: HTTP/1.1, as a WebSocket upgrade requires)";
+        }
         if (!HttpMethod.GET.equals(request.method())) {
             return "method " + request.method() + " (expected: GET with a WebSocket upgrade)";
         }
@@ -62,10 +73,19 @@ public final class WebSocketUpgrades {
             return "no Sec-WebSocket-Key header (expected: a WebSocket upgrade request)";
         }
         String version = headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-        if (!"13".equals(version)) {
-            return "Sec-WebSocket-Version: " + version + " (expected: 13)";
+        if (!SUPPORTED_VERSION.equals(version)) {
+            return "Sec-WebSocket-Version: " + version + " (expected: " + SUPPORTED_VERSION + ')';
         }
         return null;
+    }
+
+    /**
+     * The status refusing a request with an {@link #upgradeProblem}: 426 (Upgrade Required) for an unsupported
+     * {@code Sec-WebSocket-Version}, whose response names the supported one (RFC 6455, 4.4), else 400.
+     */
+    public static int problemStatus(HttpRequest request) {
+        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        return version != null && !SUPPORTED_VERSION.equals(version) ? 426 : 400;
     }
 
     /** The first subprotocol a {@code Sec-WebSocket-Protocol} header offers, or {@code null}. */

@@ -57,7 +57,8 @@ import static java.util.Objects.requireNonNull;
  * {@link RelaySettings#closeHandshakeTimeout()} of the first, both connections are closed. When one leg's
  * connection drops or fails without a close frame, the other leg gets 1011 {@value #PEER_LOST_REASON} (or, when
  * the leg's decoder refused a frame as too big, 1011 {@value #PEER_MESSAGE_TOO_BIG_REASON}) and is closed after
- * the flush. Every path that closes a leg is bounded by the close handshake timeout.
+ * the flush; a leg whose decoder refused a frame (a protocol violation: 1002, 1007 or 1009) gets one close frame
+ * with that code first. Every path that closes a leg is bounded by the close handshake timeout.
  *
  * <h2>Back-pressure</h2>
  * {@link #join} gives both channels {@link #WRITE_BUFFER_WATER_MARK}, and each leg's autoRead follows the other
@@ -350,14 +351,24 @@ public final class RelayPair {
                         leg.role(), cause);
             }
         }
+        CorruptedWebSocketFrameException violation = cause instanceof CorruptedWebSocketFrameException corrupted
+                ? corrupted : null;
         if (!ending) {
             ending = true;
             leg.lost(cause);
-            String reason = cause instanceof CorruptedWebSocketFrameException corrupted
-                    && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
+            String reason = violation != null
+                    && violation.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
                     ? PEER_MESSAGE_TOO_BIG_REASON : PEER_LOST_REASON;
             leg.peer().closeWith(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), reason);
             armCloseTimeout();
+        }
+        if (violation != null) {
+            // The decoder sends no close frame of its own (closeOnProtocolViolation off): the leg gets exactly one,
+            // with the violation's code, through WEBSOCKET_PROTOCOL, which then adds no 1001 when the leg closes.
+            logger.info("{} {} leg broke the WebSocket protocol, closing it with {}: {}", leg.logPrefix(), leg.role(),
+                    violation.closeStatus().code(), violation.getMessage());
+            leg.closeWith(violation.closeStatus().code(), CloseReasons.truncate(String.valueOf(violation.getMessage())));
+            return;
         }
         leg.channel().close();
     }

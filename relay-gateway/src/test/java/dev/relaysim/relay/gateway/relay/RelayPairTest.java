@@ -244,7 +244,10 @@ class RelayPairTest {
         sender.pipeline().fireExceptionCaught(new CorruptedWebSocketFrameException(
                 WebSocketCloseStatus.MESSAGE_TOO_BIG, "Max frame length of 16777216 has been exceeded."));
         assertClose(outbound(listener), 1011, RelayPair.PEER_MESSAGE_TOO_BIG_REASON);
+        // The decoder sends no close frame of its own: the pair answers the violation with its code, once.
+        assertClose(outbound(sender), 1009, "Max frame length of 16777216 has been exceeded.");
         runPendingTasks();
+        assertThat(sender.outboundMessages()).isEmpty();
         assertThat(sender.isOpen()).isFalse();
         assertThat(listener.isOpen()).isFalse();
         assertFinished();
