@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +31,8 @@ final class GatewayProcess implements AutoCloseable {
     private static final long JCMD_TIMEOUT_SECONDS = 60;
 
     private static final int BIND_ATTEMPTS = 10;
+    private static final int TAIL_LINES = 20;
+    private static final String OUT_OF_MEMORY = "OutOfMemoryError";
     private static final String BIND_FAILURE = "Address already in use";
 
     private final GatewaySetup setup;
@@ -36,6 +40,9 @@ final class GatewayProcess implements AutoCloseable {
     private final int plainPort;
     private final int tlsPort;
     private final List<String> output = new ArrayList<>();
+    /** The last {@value #TAIL_LINES} lines of output, guarded by {@link #output}. */
+    private final Deque<String> tail = new ArrayDeque<>();
+    private volatile boolean outOfMemory;
 
     /**
      * Starts a gateway process on a new {@link GatewaySetup} with {@code idleEntities} idle hybrid connections; a
@@ -43,9 +50,14 @@ final class GatewayProcess implements AutoCloseable {
      * setup and deletes it on {@link #close()}.
      */
     static GatewayProcess start(int idleEntities, List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(() -> new GatewaySetup(idleEntities), jvmOptions);
+    }
+
+    /** Like {@link #start(int, List)} on setups made by {@code setups}, one per attempt. */
+    static GatewayProcess start(SetupFactory setups, List<String> jvmOptions) throws IOException, InterruptedException {
         IOException collision = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-            GatewaySetup setup = new GatewaySetup(idleEntities);
+            GatewaySetup setup = setups.create();
             try {
                 return new GatewayProcess(setup, jvmOptions);
             } catch (IOException e) {
@@ -100,9 +112,40 @@ final class GatewayProcess implements AutoCloseable {
         return ProcStats.rssBytes(process.pid());
     }
 
+    /** Open file descriptors of the process (sockets among them); 0 where {@code /proc} cannot be read. */
+    long openFiles() {
+        return ProcStats.openFiles(process.pid());
+    }
+
+    /** Whether the process still runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Whether the process printed an {@code OutOfMemoryError}. */
+    boolean ranOutOfMemory() {
+        return outOfMemory;
+    }
+
+    /** Why the process is not healthy (ended, out of memory) with its last lines of output, or {@code null} if it is. */
+    String trouble() {
+        String what = process.isAlive() ? outOfMemory ? "ran out of memory" : null : "ended with exit code " + process.exitValue();
+        if (what == null) {
+            return null;
+        }
+        synchronized (output) {
+            return "the gateway process " + what + "; its last output:\n" + String.join("\n", tail);
+        }
+    }
+
     /** Runs a full GC in the gateway and returns the heap in use after it, in bytes. */
     long heapUsedAfterGc() throws IOException, InterruptedException {
         jcmd("GC.run");
+        return heapUsed();
+    }
+
+    /** The heap in use now, garbage included, in bytes. */
+    long heapUsed() throws IOException, InterruptedException {
         Matcher matcher = HEAP_USED.matcher(jcmd("GC.heap_info"));
         if (!matcher.find()) {
             throw new IOException("jcmd GC.heap_info printed no heap usage for process " + process.pid());
@@ -146,6 +189,13 @@ final class GatewayProcess implements AutoCloseable {
                     if (output.size() < 200) {
                         output.add(line);
                     }
+                    tail.addLast(line);
+                    if (tail.size() > TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                }
+                if (line.contains(OUT_OF_MEMORY)) {
+                    outOfMemory = true;
                 }
                 Matcher matcher = PLAIN_PORT.matcher(line);
                 if (matcher.find()) {
@@ -163,6 +213,12 @@ final class GatewayProcess implements AutoCloseable {
             ports.completeExceptionally(e);
         }
         ports.completeExceptionally(new IOException("the gateway process ended"));
+    }
+
+    /** Makes the setup of one start attempt. */
+    @FunctionalInterface
+    interface SetupFactory {
+        GatewaySetup create() throws IOException;
     }
 
     private List<String> snapshot() {

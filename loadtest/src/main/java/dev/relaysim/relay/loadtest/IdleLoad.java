@@ -136,7 +136,7 @@ final class IdleLoad {
     }
 
     /** Starts {@code count} operations, at most {@code inFlight} at once, and waits for all; the first failure throws. */
-    private static void runBounded(int count, int inFlight, String what, Progress progress, Operation operation)
+    static void runBounded(int count, int inFlight, String what, Progress progress, Operation operation)
             throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);
         CompletableFuture<Void> failure = new CompletableFuture<>();
@@ -175,7 +175,7 @@ final class IdleLoad {
 
     /** Starts operation {@code index}. */
     @FunctionalInterface
-    private interface Operation {
+    interface Operation {
         CompletableFuture<?> start(int index);
     }
 }
