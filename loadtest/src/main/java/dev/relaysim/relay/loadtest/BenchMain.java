@@ -70,7 +70,7 @@ public final class BenchMain implements Callable<Integer> {
                     + "log-uniform from 9 bytes to it (default 131072)")
     private Integer size;
 
-    @Option(names = "--messages", paramLabel = "M", description = "integrity: messages per connection and direction (default 8)")
+    @Option(names = "--messages", paramLabel = "M", description = "integrity: messages per connection and direction (default 16)")
     private Integer messages;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "7",

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.ssl.SslContext;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
  * number, content), and the SHA-256 of each stream and direction at the receiver against the sender's. The first
  * discrepancy fails the run. Reports the bytes each way, the times, and the gateway's heap (after a full GC, and the
  * highest seen while data moved), resident memory and open files, and that the process neither died nor ran out of
- * memory.
+ * memory; and the memory of this JVM, which holds every listener and sender (its heap after a GC and its resident
+ * memory with every connection open).
  */
 final class IntegrityLoad {
 
@@ -116,6 +118,9 @@ final class IntegrityLoad {
             long heapOpen = gateway.heapUsedAfterGc();
             long openFiles = gateway.openFiles();
             sample(false);
+            System.gc();
+            long clientHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long clientRss = ProcStats.rssBytes(ProcessHandle.current().pid());
 
             long dataStart = System.nanoTime();
             moveData();
@@ -147,6 +152,8 @@ final class IntegrityLoad {
             figures.put("heap limit MB", load.gatewayHeapBytes() / MIB);
             figures.put("RSS end MB", rssEnd / MIB);
             figures.put("RSS peak MB", rssPeak / MIB);
+            figures.put("clients heap MB", clientHeap / MIB);
+            figures.put("clients RSS MB", clientRss / MIB);
             notes.add(String.format(Locale.ROOT, "every byte checked: %d connections x 2 directions x %d messages, each "
                     + "message byte-exact and in sequence, SHA-256 at each receiver equal to the sender's; "
                     + "nothing lost, duplicated, reordered or corrupted", load.connections(), load.messages()));

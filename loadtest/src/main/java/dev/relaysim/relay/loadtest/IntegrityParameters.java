@@ -24,7 +24,7 @@ record IntegrityParameters(int listeners, int connections, int messages, int max
 
     static final int DEFAULT_LISTENERS = 1000;
     static final int DEFAULT_CONNECTIONS = 5000;
-    static final int DEFAULT_MESSAGES = 8;
+    static final int DEFAULT_MESSAGES = 16;
     static final int DEFAULT_MAX_SIZE = 128 * 1024;
     static final int DEFAULT_IN_FLIGHT = 100;
 
