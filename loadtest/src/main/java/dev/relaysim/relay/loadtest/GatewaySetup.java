@@ -3,6 +3,8 @@ package dev.relaysim.relay.loadtest;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.DevDefaults;
 
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,6 +31,9 @@ final class GatewaySetup implements AutoCloseable {
     static final String ENTITY = "echo";
     static final String IDLE_ENTITY_PREFIX = "idle-";
     static final String LOAD_ENTITY_PREFIX = "load-";
+    /** Tokens of the development rule, for any audience. */
+    static final TokenProvider TOKENS = (audience, validFor) -> SharedAccessSignature.createToken(audience,
+            DevDefaults.KEY_NAME, DevDefaults.KEY, Instant.now().plus(validFor));
 
     private static final int FIRST_RENDEZVOUS_PORT = 9400;
     private static final int RENDEZVOUS_PORTS = 200;

@@ -1,12 +1,9 @@
 package dev.relaysim.relay.loadtest;
 
-import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
-import dev.relaysim.relay.common.client.TokenProvider;
-import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.listener.HybridConnectionListener;
 import dev.relaysim.relay.loadtest.StreamPattern.Direction;
@@ -19,7 +16,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -54,7 +50,7 @@ final class IntegrityLoad {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DATA_TIMEOUT = Duration.ofMinutes(30);
     private static final long CLOSE_TIMEOUT_SECONDS = 120;
-    private static final long SAMPLE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long SAMPLE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long POLL_MILLIS = 250;
     private static final double MIB = 1024.0 * 1024;
     private static final String DONE_REASON = "integrity check done";
@@ -67,8 +63,6 @@ final class IntegrityLoad {
     private final Executor handlers;
     private final Progress progress;
     private final URI namespace;
-    private final TokenProvider tokens = (audience, validFor) -> SharedAccessSignature.createToken(audience,
-            DevDefaults.KEY_NAME, DevDefaults.KEY, Instant.now().plus(validFor));
     private final CompletableFuture<Void> failure = new CompletableFuture<>();
     private final LongAdder receivedBytes = new LongAdder();
     private final AtomicReferenceArray<StreamEnd> senderEnds;
@@ -167,26 +161,15 @@ final class IntegrityLoad {
 
     private void openListeners() throws InterruptedException {
         int entities = load.entities();
-        IdleLoad.runBounded(load.listeners(), load.inFlight(), "listeners", progress, i -> {
-            HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
-                    .endpoint(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + (i % entities), tokens)
-                    .eventLoopGroup(listenerGroup).handlerExecutor(handlers)
-                    .connectionHandler(this::accepted);
-            if (clientSsl != null) {
-                builder.sslContext(clientSsl);
-            }
-            HybridConnectionListener listener = builder.build();
-            synchronized (listeners) {
-                listeners.add(listener);
-            }
-            return listener.open();
-        });
+        IdleLoad.runBounded(load.listeners(), load.inFlight(), "listeners", progress, i -> IdleLoad.open(listeners,
+                IdleLoad.listener(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + (i % entities), clientSsl, listenerGroup, handlers,
+                        this::accepted)));
     }
 
     private void openConnections() throws InterruptedException {
         int entities = load.entities();
         for (int e = 0; e < entities; e++) {
-            clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + e), tokens,
+            clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + e), GatewaySetup.TOKENS,
                     clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
         }
         IdleLoad.runBounded(load.connections(), load.inFlight(), "relayed connections", progress, i -> clients.get(i % entities)
