@@ -33,6 +33,8 @@ final class GatewayProcess implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 10;
     private static final int TAIL_LINES = 20;
     private static final String OUT_OF_MEMORY = "OutOfMemoryError";
+    /** How {@link #recentOutput()} starts. */
+    static final String RECENT_OUTPUT = "the gateway's last output";
     private static final String BIND_FAILURE = "Address already in use";
 
     private final GatewaySetup setup;
@@ -130,11 +132,13 @@ final class GatewayProcess implements AutoCloseable {
     /** Why the process is not healthy (ended, out of memory) with its last lines of output, or {@code null} if it is. */
     String trouble() {
         String what = process.isAlive() ? outOfMemory ? "ran out of memory" : null : "ended with exit code " + process.exitValue();
-        if (what == null) {
-            return null;
-        }
+        return what == null ? null : "the gateway process " + what + "; " + recentOutput();
+    }
+
+    /** The last lines the process printed. */
+    String recentOutput() {
         synchronized (output) {
-            return "the gateway process " + what + "; its last output:\n" + String.join("\n", tail);
+            return RECENT_OUTPUT + ":\n" + String.join("\n", tail);
         }
     }
 

@@ -123,6 +123,7 @@ final class IntegrityLoad {
             checkAllOpen();
             long heapEnd = gateway.heapUsedAfterGc();
             long rssEnd = gateway.rssBytes();
+            rssPeak = Math.max(rssPeak, rssEnd);
             checkGateway();
 
             closeAll();
@@ -154,6 +155,9 @@ final class IntegrityLoad {
             notes.add("gateway process: -Xmx" + load.gatewayHeap() + ", alive to the end, no OutOfMemoryError; heap after a "
                     + "full GC with every connection open: " + Math.round(heapEnd / MIB) + " MB");
             return figures;
+        } catch (BenchFailure e) {
+            throw e.getMessage().contains(GatewayProcess.RECENT_OUTPUT) ? e
+                    : new BenchFailure(e.getMessage() + "\n" + gateway.recentOutput(), e);
         } finally {
             abortAll();
         }
