@@ -33,6 +33,7 @@ final class GatewayProcess implements AutoCloseable {
     private static final int BIND_ATTEMPTS = 10;
     private static final int TAIL_LINES = 20;
     private static final String OUT_OF_MEMORY = "OutOfMemoryError";
+    private static final Pattern NOTABLE = Pattern.compile(" (WARN|ERROR) |refused| closed: |Exception|Error:");
     /** How {@link #recentOutput()} starts. */
     static final String RECENT_OUTPUT = "the gateway's last output";
     private static final String BIND_FAILURE = "Address already in use";
@@ -44,6 +45,8 @@ final class GatewayProcess implements AutoCloseable {
     private final List<String> output = new ArrayList<>();
     /** The last {@value #TAIL_LINES} lines of output, guarded by {@link #output}. */
     private final Deque<String> tail = new ArrayDeque<>();
+    /** The last {@value #TAIL_LINES} warnings, errors and refusals, guarded by {@link #output}. */
+    private final Deque<String> notable = new ArrayDeque<>();
     private volatile boolean outOfMemory;
 
     /**
@@ -138,7 +141,8 @@ final class GatewayProcess implements AutoCloseable {
     /** The last lines the process printed. */
     String recentOutput() {
         synchronized (output) {
-            return RECENT_OUTPUT + ":\n" + String.join("\n", tail);
+            return RECENT_OUTPUT + ":\n" + String.join("\n", tail)
+                    + (notable.isEmpty() ? "" : "\nits last warnings, errors and refusals:\n" + String.join("\n", notable));
         }
     }
 
@@ -193,9 +197,9 @@ final class GatewayProcess implements AutoCloseable {
                     if (output.size() < 200) {
                         output.add(line);
                     }
-                    tail.addLast(line);
-                    if (tail.size() > TAIL_LINES) {
-                        tail.removeFirst();
+                    keepLast(tail, line);
+                    if (NOTABLE.matcher(line).find()) {
+                        keepLast(notable, line);
                     }
                 }
                 if (line.contains(OUT_OF_MEMORY)) {
@@ -217,6 +221,13 @@ final class GatewayProcess implements AutoCloseable {
             ports.completeExceptionally(e);
         }
         ports.completeExceptionally(new IOException("the gateway process ended"));
+    }
+
+    private static void keepLast(Deque<String> lines, String line) {
+        lines.addLast(line);
+        if (lines.size() > TAIL_LINES) {
+            lines.removeFirst();
+        }
     }
 
     /** Makes the setup of one start attempt. */
