@@ -75,6 +75,15 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--token-expiry-grace", paramLabel = "DURATION",
             description = "control channels close 1008 this long after an unrenewed token expired (default 5m)")
     private String tokenExpiryGrace;
+    @Option(names = "--max-connections-per-source", paramLabel = "N",
+            description = "open connections from one source address; beyond: 429 (default 10000)")
+    private String maxConnectionsPerSource;
+    @Option(names = "--max-pending-rendezvous-per-entity", paramLabel = "N",
+            description = "senders waiting for an accept per hybrid connection; beyond: 429 (default 1000)")
+    private String maxPendingRendezvousPerEntity;
+    @Option(names = "--max-relayed-connections-per-namespace", paramLabel = "N",
+            description = "relayed connections and waiting senders per namespace; beyond: 403 (default 5000)")
+    private String maxRelayedConnectionsPerNamespace;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -153,6 +162,9 @@ public final class GatewayMain implements Callable<Integer> {
         put(flags, "shutdown-timeout", shutdownTimeout);
         put(flags, "response-timeout", responseTimeout);
         put(flags, "token-expiry-grace", tokenExpiryGrace);
+        put(flags, "max-connections-per-source", maxConnectionsPerSource);
+        put(flags, "max-pending-rendezvous-per-entity", maxPendingRendezvousPerEntity);
+        put(flags, "max-relayed-connections-per-namespace", maxRelayedConnectionsPerNamespace);
         return flags;
     }
 

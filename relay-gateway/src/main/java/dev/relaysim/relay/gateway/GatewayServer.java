@@ -11,6 +11,7 @@ import dev.relaysim.relay.gateway.dns.DnsAnswerer;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.dns.DnsFaultsEndpoint;
 import dev.relaysim.relay.gateway.dns.DnsServer;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.management.HealthEndpoint;
 import dev.relaysim.relay.gateway.management.ManagementChannelInitializer;
 import dev.relaysim.relay.gateway.management.ManagementRoutes;
@@ -164,7 +165,7 @@ public final class GatewayServer implements AutoCloseable {
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new MicrometerGatewayMetrics(meterRegistry);
         context = new GatewayContext(config.protocol(), registry, ports, channels, clock, metrics,
-                new NetworkGuard(networkState));
+                new NetworkGuard(networkState), config.limits());
         context.rendezvousFaults().set(config.faults());
         // Every configured hybrid connection's series exist from the start (at 0), not from their first use.
         for (Namespace namespace : registry.namespaces()) {
@@ -285,6 +286,17 @@ public final class GatewayServer implements AutoCloseable {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /**
+     * The live connection counts behind {@code limits}: open connections per source address, relayed connections
+     * and waiting senders per namespace; throws before {@link #start()}.
+     */
+    public synchronized ConnectionLimits limits() {
+        if (context == null) {
+            throw new IllegalStateException("not started");
+        }
+        return context.limits();
     }
 
     /**

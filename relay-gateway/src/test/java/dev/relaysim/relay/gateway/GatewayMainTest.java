@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway;
 
+import dev.relaysim.relay.gateway.config.ConfigLoader;
+import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +45,15 @@ class GatewayMainTest {
                 Map.entry("rendezvous-ports", "9400-9409"),
                 Map.entry("rendezvous-timeout", "5s"),
                 Map.entry("max-message-size", "1MiB"));
+    }
+
+    @Test
+    void limitOptionsReachTheConfiguration() throws Exception {
+        GatewayMain main = new GatewayMain(System.out, System.err, Map.of());
+        new CommandLine(main).parseArgs("--max-connections-per-source", "3", "--max-pending-rendezvous-per-entity",
+                "2", "--max-relayed-connections-per-namespace", "4");
+
+        assertThat(ConfigLoader.load(null, main.flags(), Map.of()).limits()).isEqualTo(new LimitSettings(3, 2, 4));
     }
 
     @Test

@@ -8,6 +8,8 @@ public final class HandlerNames {
 
     /** TLS, or on rendezvous ports the handler that detects TLS and installs it. */
     public static final String TLS = "relay.tls";
+    /** Gateway: answers the first request of a connection over its source address's connection limit with 429. */
+    public static final String CONNECTION_LIMIT = "relay.connection-limit";
     /** Closes connections whose upgrade request does not arrive in time. */
     public static final String HANDSHAKE_TIMEOUT = "relay.handshake-timeout";
     /** HTTP/1.1 request decoder and response encoder (server side). */

@@ -63,7 +63,7 @@ final class ConfigBinder {
     GatewayConfig bind(JsonNode tree) throws ConfigException {
         Node root = new Node("", tree);
         root.requireObject("listen", "protocol", "dataDirectory", "defaultNamespace", "namespaces",
-                "virtualNetworks", "dns", "faults");
+                "virtualNetworks", "dns", "faults", "limits");
         ListenSettings listen = listen(root.field("listen"));
         ProtocolSettings protocol = protocol(root.field("protocol"));
         Path dataDirectory = dataDirectory(root.field("dataDirectory"));
@@ -87,8 +87,18 @@ final class ConfigBinder {
         Node faultsNode = root.field("faults");
         RendezvousFaults faults = faultsNode.present()
                 ? construct(root, () -> RendezvousFaults.fromJson(faultsNode.json, "faults")) : RendezvousFaults.NONE;
+        LimitSettings limits = limits(root.field("limits"));
         return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
-                virtualNetworks, dns, faults));
+                virtualNetworks, dns, faults, limits));
+    }
+
+    private LimitSettings limits(Node limits) throws ConfigException {
+        limits.requireObject("maxConnectionsPerSource", "maxPendingRendezvousPerEntity",
+                "maxRelayedConnectionsPerNamespace");
+        int perSource = limits.field("maxConnectionsPerSource").integer();
+        int pendingPerEntity = limits.field("maxPendingRendezvousPerEntity").integer();
+        int relayedPerNamespace = limits.field("maxRelayedConnectionsPerNamespace").integer();
+        return construct(limits, () -> new LimitSettings(perSource, pendingPerEntity, relayedPerNamespace));
     }
 
     private DnsSettings dns(Node dns) throws ConfigException {

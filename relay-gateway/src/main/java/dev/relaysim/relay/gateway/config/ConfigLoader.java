@@ -62,6 +62,12 @@ import static java.util.Objects.requireNonNull;
  *   <tr><td>shutdown-timeout</td><td>RELAYSIM_SHUTDOWN_TIMEOUT</td><td>protocol.shutdownTimeout</td></tr>
  *   <tr><td>response-timeout</td><td>RELAYSIM_RESPONSE_TIMEOUT</td><td>protocol.responseTimeout</td></tr>
  *   <tr><td>token-expiry-grace</td><td>RELAYSIM_TOKEN_EXPIRY_GRACE</td><td>protocol.tokenExpiryGrace</td></tr>
+ *   <tr><td>max-connections-per-source</td><td>RELAYSIM_MAX_CONNECTIONS_PER_SOURCE</td>
+ *       <td>limits.maxConnectionsPerSource</td></tr>
+ *   <tr><td>max-pending-rendezvous-per-entity</td><td>RELAYSIM_MAX_PENDING_RENDEZVOUS_PER_ENTITY</td>
+ *       <td>limits.maxPendingRendezvousPerEntity</td></tr>
+ *   <tr><td>max-relayed-connections-per-namespace</td><td>RELAYSIM_MAX_RELAYED_CONNECTIONS_PER_NAMESPACE</td>
+ *       <td>limits.maxRelayedConnectionsPerNamespace</td></tr>
  * </table>
  * A flag with a {@code null} value and an environment variable that is empty or blank count as
  * not set; an unknown flag is an error, other {@code RELAYSIM_*} variables are ignored. Errors
@@ -98,7 +104,12 @@ public final class ConfigLoader {
             new FlagOverride("max-message-size", Kind.INTEGER, "protocol", "maxMessageSize"),
             new FlagOverride("shutdown-timeout", Kind.TEXT, "protocol", "shutdownTimeout"),
             new FlagOverride("response-timeout", Kind.TEXT, "protocol", "responseTimeout"),
-            new FlagOverride("token-expiry-grace", Kind.TEXT, "protocol", "tokenExpiryGrace"));
+            new FlagOverride("token-expiry-grace", Kind.TEXT, "protocol", "tokenExpiryGrace"),
+            new FlagOverride("max-connections-per-source", Kind.INTEGER, "limits", "maxConnectionsPerSource"),
+            new FlagOverride("max-pending-rendezvous-per-entity", Kind.INTEGER, "limits",
+                    "maxPendingRendezvousPerEntity"),
+            new FlagOverride("max-relayed-connections-per-namespace", Kind.INTEGER, "limits",
+                    "maxRelayedConnectionsPerNamespace"));
 
     private ConfigLoader() {
     }

@@ -25,10 +25,13 @@ import static java.util.Objects.requireNonNull;
  * @param dns the split-horizon DNS responder; its TCP port must not be one of {@code listen}'s on the same address
  * @param faults the rendezvous fault toggle at start-up ({@code faults.blockedRendezvousPorts}); ranges inside
  *               {@code listen.rendezvousPorts}
+ * @param limits connections per source address, waiting senders per hybrid connection, relayed connections per
+ *               namespace
  */
 public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                             String defaultNamespace, List<NamespaceConfig> namespaces,
-                            List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults) {
+                            List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults,
+                            LimitSettings limits) {
 
     public GatewayConfig {
         requireNonNull(listen, "listen");
@@ -58,6 +61,15 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
                     + ", since DNS also listens on TCP)");
         }
         requireNonNull(faults, "faults").requireWithin(listen.rendezvousPorts(), "faults");
+        requireNonNull(limits, "limits");
+    }
+
+    /** A configuration with the default limits. */
+    public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
+                         String defaultNamespace, List<NamespaceConfig> namespaces,
+                         List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults) {
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns, faults,
+                LimitSettings.DEFAULTS);
     }
 
     /** A configuration without rendezvous faults. */

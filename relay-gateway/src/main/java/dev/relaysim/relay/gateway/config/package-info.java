@@ -28,6 +28,14 @@
  *     "responseTimeout": "60s",                   // HTTP senders get 504 when the listener has not answered by then
  *     "tokenExpiryGrace": "5m"                    // control channels close 1008 this long after an unrenewed token expired
  *   },
+ *   "limits": {                                   // each 1-1000000; refusals count as reason "limit"
+ *     "maxConnectionsPerSource": 10000,           // open TCP connections from one source IP to the front ends and
+ *                                                 // rendezvous ports (also at private endpoint IPs; not DNS, not
+ *                                                 // management); beyond: the request gets 429 with Retry-After
+ *     "maxPendingRendezvousPerEntity": 1000,      // senders waiting for an accept on one hybrid connection; beyond: 429
+ *     "maxRelayedConnectionsPerNamespace": 5000   // relayed connections + waiting senders per namespace (Azure's
+ *                                                 // quota); beyond: 403 "Quota exceeded. ..."
+ *   },
  *   "dns": {                                      // the split-horizon DNS responder (gateway.dns)
  *     "enabled": true,
  *     "bindAddress": "127.0.0.1",                 // IP literal; UDP and TCP

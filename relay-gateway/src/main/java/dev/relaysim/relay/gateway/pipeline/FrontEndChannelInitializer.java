@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -29,6 +30,10 @@ import static java.util.Objects.requireNonNull;
  *   -> RELAY -> ERROR_HANDLER
  * </pre>
  * The write buffer water marks are set on the server bootstrap ({@code RelayPair.WRITE_BUFFER_WATER_MARK}).
+ * <p>
+ * Each connection counts against its source address's {@code maxConnectionsPerSource} until it closes; one over
+ * the limit gets {@code TLS -> HANDSHAKE_TIMEOUT -> HTTP_CODEC -> CONNECTION_LIMIT -> ERROR_HANDLER} (429), one far
+ * over it is reset at once ({@code GatewayPipelines.admit}).
  */
 public final class FrontEndChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -45,10 +50,14 @@ public final class FrontEndChannelInitializer extends ChannelInitializer<SocketC
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        Admission admission = GatewayPipelines.admit(channel, context);
+        if (admission == Admission.RESET) {
+            return;
+        }
         context.channels().add(channel);
         if (sslContext != null) {
             channel.pipeline().addLast(HandlerNames.TLS, sslContext.newHandler(channel.alloc()));
         }
-        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1, admission);
     }
 }

@@ -2,8 +2,10 @@ package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.gateway.auth.RelayAuthorizer;
+import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.http.HttpExchanges;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
 import dev.relaysim.relay.gateway.network.NetworkModel;
@@ -49,7 +51,8 @@ public final class GatewayContext {
     private final NamespaceRegistry registry;
     private final RelayAuthorizer authorizer;
     private final RendezvousPorts rendezvousPorts;
-    private final RendezvousTable rendezvousTable = new RendezvousTable();
+    private final RendezvousTable rendezvousTable;
+    private final ConnectionLimits limits;
     private final RelaySettings relaySettings;
     private final ChannelGroup channels;
     private final Clock clock;
@@ -65,9 +68,25 @@ public final class GatewayContext {
                 new NetworkGuard(new NetworkState(new NetworkModel(List.of(), List.of()))));
     }
 
-    /** @param networkGuard enforces the network settings (Private Link, IP rules) on every connection */
+    /**
+     * With the default limits.
+     *
+     * @param networkGuard enforces the network settings (Private Link, IP rules) on every connection
+     */
     public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
                           ChannelGroup channels, Clock clock, GatewayMetrics metrics, NetworkGuard networkGuard) {
+        this(protocol, registry, rendezvousPorts, channels, clock, metrics, networkGuard, LimitSettings.DEFAULTS);
+    }
+
+    /**
+     * @param networkGuard enforces the network settings (Private Link, IP rules) on every connection
+     * @param limits connections per source, waiting senders per hybrid connection, relayed connections per namespace
+     */
+    public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
+                          ChannelGroup channels, Clock clock, GatewayMetrics metrics, NetworkGuard networkGuard,
+                          LimitSettings limits) {
+        this.limits = new ConnectionLimits(limits);
+        rendezvousTable = new RendezvousTable(limits.maxPendingRendezvousPerEntity());
         this.networkGuard = requireNonNull(networkGuard, "networkGuard");
         this.protocol = requireNonNull(protocol, "protocol");
         this.registry = requireNonNull(registry, "registry");
@@ -98,6 +117,11 @@ public final class GatewayContext {
 
     public RendezvousTable rendezvousTable() {
         return rendezvousTable;
+    }
+
+    /** The connection counts per source address and per namespace, and their limits. */
+    public ConnectionLimits limits() {
+        return limits;
     }
 
     public RelaySettings relaySettings() {

@@ -2,6 +2,11 @@ package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.http.HttpSenderHandler;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -13,14 +18,37 @@ final class GatewayPipelines {
     }
 
     /**
+     * Counts a newly accepted connection against its source address ({@link ConnectionLimits#admit}) until it
+     * closes. One far over the limit ({@link Admission#RESET}) is reset here (SO_LINGER 0, close) and counted and
+     * logged as a limit refusal; the caller adds no handlers to it.
+     */
+    static Admission admit(Channel channel, GatewayContext context) {
+        ConnectionLimits limits = context.limits();
+        Admission admission = limits.admit(channel);
+        if (admission == Admission.RESET) {
+            context.metrics().refused(RefusalReason.LIMIT);
+            limits.sourceLog().refused(channel, () -> "by a reset: maxConnectionsPerSource of "
+                    + limits.settings().maxConnectionsPerSource() + " reached and "
+                    + ConnectionLimits.REFUSALS_IN_FLIGHT_PER_SOURCE + " more connections being refused already");
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        }
+        return admission;
+    }
+
+    /**
      * Adds {@code HANDSHAKE_TIMEOUT}, {@code HTTP_CODEC}, on front ends {@code HTTP_SENDER} (HTTP-mode requests,
      * bodies streamed, never aggregated), {@code HTTP_AGGREGATOR} (upgrade requests only), {@code UPGRADE_ROUTER}
-     * and {@code ERROR_HANDLER}, in that order, after whatever the pipeline already has.
+     * and {@code ERROR_HANDLER}, in that order, after whatever the pipeline already has. A connection its source's
+     * limit refused gets {@code CONNECTION_LIMIT} ({@link SourceLimitHandler}: 429) instead of {@code HTTP_SENDER},
+     * {@code HTTP_AGGREGATOR} and {@code UPGRADE_ROUTER}.
      *
      * @param frontEnd whether the port serves listen and connect
      * @param instance the rendezvous instance whose accept addresses the port serves, or -1
+     * @param admission what {@link #admit} decided: {@link Admission#ADMITTED} or {@link Admission#REFUSED}
      */
-    static void addHttpHandlers(ChannelPipeline pipeline, GatewayContext context, boolean frontEnd, int instance) {
+    static void addHttpHandlers(ChannelPipeline pipeline, GatewayContext context, boolean frontEnd, int instance,
+                                Admission admission) {
         int trackingInstance = Math.max(instance, 0);
         HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(GatewayContext.MAX_INITIAL_LINE_LENGTH)
@@ -28,6 +56,11 @@ final class GatewayPipelines {
         pipeline.addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(
                 context.protocol().handshakeTimeout(), context.clock(), trackingInstance, context.metrics()));
         pipeline.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(decoderConfig));
+        if (admission != Admission.ADMITTED) {
+            pipeline.addLast(HandlerNames.CONNECTION_LIMIT, new SourceLimitHandler(context, trackingInstance));
+            pipeline.addLast(HandlerNames.ERROR_HANDLER, new ErrorHandler());
+            return;
+        }
         if (frontEnd) {
             pipeline.addLast(HandlerNames.HTTP_SENDER, new HttpSenderHandler(context));
         }

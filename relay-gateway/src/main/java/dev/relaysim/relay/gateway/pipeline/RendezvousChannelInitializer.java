@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFault;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 import io.netty.channel.ChannelInitializer;
@@ -41,6 +42,9 @@ import static java.util.Objects.requireNonNull;
  * A connection that the rendezvous fault toggle ({@link GatewayContext#rendezvousFaults()}) blocks is reset (SO_LINGER
  * 0, close) before any handler is added; a port that is also a front end is never blocked. The first refusal by each
  * toggle setting is logged.
+ * <p>
+ * Any other connection counts against its source address's {@code maxConnectionsPerSource} until it closes, as on
+ * the front ends ({@link FrontEndChannelInitializer}): over the limit its request is answered 429.
  */
 public final class RendezvousChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -75,11 +79,15 @@ public final class RendezvousChannelInitializer extends ChannelInitializer<Socke
         if (!alsoFrontEnd && refusedByFault(channel)) {
             return;
         }
+        Admission admission = GatewayPipelines.admit(channel, context);
+        if (admission == Admission.RESET) {
+            return;
+        }
         context.channels().add(channel);
         if (sslContext != null) {
             channel.pipeline().addLast(HandlerNames.TLS, new TlsDetector(sslContext));
         }
-        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, alsoFrontEnd, instance);
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, alsoFrontEnd, instance, admission);
     }
 
     private boolean refusedByFault(SocketChannel channel) {

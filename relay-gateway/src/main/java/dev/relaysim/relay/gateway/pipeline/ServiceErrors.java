@@ -65,6 +65,16 @@ public final class ServiceErrors {
         return response;
     }
 
+    /**
+     * {@code response(statusCode, text, text)} with {@code Retry-After: <seconds>}, as answers to a client over a
+     * limit (429) carry it.
+     */
+    public static FullHttpResponse retryAfter(int statusCode, String text, int seconds) {
+        FullHttpResponse response = response(statusCode, text, text);
+        response.headers().setInt(HttpHeaderNames.RETRY_AFTER, seconds);
+        return response;
+    }
+
     /** Writes {@code response(statusCode, text, text)} and closes the channel once it is written. */
     public static ChannelFuture respondAndClose(Channel channel, int statusCode, String text) {
         return respondAndClose(channel, response(statusCode, text, text));

@@ -18,6 +18,8 @@ import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.control.ListenerSet;
 import dev.relaysim.relay.gateway.http.HttpExchanges.RendezvousClaim;
 import dev.relaysim.relay.gateway.http.RequestRendezvousHandler;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits;
+import dev.relaysim.relay.gateway.limits.RefusalLog;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
@@ -71,7 +73,10 @@ import static java.util.Objects.requireNonNull;
  *       passes the request to Netty's handshake and leaves the pipeline.</li>
  *   <li>{@code connect}, or no action on {@code /$hc/} (front ends): holds the request (autoRead off), sends
  *       {@code accept} to one listener and waits for the rendezvous; if the sender goes away meanwhile the
- *       rendezvous is dropped, if it expires the sender gets 404.</li>
+ *       rendezvous is dropped, if it expires the sender gets 404. A sender counts against its namespace's
+ *       {@code maxRelayedConnectionsPerNamespace} until its connection closes (beyond it: 403 {@code Quota
+ *       exceeded.}) and, while it waits, against its hybrid connection's {@code maxPendingRendezvousPerEntity}
+ *       (beyond it: 429 with {@code Retry-After}).</li>
  *   <li>{@code accept} (rendezvous port of the instance the rendezvous was issued for): claims the rendezvous and
  *       completes both upgrades ({@link RendezvousHandshake}), or answers a reject.</li>
  *   <li>{@code request} (rendezvous port of the instance the request address was issued for): claims the HTTP
@@ -282,16 +287,29 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         EntityMetrics metrics = context.metrics(match.entity());
         ListenerConnection listener = chosen.get();
         Channel sender = ctx.channel();
+        ConnectionLimits limits = context.limits();
+        String namespace = match.entity().namespace().name();
+        if (!limits.admitSender(namespace, sender)) {
+            refuseLimit(sender, 403, limits.namespaceRefusal(), match.entity().systemTracker(), limits.namespaceLog(),
+                    "maxRelayedConnectionsPerNamespace of " + limits.settings().maxRelayedConnectionsPerNamespace()
+                            + " reached in " + namespace);
+            return false;
+        }
         int rendezvousInstance = context.rendezvousPorts().nextInstance();
         String id = PendingRendezvous.newId(rendezvousInstance);
         int port = context.rendezvousPorts().port(rendezvousInstance);
-        AcceptCommand command = new AcceptCommand(acceptAddress(listener, port, request.uri(), target, id),
-                id, connectHeaders(request), remoteEndpoint(sender.remoteAddress()));
         PendingRendezvous pending = new PendingRendezvous(id, rendezvousInstance, match, sender, request,
                 target.appParameters().size());
+        if (!context.rendezvousTable().add(pending, context.protocol().rendezvousTimeout(), this::expired)) {
+            refuseLimit(sender, 429, limits.pendingRefusal(), match.entity().systemTracker(), limits.pendingLog(),
+                    "maxPendingRendezvousPerEntity of " + limits.settings().maxPendingRendezvousPerEntity()
+                            + " reached on " + match.entity());
+            return false;
+        }
+        AcceptCommand command = new AcceptCommand(acceptAddress(listener, port, request.uri(), target, id),
+                id, connectHeaders(request), remoteEndpoint(sender.remoteAddress()));
         held = pending;
         sender.config().setAutoRead(false);
-        context.rendezvousTable().add(pending, context.protocol().rendezvousTimeout(), this::expired);
         metrics.senderHeld();
         metrics.rendezvousIssued();
         sender.closeFuture().addListener(closed -> {
@@ -429,6 +447,22 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     private void refuseNetwork(Channel channel, String tracker, String rule) {
         refuse(channel, RefusalReason.NETWORK_RULE, 401, NetworkGuard.refusalMessage(), tracker,
                 "network rules: " + rule);
+    }
+
+    /**
+     * Answers a sender over a limit: 403 (quota) or 429 (with {@code Retry-After}) with the service's error text,
+     * closes the connection, counts it as {@link RefusalReason#LIMIT} and logs it through {@code log}, which keeps a
+     * flood of such refusals to a few lines.
+     */
+    private void refuseLimit(Channel channel, int status, String message, String tracker, RefusalLog log,
+                             String reason) {
+        context.metrics().refused(RefusalReason.LIMIT);
+        log.refused(channel, () -> status + ": " + reason);
+        String text = ServiceErrors.describe(message, ServiceErrors.trackingId(Math.max(instance, 0)), tracker,
+                context.clock().instant());
+        ServiceErrors.respondAndClose(channel, status == 429
+                ? ServiceErrors.retryAfter(status, text, ConnectionLimits.RETRY_AFTER_SECONDS)
+                : ServiceErrors.response(status, text, text));
     }
 
     private void refuse(ChannelHandlerContext ctx, int status, String message, String tracker, String reason) {

@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,6 +18,8 @@ import static java.util.Objects.requireNonNull;
  * {@link RendezvousTable} completes the upgrade with it or releases it; that happens on the sender's event loop.
  */
 public final class PendingRendezvous {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
     private final int instance;
@@ -49,9 +53,18 @@ public final class PendingRendezvous {
         return senderAppParameterCount;
     }
 
-    /** A fresh, unguessable id: a random UUID followed by {@code _G<instance>}, as the service forms them. */
+    /**
+     * A fresh, unguessable id {@code xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx_G<instance>}, as the service forms them:
+     * all 128 bits of the GUID come from {@link SecureRandom} (no version or variant bits are set, unlike
+     * {@link UUID#randomUUID()}'s 122), so guessing an accept or request address takes 2^127 tries on average. Any
+     * 32 hex digits in that shape parse as a GUID ({@code UUID.fromString}, .NET's {@code Guid.Parse}), which the
+     * SDKs' listeners require.
+     */
     public static String newId(int instance) {
-        return UUID.randomUUID() + "_G" + instance;
+        byte[] bits = new byte[16];
+        RANDOM.nextBytes(bits);
+        ByteBuffer buffer = ByteBuffer.wrap(bits);
+        return new UUID(buffer.getLong(), buffer.getLong()) + "_G" + instance;
     }
 
     public String id() {

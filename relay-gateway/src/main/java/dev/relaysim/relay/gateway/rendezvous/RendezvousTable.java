@@ -1,5 +1,9 @@
 package dev.relaysim.relay.gateway.rendezvous;
 
+import dev.relaysim.relay.gateway.config.LimitSettings;
+import dev.relaysim.relay.gateway.limits.KeyedCounter;
+import dev.relaysim.relay.gateway.registry.HybridConnection;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +16,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The senders waiting for a listener, by rendezvous id. An entry leaves the table exactly once: claimed by the
  * listener's accept, cancelled because the sender went away, or expired; whoever removes it owns it (and its held
- * request). Thread-safe: accepts arrive on other event loops than the senders'.
+ * request). Each hybrid connection has at most {@code maxPendingPerEntity} senders waiting, counted exactly: one
+ * more when an entry is added, one less when it leaves. Thread-safe: accepts arrive on other event loops than the
+ * senders'.
  */
 public final class RendezvousTable {
 
@@ -33,23 +39,46 @@ public final class RendezvousTable {
     }
 
     private final ConcurrentMap<String, PendingRendezvous> pending = new ConcurrentHashMap<>();
+    private final KeyedCounter<HybridConnection> waiting = new KeyedCounter<>();
+    private final int maxPendingPerEntity;
+
+    /** A table with the default {@link LimitSettings#maxPendingRendezvousPerEntity()}. */
+    public RendezvousTable() {
+        this(LimitSettings.DEFAULT_MAX_PENDING_RENDEZVOUS_PER_ENTITY);
+    }
+
+    /** @param maxPendingPerEntity how many senders may wait on one hybrid connection */
+    public RendezvousTable(int maxPendingPerEntity) {
+        if (maxPendingPerEntity < 1) {
+            throw new IllegalArgumentException("maxPendingPerEntity: " + maxPendingPerEntity + " (expected: >= 1)");
+        }
+        this.maxPendingPerEntity = maxPendingPerEntity;
+    }
 
     /**
      * Adds a rendezvous that expires after {@code timeout}: then it is removed and {@code onExpired} runs on the
      * sender's event loop, owning it.
+     *
+     * @return false, adding nothing, when its hybrid connection has {@code maxPendingPerEntity} senders waiting
      */
-    public void add(PendingRendezvous rendezvous, Duration timeout, Consumer<PendingRendezvous> onExpired) {
+    public boolean add(PendingRendezvous rendezvous, Duration timeout, Consumer<PendingRendezvous> onExpired) {
         requireNonNull(rendezvous, "rendezvous");
         requireNonNull(timeout, "timeout");
         requireNonNull(onExpired, "onExpired");
+        HybridConnection entity = rendezvous.match().entity();
+        if (waiting.incrementBelow(entity, maxPendingPerEntity) < 0) {
+            return false;
+        }
         if (pending.putIfAbsent(rendezvous.id(), rendezvous) != null) {
+            waiting.decrement(entity);
             throw new IllegalStateException("rendezvous id in use: " + rendezvous.id());
         }
         rendezvous.expiry(rendezvous.sender().eventLoop().schedule(() -> {
-            if (pending.remove(rendezvous.id(), rendezvous)) {
+            if (remove(rendezvous)) {
                 onExpired.accept(rendezvous);
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS));
+        return true;
     }
 
     /** The rendezvous {@code id} if it is still waiting, left in the table. */
@@ -68,7 +97,7 @@ public final class RendezvousTable {
         if (rendezvous.instance() != instance) {
             return new Claim.OtherInstance(rendezvous.instance());
         }
-        if (!pending.remove(id, rendezvous)) {
+        if (!remove(rendezvous)) {
             return new Claim.Unknown();
         }
         rendezvous.cancelExpiry();
@@ -82,7 +111,7 @@ public final class RendezvousTable {
      */
     public boolean cancel(PendingRendezvous rendezvous) {
         requireNonNull(rendezvous, "rendezvous");
-        if (pending.remove(rendezvous.id(), rendezvous)) {
+        if (remove(rendezvous)) {
             rendezvous.cancelExpiry();
             return true;
         }
@@ -92,5 +121,19 @@ public final class RendezvousTable {
     /** How many senders are waiting. */
     public int size() {
         return pending.size();
+    }
+
+    /** How many senders are waiting on {@code entity}. */
+    public int waiting(HybridConnection entity) {
+        return waiting.count(entity);
+    }
+
+    /** Takes {@code rendezvous} out if it is still in; only the caller that gets true owns it. */
+    private boolean remove(PendingRendezvous rendezvous) {
+        if (pending.remove(rendezvous.id(), rendezvous)) {
+            waiting.decrement(rendezvous.match().entity());
+            return true;
+        }
+        return false;
     }
 }

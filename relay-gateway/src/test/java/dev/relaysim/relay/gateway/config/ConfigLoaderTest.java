@@ -251,7 +251,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespace: unknown field "
                             + "(expected: one of listen, protocol, dataDirectory, defaultNamespace, namespaces, "
-                            + "virtualNetworks, dns, faults)");
+                            + "virtualNetworks, dns, faults, limits)");
     }
 
     @Test
@@ -710,6 +710,58 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("virtualNetworks[0].addressPrefixes[0]: \"10.0.0/16\" (expected: an IPv4 address or CIDR "
                         + "prefix such as 10.0.0.0/16)");
+    }
+
+    @Test
+    void limitsComeFromDefaultsFileEnvironmentAndFlags() throws Exception {
+        assertThat(ConfigLoader.defaults().limits()).isEqualTo(new LimitSettings(10_000, 1_000, 5_000))
+                .isEqualTo(LimitSettings.DEFAULTS);
+        Path file = write("""
+                {"limits": {"maxConnectionsPerSource": 3, "maxPendingRendezvousPerEntity": 2}}
+                """);
+        assertThat(ConfigLoader.load(file, Map.of(), Map.of()).limits()).isEqualTo(new LimitSettings(3, 2, 5_000));
+
+        Map<String, String> flags = Map.of("max-connections-per-source", "7",
+                "--max-pending-rendezvous-per-entity", "1", "max-relayed-connections-per-namespace", "1000000");
+        Map<String, String> environment = Map.of("RELAYSIM_MAX_CONNECTIONS_PER_SOURCE", "8",
+                "RELAYSIM_MAX_PENDING_RENDEZVOUS_PER_ENTITY", "9", "RELAYSIM_MAX_RELAYED_CONNECTIONS_PER_NAMESPACE", "10");
+        assertThat(ConfigLoader.load(file, Map.of(), environment).limits()).isEqualTo(new LimitSettings(8, 9, 10));
+        assertThat(ConfigLoader.load(file, flags, environment).limits()).isEqualTo(new LimitSettings(7, 1, 1_000_000));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            max-connections-per-source            | 0       | limits.maxConnectionsPerSource (from flag --max-connections-per-source): 0 (expected: 1-1000000)
+            max-connections-per-source            | many    | limits.maxConnectionsPerSource (from flag --max-connections-per-source): "many" (expected: an integer)
+            max-pending-rendezvous-per-entity     | -1      | limits.maxPendingRendezvousPerEntity (from flag --max-pending-rendezvous-per-entity): -1 (expected: 1-1000000)
+            max-relayed-connections-per-namespace | 1000001 | limits.maxRelayedConnectionsPerNamespace (from flag --max-relayed-connections-per-namespace): 1000001 (expected: 1-1000000)
+            """)
+    void invalidLimitFlagsAreRefused(String flag, String value, String message) {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(flag, value), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void invalidLimitsInTheFileOrEnvironmentNameTheirPath() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"limits\": {\"maxConnectionsPerSource\": 0}}"), Map.of(),
+                Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessage("limits.maxConnectionsPerSource: 0 (expected: 1-1000000)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"limits\": {\"maxPendingRendezvousPerEntity\": 2.5}}"),
+                Map.of(), Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessage("limits.maxPendingRendezvousPerEntity: 2.5 (expected: an integer)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"limits\": {\"maxConnections\": 5}}"), Map.of(),
+                Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessage("limits.maxConnections: unknown field (expected: one of maxConnectionsPerSource, "
+                        + "maxPendingRendezvousPerEntity, maxRelayedConnectionsPerNamespace)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"limits\": 5000}"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("limits: 5000 (expected: an object with the fields maxConnectionsPerSource");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(),
+                Map.of("RELAYSIM_MAX_RELAYED_CONNECTIONS_PER_NAMESPACE", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("limits.maxRelayedConnectionsPerNamespace (from environment variable "
+                        + "RELAYSIM_MAX_RELAYED_CONNECTIONS_PER_NAMESPACE): 0 (expected: 1-1000000)");
     }
 
     private Path write(String json) throws Exception {

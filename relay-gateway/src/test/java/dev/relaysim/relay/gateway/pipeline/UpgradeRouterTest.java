@@ -10,9 +10,11 @@ import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.control.ListenerSet;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
 import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
+import dev.relaysim.relay.gateway.testing.InetEmbeddedChannel;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,9 +25,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+
+
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -138,7 +140,7 @@ class UpgradeRouterTest {
     void lateUpgradeRequestsAreAnswered408OrClosed() {
         channel = new EmbeddedChannel();
         channel.freezeTime();
-        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1, Admission.ADMITTED);
         write("GET /$hc/echo?sb-hc-action=listen HTTP/1.1\r\nHost: localhost\r\n");
 
         channel.advanceTimeBy(config.protocol().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -150,7 +152,7 @@ class UpgradeRouterTest {
 
         channel = new EmbeddedChannel();
         channel.freezeTime();
-        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1, Admission.ADMITTED);
         channel.advanceTimeBy(config.protocol().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.outboundMessages()).isEmpty();
@@ -180,10 +182,10 @@ class UpgradeRouterTest {
 
     @Test
     void connectHoldsTheSenderUntilTheRendezvousExpires() {
-        channel = new InetEmbeddedChannel(40000);
+        channel = InetEmbeddedChannel.loopback(40000);
         channel.freezeTime();
-        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
-        EmbeddedChannel control = new InetEmbeddedChannel(9443);
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1, Admission.ADMITTED);
+        EmbeddedChannel control = InetEmbeddedChannel.loopback(9443);
         ListenerConnection listener = new ListenerConnection("l1", control, true);
         listener.markReady();
         ListenerSet listeners = registry.defaultNamespace().match("echo").orElseThrow().entity().listeners();
@@ -218,9 +220,9 @@ class UpgradeRouterTest {
 
     @Test
     void aSenderThatGoesAwayDropsItsRendezvous() {
-        channel = new InetEmbeddedChannel(40001);
-        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1);
-        EmbeddedChannel control = new InetEmbeddedChannel(9080);
+        channel = InetEmbeddedChannel.loopback(40001);
+        GatewayPipelines.addHttpHandlers(channel.pipeline(), context, true, -1, Admission.ADMITTED);
+        EmbeddedChannel control = InetEmbeddedChannel.loopback(9080);
         ListenerConnection listener = new ListenerConnection("l2", control, false);
         listener.markReady();
         ListenerSet listeners = registry.defaultNamespace().match("echo").orElseThrow().entity().listeners();
@@ -259,35 +261,15 @@ class UpgradeRouterTest {
         }
     }
 
-    /** An EmbeddedChannel with loopback socket addresses, as accept addresses and remote endpoints need. */
-    private static final class InetEmbeddedChannel extends EmbeddedChannel {
-
-        private final int port;
-
-        InetEmbeddedChannel(int port) {
-            this.port = port;
-        }
-
-        @Override
-        protected SocketAddress localAddress0() {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        }
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        }
-    }
-
     private EmbeddedChannel frontEnd() {
         EmbeddedChannel embedded = new EmbeddedChannel();
-        GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, true, -1);
+        GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, true, -1, Admission.ADMITTED);
         return embedded;
     }
 
     private EmbeddedChannel rendezvous(int instance) {
         EmbeddedChannel embedded = new EmbeddedChannel();
-        GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, false, instance);
+        GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, false, instance, Admission.ADMITTED);
         return embedded;
     }
 

@@ -9,12 +9,14 @@ import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.DnsSettings;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
+import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -249,8 +251,15 @@ public final class TestGateway implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private List<VirtualNetwork> virtualNetworks = List.of();
         private boolean dns;
+        private LimitSettings limits = LimitSettings.DEFAULTS;
 
         private Builder() {
+        }
+
+        /** Connections per source, waiting senders per hybrid connection, relayed per namespace (the defaults). */
+        public Builder limits(LimitSettings limits) {
+            this.limits = requireNonNull(limits, "limits");
+            return this;
         }
 
         /** The simulated virtual networks the namespaces' private endpoints sit in (none by default). */
@@ -319,7 +328,8 @@ public final class TestGateway implements AutoCloseable {
         public GatewayConfig config(Path directory, PortRange ports) {
             return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
-                    dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED);
+                    dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
+                    RendezvousFaults.NONE, limits);
         }
 
         public TestGateway start() {
