@@ -308,7 +308,7 @@ public final class BenchMain implements Callable<Integer> {
             jvmOptions.addAll(gatewayJvmOptions);
         }
         try (GatewayProcess gateway = GatewayProcess.start(
-                () -> new GatewaySetup(GatewaySetup.LOAD_ENTITY_PREFIX, load.entities(), Map.of()), jvmOptions)) {
+                () -> new GatewaySetup(GatewaySetup.LOAD_ENTITY_PREFIX, load.entities(), IntegrityLoad.limits(load)), jvmOptions)) {
             SslContext clientSsl = tls ? SslContexts.forClient(DevDefaults.caCertificatePem(gateway.dataDirectory())) : null;
             List<String> notes = new ArrayList<>();
             Map<String, Double> figures = IntegrityLoad.run(gateway, load, clientSsl, clientGroup, listenerGroup, handlers,

@@ -4,6 +4,7 @@ import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
+import dev.relaysim.relay.common.client.RelayHandshakeException;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.listener.HybridConnectionListener;
 import dev.relaysim.relay.loadtest.StreamPattern.Direction;
@@ -54,6 +55,16 @@ final class IntegrityLoad {
     private static final long POLL_MILLIS = 250;
     private static final double MIB = 1024.0 * 1024;
     private static final String DONE_REASON = "integrity check done";
+    /** The config key of the namespace quota: relayed connections plus pending senders. */
+    static final String QUOTA_LIMIT = "maxRelayedConnectionsPerNamespace";
+    /** The config key of the limit on open TCP connections from one source address. */
+    static final String PER_SOURCE_LIMIT = "maxConnectionsPerSource";
+    /** Connections from 127.0.0.1 beyond those of the run that the per-source limit leaves room for. */
+    private static final int PER_SOURCE_MARGIN = 100;
+    /** The {@value #STREAM_HEADER} of the connection past the quota, which must be refused. */
+    private static final String QUOTA_PROBE = "quota-probe";
+    private static final String QUOTA_EXCEEDED = "Quota exceeded.";
+    private static final int QUOTA_STATUS = 403;
 
     private final GatewayProcess gateway;
     private final IntegrityParameters load;
@@ -102,12 +113,26 @@ final class IntegrityLoad {
         return new IntegrityLoad(gateway, load, clientSsl, clientGroup, listenerGroup, handlers, progress).run(notes);
     }
 
+    /**
+     * The {@code limits} of the generated configuration: the namespace quota at exactly the run's connections, so
+     * that one more is refused, and the per-source limit above every connection of the run (all from 127.0.0.1:
+     * listeners' control channels, senders, and the listeners' rendezvous connections).
+     */
+    static Map<String, Integer> limits(IntegrityParameters load) {
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        limits.put(QUOTA_LIMIT, load.connections());
+        limits.put(PER_SOURCE_LIMIT, load.listeners() + 2 * load.connections() + PER_SOURCE_MARGIN);
+        return limits;
+    }
+
     private Map<String, Double> run(List<String> notes) throws IOException, InterruptedException {
         try {
             long openStart = System.nanoTime();
             openListeners();
             openConnections();
             double openSeconds = seconds(System.nanoTime() - openStart);
+            checkGateway();
+            String refusal = connectPastQuota();
             checkGateway();
             long heapOpen = gateway.heapUsedAfterGc();
             long openFiles = gateway.openFiles();
@@ -132,6 +157,7 @@ final class IntegrityLoad {
             Map<String, Double> figures = new LinkedHashMap<>();
             figures.put("listeners", (double) load.listeners());
             figures.put("connections", (double) load.connections());
+            figures.put("refused past quota", 1.0);
             figures.put("up bytes", (double) bytes[0]);
             figures.put("down bytes", (double) bytes[1]);
             figures.put("up MB", bytes[0] / MIB);
@@ -152,6 +178,9 @@ final class IntegrityLoad {
             notes.add(String.format(Locale.ROOT, "every byte checked: %d connections x 2 directions x %d messages, each "
                     + "message byte-exact and in sequence, SHA-256 at each receiver equal to the sender's; "
                     + "nothing lost, duplicated, reordered or corrupted", load.connections(), load.messages()));
+            notes.add("connection " + (load.connections() + 1) + " past " + QUOTA_LIMIT + " = " + load.connections()
+                    + " refused with " + QUOTA_STATUS + " \"" + refusal + "\"; then every one of the " + load.connections()
+                    + " open connections moved all its bytes intact and closed normally");
             notes.add("gateway process: -Xmx" + load.gatewayHeap() + ", alive to the end, no OutOfMemoryError; heap after a "
                     + "full GC with every connection open: " + Math.round(heapEnd / MIB) + " MB");
             return figures;
@@ -187,8 +216,42 @@ final class IntegrityLoad {
                 }));
     }
 
+    /**
+     * Opens one connection more than the quota allows, with every connection of the run open: the gateway must refuse
+     * it with 403 "Quota exceeded." before any listener sees it.
+     *
+     * @return the refusal's description
+     */
+    private String connectPastQuota() throws InterruptedException {
+        String which = "connection " + (load.connections() + 1) + " past " + QUOTA_LIMIT + " = " + load.connections();
+        CompletableFuture<RelayConnection> probe = clients.get(load.connections() % load.entities())
+                .connect(null, new DefaultHttpHeaders().add(STREAM_HEADER, QUOTA_PROBE));
+        try {
+            probe.get(CONNECT_TIMEOUT.toSeconds(), TimeUnit.SECONDS).abort();
+            throw new BenchFailure(which + " was accepted (expected: " + QUOTA_STATUS + " " + QUOTA_EXCEEDED + ")");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RelayHandshakeException refused && refused.statusCode() == QUOTA_STATUS
+                    && refused.description().startsWith(QUOTA_EXCEEDED)) {
+                progress.done("quota", which + " refused: " + refused.statusCode() + " " + refused.description());
+                return refused.description();
+            }
+            throw new BenchFailure(which + " failed with " + e.getCause() + " (expected: " + QUOTA_STATUS + " " + QUOTA_EXCEEDED
+                    + ")", e.getCause());
+        } catch (TimeoutException e) {
+            probe.thenAccept(RelayConnection::abort);
+            throw new BenchFailure(which + ": no answer within " + CONNECT_TIMEOUT.toSeconds() + " s (expected: "
+                    + QUOTA_STATUS + " " + QUOTA_EXCEEDED + ")");
+        }
+    }
+
     /** A listener accepted a relayed connection (on the handler executor). */
     private void accepted(AcceptCommand accept, RelayConnection connection) {
+        if (QUOTA_PROBE.equals(header(accept))) {
+            failure.completeExceptionally(new BenchFailure("a listener was offered connection " + (load.connections() + 1)
+                    + ", past " + QUOTA_LIMIT + " = " + load.connections() + " (expected: refused by the gateway)"));
+            connection.abort();
+            return;
+        }
         int stream = streamOf(accept);
         if (stream < 0) {
             failure.completeExceptionally(new BenchFailure("a listener accepted a connection without a valid " + STREAM_HEADER
@@ -205,18 +268,28 @@ final class IntegrityLoad {
         }
     }
 
+    /** The stream the sender named, or -1. */
     private int streamOf(AcceptCommand accept) {
+        String value = header(accept);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            int stream = Integer.parseInt(value.strip());
+            return stream >= 0 && stream < load.connections() ? stream : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The sender's {@value #STREAM_HEADER}, or {@code null}. */
+    private static String header(AcceptCommand accept) {
         for (Map.Entry<String, String> header : accept.connectHeaders().entrySet()) {
             if (header.getKey().equalsIgnoreCase(STREAM_HEADER)) {
-                try {
-                    int stream = Integer.parseInt(header.getValue().strip());
-                    return stream >= 0 && stream < load.connections() ? stream : -1;
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
+                return header.getValue();
             }
         }
-        return -1;
+        return null;
     }
 
     private StreamPattern pattern(int stream, Direction direction) {

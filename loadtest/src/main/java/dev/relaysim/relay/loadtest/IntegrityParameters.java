@@ -83,6 +83,7 @@ record IntegrityParameters(int listeners, int connections, int messages, int max
         parameters.put("inFlight", inFlight);
         parameters.put("seed", seed);
         parameters.put("gatewayHeap", gatewayHeap);
+        parameters.put("limits", IntegrityLoad.limits(this));
         parameters.put("tls", tls);
         parameters.put("gateway", "process");
         return parameters;

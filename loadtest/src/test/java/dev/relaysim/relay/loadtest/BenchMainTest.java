@@ -81,8 +81,10 @@ class BenchMainTest {
                 "--messages", Integer.toString(messages), "--size", Integer.toString(maxSize), "--in-flight", "20",
                 "--seed", "11", "--gateway-heap", "256m");
         assertThat(json.path("parameters").path("hybridConnections").asInt()).isEqualTo(2);
+        assertThat(json.path("parameters").path("limits").path("maxRelayedConnectionsPerNamespace").asInt()).isEqualTo(connections);
         JsonNode relay = json.path("figures").path("relay");
         assertThat(relay.path("connections").asInt()).isEqualTo(connections);
+        assertThat(relay.path("refused past quota").asInt()).isEqualTo(1);
         assertThat(relay.path("listeners").asInt()).isEqualTo(50);
         long up = 0;
         long down = 0;
@@ -96,7 +98,8 @@ class BenchMainTest {
         assertThat(relay.path("gateway open files").asInt()).isGreaterThan(50 + 2 * connections);
         assertThat(relay.path("heap end MB").asDouble()).isPositive().isLessThan(relay.path("heap limit MB").asDouble());
         assertThat(relay.path("heap limit MB").asDouble()).isEqualTo(256.0);
-        assertThat(json.path("notes").toString()).contains("every byte checked", "no OutOfMemoryError");
+        assertThat(json.path("notes").toString()).contains("every byte checked", "no OutOfMemoryError",
+                "connection 201 past maxRelayedConnectionsPerNamespace = 200 refused with 403 \\\"Quota exceeded.");
     }
 
     @Test
