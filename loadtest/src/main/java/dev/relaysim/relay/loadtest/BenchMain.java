@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,32 +51,44 @@ public final class BenchMain implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
     static final int EXIT_SETUP = 3;
 
-    private static final List<String> SCENARIOS = List.of("throughput", "latency", "connect-rate", "idle");
+    private static final List<String> SCENARIOS = List.of("throughput", "latency", "connect-rate", "idle", "integrity");
+    private static final String INTEGRITY = "integrity";
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, latency, connect-rate or idle")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, latency, connect-rate, idle or integrity")
     private String scenario;
 
     @Option(names = "--connections", paramLabel = "N",
-            description = "parallel connections (throughput, latency: default 1), idle listeners and pairs (idle: default 1000)")
+            description = "parallel connections (throughput, latency: default 1), idle listeners and pairs (idle: default 1000), "
+                    + "relayed connections all open at once (integrity: default 5000)")
     private Integer connections;
 
-    @Option(names = "--size", paramLabel = "BYTES", description = "message size (default: throughput 65536, else 64)")
+    @Option(names = "--size", paramLabel = "BYTES",
+            description = "message size (default: throughput 65536, else 64); integrity: the largest message, sizes are "
+                    + "log-uniform from 9 bytes to it (default 131072)")
     private Integer size;
+
+    @Option(names = "--messages", paramLabel = "M", description = "integrity: messages per connection and direction (default 16)")
+    private Integer messages;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "7",
+            description = "integrity: seed of the message generator (default: ${DEFAULT-VALUE})")
+    private long seed;
 
     @Option(names = "--window", paramLabel = "N", defaultValue = "16",
             description = "messages in flight per connection in throughput (default: ${DEFAULT-VALUE})")
     private int window;
 
     @Option(names = "--in-flight", paramLabel = "C",
-            description = "connections set up at once (connect-rate: default 16, idle: default 100)")
+            description = "connections set up at once (connect-rate: default 16, idle, integrity: default 100)")
     private Integer inFlight;
 
-    @Option(names = "--listeners", paramLabel = "N", defaultValue = "2",
-            description = "relay listeners on the hybrid connection (default: ${DEFAULT-VALUE})")
-    private int listeners;
+    @Option(names = "--listeners", paramLabel = "N",
+            description = "relay listeners on the hybrid connection (default 2); integrity: listeners, 25 per hybrid "
+                    + "connection (default 1000)")
+    private Integer listeners;
 
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", description = "measured time (default: ${DEFAULT-VALUE})")
     private String duration;
@@ -104,8 +117,13 @@ public final class BenchMain implements Callable<Integer> {
     private int echoThreads;
 
     @Option(names = "--gateway-jvm-option", paramLabel = "OPTION",
-            description = "a JVM option of the idle scenario's gateway process (repeatable; default -Xmx1g)")
+            description = "a JVM option of the gateway process (repeatable; idle: default -Xmx1g; integrity: in addition "
+                    + "to --gateway-heap)")
     private List<String> gatewayJvmOptions;
+
+    @Option(names = "--gateway-heap", paramLabel = "SIZE", defaultValue = "512m",
+            description = "integrity: the gateway process's fixed heap, -Xmx (default: ${DEFAULT-VALUE})")
+    private String gatewayHeap;
 
     @Option(names = "--results", paramLabel = "DIR", defaultValue = "target/bench-results",
             description = "where the JSON result and the chart go (default: ${DEFAULT-VALUE})")
@@ -132,18 +150,26 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadParameters load;
+        LoadParameters load = null;
+        IntegrityParameters integrity = null;
         try {
-            load = parameters();
+            if (INTEGRITY.equals(scenario)) {
+                integrity = integrityParameters();
+            } else {
+                load = parameters();
+            }
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return EXIT_USAGE;
         }
+        Map<String, Object> described = integrity != null ? integrity.describe() : describe(load);
         Progress progress = new Progress(out, progressLine && System.console() != null);
-        BenchResults run = new BenchResults(scenario, describe(load));
-        out.printf("bench %s %s%n", scenario, describe(load));
+        BenchResults run = new BenchResults(scenario, described);
+        out.printf("bench %s %s%n", scenario, described);
         try {
-            if (scenario.equals("idle")) {
+            if (integrity != null) {
+                runIntegrity(integrity, run, progress);
+            } else if (scenario.equals("idle")) {
                 runIdle(load, run, progress);
             } else {
                 runLoad(load, run, progress, out);
@@ -177,8 +203,23 @@ public final class BenchMain implements Callable<Integer> {
         int defaultSize = scenario.equals("throughput") ? 65536 : 64;
         int defaultInFlight = idle ? 100 : 16;
         return new LoadParameters(connections != null ? connections : defaultConnections, size != null ? size : defaultSize,
-                window, inFlight != null ? inFlight : defaultInFlight, listeners, duration("--warmup", warmup),
-                duration("--duration", duration));
+                window, inFlight != null ? inFlight : defaultInFlight, listeners != null ? listeners : 2,
+                duration("--warmup", warmup), duration("--duration", duration));
+    }
+
+    private IntegrityParameters integrityParameters() {
+        if (connectionString != null || ca != null) {
+            throw new IllegalArgumentException("--connection-string, --ca: not with integrity (expected: none; it measures a "
+                    + "gateway process it starts itself)");
+        }
+        if (clientThreads < 1 || echoThreads < 1) {
+            throw new IllegalArgumentException("--client-threads, --echo-threads: " + clientThreads + ", " + echoThreads + " (expected: >= 1)");
+        }
+        return new IntegrityParameters(listeners != null ? listeners : IntegrityParameters.DEFAULT_LISTENERS,
+                connections != null ? connections : IntegrityParameters.DEFAULT_CONNECTIONS,
+                messages != null ? messages : IntegrityParameters.DEFAULT_MESSAGES,
+                size != null ? size : IntegrityParameters.DEFAULT_MAX_SIZE,
+                inFlight != null ? inFlight : IntegrityParameters.DEFAULT_IN_FLIGHT, seed, gatewayHeap, tls);
     }
 
     private void runLoad(LoadParameters load, BenchResults run, Progress progress, PrintWriter out) throws Exception {
@@ -251,6 +292,30 @@ public final class BenchMain implements Callable<Integer> {
             } else {
                 run.note(noNginx ? "nginx: skipped (--no-nginx)" : "nginx: not installed, no baseline");
             }
+        } finally {
+            handlers.shutdownNow();
+            clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            listenerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private void runIntegrity(IntegrityParameters load, BenchResults run, Progress progress) throws Exception {
+        EventLoopGroup clientGroup = EventLoops.newGroup("bench-client", clientThreads);
+        EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
+        ExecutorService handlers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("bench-listener-handler", true));
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + load.gatewayHeap(), "-XX:+ExitOnOutOfMemoryError"));
+        if (gatewayJvmOptions != null) {
+            jvmOptions.addAll(gatewayJvmOptions);
+        }
+        try (GatewayProcess gateway = GatewayProcess.start(
+                () -> new GatewaySetup(GatewaySetup.LOAD_ENTITY_PREFIX, load.entities(), IntegrityLoad.limits(load)), jvmOptions)) {
+            SslContext clientSsl = tls ? SslContexts.forClient(DevDefaults.caCertificatePem(gateway.dataDirectory())) : null;
+            List<String> notes = new ArrayList<>();
+            Map<String, Double> figures = IntegrityLoad.run(gateway, load, clientSsl, clientGroup, listenerGroup, handlers,
+                    progress, notes);
+            progress.done("relay", summary(figures));
+            run.add("relay", figures);
+            notes.forEach(run::note);
         } finally {
             handlers.shutdownNow();
             clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -139,6 +139,7 @@ final class BenchResults {
             case "throughput" -> List.of("up MB/s", "down MB/s");
             case "latency" -> List.of("p50 us", "p90 us", "p99 us", "p99.9 us");
             case "connect-rate" -> List.of("connections/s");
+            case "integrity" -> List.of("heap open MB", "heap end MB", "heap peak MB", "heap limit MB", "RSS end MB", "RSS peak MB");
             default -> List.of("RSS KB/listener", "RSS KB/pair", "heap KB/listener", "heap KB/pair");
         };
         return wanted;

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +31,11 @@ final class GatewayProcess implements AutoCloseable {
     private static final long JCMD_TIMEOUT_SECONDS = 60;
 
     private static final int BIND_ATTEMPTS = 10;
+    private static final int TAIL_LINES = 20;
+    private static final String OUT_OF_MEMORY = "OutOfMemoryError";
+    private static final Pattern NOTABLE = Pattern.compile(" (WARN|ERROR) |refused| closed: |Exception|Error:");
+    /** How {@link #recentOutput()} starts. */
+    static final String RECENT_OUTPUT = "the gateway's last output";
     private static final String BIND_FAILURE = "Address already in use";
 
     private final GatewaySetup setup;
@@ -36,6 +43,11 @@ final class GatewayProcess implements AutoCloseable {
     private final int plainPort;
     private final int tlsPort;
     private final List<String> output = new ArrayList<>();
+    /** The last {@value #TAIL_LINES} lines of output, guarded by {@link #output}. */
+    private final Deque<String> tail = new ArrayDeque<>();
+    /** The last {@value #TAIL_LINES} warnings, errors and refusals, guarded by {@link #output}. */
+    private final Deque<String> notable = new ArrayDeque<>();
+    private volatile boolean outOfMemory;
 
     /**
      * Starts a gateway process on a new {@link GatewaySetup} with {@code idleEntities} idle hybrid connections; a
@@ -43,9 +55,14 @@ final class GatewayProcess implements AutoCloseable {
      * setup and deletes it on {@link #close()}.
      */
     static GatewayProcess start(int idleEntities, List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(() -> new GatewaySetup(idleEntities), jvmOptions);
+    }
+
+    /** Like {@link #start(int, List)} on setups made by {@code setups}, one per attempt. */
+    static GatewayProcess start(SetupFactory setups, List<String> jvmOptions) throws IOException, InterruptedException {
         IOException collision = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-            GatewaySetup setup = new GatewaySetup(idleEntities);
+            GatewaySetup setup = setups.create();
             try {
                 return new GatewayProcess(setup, jvmOptions);
             } catch (IOException e) {
@@ -100,9 +117,43 @@ final class GatewayProcess implements AutoCloseable {
         return ProcStats.rssBytes(process.pid());
     }
 
+    /** Open file descriptors of the process (sockets among them); 0 where {@code /proc} cannot be read. */
+    long openFiles() {
+        return ProcStats.openFiles(process.pid());
+    }
+
+    /** Whether the process still runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Whether the process printed an {@code OutOfMemoryError}. */
+    boolean ranOutOfMemory() {
+        return outOfMemory;
+    }
+
+    /** Why the process is not healthy (ended, out of memory) with its last lines of output, or {@code null} if it is. */
+    String trouble() {
+        String what = process.isAlive() ? outOfMemory ? "ran out of memory" : null : "ended with exit code " + process.exitValue();
+        return what == null ? null : "the gateway process " + what + "; " + recentOutput();
+    }
+
+    /** The last lines the process printed. */
+    String recentOutput() {
+        synchronized (output) {
+            return RECENT_OUTPUT + ":\n" + String.join("\n", tail)
+                    + (notable.isEmpty() ? "" : "\nits last warnings, errors and refusals:\n" + String.join("\n", notable));
+        }
+    }
+
     /** Runs a full GC in the gateway and returns the heap in use after it, in bytes. */
     long heapUsedAfterGc() throws IOException, InterruptedException {
         jcmd("GC.run");
+        return heapUsed();
+    }
+
+    /** The heap in use now, garbage included, in bytes. */
+    long heapUsed() throws IOException, InterruptedException {
         Matcher matcher = HEAP_USED.matcher(jcmd("GC.heap_info"));
         if (!matcher.find()) {
             throw new IOException("jcmd GC.heap_info printed no heap usage for process " + process.pid());
@@ -146,6 +197,13 @@ final class GatewayProcess implements AutoCloseable {
                     if (output.size() < 200) {
                         output.add(line);
                     }
+                    keepLast(tail, line);
+                    if (NOTABLE.matcher(line).find()) {
+                        keepLast(notable, line);
+                    }
+                }
+                if (line.contains(OUT_OF_MEMORY)) {
+                    outOfMemory = true;
                 }
                 Matcher matcher = PLAIN_PORT.matcher(line);
                 if (matcher.find()) {
@@ -163,6 +221,19 @@ final class GatewayProcess implements AutoCloseable {
             ports.completeExceptionally(e);
         }
         ports.completeExceptionally(new IOException("the gateway process ended"));
+    }
+
+    private static void keepLast(Deque<String> lines, String line) {
+        lines.addLast(line);
+        if (lines.size() > TAIL_LINES) {
+            lines.removeFirst();
+        }
+    }
+
+    /** Makes the setup of one start attempt. */
+    @FunctionalInterface
+    interface SetupFactory {
+        GatewaySetup create() throws IOException;
     }
 
     private List<String> snapshot() {

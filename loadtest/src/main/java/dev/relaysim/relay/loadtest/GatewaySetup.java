@@ -3,6 +3,8 @@ package dev.relaysim.relay.loadtest;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.DevDefaults;
 
 import java.io.IOException;
@@ -10,20 +12,28 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a benchmark gateway (in-process or a child JVM) runs on: a configuration file with namespace
  * {@value #NAMESPACE} (the default namespace, the development rule {@code RootManageSharedAccessKey}) holding
- * hybrid connection {@value #ENTITY} and {@code idle-0..idle-N}, a free block of rendezvous ports in 9400-9599,
- * and a temporary data directory, deleted by {@link #close()}.
+ * hybrid connection {@value #ENTITY} and {@code <prefix>0..<prefix>N} ({@code idle-} by default), optionally a
+ * {@code limits} object, a free block of rendezvous ports in 9400-9599, and a temporary data directory, deleted by
+ * {@link #close()}. The management server and the DNS responder take ephemeral ports, so that runs on one machine
+ * never collide on them.
  */
 final class GatewaySetup implements AutoCloseable {
 
     static final String NAMESPACE = "sandbox";
     static final String ENTITY = "echo";
     static final String IDLE_ENTITY_PREFIX = "idle-";
+    static final String LOAD_ENTITY_PREFIX = "load-";
+    /** Tokens of the development rule, for any audience. */
+    static final TokenProvider TOKENS = (audience, validFor) -> SharedAccessSignature.createToken(audience,
+            DevDefaults.KEY_NAME, DevDefaults.KEY, Instant.now().plus(validFor));
 
     private static final int FIRST_RENDEZVOUS_PORT = 9400;
     private static final int RENDEZVOUS_PORTS = 200;
@@ -36,9 +46,17 @@ final class GatewaySetup implements AutoCloseable {
 
     /** A setup with {@code idleEntities} extra hybrid connections. */
     GatewaySetup(int idleEntities) throws IOException {
+        this(IDLE_ENTITY_PREFIX, idleEntities, Map.of());
+    }
+
+    /**
+     * A setup with {@code entities} extra hybrid connections named {@code <entityPrefix><i>} and the config object
+     * {@code limits} holding {@code limits} (left out when empty).
+     */
+    GatewaySetup(String entityPrefix, int entities, Map<String, Integer> limits) throws IOException {
         directory = Files.createTempDirectory("relaysim-bench");
         configFile = directory.resolve("gateway.json");
-        Files.writeString(configFile, configJson(idleEntities));
+        Files.writeString(configFile, configJson(entityPrefix, entities, limits));
         rendezvousPorts = freeRendezvousBlock();
     }
 
@@ -58,7 +76,7 @@ final class GatewaySetup implements AutoCloseable {
     /** The gateway's flags: ephemeral front ends, this setup's rendezvous block and data directory. */
     List<String> flags() {
         return List.of("--tls-port", "0", "--plain-port", "0", "--rendezvous-ports", rendezvousPorts,
-                "--data-dir", dataDirectory().toString());
+                "--management-port", "0", "--dns-port", "0", "--data-dir", dataDirectory().toString());
     }
 
     /** Deletes the temporary directory. */
@@ -67,7 +85,7 @@ final class GatewaySetup implements AutoCloseable {
         TempDirectories.delete(directory);
     }
 
-    private static String configJson(int idleEntities) {
+    private static String configJson(String entityPrefix, int extraEntities, Map<String, Integer> limits) {
         JsonMapper mapper = new JsonMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("defaultNamespace", NAMESPACE);
@@ -81,8 +99,12 @@ final class GatewaySetup implements AutoCloseable {
         rule.putArray("rights").add("Listen").add("Send").add("Manage");
         ArrayNode entities = namespace.putArray("hybridConnections");
         entity(entities, ENTITY);
-        for (int i = 0; i < idleEntities; i++) {
-            entity(entities, IDLE_ENTITY_PREFIX + i);
+        for (int i = 0; i < extraEntities; i++) {
+            entity(entities, entityPrefix + i);
+        }
+        if (!limits.isEmpty()) {
+            ObjectNode limitsNode = root.putObject("limits");
+            limits.forEach(limitsNode::put);
         }
         return root.toPrettyString();
     }

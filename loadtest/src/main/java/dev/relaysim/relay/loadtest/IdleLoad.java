@@ -1,12 +1,10 @@
 package dev.relaysim.relay.loadtest;
 
-import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
-import dev.relaysim.relay.common.client.TokenProvider;
-import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.listener.HybridConnectionListener;
+import dev.relaysim.relay.listener.ListenerConnectionHandler;
 import dev.relaysim.relay.sender.HybridConnectionClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -14,7 +12,6 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,33 +50,20 @@ final class IdleLoad {
         int count = load.connections();
         int entityCount = entities(count);
         URI namespace = URI.create((tls ? "wss://127.0.0.1:" + gateway.tlsPort() : "ws://127.0.0.1:" + gateway.plainPort()) + '/');
-        TokenProvider tokens = (audience, validFor) -> SharedAccessSignature.createToken(audience, DevDefaults.KEY_NAME,
-                DevDefaults.KEY, Instant.now().plus(validFor));
         List<HybridConnectionListener> listeners = new ArrayList<>();
         List<HybridConnectionClient> clients = new ArrayList<>();
         List<RelayConnection> senders = new ArrayList<>();
         try {
             long heap0 = gateway.heapUsedAfterGc();
             long rss0 = gateway.rssBytes();
-            runBounded(count, load.inFlight(), "relay listeners", progress, i -> {
-                HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
-                        .endpoint(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + (i % entityCount), tokens)
-                        .eventLoopGroup(listenerGroup).handlerExecutor(handlers)
-                        .connectionHandler((accept, connection) -> connection.setHandler(new EchoBack(connection)));
-                if (clientSsl != null) {
-                    builder.sslContext(clientSsl);
-                }
-                HybridConnectionListener listener = builder.build();
-                synchronized (listeners) {
-                    listeners.add(listener);
-                }
-                return listener.open();
-            });
+            runBounded(count, load.inFlight(), "relay listeners", progress, i -> open(listeners,
+                    listener(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + (i % entityCount), clientSsl, listenerGroup, handlers,
+                            (accept, connection) -> connection.setHandler(new EchoBack(connection)))));
             long heap1 = gateway.heapUsedAfterGc();
             long rss1 = gateway.rssBytes();
             for (int e = 0; e < entityCount; e++) {
                 clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + e),
-                        tokens, clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
+                        GatewaySetup.TOKENS, clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
             }
             Payloads payloads = new Payloads(load.size());
             runBounded(count, load.inFlight(), "relay pairs", progress, i -> clients.get(i % entityCount).connect()
@@ -135,8 +119,29 @@ final class IdleLoad {
         }
     }
 
+    /** A listener (not open yet) on hybrid connection {@code entity} of a gateway on a {@link GatewaySetup}. */
+    static HybridConnectionListener listener(URI namespace, String entity, SslContext clientSsl, EventLoopGroup group,
+                                             Executor handlers, ListenerConnectionHandler connectionHandler) {
+        HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
+                .endpoint(namespace, entity, GatewaySetup.TOKENS)
+                .eventLoopGroup(group).handlerExecutor(handlers)
+                .connectionHandler(connectionHandler);
+        if (clientSsl != null) {
+            builder.sslContext(clientSsl);
+        }
+        return builder.build();
+    }
+
+    /** Adds {@code listener} to {@code listeners} (which closes it in the end) and opens it. */
+    static CompletableFuture<Void> open(List<HybridConnectionListener> listeners, HybridConnectionListener listener) {
+        synchronized (listeners) {
+            listeners.add(listener);
+        }
+        return listener.open();
+    }
+
     /** Starts {@code count} operations, at most {@code inFlight} at once, and waits for all; the first failure throws. */
-    private static void runBounded(int count, int inFlight, String what, Progress progress, Operation operation)
+    static void runBounded(int count, int inFlight, String what, Progress progress, Operation operation)
             throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);
         CompletableFuture<Void> failure = new CompletableFuture<>();
@@ -175,7 +180,7 @@ final class IdleLoad {
 
     /** Starts operation {@code index}. */
     @FunctionalInterface
-    private interface Operation {
+    interface Operation {
         CompletableFuture<?> start(int index);
     }
 }

@@ -1,8 +1,10 @@
 package dev.relaysim.relay.loadtest;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** Figures of a process from Linux's {@code /proc}; 0 where the file cannot be read (another OS, a process gone). */
 final class ProcStats {
@@ -26,6 +28,15 @@ final class ProcStats {
             return 0;
         }
         return 0;
+    }
+
+    /** Entries of {@code /proc/<pid>/fd}: the open file descriptors, sockets among them. */
+    static long openFiles(long pid) {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return descriptors.count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** User plus system CPU time of {@code /proc/<pid>/stat}, in clock ticks. */

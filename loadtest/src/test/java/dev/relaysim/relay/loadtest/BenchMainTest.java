@@ -73,6 +73,36 @@ class BenchMainTest {
     }
 
     @Test
+    void integrityMovesEveryByteIntactOverManyConnectionsHeldOpenAtOnce() throws IOException {
+        int connections = 200;
+        int messages = 4;
+        int maxSize = 100_000;
+        JsonNode json = run("integrity", "--connections", Integer.toString(connections), "--listeners", "50",
+                "--messages", Integer.toString(messages), "--size", Integer.toString(maxSize), "--in-flight", "20",
+                "--seed", "11", "--gateway-heap", "256m");
+        assertThat(json.path("parameters").path("hybridConnections").asInt()).isEqualTo(2);
+        assertThat(json.path("parameters").path("limits").path("maxRelayedConnectionsPerNamespace").asInt()).isEqualTo(connections);
+        JsonNode relay = json.path("figures").path("relay");
+        assertThat(relay.path("connections").asInt()).isEqualTo(connections);
+        assertThat(relay.path("refused past quota").asInt()).isEqualTo(1);
+        assertThat(relay.path("listeners").asInt()).isEqualTo(50);
+        long up = 0;
+        long down = 0;
+        for (int i = 0; i < connections; i++) {
+            up += new StreamPattern(11, i, StreamPattern.Direction.UP, messages, maxSize).totalBytes();
+            down += new StreamPattern(11, i, StreamPattern.Direction.DOWN, messages, maxSize).totalBytes();
+        }
+        assertThat(relay.path("up bytes").asLong()).isEqualTo(up);
+        assertThat(relay.path("down bytes").asLong()).isEqualTo(down);
+        assertThat(relay.path("messages").asInt()).isEqualTo(2 * connections * messages);
+        assertThat(relay.path("gateway open files").asInt()).isGreaterThan(50 + 2 * connections);
+        assertThat(relay.path("heap end MB").asDouble()).isPositive().isLessThan(relay.path("heap limit MB").asDouble());
+        assertThat(relay.path("heap limit MB").asDouble()).isEqualTo(256.0);
+        assertThat(json.path("notes").toString()).contains("every byte checked", "no OutOfMemoryError",
+                "connection 201 past maxRelayedConnectionsPerNamespace = 200 refused with 403 \\\"Quota exceeded.");
+    }
+
+    @Test
     void nginxBaselineWhenInstalled() throws IOException {
         List<String> args = new ArrayList<>(List.of("latency", "--duration", "500ms", "--warmup", "0s"));
         JsonNode json = run(args.toArray(String[]::new));
@@ -89,9 +119,15 @@ class BenchMainTest {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new BenchMain()).setErr(new PrintWriter(err)).execute("sprint");
         assertThat(code).isEqualTo(BenchMain.EXIT_USAGE);
-        assertThat(err.toString()).contains("SCENARIO: sprint (expected: one of throughput, latency, connect-rate, idle)");
+        assertThat(err.toString()).contains("SCENARIO: sprint (expected: one of throughput, latency, connect-rate, idle, integrity)");
         assertThat(new CommandLine(new BenchMain()).setErr(new PrintWriter(new StringWriter()))
                 .execute("latency", "--duration", "soon")).isEqualTo(BenchMain.EXIT_USAGE);
+        StringWriter heapErr = new StringWriter();
+        assertThat(new CommandLine(new BenchMain()).setErr(new PrintWriter(heapErr))
+                .execute("integrity", "--gateway-heap", "lots")).isEqualTo(BenchMain.EXIT_USAGE);
+        assertThat(heapErr.toString()).contains("--gateway-heap: lots (expected: a size such as 512m or 1g)");
+        assertThat(new CommandLine(new BenchMain()).setErr(new PrintWriter(new StringWriter()))
+                .execute("integrity", "--messages", "0")).isEqualTo(BenchMain.EXIT_USAGE);
     }
 
     private JsonNode run(String... args) throws IOException {
@@ -103,7 +139,12 @@ class BenchMainTest {
         int code = new CommandLine(bench).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(all.toArray(String[]::new));
         assertThat(code).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isZero();
-        assertThat(out.toString()).contains(args[0].equals("idle") ? "RSS KB/pair" : "relay/direct").doesNotContain("FAILED");
+        String expected = switch (args[0]) {
+            case "idle" -> "RSS KB/pair";
+            case "integrity" -> "heap end MB";
+            default -> "relay/direct";
+        };
+        assertThat(out.toString()).contains(expected).doesNotContain("FAILED");
         Path file = bench.lastResultFile();
         assertThat(file).exists().hasParent(results);
         assertThat(Path.of(file.toString().replace(".json", ".png"))).exists();
