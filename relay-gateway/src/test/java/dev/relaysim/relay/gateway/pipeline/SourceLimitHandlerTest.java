@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,7 +64,9 @@ class SourceLimitHandlerTest {
         refused.writeInbound(Unpooled.copiedBuffer("POST /echo/orders?sb-hc-token=secret HTTP/1.1\r\nHost: "
                 + "sandbox.servicebus.windows.net\r\nContent-Length: 3\r\n\r\nabc", StandardCharsets.ISO_8859_1));
 
-        String response = readAll(refused);
+        String response = refused.outboundMessages().stream()
+                .map(written -> ((ByteBuf) written).toString(StandardCharsets.UTF_8)).collect(Collectors.joining());
+        refused.releaseOutbound();
         assertThat(response).startsWith("HTTP/1.1 429 Server busy. MaximumConnectionsPerSource: 1 connections from "
                         + "127.0.0.7 are open to the gateway already; retry after 1 s. TrackingId:")
                 .contains("SystemTracker:sandbox.servicebus.windows.net:/echo/orders, Timestamp:")
@@ -99,15 +102,5 @@ class SourceLimitHandlerTest {
                 new InetSocketAddress(remoteIp, 50_000 + channels.size()));
         channels.add(channel);
         return channel;
-    }
-
-    private static String readAll(EmbeddedChannel channel) {
-        StringBuilder text = new StringBuilder();
-        for (Object written; (written = channel.readOutbound()) != null; ) {
-            ByteBuf buffer = (ByteBuf) written;
-            text.append(buffer.toString(StandardCharsets.UTF_8));
-            buffer.release();
-        }
-        return text.toString();
     }
 }
