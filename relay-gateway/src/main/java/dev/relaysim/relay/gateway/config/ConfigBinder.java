@@ -67,6 +67,7 @@ final class ConfigBinder {
         ListenSettings listen = listen(root.field("listen"));
         ProtocolSettings protocol = protocol(root.field("protocol"));
         Path dataDirectory = dataDirectory(root.field("dataDirectory"));
+        boolean dataDirectoryExplicit = root.field("dataDirectory").present();
         List<VirtualNetwork> virtualNetworks = new ArrayList<>();
         Node virtualNetworksNode = root.field("virtualNetworks");
         if (virtualNetworksNode.present()) {
@@ -88,7 +89,7 @@ final class ConfigBinder {
         RendezvousFaults faults = faultsNode.present()
                 ? construct(root, () -> RendezvousFaults.fromJson(faultsNode.json, "faults")) : RendezvousFaults.NONE;
         return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
-                virtualNetworks, dns, faults));
+                virtualNetworks, dns, faults, dataDirectoryExplicit));
     }
 
     private DnsSettings dns(Node dns) throws ConfigException {

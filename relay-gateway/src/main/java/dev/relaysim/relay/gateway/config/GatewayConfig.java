@@ -25,10 +25,14 @@ import static java.util.Objects.requireNonNull;
  * @param dns the split-horizon DNS responder; its TCP port must not be one of {@code listen}'s on the same address
  * @param faults the rendezvous fault toggle at start-up ({@code faults.blockedRendezvousPorts}); ranges inside
  *               {@code listen.rendezvousPorts}
+ * @param dataDirectoryExplicit whether {@code dataDirectory} was configured explicitly (flag, environment or file)
+ *                              rather than defaulted: only then are the management API's changes saved there and
+ *                              reloaded at start
  */
 public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                             String defaultNamespace, List<NamespaceConfig> namespaces,
-                            List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults) {
+                            List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults,
+                            boolean dataDirectoryExplicit) {
 
     public GatewayConfig {
         requireNonNull(listen, "listen");
@@ -58,6 +62,13 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
                     + ", since DNS also listens on TCP)");
         }
         requireNonNull(faults, "faults").requireWithin(listen.rendezvousPorts(), "faults");
+    }
+
+    /** A configuration whose management changes are not saved. */
+    public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
+                         String defaultNamespace, List<NamespaceConfig> namespaces,
+                         List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults) {
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns, faults, false);
     }
 
     /** A configuration without rendezvous faults. */

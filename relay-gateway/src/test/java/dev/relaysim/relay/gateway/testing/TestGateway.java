@@ -15,6 +15,7 @@ import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -249,6 +250,7 @@ public final class TestGateway implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private List<VirtualNetwork> virtualNetworks = List.of();
         private boolean dns;
+        private boolean persistent;
 
         private Builder() {
         }
@@ -310,6 +312,15 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the data directory counts as configured explicitly, so that management API changes are saved there
+         * and restored at start (by default not).
+         */
+        public Builder persistent(boolean persistent) {
+            this.persistent = persistent;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
             return this;
@@ -319,7 +330,8 @@ public final class TestGateway implements AutoCloseable {
         public GatewayConfig config(Path directory, PortRange ports) {
             return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
-                    dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED);
+                    dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
+                    RendezvousFaults.NONE, persistent);
         }
 
         public TestGateway start() {
