@@ -14,11 +14,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -35,7 +38,7 @@ import static java.util.Objects.requireNonNull;
  * that they survive a restart: a versioned JSON document holding the whole model (virtual networks; per namespace
  * its network rule set, public network access and private endpoints with their connection states).
  *
- * <p>{@link #write} replaces the file atomically (a temporary file in the same directory, then
+ * <p>{@link #write} replaces the file atomically (a temporary file in the same directory, forced to disk, then
  * {@link StandardCopyOption#ATOMIC_MOVE}), so a crash leaves the old document or the new one, never half of one.
  * {@link #read} validates the document completely; a broken one is an {@link IOException} naming the file and the
  * JSON path, since starting without it would silently drop the saved state.
@@ -162,7 +165,13 @@ public final class NetworkStateFile {
         try {
             Files.createDirectories(file.getParent());
             temporary = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
-            Files.write(temporary, MAPPER.writeValueAsBytes(root));
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(MAPPER.writeValueAsBytes(root));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true); // on disk before it replaces the old document
+            }
             try {
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
