@@ -1,19 +1,18 @@
 package dev.relaysim.relay.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
-import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;
 import dev.relaysim.relay.gateway.network.DefaultAction;
 import dev.relaysim.relay.gateway.network.NetworkStateFile;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
+import dev.relaysim.relay.gateway.testing.ManagementApi;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.Test;
@@ -25,9 +24,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +34,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static dev.relaysim.relay.gateway.testing.ManagementApi.connectionStateBody;
 import static dev.relaysim.relay.gateway.testing.TestGateway.KEY;
 import static dev.relaysim.relay.gateway.testing.TestGateway.KEY_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,16 +48,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 @Timeout(90)
 class NetworkStatePersistenceIntegrationTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CONTOSO_HOST = "contoso.servicebus.windows.net";
     private static final String ENTITY = "echo";
-    private static final String SCOPE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/relaysim";
-    private static final String RELAY = SCOPE + "/providers/Microsoft.Relay/namespaces/";
-    private static final String VNET = SCOPE + "/providers/Microsoft.Network/virtualNetworks/vnet1";
-    private static final String ENDPOINT = SCOPE + "/providers/Microsoft.Network/privateEndpoints/manual-pe";
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String RELAY = ManagementApi.RELAY_NAMESPACES;
+    private static final String VNET = ManagementApi.VIRTUAL_NETWORKS + "vnet1";
+    private static final String ENDPOINT = ManagementApi.PRIVATE_ENDPOINTS + "manual-pe";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @TempDir
     Path dataDirectory;
@@ -100,7 +95,8 @@ class NetworkStatePersistenceIntegrationTest {
             assertIpRefusal(raw("127.0.0.1", "127.0.0.1", plain, TestGateway.HOST));
 
             // Approving after the restart is saved too.
-            json(send(restarted, "PUT", RELAY + "contoso/privateEndpointConnections/manual-pe", stateBody("Approved")));
+            json(send(restarted, "PUT", RELAY + "contoso/privateEndpointConnections/manual-pe",
+                    connectionStateBody("Approved")));
         }
         try (TestGateway again = start(true)) {
             assertThat(again.server().networkState().current().namespace("contoso").privateEndpoint("manual-pe")
@@ -173,7 +169,8 @@ class NetworkStatePersistenceIntegrationTest {
                 {"location": "westeurope", "properties": {"subnet": {"id": "%s/subnets/default"},
                  "manualPrivateLinkServiceConnections": [{"name": "c", "properties": {"privateLinkServiceId": "%s",
                  "groupIds": ["namespace"]}}]}}""".formatted(VNET, RELAY + "contoso")).statusCode()).isEqualTo(201);
-        json(send(gateway, "PUT", RELAY + "contoso/privateEndpointConnections/manual-pe", stateBody("Rejected")));
+        json(send(gateway, "PUT", RELAY + "contoso/privateEndpointConnections/manual-pe",
+                connectionStateBody("Rejected")));
         json(send(gateway, "PUT", RELAY + "contoso/networkRuleSets/default",
                 "{\"properties\": {\"publicNetworkAccess\": \"Disabled\"}}"));
         json(send(gateway, "PUT", RELAY + "sandbox/networkRuleSets/default", """
@@ -208,25 +205,11 @@ class NetworkStatePersistenceIntegrationTest {
         assertThat(response.body()).startsWith(NetworkGuard.IP_REFUSED);
     }
 
-    private static String stateBody(String status) {
-        return "{\"properties\": {\"privateLinkServiceConnectionState\": {\"status\": \"" + status
-                + "\", \"description\": \"by the test\"}}}";
-    }
-
     private HttpResponse<String> send(TestGateway gateway, String method, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + gateway.addresses().managementPort() + path + "?api-version=2021-11-01"))
-                .timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + ListenSettings.DEFAULT_ADMIN_KEY)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return ManagementApi.send(http, gateway, method, path, body);
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
-        return JSON.readTree(response.body());
+        return ManagementApi.json(response, 200);
     }
 }
