@@ -277,6 +277,8 @@ public final class GatewayServer implements AutoCloseable {
             networkState.update(configured -> saved.get());
             logger.info("network state restored from {}: it replaces the configured virtual networks and namespace "
                     + "network settings", stateFile.path());
+        } else {
+            logger.info("management API changes will be saved in {}", stateFile.path());
         }
         networkState.storeWith(stateFile::write);
     }

@@ -17,7 +17,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param listen front ends and rendezvous ports
  * @param protocol limits and timeouts
- * @param dataDirectory where the development CA and the server certificate are kept
+ * @param dataDirectory where the development CA and the server certificate are kept, and the management API's
+ *                      changes when {@code dataDirectoryExplicit}
  * @param defaultNamespace the namespace for clients that address the gateway as {@code localhost} or an IP literal
  * @param namespaces at least one; names and host names unique ignoring case
  * @param virtualNetworks the simulated virtual networks the namespaces' private endpoints sit in; together with the
