@@ -148,7 +148,8 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * Restores the management API's saved network state when the data directory was configured explicitly
      * ({@link NetworkStateFile}), creates or loads the development CA in {@code <dataDirectory>/tls}, binds the front
-     * ends and the rendezvous ports on the bind address and returns where they listen. On failure everything bound so far is closed.
+     * ends and the rendezvous ports on the bind address and returns where they listen. On failure everything bound
+     * so far is closed.
      *
      * @throws IOException if the saved network state is broken (the message names the file and the problem), the CA
      *                     cannot be created or a port cannot be bound (the message names the port)
