@@ -58,7 +58,8 @@ public final class GatewayMain implements Callable<Integer> {
     private String dnsBindAddress;
     @Option(names = "--no-dns", description = "disable the DNS responder")
     private boolean noDns;
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the development CA is kept (default ~/.relaysim)")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the development CA is kept (default ~/.relaysim); "
+            + "given explicitly, management API changes are saved there and restored at start")
     private String dataDir;
     @Option(names = "--default-namespace", paramLabel = "NAME", description = "namespace for localhost and IP literals")
     private String defaultNamespace;

@@ -20,6 +20,7 @@ import dev.relaysim.relay.gateway.management.arm.ArmApi;
 import dev.relaysim.relay.gateway.metrics.MicrometerGatewayMetrics;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkState;
+import dev.relaysim.relay.gateway.network.NetworkStateFile;
 import dev.relaysim.relay.gateway.pipeline.FrontEndChannelInitializer;
 import dev.relaysim.relay.gateway.pipeline.GatewayContext;
 import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
@@ -70,6 +71,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -145,10 +147,13 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Creates or loads the development CA in {@code <dataDirectory>/tls}, binds the front ends and the rendezvous
-     * ports on the bind address and returns where they listen. On failure everything bound so far is closed.
+     * Restores the management API's saved network state when the data directory was configured explicitly
+     * ({@link NetworkStateFile}), creates or loads the development CA in {@code <dataDirectory>/tls}, binds the front
+     * ends and the rendezvous ports on the bind address and returns where they listen. On failure everything bound
+     * so far is closed.
      *
-     * @throws IOException if the CA cannot be created or a port cannot be bound (the message names the port)
+     * @throws IOException if the saved network state is broken (the message names the file and the problem), the CA
+     *                     cannot be created or a port cannot be bound (the message names the port)
      * @throws IllegalStateException if called twice or after {@link #close()}
      */
     public synchronized GatewayAddresses start() throws IOException {
@@ -156,6 +161,9 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         started = true;
+        if (config.dataDirectoryExplicit()) {
+            restoreNetworkState();
+        }
         ListenSettings listen = config.listen();
         certificateAuthority = DevCertificateAuthority.loadOrCreate(config.dataDirectory().resolve(TLS_DIRECTORY),
                 dnsNames(), ipAddresses());
@@ -257,6 +265,26 @@ public final class GatewayServer implements AutoCloseable {
         return addresses;
     }
 
+    /**
+     * Replaces the configured network model with the one the management API saved in the data directory, if any,
+     * and saves every later change there.
+     *
+     * @throws IOException naming the file and the problem when the saved state is unreadable or invalid
+     */
+    private void restoreNetworkState() throws IOException {
+        NetworkStateFile stateFile = new NetworkStateFile(config.dataDirectory());
+        Optional<NetworkModel> saved = stateFile.read(config.namespaces().stream().map(NamespaceConfig::name)
+                .collect(Collectors.toSet()));
+        if (saved.isPresent()) {
+            networkState.update(configured -> saved.get());
+            logger.info("network state restored from {}: it replaces the configured virtual networks and namespace "
+                    + "network settings", stateFile.path());
+        } else {
+            logger.info("management API changes will be saved in {}", stateFile.path());
+        }
+        networkState.storeWith(stateFile::write);
+    }
+
     /** Where the gateway listens; throws before {@link #start()}. */
     public synchronized GatewayAddresses addresses() {
         if (addresses == null) {
@@ -305,6 +333,17 @@ public final class GatewayServer implements AutoCloseable {
      */
     public int openChannels() {
         return channels.size();
+    }
+
+    /**
+     * What the pipelines share: the rendezvous table, the relay pairs, every open channel; throws before
+     * {@link #start()}.
+     */
+    public synchronized GatewayContext context() {
+        if (context == null) {
+            throw new IllegalStateException("not started");
+        }
+        return context;
     }
 
     /**

@@ -2,14 +2,18 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.LimitSettings;
+import dev.relaysim.relay.gateway.network.NetworkStateFile;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +34,23 @@ class GatewayMainTest {
         assertThat(message).contains("70000").contains("expected").endsWith(System.lineSeparator());
         assertThat(message.strip()).doesNotContain("\n");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aBrokenNetworkStateFileInTheDataDirectoryStopsTheStart(@TempDir Path dataDirectory) throws Exception {
+        Path stateFile = dataDirectory.resolve(NetworkStateFile.FILE_NAME);
+        Files.writeString(stateFile, "{\"version\": 1, \"virtualNetworks\": []}");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        GatewayMain main = new GatewayMain(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+
+        int exitCode = new CommandLine(main).execute("--data-dir", dataDirectory.toString(), "--tls-port", "0",
+                "--plain-port", "0", "--no-management", "--no-dns");
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("gateway: cannot start: " + stateFile
+                + ": the document: missing field \"namespaces\"; the gateway does not start rather than drop the "
+                + "management changes saved there (fix the file, or delete it to start from the configuration alone)");
     }
 
     @Test

@@ -14,12 +14,12 @@ import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
-import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.network.DefaultAction;
 import dev.relaysim.relay.gateway.network.NetworkRuleSet;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
+import dev.relaysim.relay.gateway.testing.ManagementApi;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -61,10 +61,10 @@ class PrivateLinkManagementIntegrationTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CONTOSO_HOST = "contoso.servicebus.windows.net";
     private static final String ENTITY = "echo";
-    private static final String SCOPE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/relaysim";
-    private static final String CONTOSO = SCOPE + "/providers/Microsoft.Relay/namespaces/contoso";
-    private static final String VNET = SCOPE + "/providers/Microsoft.Network/virtualNetworks/vnet1";
-    private static final String ENDPOINTS = SCOPE + "/providers/Microsoft.Network/privateEndpoints/";
+    private static final String SCOPE = ManagementApi.SCOPE;
+    private static final String CONTOSO = ManagementApi.RELAY_NAMESPACES + "contoso";
+    private static final String VNET = ManagementApi.VIRTUAL_NETWORKS + "vnet1";
+    private static final String ENDPOINTS = ManagementApi.PRIVATE_ENDPOINTS;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private TestGateway gateway;
@@ -144,7 +144,7 @@ class PrivateLinkManagementIntegrationTest {
         assertIpRefusal(raw("127.10.0.200", "127.10.0.4", plain, "connect"));
 
         String connection = CONTOSO + "/privateEndpointConnections/manual-pe";
-        json(send("PUT", connection, stateBody("Approved")), 200);
+        json(send("PUT", connection, ManagementApi.connectionStateBody("Approved")), 200);
         assertThat(raw("127.10.0.200", "127.10.0.4", plain, "connect").status())
                 .isEqualTo(404); // admitted at once: past the network rules, no listener yet
 
@@ -158,7 +158,7 @@ class PrivateLinkManagementIntegrationTest {
         sender.sendText("before").get();
         assertThat(listenerSide.receive(TIMEOUT).asText()).isEqualTo("before");
 
-        json(send("PUT", connection, stateBody("Rejected")), 200);
+        json(send("PUT", connection, ManagementApi.connectionStateBody("Rejected")), 200);
 
         RelayCloseStatus rejected = new RelayCloseStatus(1008, NetworkGuard.ENDPOINT_REJECTED);
         assertThat(sender.closeFuture().get(10, TimeUnit.SECONDS)).isEqualTo(rejected);
@@ -232,29 +232,17 @@ class PrivateLinkManagementIntegrationTest {
                  "groupIds": ["namespace"]}}]}}""".formatted(VNET, connections, CONTOSO);
     }
 
-    private static String stateBody(String status) {
-        return "{\"properties\": {\"privateLinkServiceConnectionState\": {\"status\": \"" + status
-                + "\", \"description\": \"by the test\"}}}";
-    }
-
     private URI management(String path) {
         return URI.create("http://127.0.0.1:" + gateway.addresses().managementPort() + path
                 + "?api-version=2021-11-01");
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(management(path)).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + ListenSettings.DEFAULT_ADMIN_KEY)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return ManagementApi.send(http, gateway, method, path, body);
     }
 
     private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return JSON.readTree(response.body());
+        return ManagementApi.json(response, status);
     }
 
     private static String error(HttpResponse<String> response, int status) throws Exception {

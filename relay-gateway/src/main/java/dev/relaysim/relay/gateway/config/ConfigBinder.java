@@ -67,6 +67,7 @@ final class ConfigBinder {
         ListenSettings listen = listen(root.field("listen"));
         ProtocolSettings protocol = protocol(root.field("protocol"));
         Path dataDirectory = dataDirectory(root.field("dataDirectory"));
+        boolean dataDirectoryExplicit = root.field("dataDirectory").present();
         List<VirtualNetwork> virtualNetworks = new ArrayList<>();
         Node virtualNetworksNode = root.field("virtualNetworks");
         if (virtualNetworksNode.present()) {
@@ -89,7 +90,7 @@ final class ConfigBinder {
                 ? construct(root, () -> RendezvousFaults.fromJson(faultsNode.json, "faults")) : RendezvousFaults.NONE;
         LimitSettings limits = limits(root.field("limits"));
         return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
-                virtualNetworks, dns, faults, limits));
+                virtualNetworks, dns, faults, limits, dataDirectoryExplicit));
     }
 
     private LimitSettings limits(Node limits) throws ConfigException {

@@ -17,7 +17,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param listen front ends and rendezvous ports
  * @param protocol limits and timeouts
- * @param dataDirectory where the development CA and the server certificate are kept
+ * @param dataDirectory where the development CA and the server certificate are kept, and the management API's
+ *                      changes when {@code dataDirectoryExplicit}
  * @param defaultNamespace the namespace for clients that address the gateway as {@code localhost} or an IP literal
  * @param namespaces at least one; names and host names unique ignoring case
  * @param virtualNetworks the simulated virtual networks the namespaces' private endpoints sit in; together with the
@@ -27,11 +28,14 @@ import static java.util.Objects.requireNonNull;
  *               {@code listen.rendezvousPorts}
  * @param limits connections per source address, waiting senders per hybrid connection, relayed connections per
  *               namespace
+ * @param dataDirectoryExplicit whether {@code dataDirectory} was configured explicitly (flag, environment or file)
+ *                              rather than defaulted: only then are the management API's changes saved there and
+ *                              reloaded at start
  */
 public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                             String defaultNamespace, List<NamespaceConfig> namespaces,
                             List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults,
-                            LimitSettings limits) {
+                            LimitSettings limits, boolean dataDirectoryExplicit) {
 
     public GatewayConfig {
         requireNonNull(listen, "listen");
@@ -64,12 +68,12 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         requireNonNull(limits, "limits");
     }
 
-    /** A configuration with the default limits. */
+    /** A configuration with the default limits whose management changes are not saved. */
     public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                          String defaultNamespace, List<NamespaceConfig> namespaces,
                          List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults) {
         this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns, faults,
-                LimitSettings.DEFAULTS);
+                LimitSettings.DEFAULTS, false);
     }
 
     /** A configuration without rendezvous faults. */

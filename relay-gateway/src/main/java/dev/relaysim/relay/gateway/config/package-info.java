@@ -46,6 +46,8 @@
  *     }
  *   },
  *   "dataDirectory": "~/.relaysim",               // default $HOME/.relaysim; "~/" expands; relative = relative to the file
+ *                                                 // set explicitly (here, flag or env): management API changes are
+ *                                                 // saved in <dir>/network-state.json and restored at start
  *   "defaultNamespace": "sandbox",                // for localhost and IP literals; must be declared below;
  *                                                 // default: the first namespace of a file that declares namespaces
  *   "namespaces": [                               // at least one; replaces the default list as a whole

@@ -21,6 +21,7 @@ public final class NetworkState {
 
     private final List<Consumer<NetworkModel>> listeners = new CopyOnWriteArrayList<>();
     private volatile NetworkModel current;
+    private volatile Consumer<NetworkModel> store = model -> { };
 
     public NetworkState(NetworkModel initial) {
         current = requireNonNull(initial, "initial");
@@ -36,12 +37,15 @@ public final class NetworkState {
      * the new model is in place, on the calling thread; one that throws is logged and does not stop the others.
      *
      * @return the new model
+     * @throws java.io.UncheckedIOException when the {@linkplain #storeWith store} cannot save the new model; the
+     *                                      state stays as it was
      */
     public NetworkModel update(UnaryOperator<NetworkModel> change) {
         requireNonNull(change, "change");
         NetworkModel updated;
         synchronized (this) {
             updated = requireNonNull(change.apply(current), "changed model");
+            store.accept(updated);
             current = updated;
         }
         for (Consumer<NetworkModel> listener : listeners) {
@@ -52,6 +56,14 @@ public final class NetworkState {
             }
         }
         return updated;
+    }
+
+    /**
+     * Saves every new model from now on with {@code store} before it takes effect, in the order of the changes; a
+     * change {@code store} cannot save (it throws) is refused.
+     */
+    public void storeWith(Consumer<NetworkModel> store) {
+        this.store = requireNonNull(store, "store");
     }
 
     /** Calls {@code listener} with every new model from now on. */

@@ -84,6 +84,19 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.load(null, Map.of(), Map.of("HOME", directory.toString()));
 
         assertThat(config.dataDirectory()).isEqualTo(directory.resolve(".relaysim"));
+        assertThat(config.dataDirectoryExplicit()).isFalse();
+    }
+
+    @Test
+    void aDataDirectoryFromTheFileAnEnvironmentVariableOrAFlagIsExplicit() throws Exception {
+        Path file = write("{\"dataDirectory\": \"state\"}");
+
+        assertThat(ConfigLoader.load(file, Map.of(), Map.of()).dataDirectoryExplicit()).isTrue();
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("RELAYSIM_DATA_DIR", "state")).dataDirectoryExplicit())
+                .isTrue();
+        assertThat(ConfigLoader.load(null, Map.of("data-dir", "state"), Map.of()).dataDirectoryExplicit()).isTrue();
+        assertThat(ConfigLoader.load(write("{\"dataDirectory\": null}"), Map.of(), Map.of()).dataDirectoryExplicit())
+                .isFalse();
     }
 
     @Test

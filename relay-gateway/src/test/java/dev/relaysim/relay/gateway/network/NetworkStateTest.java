@@ -2,6 +2,8 @@ package dev.relaysim.relay.gateway.network;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
@@ -46,5 +48,24 @@ class NetworkStateTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtualNetwork: \"missing\"");
         assertThat(state.current()).isSameAs(EMPTY);
         assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void aChangeTheStoreCannotSaveIsRefused() {
+        NetworkState state = new NetworkState(EMPTY);
+        List<NetworkModel> stored = new CopyOnWriteArrayList<>();
+        List<NetworkModel> seen = new CopyOnWriteArrayList<>();
+        state.onChange(seen::add);
+        state.storeWith(stored::add);
+        NetworkModel saved = state.update(model -> model.withNamespace("sandbox", namespace -> namespace));
+        state.storeWith(model -> {
+            throw new UncheckedIOException(new IOException("disk full"));
+        });
+
+        assertThatThrownBy(() -> state.update(model -> model.withNamespace("contoso", namespace -> namespace)))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("disk full");
+        assertThat(state.current()).isSameAs(saved);
+        assertThat(stored).containsExactly(saved);
+        assertThat(seen).containsExactly(saved);
     }
 }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client on a plain socket that writes whatever frames a test asks for, valid or not (unmasked, reserved
  * opcodes, RSV bits, oversized, fragmented anyhow), and reads the server's frames as they are, so that tests can
- * check the exact close code the gateway answers a protocol violation with. Not thread-safe.
+ * check the exact close code the gateway answers a protocol violation with; {@link #reset()} kills it the way a
+ * crashed peer goes. Writes may come from any thread; reads belong to one.
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -72,7 +74,11 @@ public final class RawWebSocket implements AutoCloseable {
      * response head byte by byte, so that no frame that follows it is consumed. Reads time out after 30 s.
      */
     public static RawWebSocket open(int port, String request) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return open("127.0.0.1", port, request);
+    }
+
+    private static RawWebSocket open(String host, int port, String request) throws IOException {
+        Socket socket = new Socket(host, port);
         try {
             socket.setSoTimeout(30_000);
             socket.setTcpNoDelay(true);
@@ -93,6 +99,38 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects to {@code ws://host:port/path?query} of {@code uri} and completes the upgrade, sending
+     * {@code extraHeaders} ({@code "Name: value"}).
+     *
+     * @throws IOException naming the status when the upgrade is refused
+     */
+    public static RawWebSocket open(URI uri, String... extraHeaders) throws IOException {
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : '?' + uri.getRawQuery());
+        RawWebSocket webSocket = open(uri.getHost(), uri.getPort(), RawHttp.upgradeRequest(target,
+                uri.getHost() + ':' + uri.getPort(), extraHeaders));
+        if (webSocket.status() != 101) {
+            webSocket.close();
+            throw new IOException("upgrade to " + uri + " refused with " + webSocket.status());
+        }
+        return webSocket;
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    /** Writes one masked binary frame with FIN set. */
+    public void sendBinary(byte[] payload) throws IOException {
+        send(BINARY, payload);
+    }
+
+    /** Kills the connection as a crashed process would: a TCP reset, no close frame. */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     /** The response's status code: 101 if the upgrade succeeded. */
     public int status() {
         return status;
@@ -109,7 +147,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /** Writes one frame exactly as described; {@code rsv} is the three RSV bits (0-7). */
-    public void send(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) throws IOException {
+    public synchronized void send(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) throws IOException {
         out.write(frame(fin, rsv, opcode, masked, payload));
         out.flush();
     }
@@ -127,7 +165,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /** Writes bytes as they are. */
-    public void sendRaw(byte[] bytes) throws IOException {
+    public synchronized void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }

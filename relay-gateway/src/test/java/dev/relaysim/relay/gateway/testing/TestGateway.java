@@ -252,6 +252,7 @@ public final class TestGateway implements AutoCloseable {
         private List<VirtualNetwork> virtualNetworks = List.of();
         private boolean dns;
         private LimitSettings limits = LimitSettings.DEFAULTS;
+        private boolean persistent;
 
         private Builder() {
         }
@@ -319,6 +320,15 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the data directory counts as configured explicitly, so that management API changes are saved there
+         * and restored at start (by default not).
+         */
+        public Builder persistent(boolean persistent) {
+            this.persistent = persistent;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
             return this;
@@ -329,7 +339,7 @@ public final class TestGateway implements AutoCloseable {
             return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
                     dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
-                    RendezvousFaults.NONE, limits);
+                    RendezvousFaults.NONE, limits, persistent);
         }
 
         public TestGateway start() {
