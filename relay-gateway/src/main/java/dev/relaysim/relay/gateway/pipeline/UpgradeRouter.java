@@ -178,7 +178,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         HcAction action = target.action().orElse(HcAction.CONNECT);
         if (action == HcAction.ACCEPT && instance >= 0) {
-            return accept(ctx, request, target, tracker);
+            return accept(ctx, request, target, host, tracker);
         }
         if (action == HcAction.REQUEST && instance >= 0) {
             return requestRendezvous(ctx, request, target, tracker);
@@ -330,7 +330,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     }
 
     private boolean accept(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
-                           String tracker) {
+                           String host, String tracker) {
         Optional<String> id = target.id();
         if (id.isEmpty()) {
             refuse(ctx.channel(), RefusalReason.NOT_FOUND, 403, INVALID_RENDEZVOUS, tracker,
@@ -338,6 +338,12 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             return false;
         }
         Optional<PendingRendezvous> waiting = context.rendezvousTable().find(id.get());
+        if (waiting.isPresent() && !openedAsIssued(host, target, waiting.get().match().entity())) {
+            refuse(ctx.channel(), RefusalReason.NOT_FOUND, 403, INVALID_RENDEZVOUS, tracker, "rendezvous "
+                    + id.get() + " of " + waiting.get().match().entity() + " opened for another hybrid connection "
+                    + "or namespace");
+            return false;
+        }
         if (waiting.isPresent() && !admitRendezvous(ctx.channel(), waiting.get().match().entity())) {
             return false;
         }
@@ -407,6 +413,19 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         RequestRendezvousHandler.upgrade(context, ctx, request, claimed.exchange());
         return true;
+    }
+
+    /**
+     * Whether a rendezvous address was opened for the hybrid connection it was issued for: its path names that
+     * hybrid connection, and its host names no other namespace. A rewritten address is refused (and the rendezvous
+     * stays waiting), so an id never opens another entity's or namespace's connection.
+     */
+    private boolean openedAsIssued(String host, RelayRequestTarget target, HybridConnection entity) {
+        Namespace namespace = entity.namespace();
+        boolean sameEntity = namespace.match(target.path()).filter(match -> match.entity() == entity).isPresent();
+        boolean otherNamespace = !host.isEmpty() && !NamespaceRegistry.isLoopbackName(host)
+                && context.registry().resolve(host, null).filter(named -> named != namespace).isPresent();
+        return sameEntity && !otherNamespace;
     }
 
     /**
