@@ -473,6 +473,9 @@ class SecurityMatrixIntegrationTest {
                 "127.0.0.1:" + port, 403));
         refusals.put("guessed id (the real one with its first 8 characters changed)", new Attempt(port,
                 target.replace(id, changeFirst8(id)), "127.0.0.1:" + port, 403));
+        refusals.put("the id on another entity's path", new Attempt(port, target.replace("/" + REQUESTS + "?",
+                "/" + OTHER_ENTITY + "?"), "127.0.0.1:" + port, 403));
+        refusals.put("the id for another namespace's host", new Attempt(port, target, OTHER_HOST, 403));
         refusals.put("the id on another gateway instance's port", new Attempt(otherPort, target,
                 "127.0.0.1:" + otherPort, 404));
         List<DynamicTest> rows = new ArrayList<>();
@@ -481,6 +484,23 @@ class SecurityMatrixIntegrationTest {
             assertThat(head.status()).as(head.toString()).isEqualTo(attempt.status());
             assertSenderStillHeld(sender);
         })));
+        rows.add(row("request rendezvous, a fortress request address from a public source", () -> {
+            try (Socket fortressSender = connect(VM, PE_APPROVED, plainPort())) {
+                RelayConnection control = listen(VM, PE_APPROVED, FORTRESS_HOST, REQUESTS);
+                fortressSender.getOutputStream().write(("POST /" + REQUESTS + " HTTP/1.1\r\nHost: 127.20.0.4\r\n"
+                        + HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION + ": " + token(FORTRESS_HOST, REQUESTS)
+                        + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                RequestCommand fortressRequest = (RequestCommand) ControlCommandCodec.decode(control.receive(TIMEOUT)
+                        .asText());
+                URI fortressAddress = URI.create(fortressRequest.address());
+                Head head = exchange(PUBLIC, PE_APPROVED, fortressAddress.getPort(), upgradeRequest(
+                        fortressAddress.getRawPath() + '?' + fortressAddress.getRawQuery(),
+                        fortressAddress.getAuthority(), ""));
+                assertIpRefusal(head);
+                control.abort();
+            }
+        }));
         rows.add(row("positive control: request rendezvous, the address as given", () -> {
             WsPeer rendezvous = WsPeer.connect(gateway.httpClient(), address, Map.of()).get(10, TimeUnit.SECONDS);
             closeables.add(() -> rendezvous.socket().abort());

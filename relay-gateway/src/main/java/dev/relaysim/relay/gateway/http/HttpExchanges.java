@@ -50,6 +50,11 @@ public final class HttpExchanges implements HttpResponseRouter {
         return exchange != null && exchange.claimResponse() ? Optional.of(exchange) : Optional.empty();
     }
 
+    /** The exchange of request {@code id}, while it runs. */
+    public Optional<HttpExchange> find(String id) {
+        return Optional.ofNullable(exchanges.get(requireNonNull(id, "id")));
+    }
+
     /** Claims the rendezvous address of request {@code id} for a listener that opened it on {@code instance}'s port. */
     public RendezvousClaim claimRendezvous(String id, int instance) {
         requireNonNull(id, "id");

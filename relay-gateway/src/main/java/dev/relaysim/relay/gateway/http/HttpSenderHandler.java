@@ -234,8 +234,7 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         boolean addressOnly = ListenerRequests.needsRendezvous(command, contentLength);
         inRequest = !last;
         current = new HttpExchange(context, instance, ctx.channel(), this, listener, command, addressOnly,
-                request.method().equals(HttpMethod.HEAD), HttpUtil.isKeepAlive(request), namespace.hostName(),
-                entity.systemTracker());
+                request.method().equals(HttpMethod.HEAD), HttpUtil.isKeepAlive(request), entity);
         logger.debug("{} {} to listener {}{}", ctx.channel(), current, listener.id(),
                 addressOnly ? " via rendezvous" : "");
         current.start();

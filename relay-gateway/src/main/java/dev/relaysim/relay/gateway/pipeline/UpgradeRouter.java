@@ -16,6 +16,7 @@ import dev.relaysim.relay.gateway.auth.AuthorizationRequest;
 import dev.relaysim.relay.gateway.control.ControlChannelHandler;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.control.ListenerSet;
+import dev.relaysim.relay.gateway.http.HttpExchange;
 import dev.relaysim.relay.gateway.http.HttpExchanges.RendezvousClaim;
 import dev.relaysim.relay.gateway.http.RequestRendezvousHandler;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
@@ -181,7 +182,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             return accept(ctx, request, target, host, tracker);
         }
         if (action == HcAction.REQUEST && instance >= 0) {
-            return requestRendezvous(ctx, request, target, tracker);
+            return requestRendezvous(ctx, request, target, host, tracker);
         }
         if (!frontEnd) {
             refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "action " + action.wireName()
@@ -379,10 +380,16 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     }
 
     private boolean requestRendezvous(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
-                                      String tracker) {
+                                      String host, String tracker) {
         Optional<String> id = target.id();
         if (id.isEmpty()) {
             refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "request rendezvous without " + HybridConnectionConstants.ID);
+            return false;
+        }
+        Optional<HybridConnection> issuedFor = context.httpExchanges().find(id.get()).map(HttpExchange::entity);
+        if (issuedFor.isPresent() && !openedAsIssued(host, target, issuedFor.get())) {
+            refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "request " + id.get() + " of " + issuedFor.get()
+                    + " opened for another hybrid connection or namespace");
             return false;
         }
         RendezvousClaim claim = context.httpExchanges().claimRendezvous(id.get(), instance);
