@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.control;
 
+import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.protocol.ControlCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.ControlCommandException;
@@ -212,7 +213,8 @@ public final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
         try {
             command = ControlCommandCodec.decode(json);
         } catch (ControlCommandException e) {
-            logger.info("{} listener {} sent an invalid command: {}", ctx.channel(), listener.id(), e.getMessage());
+            logger.info("{} listener {} sent an invalid command: {}", ctx.channel(), listener.id(),
+                    LogRedaction.redact(e.getMessage()));
             close(ctx, WebSocketCloseStatus.POLICY_VIOLATION, "Unsupported command: " + e.getMessage());
             return;
         }

@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.http;
 
 import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
@@ -258,7 +259,8 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
     }
 
     private void refuse(ChannelHandlerContext ctx, int status, String message, String tracker, String reason) {
-        logger.info("{} refused {}: {} (remote {})", ctx.channel(), status, reason, ctx.channel().remoteAddress());
+        logger.info("{} refused {}: {} (remote {})", ctx.channel(), status, LogRedaction.redact(reason),
+                ctx.channel().remoteAddress());
         context.metrics().refused(RefusalReason.forStatus(status));
         context.metrics().httpRequest(status);
         String text = ServiceErrors.describe(message, ServiceErrors.trackingId(0), tracker, context.clock().instant());

@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.HcAction;
@@ -56,7 +57,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -91,8 +91,6 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     static final String INVALID_RENDEZVOUS = "The rendezvous address is invalid or has expired.";
 
     private static final Logger logger = LoggerFactory.getLogger(UpgradeRouter.class);
-    private static final Pattern SECRETS = Pattern.compile(
-            "(?i)(sb-hc-token=|sig(?:=|: ')|SharedAccessSignature\\s)[^&\\s'\"]*");
 
     private final GatewayContext context;
     /** Whether listen and connect are served here (a front end). */
@@ -472,15 +470,10 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     private void refuse(Channel channel, RefusalReason why, int status, String message, String tracker,
                         String reason) {
         context.metrics().refused(why);
-        logger.info("{} refused {}: {} (remote {})", channel, status, redact(reason), channel.remoteAddress());
+        logger.info("{} refused {}: {} (remote {})", channel, status, LogRedaction.redact(reason), channel.remoteAddress());
         String text = ServiceErrors.describe(message, ServiceErrors.trackingId(Math.max(instance, 0)), tracker,
                 context.clock().instant());
         ServiceErrors.respondAndClose(channel, status, text);
-    }
-
-    /** {@code text} with anything that looks like a token or its signature replaced, for logs. */
-    static String redact(String text) {
-        return SECRETS.matcher(text).replaceAll("$1***");
     }
 
     /** The token from the {@code ServiceBusAuthorization} header, else from {@code sb-hc-token}, else null. */
