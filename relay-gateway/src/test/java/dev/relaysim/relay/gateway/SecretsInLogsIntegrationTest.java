@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,6 +45,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -279,12 +282,12 @@ class SecretsInLogsIntegrationTest {
             String query = i == 2 ? "?sb-hc-token=" + PercentCodec.encode(token(OPEN_ENTITY, "send-only", sendKey,
                     inAnHour)) : "";
             int expected = i + 1;
-            var response = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<RawHttp.Response> response = CompletableFuture.supplyAsync(() -> {
                 try {
                     return RawHttp.exchange(plain, "GET /" + OPEN_ENTITY + query + " HTTP/1.1\r\nHost: "
                             + TestGateway.HOST + "\r\n" + carriers.get(expected - 1) + "\r\nConnection: close\r\n\r\n");
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> httpListener.otherCommands().size() == expected);

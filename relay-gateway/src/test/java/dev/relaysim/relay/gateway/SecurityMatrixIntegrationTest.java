@@ -8,12 +8,14 @@ import dev.relaysim.relay.common.client.RelayWebSocketClient;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
+import dev.relaysim.relay.common.protocol.PercentCodec;
 import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
+import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.metrics.RelayMeters;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;
 import dev.relaysim.relay.gateway.network.DefaultAction;
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.function.Executable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -50,16 +53,15 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -72,7 +74,6 @@ import static dev.relaysim.relay.gateway.testing.TestGateway.SECONDARY_KEY;
 import static dev.relaysim.relay.gateway.testing.TestGateway.SEND_KEY;
 import static dev.relaysim.relay.gateway.testing.TestGateway.SEND_KEY_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -113,7 +114,12 @@ class SecurityMatrixIntegrationTest {
     private static final String REQUESTS = "requests";
     /** The entity tokens "for another entity" are for. */
     private static final String OTHER_ENTITY = "other";
-    private static final List<String> ENTITIES = List.of(VACANT, ECHO, HELD, WEB, REQUESTS, OTHER_ENTITY);
+    /** Senders need no token here (requiresClientAuthorization=false); listeners still do. */
+    private static final String ANONYMOUS = "anonymous";
+    private static final List<String> ENTITIES = List.of(VACANT, ECHO, HELD, WEB, REQUESTS);
+    /** A rule of {@link #OTHER_ENTITY} only, with its own key. */
+    private static final String OTHER_ENTITY_RULE = "other-entity-rule";
+    private static final String OTHER_ENTITY_KEY = "b3RoZXItZW50aXR5LXJ1bGUta2V5LWZvci10ZXN0cw==";
 
     private static final InetAddress PUBLIC = address("127.0.0.1");
     private static final InetAddress PE_APPROVED = address("127.20.0.4");
@@ -144,8 +150,12 @@ class SecurityMatrixIntegrationTest {
                 EnumSet.of(AccessRight.LISTEN));
         AuthorizationRuleConfig sendOnly = new AuthorizationRuleConfig(SEND_KEY_NAME, SEND_KEY, SEND_KEY,
                 EnumSet.of(AccessRight.SEND));
-        List<HybridConnectionConfig> entities = ENTITIES.stream()
-                .map(name -> new HybridConnectionConfig(name, true, List.of())).toList();
+        List<HybridConnectionConfig> entities = new ArrayList<>(ENTITIES.stream()
+                .map(name -> new HybridConnectionConfig(name, true, List.of())).toList());
+        entities.add(new HybridConnectionConfig(OTHER_ENTITY, true, List.of(new AuthorizationRuleConfig(
+                OTHER_ENTITY_RULE, OTHER_ENTITY_KEY, OTHER_ENTITY_KEY, EnumSet.of(AccessRight.LISTEN,
+                AccessRight.SEND)))));
+        entities.add(new HybridConnectionConfig(ANONYMOUS, false, List.of()));
         List<AuthorizationRuleConfig> rules = List.of(root, listenOnly, sendOnly);
         NamespaceConfig sandbox = new NamespaceConfig(TestGateway.NAMESPACE, HOST, rules, entities);
         NamespaceConfig contoso = new NamespaceConfig(TestGateway.OTHER_NAMESPACE, OTHER_HOST, List.of(root), entities);
@@ -228,6 +238,8 @@ class SecurityMatrixIntegrationTest {
                 new Refusal(Credential.header("expiry extended without re-signing", tamperedExpiry), 401),
                 new Refusal(Credential.header("token for another entity", token(HOST, OTHER_ENTITY, KEY_NAME, KEY,
                         inAnHour)), 403),
+                new Refusal(Credential.header("rule of another entity", token(HOST, entity, OTHER_ENTITY_RULE,
+                        OTHER_ENTITY_KEY, inAnHour)), 401),
                 new Refusal(Credential.header("token for another namespace (same key)", token(OTHER_HOST, entity,
                         KEY_NAME, KEY, inAnHour)), 403),
                 new Refusal(right == AccessRight.LISTEN
@@ -254,7 +266,43 @@ class SecurityMatrixIntegrationTest {
         }
         rows.add(row("listen, token in sb-hc-token but for another entity", () -> assertListenRefused(PUBLIC,
                 PUBLIC, HOST, TestGateway.NAMESPACE, new Credential("query", null, HybridConnectionConstants.TOKEN
-                        + '=' + encode(token(HOST, OTHER_ENTITY, KEY_NAME, KEY, inAnHour()))), 403)));
+                        + '=' + PercentCodec.encode(token(HOST, OTHER_ENTITY, KEY_NAME, KEY, inAnHour()))), 403)));
+        rows.add(row("listen, no token on a hybrid connection whose senders need none", () -> {
+            Head head = exchange(PUBLIC, PUBLIC, plainPort(), upgrade(ANONYMOUS, "listen", HOST, Credential.none()));
+            assertThat(head.status()).as(head.toString()).isEqualTo(401);
+            assertThat(listeners(TestGateway.NAMESPACE, ANONYMOUS)).isZero();
+        }));
+        for (Refusal refusal : tokenRefusals(VACANT, AccessRight.LISTEN, false)) {
+            if (refusal.credential().header() == null) {
+                continue;
+            }
+            String bad = refusal.credential().header().substring(refusal.credential().header().indexOf(": ") + 2);
+            rows.add(row("listen, renewToken with " + refusal.credential().name(), () -> {
+                try (TestListener listener = TestListener.connect(gateway.httpClient(),
+                        gateway.listenUri(false, VACANT), TestGateway.token(VACANT), new TestListener.Mode.Ignore())) {
+                    await().atMost(TIMEOUT).until(() -> listeners(TestGateway.NAMESPACE, VACANT) == 1);
+                    listener.control().sendText("{\"renewToken\":{\"token\":\"" + bad + "\"}}")
+                            .get(10, TimeUnit.SECONDS);
+                    assertThat(listener.control().closed().get(10, TimeUnit.SECONDS).code()).isEqualTo(1008);
+                    await().atMost(TIMEOUT).until(() -> listeners(TestGateway.NAMESPACE, VACANT) == 0);
+                }
+            }));
+        }
+        rows.add(row("positive control: listen, renewToken with a right token keeps the listener", () -> {
+            try (TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, VACANT),
+                    TestGateway.token(VACANT), new TestListener.Mode.Ignore())) {
+                listener.control().sendText("{\"renewToken\":{\"token\":\"" + token(HOST, VACANT, KEY_NAME,
+                        SECONDARY_KEY, inAnHour().plusSeconds(60)) + "\"}}").get(10, TimeUnit.SECONDS);
+                // Ordered after the renewal on the control channel: the listener still gets accepts.
+                try (Socket sender = connect(PUBLIC, PUBLIC, plainPort())) {
+                    sender.getOutputStream().write(upgrade(VACANT, "connect", HOST, Credential.header("right token",
+                            TestGateway.token(VACANT))).getBytes(StandardCharsets.ISO_8859_1));
+                    await().atMost(TIMEOUT).until(() -> listener.accepts().size() == 1);
+                }
+                assertThat(listener.control().closed()).isNotDone();
+            }
+            await().atMost(TIMEOUT).until(() -> listeners(TestGateway.NAMESPACE, VACANT) == 0);
+        }));
         for (Position position : refusedPositions()) {
             rows.add(row("listen, " + position.name(), () -> assertListenRefused(position.source(),
                     position.destination(), position.host(), position.namespace(),
@@ -275,7 +323,7 @@ class SecurityMatrixIntegrationTest {
         rows.add(row("positive control: listen, secondary key in sb-hc-token", () -> {
             try (Socket socket = connect(PUBLIC, PUBLIC, plainPort())) {
                 Head head = exchangeHead(socket, upgrade(VACANT, "listen", HOST, new Credential("query", null,
-                        HybridConnectionConstants.TOKEN + '=' + encode(token(HOST, VACANT, KEY_NAME, SECONDARY_KEY,
+                        HybridConnectionConstants.TOKEN + '=' + PercentCodec.encode(token(HOST, VACANT, KEY_NAME, SECONDARY_KEY,
                                 inAnHour())))));
                 assertThat(head.status()).as(head.toString()).isEqualTo(101);
                 await().atMost(TIMEOUT).until(() -> listeners(TestGateway.NAMESPACE, VACANT) == 1);
@@ -374,7 +422,7 @@ class SecurityMatrixIntegrationTest {
         int port = address.getPort();
         int otherPort = port == rendezvousPort(0) ? rendezvousPort(1) : rendezvousPort(0);
 
-        Map<String, Attempt> refusals = new java.util.LinkedHashMap<>();
+        Map<String, Attempt> refusals = new LinkedHashMap<>();
         refusals.put("guessed id (random)", new Attempt(port, target.replace(id, UUID.randomUUID() + "_G0"),
                 "127.0.0.1:" + port, 403));
         refusals.put("guessed id (the real one with its first 8 characters changed)", new Attempt(port,
@@ -468,7 +516,7 @@ class SecurityMatrixIntegrationTest {
         int port = address.getPort();
         int otherPort = port == rendezvousPort(0) ? rendezvousPort(1) : rendezvousPort(0);
 
-        Map<String, Attempt> refusals = new java.util.LinkedHashMap<>();
+        Map<String, Attempt> refusals = new LinkedHashMap<>();
         refusals.put("guessed id (random)", new Attempt(port, target.replace(id, UUID.randomUUID() + "_G0"),
                 "127.0.0.1:" + port, 403));
         refusals.put("guessed id (the real one with its first 8 characters changed)", new Attempt(port,
@@ -539,7 +587,7 @@ class SecurityMatrixIntegrationTest {
         refusals.add(new Refusal(new Credential("Authorization header with a token for another entity",
                 "Authorization: " + token(HOST, OTHER_ENTITY, KEY_NAME, KEY, inAnHour()), null), 403));
         refusals.add(new Refusal(new Credential("sb-hc-token with a wrong key", null, HybridConnectionConstants.TOKEN
-                + '=' + encode(token(HOST, WEB, KEY_NAME, WRONG_KEY, inAnHour()))), 401));
+                + '=' + PercentCodec.encode(token(HOST, WEB, KEY_NAME, WRONG_KEY, inAnHour()))), 401));
         for (Refusal refusal : refusals) {
             rows.add(row("HTTP, " + refusal.credential().name(), () -> {
                 Head head = exchange(PUBLIC, PUBLIC, plainPort(), httpRequest(WEB, HOST, refusal.credential(), ""));
@@ -605,6 +653,7 @@ class SecurityMatrixIntegrationTest {
         String vnetBody = "{\"location\":\"westeurope\",\"properties\":{\"addressSpace\":{\"addressPrefixes\":"
                 + "[\"127.22.0.0/16\"]},\"subnets\":[{\"name\":\"default\",\"properties\":{\"addressPrefix\":"
                 + "\"127.22.0.0/24\"}}]}}";
+        String dnsFaults = "/relaysim/dns/faults";
         String faults = "/relaysim/faults/rendezvous";
         String faultsBody = "{\"blockedRendezvousPorts\":[{\"ports\":\"9400-9599\",\"sources\":\"0.0.0.0/0\"}]}";
         List<String[]> requests = List.<String[]>of(
@@ -614,7 +663,9 @@ class SecurityMatrixIntegrationTest {
                 new String[] {"PUT", approve, approveBody},
                 new String[] {"PUT", vnet, vnetBody},
                 new String[] {"GET", faults, null},
-                new String[] {"PUT", faults, faultsBody});
+                new String[] {"PUT", faults, faultsBody},
+                new String[] {"GET", dnsFaults, null},
+                new String[] {"PUT", dnsFaults, "{\"missingARecords\":[\"fortress\"]}"});
         List<String[]> authorizations = List.<String[]>of(
                 new String[] {"no Authorization header", null},
                 new String[] {"wrong admin key", "Bearer not-the-admin-key"},
@@ -630,6 +681,7 @@ class SecurityMatrixIntegrationTest {
                         + authorization[0], () -> {
                     NetworkModel before = gateway.server().networkState().current();
                     RendezvousFaults faultsBefore = gateway.server().rendezvousFaults().get();
+                    DnsFaults dnsFaultsBefore = gateway.server().dnsFaults().get();
                     HttpResponse<String> response = management(request[0], request[1], request[2], authorization[1]);
                     assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
                     assertThat(response.headers().firstValue("www-authenticate")).hasValue("Bearer");
@@ -637,6 +689,7 @@ class SecurityMatrixIntegrationTest {
                             .doesNotContain(ADMIN_KEY);
                     assertThat(gateway.server().networkState().current()).as("network state").isEqualTo(before);
                     assertThat(gateway.server().rendezvousFaults().get()).as("faults").isEqualTo(faultsBefore);
+                    assertThat(gateway.server().dnsFaults().get()).as("DNS faults").isEqualTo(dnsFaultsBefore);
                 }));
             }
         }
@@ -751,7 +804,7 @@ class SecurityMatrixIntegrationTest {
     }
 
     private static PrivateEndpoint endpoint(String name, InetAddress address, ConnectionStatus status) {
-        return new PrivateEndpoint(name, "westeurope", "vnet1", "default", (java.net.Inet4Address) address, status,
+        return new PrivateEndpoint(name, "westeurope", "vnet1", "default", (Inet4Address) address, status,
                 "test", status != ConnectionStatus.APPROVED);
     }
 
@@ -784,10 +837,6 @@ class SecurityMatrixIntegrationTest {
             changed.setCharAt(i, c == '0' ? '1' : '0');
         }
         return changed.toString();
-    }
-
-    private static String encode(String value) {
-        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String upgrade(String entity, String action, String host, Credential credential,
