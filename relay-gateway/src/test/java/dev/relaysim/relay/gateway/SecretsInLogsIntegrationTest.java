@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -334,16 +333,7 @@ class SecretsInLogsIntegrationTest {
 
     private HttpResponse<String> management(String method, String path, String authorization, String body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + gateway.addresses().managementPort() + path + "?api-version=2021-11-01"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return gateway.httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.management(method, path + "?api-version=2021-11-01", authorization, body);
     }
 
     /** Every captured event as text: logger, level, formatted message and the whole exception with its causes. */

@@ -6,6 +6,7 @@ import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayWebSocketClient;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.common.protocol.ControlCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.PercentCodec;
@@ -51,7 +52,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -144,19 +144,15 @@ class SecurityMatrixIntegrationTest {
 
     @BeforeAll
     void start() {
-        AuthorizationRuleConfig root = new AuthorizationRuleConfig(KEY_NAME, KEY, SECONDARY_KEY,
-                EnumSet.allOf(AccessRight.class));
-        AuthorizationRuleConfig listenOnly = new AuthorizationRuleConfig(LISTEN_KEY_NAME, LISTEN_KEY, LISTEN_KEY,
-                EnumSet.of(AccessRight.LISTEN));
-        AuthorizationRuleConfig sendOnly = new AuthorizationRuleConfig(SEND_KEY_NAME, SEND_KEY, SEND_KEY,
-                EnumSet.of(AccessRight.SEND));
+        // The default namespace's rules: root (all rights, KEY and SECONDARY_KEY), listen-only, send-only.
+        List<AuthorizationRuleConfig> rules = TestGateway.defaultNamespaces().get(0).authorizationRules();
+        AuthorizationRuleConfig root = rules.get(0);
         List<HybridConnectionConfig> entities = new ArrayList<>(ENTITIES.stream()
                 .map(name -> new HybridConnectionConfig(name, true, List.of())).toList());
         entities.add(new HybridConnectionConfig(OTHER_ENTITY, true, List.of(new AuthorizationRuleConfig(
                 OTHER_ENTITY_RULE, OTHER_ENTITY_KEY, OTHER_ENTITY_KEY, EnumSet.of(AccessRight.LISTEN,
                 AccessRight.SEND)))));
         entities.add(new HybridConnectionConfig(ANONYMOUS, false, List.of()));
-        List<AuthorizationRuleConfig> rules = List.of(root, listenOnly, sendOnly);
         NamespaceConfig sandbox = new NamespaceConfig(TestGateway.NAMESPACE, HOST, rules, entities);
         NamespaceConfig contoso = new NamespaceConfig(TestGateway.OTHER_NAMESPACE, OTHER_HOST, List.of(root), entities);
         NamespaceConfig fortress = new NamespaceConfig(FORTRESS, FORTRESS_HOST, rules, entities, "westeurope",
@@ -346,9 +342,7 @@ class SecurityMatrixIntegrationTest {
 
     @TestFactory
     Stream<DynamicTest> connect() throws Exception {
-        TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, ECHO),
-                TestGateway.token(ECHO), new TestListener.Mode.Echo());
-        closeables.add(listener);
+        TestListener listener = listener(ECHO, new TestListener.Mode.Echo());
         RelayConnection fortressListener = listen(VM, PE_APPROVED, FORTRESS_HOST, ECHO);
         RelayConnection firewalledListener = listen(ALLOWED_OFFICE, PUBLIC, FIREWALLED_HOST, ECHO);
         List<DynamicTest> rows = new ArrayList<>();
@@ -388,15 +382,10 @@ class SecurityMatrixIntegrationTest {
         for (Position position : admittedPositions()) {
             RelayConnection control = position.namespace().equals(FORTRESS) ? fortressListener : firewalledListener;
             rows.add(row("positive control: connect, right token, " + position.name(), () -> {
-                try (Socket socket = connect(position.source(), position.destination(), plainPort())) {
-                    socket.getOutputStream().write(upgrade(ECHO, "connect", position.host(), Credential.header(
-                            "right token", token(position.host(), ECHO)), MARKER + ": " + position.name())
-                            .getBytes(StandardCharsets.ISO_8859_1));
-                    // The first command the listener ever got is this one: no refused row reached it.
-                    AcceptCommand accept = (AcceptCommand) ControlCommandCodec.decode(control.receive(TIMEOUT)
-                            .asText());
-                    assertThat(accept.connectHeaders()).containsEntry(MARKER, position.name());
-                }
+                AcceptCommand accept = (AcceptCommand) firstCommand(position, control, upgrade(ECHO, "connect",
+                        position.host(), Credential.header("right token", token(position.host(), ECHO)),
+                        MARKER + ": " + position.name()));
+                assertThat(accept.connectHeaders()).containsEntry(MARKER, position.name());
             }));
         }
         return rows.stream();
@@ -407,9 +396,7 @@ class SecurityMatrixIntegrationTest {
 
     @TestFactory
     Stream<DynamicTest> accept() throws Exception {
-        TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, HELD),
-                TestGateway.token(HELD), new TestListener.Mode.Ignore());
-        closeables.add(listener);
+        TestListener listener = listener(HELD, new TestListener.Mode.Ignore());
         Socket sender = connect(PUBLIC, PUBLIC, plainPort());
         closeables.add(sender);
         sender.getOutputStream().write(upgrade(HELD, "connect", HOST, Credential.header("right token",
@@ -420,44 +407,16 @@ class SecurityMatrixIntegrationTest {
         String id = accept.id();
         String target = address.getRawPath() + '?' + address.getRawQuery();
         int port = address.getPort();
-        int otherPort = port == rendezvousPort(0) ? rendezvousPort(1) : rendezvousPort(0);
 
-        Map<String, Attempt> refusals = new LinkedHashMap<>();
-        refusals.put("guessed id (random)", new Attempt(port, target.replace(id, UUID.randomUUID() + "_G0"),
-                "127.0.0.1:" + port, 403));
-        refusals.put("guessed id (the real one with its first 8 characters changed)", new Attempt(port,
-                target.replace(id, changeFirst8(id)), "127.0.0.1:" + port, 403));
+        Map<String, Attempt> refusals = addressRefusals(address, id, HELD);
         refusals.put("no id", new Attempt(port, target.replace("&" + HybridConnectionConstants.ID + "=" + id, ""),
                 "127.0.0.1:" + port, 403));
-        refusals.put("the id on another entity's path", new Attempt(port, target.replace("/" + HELD + "?",
-                "/" + OTHER_ENTITY + "?"), "127.0.0.1:" + port, 403));
-        refusals.put("the id for another namespace's host", new Attempt(port, target, OTHER_HOST, 403));
-        refusals.put("the id on another gateway instance's port", new Attempt(otherPort, target,
-                "127.0.0.1:" + otherPort, 404));
         refusals.put("the address on the front end", new Attempt(plainPort(), target, "127.0.0.1:" + plainPort(),
                 404));
-        List<DynamicTest> rows = new ArrayList<>();
-        refusals.forEach((name, attempt) -> rows.add(row("accept, " + name, () -> {
-            Head head = exchange(PUBLIC, PUBLIC, attempt.port(), upgradeRequest(attempt.target(), attempt.host(), ""));
-            assertThat(head.status()).as(head.toString()).isEqualTo(attempt.status());
-            assertSenderStillHeld(sender);
-        })));
-        rows.add(row("accept, " + "a fortress rendezvous address from a public source", () -> {
-            try (Socket fortressSender = connect(VM, PE_APPROVED, plainPort())) {
-                RelayConnection control = listen(VM, PE_APPROVED, FORTRESS_HOST, HELD);
-                fortressSender.getOutputStream().write(upgrade(HELD, "connect", FORTRESS_HOST, Credential.header(
-                        "right token", token(FORTRESS_HOST, HELD))).getBytes(StandardCharsets.ISO_8859_1));
-                AcceptCommand fortressAccept = (AcceptCommand) ControlCommandCodec.decode(control.receive(TIMEOUT)
-                        .asText());
-                URI fortressAddress = URI.create(fortressAccept.address());
-                Head head = exchange(PUBLIC, PE_APPROVED, fortressAddress.getPort(), upgradeRequest(
-                        fortressAddress.getRawPath() + '?' + fortressAddress.getRawQuery(),
-                        fortressAddress.getAuthority(), ""));
-                assertIpRefusal(head);
-                assertSenderStillHeld(fortressSender);
-                control.abort();
-            }
-        }));
+        List<DynamicTest> rows = addressRows("accept, ", refusals, sender);
+        rows.add(row("accept, a fortress rendezvous address from a public source", () ->
+                assertFortressAddressRefusedToPublicSource(HELD, upgrade(HELD, "connect", FORTRESS_HOST,
+                        Credential.header("right token", token(FORTRESS_HOST, HELD))), true)));
         rows.add(row("positive control: accept, the address as given", () -> {
             WsPeer rendezvous = WsPeer.connect(gateway.httpClient(), address, Map.of()).get(10, TimeUnit.SECONDS);
             closeables.add(() -> rendezvous.socket().abort());
@@ -488,6 +447,60 @@ class SecurityMatrixIntegrationTest {
     private record Attempt(int port, String target, String host, int status) {
     }
 
+    /**
+     * The wrong uses of a rendezvous address (accept or request) issued for {@code entity}: guessed ids, the id on
+     * another entity's path or for another namespace's host (403), the id on another instance's port (404).
+     */
+    private Map<String, Attempt> addressRefusals(URI address, String id, String entity) {
+        String target = address.getRawPath() + '?' + address.getRawQuery();
+        int port = address.getPort();
+        int otherPort = port == rendezvousPort(0) ? rendezvousPort(1) : rendezvousPort(0);
+        Map<String, Attempt> refusals = new LinkedHashMap<>();
+        refusals.put("guessed id (random)", new Attempt(port, target.replace(id, UUID.randomUUID() + "_G0"),
+                "127.0.0.1:" + port, 403));
+        refusals.put("guessed id (the real one with its first 8 characters changed)", new Attempt(port,
+                target.replace(id, changeFirst8(id)), "127.0.0.1:" + port, 403));
+        refusals.put("the id on another entity's path", new Attempt(port, target.replace("/" + entity + "?",
+                "/" + OTHER_ENTITY + "?"), "127.0.0.1:" + port, 403));
+        refusals.put("the id for another namespace's host", new Attempt(port, target, OTHER_HOST, 403));
+        refusals.put("the id on another gateway instance's port", new Attempt(otherPort, target,
+                "127.0.0.1:" + otherPort, 404));
+        return refusals;
+    }
+
+    /** One row per attempt: its status, and the sender still waits with nothing received. */
+    private List<DynamicTest> addressRows(String prefix, Map<String, Attempt> refusals, Socket sender) {
+        List<DynamicTest> rows = new ArrayList<>();
+        refusals.forEach((name, attempt) -> rows.add(row(prefix + name, () -> {
+            Head head = exchange(PUBLIC, PUBLIC, attempt.port(), upgradeRequest(attempt.target(), attempt.host(), ""));
+            assertThat(head.status()).as(head.toString()).isEqualTo(attempt.status());
+            assertSenderStillHeld(sender);
+        })));
+        return rows;
+    }
+
+    /**
+     * A sender in the VNet sends {@code request} through the Approved fortress endpoint to a listener of {@code entity}
+     * there; a public source then opens the address the listener got and is refused 401. A refused accept leaves the
+     * sender waiting ({@code senderWaits}); a refused request rendezvous fails the request at once.
+     */
+    private void assertFortressAddressRefusedToPublicSource(String entity, String request, boolean senderWaits)
+            throws Exception {
+        try (Socket fortressSender = connect(VM, PE_APPROVED, plainPort())) {
+            RelayConnection control = listen(VM, PE_APPROVED, FORTRESS_HOST, entity);
+            fortressSender.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            ControlCommand command = ControlCommandCodec.decode(control.receive(TIMEOUT).asText());
+            URI address = URI.create(command instanceof AcceptCommand accept ? accept.address()
+                    : ((RequestCommand) command).address());
+            assertIpRefusal(exchange(PUBLIC, PE_APPROVED, address.getPort(), upgradeRequest(address.getRawPath() + '?'
+                    + address.getRawQuery(), address.getAuthority(), "")));
+            if (senderWaits) {
+                assertSenderStillHeld(fortressSender);
+            }
+            control.abort();
+        }
+    }
+
     private static void assertSenderStillHeld(Socket sender) throws IOException {
         assertThat(sender.isClosed()).isFalse();
         assertThat(sender.getInputStream().available()).as("bytes the held sender got").isZero();
@@ -498,9 +511,7 @@ class SecurityMatrixIntegrationTest {
 
     @TestFactory
     Stream<DynamicTest> requestRendezvous() throws Exception {
-        TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, REQUESTS),
-                TestGateway.token(REQUESTS), new TestListener.Mode.Ignore());
-        closeables.add(listener);
+        TestListener listener = listener(REQUESTS, new TestListener.Mode.Ignore());
         Socket sender = connect(PUBLIC, PUBLIC, plainPort());
         closeables.add(sender);
         // Chunked, of unknown length: announced address-only, the listener must open the address to see it.
@@ -514,41 +525,13 @@ class SecurityMatrixIntegrationTest {
         String id = announced.id();
         String target = address.getRawPath() + '?' + address.getRawQuery();
         int port = address.getPort();
-        int otherPort = port == rendezvousPort(0) ? rendezvousPort(1) : rendezvousPort(0);
 
-        Map<String, Attempt> refusals = new LinkedHashMap<>();
-        refusals.put("guessed id (random)", new Attempt(port, target.replace(id, UUID.randomUUID() + "_G0"),
-                "127.0.0.1:" + port, 403));
-        refusals.put("guessed id (the real one with its first 8 characters changed)", new Attempt(port,
-                target.replace(id, changeFirst8(id)), "127.0.0.1:" + port, 403));
-        refusals.put("the id on another entity's path", new Attempt(port, target.replace("/" + REQUESTS + "?",
-                "/" + OTHER_ENTITY + "?"), "127.0.0.1:" + port, 403));
-        refusals.put("the id for another namespace's host", new Attempt(port, target, OTHER_HOST, 403));
-        refusals.put("the id on another gateway instance's port", new Attempt(otherPort, target,
-                "127.0.0.1:" + otherPort, 404));
-        List<DynamicTest> rows = new ArrayList<>();
-        refusals.forEach((name, attempt) -> rows.add(row("request rendezvous, " + name, () -> {
-            Head head = exchange(PUBLIC, PUBLIC, attempt.port(), upgradeRequest(attempt.target(), attempt.host(), ""));
-            assertThat(head.status()).as(head.toString()).isEqualTo(attempt.status());
-            assertSenderStillHeld(sender);
-        })));
-        rows.add(row("request rendezvous, a fortress request address from a public source", () -> {
-            try (Socket fortressSender = connect(VM, PE_APPROVED, plainPort())) {
-                RelayConnection control = listen(VM, PE_APPROVED, FORTRESS_HOST, REQUESTS);
-                fortressSender.getOutputStream().write(("POST /" + REQUESTS + " HTTP/1.1\r\nHost: 127.20.0.4\r\n"
-                        + HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION + ": " + token(FORTRESS_HOST, REQUESTS)
-                        + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                RequestCommand fortressRequest = (RequestCommand) ControlCommandCodec.decode(control.receive(TIMEOUT)
-                        .asText());
-                URI fortressAddress = URI.create(fortressRequest.address());
-                Head head = exchange(PUBLIC, PE_APPROVED, fortressAddress.getPort(), upgradeRequest(
-                        fortressAddress.getRawPath() + '?' + fortressAddress.getRawQuery(),
-                        fortressAddress.getAuthority(), ""));
-                assertIpRefusal(head);
-                control.abort();
-            }
-        }));
+        List<DynamicTest> rows = addressRows("request rendezvous, ", addressRefusals(address, id, REQUESTS), sender);
+        rows.add(row("request rendezvous, a fortress request address from a public source", () ->
+                assertFortressAddressRefusedToPublicSource(REQUESTS, "POST /" + REQUESTS + " HTTP/1.1\r\n"
+                        + "Host: 127.20.0.4\r\n" + HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION + ": "
+                        + token(FORTRESS_HOST, REQUESTS) + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+                        false)));
         rows.add(row("positive control: request rendezvous, the address as given", () -> {
             WsPeer rendezvous = WsPeer.connect(gateway.httpClient(), address, Map.of()).get(10, TimeUnit.SECONDS);
             closeables.add(() -> rendezvous.socket().abort());
@@ -577,9 +560,7 @@ class SecurityMatrixIntegrationTest {
 
     @TestFactory
     Stream<DynamicTest> httpRequestMode() throws Exception {
-        TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, WEB),
-                TestGateway.token(WEB), new TestListener.Mode.Ignore());
-        closeables.add(listener);
+        TestListener listener = listener(WEB, new TestListener.Mode.Ignore());
         RelayConnection fortressListener = listen(VM, PE_APPROVED, FORTRESS_HOST, WEB);
         RelayConnection firewalledListener = listen(ALLOWED_OFFICE, PUBLIC, FIREWALLED_HOST, WEB);
         List<DynamicTest> rows = new ArrayList<>();
@@ -621,15 +602,10 @@ class SecurityMatrixIntegrationTest {
         for (Position position : admittedPositions()) {
             RelayConnection control = position.namespace().equals(FORTRESS) ? fortressListener : firewalledListener;
             rows.add(row("positive control: HTTP, right token, " + position.name(), () -> {
-                try (Socket socket = connect(position.source(), position.destination(), plainPort())) {
-                    socket.getOutputStream().write(httpRequest(WEB, position.host(), Credential.header("right token",
-                            token(position.host(), WEB)), MARKER + ": " + position.name())
-                            .getBytes(StandardCharsets.ISO_8859_1));
-                    // The first command the listener ever got is this one: no refused row reached it.
-                    RequestCommand request = (RequestCommand) ControlCommandCodec.decode(control.receive(TIMEOUT)
-                            .asText());
-                    assertThat(request.requestHeaders()).containsEntry(MARKER, position.name());
-                }
+                RequestCommand request = (RequestCommand) firstCommand(position, control, httpRequest(WEB,
+                        position.host(), Credential.header("right token", token(position.host(), WEB)),
+                        MARKER + ": " + position.name()));
+                assertThat(request.requestHeaders()).containsEntry(MARKER, position.name());
             }));
         }
         return rows.stream();
@@ -723,17 +699,8 @@ class SecurityMatrixIntegrationTest {
 
     private HttpResponse<String> management(String method, String path, String body, String authorization)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + gateway.addresses().managementPort() + path + (path.startsWith("/subscriptions")
-                        ? "?api-version=2021-11-01" : "")))
-                .timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return gateway.httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.management(method, path + (path.startsWith("/subscriptions") ? "?api-version=2021-11-01" : ""),
+                authorization, body);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -771,6 +738,26 @@ class SecurityMatrixIntegrationTest {
 
     private static DynamicTest row(String name, Executable body) {
         return dynamicTest(name, body);
+    }
+
+    /** A listener on {@code entity} of the default namespace, closed after all rows. */
+    private TestListener listener(String entity, TestListener.Mode mode) throws Exception {
+        TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, entity),
+                TestGateway.token(entity), mode);
+        closeables.add(listener);
+        return listener;
+    }
+
+    /**
+     * Sends {@code request} from {@code position} and returns the first command {@code control} ever got, which must
+     * be the one this request caused: had a refused row reached the listener, its command would have come first.
+     */
+    private ControlCommand firstCommand(Position position, RelayConnection control, String request)
+            throws Exception {
+        try (Socket socket = connect(position.source(), position.destination(), plainPort())) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return ControlCommandCodec.decode(control.receive(TIMEOUT).asText());
+        }
     }
 
     private RelayConnection listen(InetAddress source, InetAddress destination, String host, String entity)
