@@ -38,6 +38,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -116,7 +117,9 @@ class SecurityMatrixIntegrationTest {
     private static final String OTHER_ENTITY = "other";
     /** Senders need no token here (requiresClientAuthorization=false); listeners still do. */
     private static final String ANONYMOUS = "anonymous";
-    private static final List<String> ENTITIES = List.of(VACANT, ECHO, HELD, WEB, REQUESTS);
+    /** The response-hijack test. */
+    private static final String ANSWERS = "answers";
+    private static final List<String> ENTITIES = List.of(VACANT, ECHO, HELD, WEB, REQUESTS, ANSWERS);
     /** A rule of {@link #OTHER_ENTITY} only, with its own key. */
     private static final String OTHER_ENTITY_RULE = "other-entity-rule";
     private static final String OTHER_ENTITY_KEY = "b3RoZXItZW50aXR5LXJ1bGUta2V5LWZvci10ZXN0cw==";
@@ -609,6 +612,35 @@ class SecurityMatrixIntegrationTest {
             }));
         }
         return rows.stream();
+    }
+
+    /**
+     * A listener answering, on its own control channel, a request that went to another listener (of another hybrid
+     * connection) is ignored: the sender gets the answer of the listener its request went to.
+     */
+    @Test
+    void aResponseFromAListenerTheRequestDidNotGoToIsDropped() throws Exception {
+        TestListener listener = listener(ANSWERS, new TestListener.Mode.Ignore());
+        TestListener intruder = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, OTHER_ENTITY),
+                token(HOST, OTHER_ENTITY, KEY_NAME, KEY, inAnHour()), new TestListener.Mode.Ignore());
+        closeables.add(intruder);
+        try (Socket sender = connect(PUBLIC, PUBLIC, plainPort())) {
+            sender.getOutputStream().write(httpRequest(ANSWERS, HOST, Credential.header("right token",
+                    TestGateway.token(ANSWERS)), "").getBytes(StandardCharsets.ISO_8859_1));
+            await().atMost(TIMEOUT).until(() -> listener.otherCommands().size() == 1);
+            String id = ((RequestCommand) ControlCommandCodec.decode(listener.otherCommands().get(0))).id();
+
+            intruder.control().sendText("{\"response\":{\"requestId\":\"" + id + "\",\"statusCode\":299,"
+                    + "\"body\":false}}").get(10, TimeUnit.SECONDS);
+            // Then something the gateway answers on the same channel: once it has, the response above was handled.
+            intruder.control().sendText("{\"accept\":{}}").get(10, TimeUnit.SECONDS);
+            assertThat(intruder.control().closed().get(10, TimeUnit.SECONDS).code()).isEqualTo(1008);
+
+            listener.control().sendText("{\"response\":{\"requestId\":\"" + id + "\",\"statusCode\":202,"
+                    + "\"body\":false}}").get(10, TimeUnit.SECONDS);
+            Head head = readHead(sender.getInputStream());
+            assertThat(head.status()).as(head.toString()).isEqualTo(202);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -168,11 +168,11 @@ public final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onResponse(ChannelHandlerContext ctx, ResponseCommand response) {
-        Optional<HttpResponseReceiver> receiver = responses.claimResponse(response.requestId());
+        Optional<HttpResponseReceiver> receiver = responses.claimResponse(response.requestId(), listener);
         strayEmptyFrameAllowed = !response.body();
         if (receiver.isEmpty()) {
-            logger.info("{} listener {} answered request {}, which no sender waits for; dropped", ctx.channel(),
-                    listener.id(), response.requestId());
+            logger.info("{} listener {} answered request {}, which no sender waits for from this listener; dropped",
+                    ctx.channel(), listener.id(), response.requestId());
             discardingBody = response.body();
             return;
         }
