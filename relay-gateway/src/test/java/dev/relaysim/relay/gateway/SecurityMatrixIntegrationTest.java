@@ -379,7 +379,8 @@ class SecurityMatrixIntegrationTest {
                         Credential.header("right token", TestGateway.token(ECHO)), MARKER + ": public"));
                 assertThat(head.status()).as(head.toString()).isEqualTo(101);
                 assertThat(listener.accepts()).singleElement()
-                        .satisfies(accept -> assertThat(accept.connectHeaders()).containsEntry(MARKER, "public"));
+                        .satisfies(accept -> assertThat(accept.connectHeaders()).containsEntry(MARKER, "public")
+                                .doesNotContainKey(HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION));
             }
         }));
         for (Position position : admittedPositions()) {
@@ -596,6 +597,8 @@ class SecurityMatrixIntegrationTest {
                 await().atMost(TIMEOUT).until(() -> listener.otherCommands().size() == 1);
                 RequestCommand request = (RequestCommand) ControlCommandCodec.decode(listener.otherCommands().get(0));
                 assertThat(request.requestHeaders()).containsEntry(MARKER, "public");
+                assertThat(request.requestHeaders().keySet()).noneMatch(
+                        name -> name.equalsIgnoreCase(HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION));
                 listener.control().sendText("{\"response\":{\"requestId\":\"" + request.id()
                         + "\",\"statusCode\":200,\"body\":false}}").get(10, TimeUnit.SECONDS);
                 Head head = readHead(socket.getInputStream());
