@@ -61,6 +61,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -358,6 +359,11 @@ class SecurityMatrixIntegrationTest {
                 assertThat(listener.accepts()).as("accepts that reached the listener").isEmpty();
             }));
         }
+        rows.add(row("connect, no sb-hc-action (a connect) and no token", () -> {
+            Head head = exchange(PUBLIC, PUBLIC, plainPort(), upgradeRequest("/$hc/" + ECHO, HOST, ""));
+            assertThat(head.status()).as(head.toString()).isEqualTo(401);
+            assertThat(listener.accepts()).isEmpty();
+        }));
         rows.add(row("connect, right token on the rendezvous port (no front end there)", () -> {
             Head head = exchange(PUBLIC, PUBLIC, rendezvousPort(0), upgrade(ECHO, "connect", HOST,
                     Credential.header("right token", TestGateway.token(ECHO))));
@@ -603,6 +609,23 @@ class SecurityMatrixIntegrationTest {
                         + "\",\"statusCode\":200,\"body\":false}}").get(10, TimeUnit.SECONDS);
                 Head head = readHead(socket.getInputStream());
                 assertThat(head.status()).as(head.toString()).isEqualTo(200);
+            }
+        }));
+        rows.add(row("HTTP, no token on a keep-alive connection whose first request was authorized", () -> {
+            try (Socket socket = connect(PUBLIC, PUBLIC, plainPort())) {
+                socket.getOutputStream().write(httpRequest(WEB, HOST, Credential.header("right token",
+                        TestGateway.token(WEB)), "").getBytes(StandardCharsets.ISO_8859_1));
+                await().atMost(TIMEOUT).until(() -> listener.otherCommands().size() == 2);
+                RequestCommand first = (RequestCommand) ControlCommandCodec.decode(listener.otherCommands().get(1));
+                listener.control().sendText("{\"response\":{\"requestId\":\"" + first.id()
+                        + "\",\"statusCode\":200,\"body\":false}}").get(10, TimeUnit.SECONDS);
+                Head answered = readHead(socket.getInputStream());
+                assertThat(answered.status()).isEqualTo(200);
+                assertThat(answered.text().toLowerCase(Locale.ROOT)).contains("content-length: 0");
+
+                Head second = exchangeHead(socket, httpRequest(WEB, HOST, Credential.none(), ""));
+                assertThat(second.status()).as(second.toString()).isEqualTo(401);
+                assertThat(listener.otherCommands()).as("requests that reached the listener").hasSize(2);
             }
         }));
         for (Position position : admittedPositions()) {
