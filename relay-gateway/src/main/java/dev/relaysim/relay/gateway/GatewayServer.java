@@ -1,7 +1,9 @@
 package dev.relaysim.relay.gateway;
 
+import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.transport.EventLoops;
+import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.DnsSettings;
@@ -262,6 +264,7 @@ public final class GatewayServer implements AutoCloseable {
                 listen.rendezvousPorts(), listen.bindAddress(),
                 addresses.management().map(Object::toString).orElse("off"),
                 addresses.dns().map(Object::toString).orElse("off"));
+        publicSecretsWarning(config).ifPresent(logger::warn);
         return addresses;
     }
 
@@ -283,6 +286,44 @@ public final class GatewayServer implements AutoCloseable {
             logger.info("management API changes will be saved in {}", stateFile.path());
         }
         networkState.storeWith(stateFile::write);
+    }
+
+    /**
+     * A warning when the gateway listens beyond loopback (a wildcard, another interface's address or a host name other
+     * than {@code localhost}) with secrets everybody knows: the development admin key of the management API or the
+     * development SAS keys. Empty when it listens on loopback only or every such secret was replaced.
+     */
+    static Optional<String> publicSecretsWarning(GatewayConfig config) {
+        ListenSettings listen = config.listen();
+        String bind = listen.bindAddress();
+        boolean literal = NetUtil.isValidIpV4Address(bind) || NetUtil.isValidIpV6Address(bind);
+        if (bind.equalsIgnoreCase("localhost") || literal && NetUtil.createInetAddressFromIpAddressString(bind)
+                .isLoopbackAddress()) {
+            return Optional.empty();
+        }
+        List<String> known = new ArrayList<>();
+        if (listen.managementEnabled() && ListenSettings.DEFAULT_ADMIN_KEY.equals(listen.managementAdminKey())) {
+            known.add("the development admin key of the management API (listen.management.adminKey)");
+        }
+        List<String> rules = new ArrayList<>();
+        for (NamespaceConfig namespace : config.namespaces()) {
+            namespace.authorizationRules().stream().filter(GatewayServer::hasDevelopmentKey)
+                    .forEach(rule -> rules.add(namespace.name() + '/' + rule.name()));
+            namespace.hybridConnections().forEach(entity -> entity.authorizationRules().stream()
+                    .filter(GatewayServer::hasDevelopmentKey)
+                    .forEach(rule -> rules.add(namespace.name() + '/' + entity.name() + '/' + rule.name())));
+        }
+        if (!rules.isEmpty()) {
+            known.add("the development SAS keys of rules " + rules);
+        }
+        return known.isEmpty() ? Optional.empty() : Optional.of("listening on " + bind + ", beyond loopback, with "
+                + String.join(" and ", known) + ": they are public, so anyone who can reach this address can use "
+                + "them; set your own keys or bind to 127.0.0.1");
+    }
+
+    private static boolean hasDevelopmentKey(AuthorizationRuleConfig rule) {
+        Set<String> development = Set.of(DevDefaults.KEY, DevDefaults.SECONDARY_KEY);
+        return development.contains(rule.primaryKey()) || development.contains(rule.secondaryKey());
     }
 
     /** Where the gateway listens; throws before {@link #start()}. */

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.control;
 
+import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.protocol.ControlCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.ControlCommandException;
@@ -167,11 +168,11 @@ public final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onResponse(ChannelHandlerContext ctx, ResponseCommand response) {
-        Optional<HttpResponseReceiver> receiver = responses.claimResponse(response.requestId());
+        Optional<HttpResponseReceiver> receiver = responses.claimResponse(response.requestId(), listener);
         strayEmptyFrameAllowed = !response.body();
         if (receiver.isEmpty()) {
-            logger.info("{} listener {} answered request {}, which no sender waits for; dropped", ctx.channel(),
-                    listener.id(), response.requestId());
+            logger.info("{} listener {} answered request {}, which no sender waits for from this listener; dropped",
+                    ctx.channel(), listener.id(), response.requestId());
             discardingBody = response.body();
             return;
         }
@@ -212,7 +213,8 @@ public final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
         try {
             command = ControlCommandCodec.decode(json);
         } catch (ControlCommandException e) {
-            logger.info("{} listener {} sent an invalid command: {}", ctx.channel(), listener.id(), e.getMessage());
+            logger.info("{} listener {} sent an invalid command: {}", ctx.channel(), listener.id(),
+                    LogRedaction.redact(e.getMessage()));
             close(ctx, WebSocketCloseStatus.POLICY_VIOLATION, "Unsupported command: " + e.getMessage());
             return;
         }

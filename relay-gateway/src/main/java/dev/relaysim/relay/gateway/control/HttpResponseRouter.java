@@ -7,9 +7,11 @@ import java.util.Optional;
 public interface HttpResponseRouter {
 
     /**
-     * Claims the response of {@code requestId}: only the first caller gets the receiver.
+     * Claims the response of {@code requestId} for the listener that sent it: only the first caller gets the
+     * receiver, and only if the request went to {@code from}.
      *
-     * @return empty when no exchange waits for that response (unknown, answered already, timed out)
+     * @return empty when no exchange waits for that response from {@code from} (unknown, answered already, timed out,
+     *         or sent to another listener)
      */
-    Optional<HttpResponseReceiver> claimResponse(String requestId);
+    Optional<HttpResponseReceiver> claimResponse(String requestId, ListenerConnection from);
 }

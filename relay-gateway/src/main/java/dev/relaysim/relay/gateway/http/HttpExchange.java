@@ -7,6 +7,7 @@ import dev.relaysim.relay.gateway.control.HttpResponseReceiver;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.pipeline.GatewayContext;
 import dev.relaysim.relay.gateway.pipeline.ServiceErrors;
+import dev.relaysim.relay.gateway.registry.HybridConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
@@ -88,6 +89,7 @@ public final class HttpExchange implements HttpResponseReceiver {
     private final Channel sender;
     private final Owner owner;
     private final ListenerConnection listener;
+    private final HybridConnection entity;
     private final RequestCommand command;
     private final boolean addressOnly;
     private final boolean head;
@@ -117,12 +119,11 @@ public final class HttpExchange implements HttpResponseReceiver {
      * @param instance the gateway instance whose rendezvous port serves the request's address
      * @param command the full-form command
      * @param addressOnly whether the listener gets the address-only form on its control channel
-     * @param namespaceHost the namespace's host name, for {@code Via}
-     * @param systemTracker {@code <namespace host>:<entity>} for error texts
+     * @param entity the hybrid connection the request is for (its namespace's host name goes into {@code Via}, its
+     *               system tracker into error texts)
      */
     HttpExchange(GatewayContext context, int instance, Channel sender, Owner owner, ListenerConnection listener,
-                 RequestCommand command, boolean addressOnly, boolean head, boolean keepAlive, String namespaceHost,
-                 String systemTracker) {
+                 RequestCommand command, boolean addressOnly, boolean head, boolean keepAlive, HybridConnection entity) {
         this.context = requireNonNull(context, "context");
         this.instance = instance;
         this.sender = requireNonNull(sender, "sender");
@@ -133,8 +134,9 @@ public final class HttpExchange implements HttpResponseReceiver {
         this.addressOnly = addressOnly;
         this.head = head;
         this.keepAlive = keepAlive;
-        this.via = "1.1 " + requireNonNull(namespaceHost, "namespaceHost");
-        this.systemTracker = requireNonNull(systemTracker, "systemTracker");
+        this.entity = requireNonNull(entity, "entity");
+        this.via = "1.1 " + entity.namespace().hostName();
+        this.systemTracker = entity.systemTracker();
     }
 
     public String id() {
@@ -143,6 +145,11 @@ public final class HttpExchange implements HttpResponseReceiver {
 
     public int instance() {
         return instance;
+    }
+
+    /** The hybrid connection the request is for. */
+    public HybridConnection entity() {
+        return entity;
     }
 
     /** The listener whose control channel got the request. */

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.http;
 
 import dev.relaysim.relay.gateway.control.HttpResponseReceiver;
 import dev.relaysim.relay.gateway.control.HttpResponseRouter;
+import dev.relaysim.relay.gateway.control.ListenerConnection;
 
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,10 +45,17 @@ public final class HttpExchanges implements HttpResponseRouter {
     }
 
     @Override
-    public Optional<HttpResponseReceiver> claimResponse(String requestId) {
+    public Optional<HttpResponseReceiver> claimResponse(String requestId, ListenerConnection from) {
         requireNonNull(requestId, "requestId");
+        requireNonNull(from, "from");
         HttpExchange exchange = exchanges.get(requestId);
-        return exchange != null && exchange.claimResponse() ? Optional.of(exchange) : Optional.empty();
+        return exchange != null && exchange.listener() == from && exchange.claimResponse() ? Optional.of(exchange)
+                : Optional.empty();
+    }
+
+    /** The exchange of request {@code id}, while it runs. */
+    public Optional<HttpExchange> find(String id) {
+        return Optional.ofNullable(exchanges.get(requireNonNull(id, "id")));
     }
 
     /** Claims the rendezvous address of request {@code id} for a listener that opened it on {@code instance}'s port. */

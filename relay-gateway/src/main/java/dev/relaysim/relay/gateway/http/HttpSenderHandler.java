@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.http;
 
 import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
@@ -234,8 +235,7 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         boolean addressOnly = ListenerRequests.needsRendezvous(command, contentLength);
         inRequest = !last;
         current = new HttpExchange(context, instance, ctx.channel(), this, listener, command, addressOnly,
-                request.method().equals(HttpMethod.HEAD), HttpUtil.isKeepAlive(request), namespace.hostName(),
-                entity.systemTracker());
+                request.method().equals(HttpMethod.HEAD), HttpUtil.isKeepAlive(request), entity);
         logger.debug("{} {} to listener {}{}", ctx.channel(), current, listener.id(),
                 addressOnly ? " via rendezvous" : "");
         current.start();
@@ -259,7 +259,8 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
     }
 
     private void refuse(ChannelHandlerContext ctx, int status, String message, String tracker, String reason) {
-        logger.info("{} refused {}: {} (remote {})", ctx.channel(), status, reason, ctx.channel().remoteAddress());
+        logger.info("{} refused {}: {} (remote {})", ctx.channel(), status, LogRedaction.redact(reason),
+                ctx.channel().remoteAddress());
         context.metrics().refused(RefusalReason.forStatus(status));
         context.metrics().httpRequest(status);
         String text = ServiceErrors.describe(message, ServiceErrors.trackingId(0), tracker, context.clock().instant());

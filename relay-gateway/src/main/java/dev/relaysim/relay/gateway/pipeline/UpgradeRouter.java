@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.HcAction;
@@ -16,6 +17,7 @@ import dev.relaysim.relay.gateway.auth.AuthorizationRequest;
 import dev.relaysim.relay.gateway.control.ControlChannelHandler;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.control.ListenerSet;
+import dev.relaysim.relay.gateway.http.HttpExchange;
 import dev.relaysim.relay.gateway.http.HttpExchanges.RendezvousClaim;
 import dev.relaysim.relay.gateway.http.RequestRendezvousHandler;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits;
@@ -57,7 +59,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -95,8 +96,6 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     static final String INVALID_RENDEZVOUS = "The rendezvous address is invalid or has expired.";
 
     private static final Logger logger = LoggerFactory.getLogger(UpgradeRouter.class);
-    private static final Pattern SECRETS = Pattern.compile(
-            "(?i)(sb-hc-token=|sig(?:=|: ')|SharedAccessSignature\\s)[^&\\s'\"]*");
 
     private final GatewayContext context;
     /** Whether listen and connect are served here (a front end). */
@@ -199,10 +198,10 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         HcAction action = target.action().orElse(HcAction.CONNECT);
         if (action == HcAction.ACCEPT && instance >= 0) {
-            return accept(ctx, request, target, tracker);
+            return accept(ctx, request, target, host, tracker);
         }
         if (action == HcAction.REQUEST && instance >= 0) {
-            return requestRendezvous(ctx, request, target, tracker);
+            return requestRendezvous(ctx, request, target, host, tracker);
         }
         if (!frontEnd) {
             refuse(ctx, 404, ENDPOINT_DOES_NOT_EXIST, tracker, "action " + action.wireName()
@@ -369,7 +368,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     }
 
     private boolean accept(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
-                           String tracker) {
+                           String host, String tracker) {
         Optional<String> id = target.id();
         if (id.isEmpty()) {
             refuse(ctx.channel(), RefusalReason.NOT_FOUND, 403, INVALID_RENDEZVOUS, tracker,
@@ -377,6 +376,12 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             return false;
         }
         Optional<PendingRendezvous> waiting = context.rendezvousTable().find(id.get());
+        if (waiting.isPresent() && !openedAsIssued(host, target, waiting.get().match().entity())) {
+            refuse(ctx.channel(), RefusalReason.NOT_FOUND, 403, INVALID_RENDEZVOUS, tracker, "rendezvous "
+                    + id.get() + " of " + waiting.get().match().entity() + " opened for another hybrid connection "
+                    + "or namespace");
+            return false;
+        }
         if (waiting.isPresent() && !admitRendezvous(ctx.channel(), waiting.get().match().entity())) {
             return false;
         }
@@ -412,10 +417,16 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     }
 
     private boolean requestRendezvous(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
-                                      String tracker) {
+                                      String host, String tracker) {
         Optional<String> id = target.id();
         if (id.isEmpty()) {
             refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "request rendezvous without " + HybridConnectionConstants.ID);
+            return false;
+        }
+        Optional<HybridConnection> issuedFor = context.httpExchanges().find(id.get()).map(HttpExchange::entity);
+        if (issuedFor.isPresent() && !openedAsIssued(host, target, issuedFor.get())) {
+            refuse(ctx, 403, INVALID_RENDEZVOUS, tracker, "request " + id.get() + " of " + issuedFor.get()
+                    + " opened for another hybrid connection or namespace");
             return false;
         }
         RendezvousClaim claim = context.httpExchanges().claimRendezvous(id.get(), instance);
@@ -446,6 +457,19 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         RequestRendezvousHandler.upgrade(context, ctx, request, claimed.exchange());
         return true;
+    }
+
+    /**
+     * Whether a rendezvous address was opened for the hybrid connection it was issued for: its path names that
+     * hybrid connection, and its host names no other namespace. A rewritten address is refused (and the rendezvous
+     * stays waiting), so an id never opens another entity's or namespace's connection.
+     */
+    private boolean openedAsIssued(String host, RelayRequestTarget target, HybridConnection entity) {
+        Namespace namespace = entity.namespace();
+        boolean sameEntity = namespace.match(target.path()).filter(match -> match.entity() == entity).isPresent();
+        boolean otherNamespace = !host.isEmpty() && !NamespaceRegistry.isLoopbackName(host)
+                && context.registry().resolve(host, null).filter(named -> named != namespace).isPresent();
+        return sameEntity && !otherNamespace;
     }
 
     /**
@@ -501,15 +525,10 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     private void refuse(Channel channel, RefusalReason why, int status, String message, String tracker,
                         String reason) {
         context.metrics().refused(why);
-        logger.info("{} refused {}: {} (remote {})", channel, status, redact(reason), channel.remoteAddress());
+        logger.info("{} refused {}: {} (remote {})", channel, status, LogRedaction.redact(reason), channel.remoteAddress());
         String text = ServiceErrors.describe(message, ServiceErrors.trackingId(Math.max(instance, 0)), tracker,
                 context.clock().instant());
         ServiceErrors.respondAndClose(channel, status, text);
-    }
-
-    /** {@code text} with anything that looks like a token or its signature replaced, for logs. */
-    static String redact(String text) {
-        return SECRETS.matcher(text).replaceAll("$1***");
     }
 
     /** The token from the {@code ServiceBusAuthorization} header, else from {@code sb-hc-token}, else null. */

@@ -33,7 +33,7 @@ class ControlChannelResponseTest {
         ListenerConnection listener = new ListenerConnection("l1", channel, false);
         channel.pipeline().addLast(new ControlChannelHandler(listener,
                 token -> new Refused(401, "no", "test", "tracker"),
-                id -> id.equals("r1") ? Optional.of(receiver) : Optional.empty(),
+                (id, from) -> id.equals("r1") && from == listener ? Optional.of(receiver) : Optional.empty(),
                 Instant.now().plus(Duration.ofHours(1)), Clock.systemUTC(), Duration.ofMinutes(5)));
     }
 

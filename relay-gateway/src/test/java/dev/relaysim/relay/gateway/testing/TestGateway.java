@@ -26,6 +26,8 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -184,6 +186,24 @@ public final class TestGateway implements AutoCloseable {
     public static String token(String entityPath, String keyName, String key, Instant expiresAt) {
         return SharedAccessSignature.createToken(SharedAccessSignature.audienceFor(HOST, entityPath), keyName, key,
                 expiresAt);
+    }
+
+    /**
+     * Sends a request to the management server: {@code pathAndQuery} such as {@code /health} or an ARM path with its
+     * {@code ?api-version=}, a JSON body or null, an {@code Authorization} header value or null.
+     */
+    public HttpResponse<String> management(String method, String pathAndQuery, String authorization, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + addresses.managementPort() + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Closes the gateway gracefully (its data directory stays). */
