@@ -126,7 +126,7 @@ class ProtocolAbuseRendezvousIntegrationTest {
                         + gw.addresses().plainPort() + URI.create(address).getRawPath() + '?'
                         + URI.create(address).getRawQuery(), 404),
                 Arguments.of("right id for another entity", (Forgery) (address, id, gw) -> address.replace(
-                        "/$hc/" + ABUSED_ENTITY, "/$hc/" + TestGateway.ENTITY), 101));
+                        "/$hc/" + ABUSED_ENTITY, "/$hc/" + TestGateway.ENTITY), 403));
     }
 
     /** Forges an accept address from the real one and its id. */
@@ -144,26 +144,16 @@ class ProtocolAbuseRendezvousIntegrationTest {
             AcceptCommand accept = awaitAccept(listener);
 
             String forged = forgery.forge(accept.address(), accept.id(), gw);
-            if (status == 101) {
-                // The id is the capability, the path is not checked against it: the rendezvous is claimed as if the
-                // address had been used as issued, and the pair is the real one.
-                try (RawWebSocket claimed = openAccept(forged, "");
-                     RawWebSocket connected = sender.get(10, TimeUnit.SECONDS)) {
-                    assertThat(claimed.status()).isEqualTo(101);
-                    assertThat(connected.status()).isEqualTo(101);
-                }
-            } else {
-                Response refused = rendezvousExchange(forged, "");
-                assertThat(refused.status()).as(refused.reason()).isEqualTo(status);
-                assertThat(sender).isNotDone();
+            Response refused = rendezvousExchange(forged, "");
+            assertThat(refused.status()).as(refused.reason()).isEqualTo(status);
+            assertThat(sender).isNotDone();
 
-                try (RawWebSocket rendezvous = openAccept(accept.address(), "");
-                     RawWebSocket connected = sender.get(10, TimeUnit.SECONDS)) {
-                    assertThat(rendezvous.status()).isEqualTo(101);
-                    assertThat(connected.status()).isEqualTo(101);
-                    rendezvous.send(BINARY, new byte[] {1, 2, 3});
-                    assertThat(connected.read().payload()).containsExactly(1, 2, 3);
-                }
+            try (RawWebSocket rendezvous = openAccept(accept.address(), "");
+                 RawWebSocket connected = sender.get(10, TimeUnit.SECONDS)) {
+                assertThat(rendezvous.status()).isEqualTo(101);
+                assertThat(connected.status()).isEqualTo(101);
+                rendezvous.send(BINARY, new byte[] {1, 2, 3});
+                assertThat(connected.read().payload()).containsExactly(1, 2, 3);
             }
         }
         healthy.assertUndisturbed();
