@@ -8,6 +8,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,8 @@ import java.io.IOException;
 /**
  * The last handler of every gateway pipeline: logs the first unhandled exception once, with the channel and the
  * pipeline's handler names, and closes the channel once. Connection resets are logged at DEBUG, TLS handshake
- * failures at INFO, anything else at WARN with its stack trace. A WebSocket frame that breaks the protocol (a
+ * failures at INFO (also those {@code SslHandler} reports only as an event, such as its handshake timeout), anything
+ * else at WARN with its stack trace. A WebSocket frame that breaks the protocol (a
  * {@code CorruptedWebSocketFrameException} from Netty's decoder or UTF-8 validator, which send no close frame of
  * their own) is logged at INFO and answered with one close frame with the violation's code (1002, 1007 or 1009),
  * after which the channel is closed. Inbound messages nobody consumed are released.
@@ -36,6 +38,17 @@ public final class ErrorHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess() && !failed) {
+            // A handshake timeout reaches no exceptionCaught; other failures follow as an exception, logged here once.
+            failed = true;
+            logger.info("{} TLS failed: {}", ctx.channel(), describeTlsFailure(handshake.cause()));
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (failed) {
             return;
@@ -49,18 +62,25 @@ public final class ErrorHandler extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (cause instanceof IOException) {
+        if (isTlsFailure(cause)) {
+            // Before IOException: SSLException is one, and these are logged at INFO.
+            logger.info("{} TLS failed: {}", ctx.channel(), describeTlsFailure(cause));
+        } else if (cause instanceof IOException) {
             logger.debug("{} connection failed: {}", ctx.channel(), cause.toString());
-        } else if (isTlsFailure(cause)) {
-            Throwable failure = cause.getCause() == null ? cause : cause.getCause();
-            // Not the exception itself as the last argument (SLF4J would print its stack trace), and not the message
-            // of a NotSslRecordException: it is a hex dump of the bytes received, which may carry a token.
-            logger.info("{} TLS failed: {}", ctx.channel(), failure instanceof NotSslRecordException
-                    ? "not a TLS record (plain text on a TLS port?)" : failure.toString());
         } else {
             logger.warn("{} unhandled error; pipeline {}", ctx.channel(), ctx.pipeline().names(), cause);
         }
         ctx.close();
+    }
+
+    /**
+     * Not the exception itself (SLF4J would print its stack trace as the last argument), and not the message of a
+     * NotSslRecordException: it is a hex dump of the bytes received, which may carry a token.
+     */
+    private static String describeTlsFailure(Throwable cause) {
+        Throwable failure = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        return failure instanceof NotSslRecordException ? "not a TLS record (plain text on a TLS port?)"
+                : failure.toString();
     }
 
     private static boolean isTlsFailure(Throwable cause) {
