@@ -27,10 +27,12 @@ import dev.relaysim.relay.gateway.pipeline.FrontEndChannelInitializer;
 import dev.relaysim.relay.gateway.pipeline.GatewayContext;
 import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
 import dev.relaysim.relay.gateway.pipeline.RendezvousChannelInitializer;
+import dev.relaysim.relay.gateway.pipeline.ServiceErrors;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.relay.RelayPair;
+import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaultsEndpoint;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
@@ -423,11 +425,31 @@ public final class GatewayServer implements AutoCloseable {
         logger.info("gateway stopped");
     }
 
+    /**
+     * Senders held for a rendezvous can no longer be accepted once the ports are closed: they get 503 at once rather
+     * than waiting for the rendezvous timeout.
+     */
+    private void refuseWaitingSenders() {
+        for (PendingRendezvous pending : context.rendezvousTable().drain()) {
+            Channel sender = pending.sender();
+            sender.eventLoop().execute(() -> {
+                context.metrics(pending.match().entity()).rendezvousAbandoned();
+                pending.request().release();
+                ServiceErrors.respondAndClose(sender, 503, ServiceErrors.describe(SHUTDOWN_REASON + '.',
+                        ServiceErrors.trackingId(pending.instance()), pending.match().entity().systemTracker(),
+                        clock.instant()));
+            });
+        }
+    }
+
     private void shutdown() {
         Duration timeout = config.protocol().shutdownTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Channel server : serverChannels) {
             server.close().awaitUninterruptibly(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        }
+        if (context != null) {
+            refuseWaitingSenders();
         }
         List<ChannelFuture> controlClosures = new ArrayList<>();
         for (Namespace namespace : registry.namespaces()) {

@@ -1,27 +1,33 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
 import dev.relaysim.relay.gateway.testing.WsPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.relaysim.relay.gateway.testing.TestGateway.ENTITY;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link GatewayServer#close()} while a relayed connection is moving data: control channels get 1001 at once, new
  * connections are refused, the relayed connection keeps relaying during the drain and either ends by itself (close
- * returns then, long before {@code shutdownTimeout}) or is closed with 1001 on both legs at the timeout.
+ * returns then, long before {@code shutdownTimeout}) or is closed with 1001 on both legs at the timeout; a sender
+ * still waiting for an accept gets 503 at once.
  */
 @Timeout(60)
 class GracefulShutdownIntegrationTest {
@@ -82,6 +88,34 @@ class GracefulShutdownIntegrationTest {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(shutdownTimeout
                     .minusMillis(100));
             closing.get(20, TimeUnit.SECONDS);
+        } finally {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void aSenderWaitingForAnAcceptGets503AtOnce() throws Exception {
+        TestGateway gateway = start(Duration.ofSeconds(30));
+        try (TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, ENTITY),
+                TestGateway.token(ENTITY), new TestListener.Mode.Ignore())) {
+            URI connect = gateway.connectUri(false, ENTITY);
+            CompletableFuture<RawHttp.Response> held = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawHttp.exchange(connect.getPort(), RawHttp.upgradeRequest(connect.getRawPath() + '?'
+                            + connect.getRawQuery(), TestGateway.HOST, "ServiceBusAuthorization: "
+                            + TestGateway.token(ENTITY)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.server().context().rendezvousTable().size() == 1);
+
+            gateway.close();
+
+            // Long before the 30 s rendezvous timeout: the ports are closed, nobody can accept it any more.
+            RawHttp.Response refused = held.get(10, TimeUnit.SECONDS);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body()).startsWith(GatewayServer.SHUTDOWN_REASON + ". TrackingId:");
         } finally {
             gateway.close();
         }

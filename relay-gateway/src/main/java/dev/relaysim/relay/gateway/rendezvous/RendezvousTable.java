@@ -5,6 +5,8 @@ import dev.relaysim.relay.gateway.limits.KeyedCounter;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -116,6 +118,20 @@ public final class RendezvousTable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Removes every waiting rendezvous, as the gateway does when it shuts down: their expiry is cancelled and the
+     * caller owns them (their senders still need an answer).
+     */
+    public List<PendingRendezvous> drain() {
+        List<PendingRendezvous> drained = new ArrayList<>();
+        for (PendingRendezvous rendezvous : List.copyOf(pending.values())) {
+            if (cancel(rendezvous)) {
+                drained.add(rendezvous);
+            }
+        }
+        return drained;
     }
 
     /** How many senders are waiting. */
