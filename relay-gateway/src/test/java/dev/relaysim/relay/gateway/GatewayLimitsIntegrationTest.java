@@ -113,9 +113,7 @@ class GatewayLimitsIntegrationTest {
             }
             await().atMost(TIMEOUT).until(() -> limits.openConnections(source)
                     == 3 + ConnectionLimits.REFUSALS_IN_FLIGHT_PER_SOURCE);
-            Socket reset = connect(source, plainPort, sockets);
-            reset.setSoTimeout((int) TIMEOUT.toMillis());
-            assertThat(readUntilClosed(reset.getInputStream())).as("reset without an answer").isEmpty();
+            assertThat(answerOfResetConnection(source, plainPort, sockets)).as("reset without an answer").isEmpty();
             assertThat(limits.openConnections(source)).isEqualTo(3 + ConnectionLimits.REFUSALS_IN_FLIGHT_PER_SOURCE);
             for (Socket socket : flood) {
                 socket.close();
@@ -222,6 +220,23 @@ class GatewayLimitsIntegrationTest {
     private static String echo(RelayConnection connection, String text) throws Exception {
         connection.sendText(text).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return connection.receive(TIMEOUT).asText();
+    }
+
+    /**
+     * What a connection the gateway resets at once receives: nothing. On loopback the reset can beat the connecting
+     * thread to the socket, so the connect itself may fail with it.
+     */
+    private static String answerOfResetConnection(InetAddress source, int port, List<Socket> sockets)
+            throws IOException {
+        Socket reset;
+        try {
+            reset = connect(source, port, sockets);
+        } catch (SocketException e) {
+            assertThat(e).hasMessageContaining("reset");
+            return "";
+        }
+        reset.setSoTimeout((int) TIMEOUT.toMillis());
+        return readUntilClosed(reset.getInputStream());
     }
 
     private static Socket connect(InetAddress source, int port, List<Socket> sockets) throws IOException {
