@@ -100,6 +100,8 @@ class KilledPeerIntegrationTest {
                     "ServiceBusAuthorization: " + TestGateway.token(ENTITY));
             sender.sendBinary("ping".getBytes(StandardCharsets.UTF_8));
             assertThat(sender.read().text()).isEqualTo("ping");
+            // The echo can come back before the listener fixture has recorded its rendezvous peer.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !listener.rendezvous().isEmpty());
             WsPeer listenerLeg = listener.rendezvous().get(0);
             sender.sendBinary(new byte[64 * 1024]);
 
