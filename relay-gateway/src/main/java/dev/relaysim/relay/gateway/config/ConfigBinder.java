@@ -473,7 +473,9 @@ final class ConfigBinder {
             for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!List.of(allowed).contains(name)) {
-                    throw field(name).error("unknown field (expected: one of " + String.join(", ", allowed) + ')');
+                    // An empty name would leave no path (or one ending in '.'): it is shown quoted.
+                    throw field(name.isEmpty() ? "\"\"" : name).error("unknown field (expected: one of "
+                            + String.join(", ", allowed) + ')');
                 }
             }
         }
