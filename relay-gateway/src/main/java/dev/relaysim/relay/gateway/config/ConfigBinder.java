@@ -461,7 +461,9 @@ final class ConfigBinder {
         }
 
         Node field(String name) {
-            return new Node(path.isEmpty() ? name : path + '.' + name, json == null ? null : json.get(name));
+            // An empty name would leave no path (or one ending in '.'): it is shown quoted.
+            String shown = name.isEmpty() ? "\"\"" : name;
+            return new Node(path.isEmpty() ? shown : path + '.' + shown, json == null ? null : json.get(name));
         }
 
         /** Requires a JSON object whose field names are all in {@code allowed}. */
@@ -473,9 +475,7 @@ final class ConfigBinder {
             for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!List.of(allowed).contains(name)) {
-                    // An empty name would leave no path (or one ending in '.'): it is shown quoted.
-                    throw field(name.isEmpty() ? "\"\"" : name).error("unknown field (expected: one of "
-                            + String.join(", ", allowed) + ')');
+                    throw field(name).error("unknown field (expected: one of " + String.join(", ", allowed) + ')');
                 }
             }
         }

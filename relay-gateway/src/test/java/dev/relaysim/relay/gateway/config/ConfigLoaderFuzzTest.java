@@ -62,18 +62,19 @@ class ConfigLoaderFuzzTest {
 
     @Example
     void theUneditedFileLoads() throws ConfigException {
-        loadsOrNamesWhere(VALID_TEXT, Map.of(), Map.of());
+        loadsOrNamesWhere(VALID_TEXT, true);
         assertThat(ConfigLoader.load(FILE, Map.of(), Map.of()).namespaces()).hasSize(2);
     }
 
     @Property
     void structurallyEditedFilesLoadOrAreRejectedNamingAPath(@ForAll("editedTrees") String json) {
-        loadsOrNamesWhere(json, Map.of(), Map.of());
+        loadsOrNamesWhere(json, true);
     }
 
     @Property
     void textuallyEditedFilesLoadOrAreRejectedNamingAPath(@ForAll("editedText") String json) {
-        loadsOrNamesWhere(json, Map.of(), Map.of());
+        // Edited text may put a '.' into a field name, so a path may end in one here.
+        loadsOrNamesWhere(json, false);
     }
 
     @Property
@@ -95,22 +96,29 @@ class ConfigLoaderFuzzTest {
         Files.deleteIfExists(DIRECTORY);
     }
 
-    private static void loadsOrNamesWhere(String json, Map<String, String> flags, Map<String, String> environment) {
+    /**
+     * Loads {@code json} from a file: a configuration, or a {@link ConfigException} naming the file or a JSON path,
+     * one without empty segments when {@code wholeSegments} (the field names have no '.').
+     */
+    private static void loadsOrNamesWhere(String json, boolean wholeSegments) {
         try {
             Files.write(FILE, json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         try {
-            ConfigLoader.load(FILE, flags, environment);
+            ConfigLoader.load(FILE, Map.of(), Map.of());
         } catch (ConfigException e) {
             String message = e.getMessage();
             if (!message.startsWith(FILE.toAbsolutePath() + ": ")) {
                 int colon = message.indexOf(": ");
                 assertThat(colon).as("where in %s", message).isPositive();
                 String where = message.substring(0, colon).replaceFirst(" \\(from [^)]+\\)$", "");
-                assertThat(where).as("the JSON path in %s", message).isNotBlank().doesNotStartWith(".")
-                        .doesNotEndWith(".");
+                assertThat(where).as("the JSON path in %s", message).isNotBlank();
+                if (wholeSegments) {
+                    assertThat(where).as("the JSON path in %s", message).doesNotStartWith(".").doesNotEndWith(".")
+                            .doesNotContain("..");
+                }
                 assertThat(message.substring(colon + 2)).as("the problem in %s", message).isNotBlank();
             }
         }

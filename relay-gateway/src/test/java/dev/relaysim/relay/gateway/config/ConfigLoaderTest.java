@@ -256,7 +256,7 @@ class ConfigLoaderTest {
 
     @Test
     void anUnknownFieldWithAnEmptyNameIsShownQuoted() throws Exception {
-        // Found by ConfigLoaderFuzzTest: the message was ": unknown field ..." (top level) or "listen.: ...".
+        // Found by ConfigLoaderFuzzTest: the message was ": unknown field ..." (top level) or "listen.tls.: ...".
         assertThatThrownBy(() -> ConfigLoader.load(write("{\"\": 1}"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("\"\": unknown field (expected: one of listen, protocol, ");
@@ -266,6 +266,10 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(write("{\"faults\": {\"\": 1}}"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("faults.\"\": unknown field (expected: blockedRendezvousPorts)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"dns\": {\"faults\": {\"staleARecords\": {\"\": {}}}}}"),
+                Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("dns.faults.staleARecords.\"\": {} (expected: a string)");
     }
 
     @Test
