@@ -229,9 +229,13 @@ class ConfigLoaderFuzzTest {
         }
     }
 
+    /** In /dev/shm (memory) where there is one: a million file writes to a disk take minutes. */
     private static Path temporaryDirectory() {
+        Path memory = Path.of("/dev/shm");
         try {
-            return Files.createTempDirectory("relaysim-config-fuzz");
+            return Files.isDirectory(memory) && Files.isWritable(memory)
+                    ? Files.createTempDirectory(memory, "relaysim-config-fuzz")
+                    : Files.createTempDirectory("relaysim-config-fuzz");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
