@@ -1,16 +1,11 @@
 package dev.relaysim.relay.common.connection;
 
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
-import dev.relaysim.relay.common.testing.FuzzReport;
+import dev.relaysim.relay.common.testing.Fuzz;
+import dev.relaysim.relay.common.testing.Gen;
 import dev.relaysim.relay.common.testing.Mutations;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Clock;
@@ -27,7 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * round-trip; a parsed string with credentials makes a token and never shows its key.
  */
 @Tag("fuzz")
-@AddLifecycleHook(FuzzReport.class)
 class ConnectionStringFuzzTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
@@ -37,13 +31,20 @@ class ConnectionStringFuzzTest {
             "0", "999999999", "9999999999", "-1", " ", "\t", "[::1]", ":", "/", "?", "#", "%", "\u00e9", "\u0000",
             "Unknown=1", "a");
 
-    @Property
-    void validConnectionStringsRoundTrip(@ForAll("valid") ConnectionString connectionString) {
-        assertThat(ConnectionString.parse(connectionString.format())).isEqualTo(connectionString);
+    @Test
+    void validConnectionStringsRoundTrip() {
+        Fuzz.check(valid(), connectionString ->
+                assertThat(ConnectionString.parse(connectionString.format())).isEqualTo(connectionString));
     }
 
-    @Property
-    void anyTextParsesAndRoundTripsOrIsRejectedWithAClearMessage(@ForAll("text") String text) {
+    @Test
+    void anyTextParsesAndRoundTripsOrIsRejectedWithAClearMessage() {
+        Fuzz.check(Gen.oneOf(Gen.strings(0, 100), Gen.concat(TOKENS, 20),
+                        Mutations.of(valid().map(ConnectionString::format), TOKENS)),
+                ConnectionStringFuzzTest::parsesAndRoundTripsOrIsRejectedWithAClearMessage);
+    }
+
+    private static void parsesAndRoundTripsOrIsRejectedWithAClearMessage(String text) {
         ConnectionString parsed;
         try {
             parsed = ConnectionString.parse(text);
@@ -63,32 +64,28 @@ class ConnectionStringFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<ConnectionString> valid() {
-        Arbitrary<URI> endpoint = Combinators.combine(
-                Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').ofMinLength(1).ofMaxLength(8)
-                        .list().ofMinSize(1).ofMaxSize(4).map(labels -> "h" + String.join(".", labels) + ".example"),
-                Arbitraries.integers().between(-1, 65535)).as((host, port) ->
-                URI.create("sb://" + host + (port < 0 ? "" : ":" + port) + "/"));
-        Arbitrary<String> value = Arbitraries.strings().ofMinLength(1).ofMaxLength(40)
-                .filter(s -> !s.contains(";") && s.equals(s.strip()));
-        Arbitrary<String> keyName = value.filter(s -> s.length() <= 256);
-        Arbitrary<Duration> timeout = Arbitraries.longs().between(1, 999_999_999L * 1000)
-                .map(Duration::ofMillis).injectNull(0.3);
-        Arbitrary<ConnectionString> withKey = Combinators.combine(endpoint, value.injectNull(0.3), keyName, keyName,
-                timeout).as((uri, entity, name, key, operationTimeout) ->
-                new ConnectionString(uri, entity, name, key, null, operationTimeout));
-        Arbitrary<ConnectionString> withSignature = Combinators.combine(endpoint, value.injectNull(0.3), value,
-                timeout).as((uri, entity, key, operationTimeout) -> new ConnectionString(uri, entity, null, null,
-                SharedAccessSignature.createToken(uri + "hc", "rule", key, Instant.ofEpochSecond(1_800_000_000L)),
-                operationTimeout));
-        return Arbitraries.oneOf(withKey, withSignature);
-    }
-
-    @Provide
-    Arbitrary<String> text() {
-        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(100),
-                Arbitraries.of(TOKENS).list().ofMaxSize(20).map(parts -> String.join("", parts)),
-                Mutations.of(valid().map(ConnectionString::format), TOKENS));
+    private static Gen<ConnectionString> valid() {
+        Gen<String> host = Gen.strings("abcdefghijklmnopqrstuvwxyz0123456789", 1, 8).list(1, 4)
+                .map(labels -> "h" + String.join(".", labels) + ".example");
+        Gen<Integer> port = Gen.ints(-1, 65535);
+        Gen<URI> endpoint = random -> {
+            String name = host.next(random);
+            int number = port.next(random);
+            return URI.create("sb://" + name + (number < 0 ? "" : ":" + number) + "/");
+        };
+        Gen<String> value = Gen.strings(1, 40).filter(s -> !s.contains(";") && s.equals(s.strip()));
+        Gen<String> entity = value.orNull(0.3);
+        Gen<String> keyName = value.filter(s -> s.length() <= 256);
+        Gen<Duration> timeout = Gen.longs(1, 999_999_999L * 1000).map(Duration::ofMillis).orNull(0.3);
+        return Gen.oneOf(
+                random -> new ConnectionString(endpoint.next(random), entity.next(random), keyName.next(random),
+                        keyName.next(random), null, timeout.next(random)),
+                random -> {
+                    URI uri = endpoint.next(random);
+                    String entityPath = entity.next(random);
+                    String key = value.next(random);
+                    return new ConnectionString(uri, entityPath, null, null, SharedAccessSignature.createToken(
+                            uri + "hc", "rule", key, Instant.ofEpochSecond(1_800_000_000L)), timeout.next(random));
+                });
     }
 }

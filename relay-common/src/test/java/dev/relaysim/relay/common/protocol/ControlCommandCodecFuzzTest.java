@@ -1,15 +1,10 @@
 package dev.relaysim.relay.common.protocol;
 
-import dev.relaysim.relay.common.testing.FuzzReport;
+import dev.relaysim.relay.common.testing.Fuzz;
+import dev.relaysim.relay.common.testing.Gen;
 import dev.relaysim.relay.common.testing.Mutations;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
@@ -23,7 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * message names the command or field; every valid command round-trips.
  */
 @Tag("fuzz")
-@AddLifecycleHook(FuzzReport.class)
 class ControlCommandCodecFuzzTest {
 
     private static final List<String> NAMES = List.of("accept", "request", "response", "renewToken", "address", "id",
@@ -34,24 +28,30 @@ class ControlCommandCodecFuzzTest {
             "\"accept\":", "\"request\":", "\"response\":", "\"renewToken\":", "\"statusCode\":", "\"method\":",
             "\"port\":", "/*", "\u00e9", "\ud83d\ude00");
 
-    @Property
-    void validCommandsRoundTrip(@ForAll("commands") ControlCommand command) throws ControlCommandException {
-        assertThat(ControlCommandCodec.decode(ControlCommandCodec.encode(command))).isEqualTo(command);
+    @Test
+    void validCommandsRoundTrip() {
+        Fuzz.check(commands(), command ->
+                assertThat(ControlCommandCodec.decode(ControlCommandCodec.encode(command))).isEqualTo(command));
     }
 
-    @Property
-    void anyTextDecodesOrIsRejectedWithAClearMessage(@ForAll("text") String text) {
-        decodesOrRejectsCleanly(text);
+    @Test
+    void anyTextDecodesOrIsRejectedWithAClearMessage() {
+        Fuzz.check(text(), ControlCommandCodecFuzzTest::decodesOrRejectsCleanly);
     }
 
-    @Property
-    void mutatedCommandsDecodeOrAreRejectedWithAClearMessage(@ForAll("mutatedCommands") String text) {
-        decodesOrRejectsCleanly(text);
+    @Test
+    void mutatedCommandsDecodeOrAreRejectedWithAClearMessage() {
+        Fuzz.check(Mutations.of(commands().map(ControlCommandCodec::encode), TOKENS),
+                ControlCommandCodecFuzzTest::decodesOrRejectsCleanly);
     }
 
-    @Property
-    void jsonOfTheCommandVocabularyDecodesOrIsRejectedWithAClearMessage(@ForAll("vocabularyJson") String text) {
-        decodesOrRejectsCleanly(text);
+    @Test
+    void jsonOfTheCommandVocabularyDecodesOrIsRejectedWithAClearMessage() {
+        Fuzz.check(random -> {
+            StringBuilder out = new StringBuilder();
+            object(random, out, 3);
+            return out.toString();
+        }, ControlCommandCodecFuzzTest::decodesOrRejectsCleanly);
     }
 
     /** The property of every parser input: a command that round-trips, or a clear {@link ControlCommandException}. */
@@ -70,40 +70,27 @@ class ControlCommandCodecFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<ControlCommand> commands() {
-        Arbitrary<String> text = Arbitraries.strings().ofMaxLength(40);
-        Arbitrary<Map<String, String>> headers = Arbitraries.maps(text, text).ofMaxSize(4);
-        Arbitrary<RemoteEndpoint> endpoint = Combinators.combine(text, Arbitraries.integers().between(0, 65535))
-                .as(RemoteEndpoint::new).injectNull(0.3);
-        Arbitrary<ControlCommand> accept = Combinators.combine(text, text, headers, endpoint).as(AcceptCommand::new);
-        Arbitrary<ControlCommand> request = Combinators.combine(text, text, text, text, endpoint, headers,
-                Arbitraries.of(true, false)).as(RequestCommand::new);
-        Arbitrary<ControlCommand> addressOnly = Combinators.combine(text, text).as(RequestCommand::addressOnly);
-        Arbitrary<ControlCommand> response = Combinators.combine(text, Arbitraries.integers().between(100, 999),
-                text.injectNull(0.3), headers, Arbitraries.of(true, false)).as(ResponseCommand::new);
-        Arbitrary<ControlCommand> renewToken = text.map(RenewTokenCommand::new);
-        return Arbitraries.oneOf(accept, request, addressOnly, response, renewToken);
+    private static Gen<ControlCommand> commands() {
+        Gen<String> text = Gen.strings(0, 40);
+        Gen<Map<String, String>> headers = Gen.maps(text, text, 4);
+        Gen<Integer> port = Gen.ints(0, 65535);
+        Gen<RemoteEndpoint> anyEndpoint = random -> new RemoteEndpoint(text.next(random), port.next(random));
+        Gen<RemoteEndpoint> endpoint = anyEndpoint.orNull(0.3);
+        Gen<Integer> status = Gen.ints(100, 999);
+        Gen<String> description = text.orNull(0.3);
+        return Gen.oneOf(
+                random -> new AcceptCommand(text.next(random), text.next(random), headers.next(random),
+                        endpoint.next(random)),
+                random -> new RequestCommand(text.next(random), text.next(random), text.next(random),
+                        text.next(random), endpoint.next(random), headers.next(random), random.nextBoolean()),
+                random -> RequestCommand.addressOnly(text.next(random), text.next(random)),
+                random -> new ResponseCommand(text.next(random), status.next(random), description.next(random),
+                        headers.next(random), random.nextBoolean()),
+                text.map(RenewTokenCommand::new));
     }
 
-    @Provide
-    Arbitrary<String> text() {
-        return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(200),
-                Arbitraries.of(TOKENS).list().ofMaxSize(30).map(parts -> String.join("", parts)));
-    }
-
-    @Provide
-    Arbitrary<String> mutatedCommands() {
-        return Mutations.of(commands().map(ControlCommandCodec::encode), TOKENS);
-    }
-
-    @Provide
-    Arbitrary<String> vocabularyJson() {
-        return Arbitraries.randomValue(random -> {
-            StringBuilder out = new StringBuilder();
-            object(random, out, 3);
-            return out.toString();
-        });
+    private static Gen<String> text() {
+        return Gen.oneOf(Gen.strings(0, 200), Gen.concat(TOKENS, 30));
     }
 
     /** A JSON object whose keys are mostly the protocol's field names, with values of every JSON type. */

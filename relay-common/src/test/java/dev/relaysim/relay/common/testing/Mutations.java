@@ -1,9 +1,5 @@
 package dev.relaysim.relay.common.testing;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-
 import java.util.List;
 import java.util.Random;
 
@@ -20,10 +16,9 @@ public final class Mutations {
     private Mutations() {
     }
 
-    /** {@code valid} with 1-4 edits; the edits come from a generated seed, so jqwik reproduces them. */
-    public static Arbitrary<String> of(Arbitrary<String> valid, List<String> tokens) {
-        return Combinators.combine(valid, Arbitraries.longs())
-                .as((text, seed) -> mutate(new Random(seed), text, tokens));
+    /** {@code valid} with 1-4 edits, drawn from the same {@link Random}, so a seed reproduces them. */
+    public static Gen<String> of(Gen<String> valid, List<String> tokens) {
+        return random -> mutate(random, valid.next(random), tokens);
     }
 
     /** {@code text} with 1-4 random edits. */

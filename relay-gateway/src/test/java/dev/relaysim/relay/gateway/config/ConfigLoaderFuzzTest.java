@@ -5,17 +5,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relaysim.relay.common.testing.FuzzReport;
+import dev.relaysim.relay.common.testing.Fuzz;
+import dev.relaysim.relay.common.testing.Gen;
 import dev.relaysim.relay.common.testing.Mutations;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link ConfigException} whose message names where: the file, a JSON path, a flag or a variable. Nothing else.
  */
 @Tag("fuzz")
-@AddLifecycleHook(FuzzReport.class)
 class ConfigLoaderFuzzTest {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -60,37 +54,39 @@ class ConfigLoaderFuzzTest {
     private static final List<String> JSON_TOKENS = List.of("{", "}", "[", "]", ":", ",", "\"", "null", "true", "0",
             "-1", "1e999", "\"\"", "{}", "[]", "\\u0000", "//", "/*", "\ufeff", "\u00ff");
 
-    @Example
+    @Test
     void theUneditedFileLoads() throws ConfigException {
         loadsOrNamesWhere(VALID_TEXT, true);
         assertThat(ConfigLoader.load(FILE, Map.of(), Map.of()).namespaces()).hasSize(2);
     }
 
-    @Property
-    void structurallyEditedFilesLoadOrAreRejectedNamingAPath(@ForAll("editedTrees") String json) {
-        loadsOrNamesWhere(json, true);
+    @Test
+    void structurallyEditedFilesLoadOrAreRejectedNamingAPath() {
+        Fuzz.check(ConfigLoaderFuzzTest::editedTree, json -> loadsOrNamesWhere(json, true));
     }
 
-    @Property
-    void textuallyEditedFilesLoadOrAreRejectedNamingAPath(@ForAll("editedText") String json) {
+    @Test
+    void textuallyEditedFilesLoadOrAreRejectedNamingAPath() {
         // Edited text may put a '.' into a field name, so a path may end in one here.
-        loadsOrNamesWhere(json, false);
+        Fuzz.check(Mutations.of(Gen.constant(VALID_TEXT), JSON_TOKENS), json -> loadsOrNamesWhere(json, false));
     }
 
-    @Property
-    void flagAndEnvironmentValuesLoadOrAreRejectedNamingTheFlagOrVariable(
-            @ForAll("overrides") Map<String, String> flags, @ForAll("overrides") Map<String, String> variables) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        variables.forEach((flag, value) -> environment.put("RELAYSIM_"
-                + flag.replace("--", "").toUpperCase().replace('-', '_'), value));
-        try {
-            ConfigLoader.load(null, flags, environment);
-        } catch (ConfigException e) {
-            assertThat(e.getMessage()).containsPattern("--[a-z-]+|RELAYSIM_[A-Z_]+");
-        }
+    @Test
+    void flagAndEnvironmentValuesLoadOrAreRejectedNamingTheFlagOrVariable() {
+        Gen<Map<String, String>> overrides = overrides();
+        Fuzz.check(random -> new FlagsAndVariables(overrides.next(random), overrides.next(random)), input -> {
+            Map<String, String> environment = new LinkedHashMap<>();
+            input.variables().forEach((flag, value) -> environment.put("RELAYSIM_"
+                    + flag.replace("--", "").toUpperCase().replace('-', '_'), value));
+            try {
+                ConfigLoader.load(null, input.flags(), environment);
+            } catch (ConfigException e) {
+                assertThat(e.getMessage()).containsPattern("--[a-z-]+|RELAYSIM_[A-Z_]+");
+            }
+        });
     }
 
-    @AfterContainer
+    @AfterAll
     static void removeTheFile() throws IOException {
         Files.deleteIfExists(FILE);
         Files.deleteIfExists(DIRECTORY);
@@ -124,28 +120,24 @@ class ConfigLoaderFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> editedTrees() {
-        return Arbitraries.longs().map(seed -> {
-            Random random = new Random(seed);
-            ObjectNode tree = VALID.deepCopy();
-            for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
-                edit(random, tree);
-            }
-            return tree.toString();
-        });
+    /** Flag values, and values for the variables of the flags in {@code variables}. */
+    private record FlagsAndVariables(Map<String, String> flags, Map<String, String> variables) {
     }
 
-    @Provide
-    Arbitrary<String> editedText() {
-        return Mutations.of(Arbitraries.just(VALID_TEXT), JSON_TOKENS);
+    /** The full configuration with 1-3 structural edits. */
+    private static String editedTree(Random random) {
+        ObjectNode tree = VALID.deepCopy();
+        for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+            edit(random, tree);
+        }
+        return tree.toString();
     }
 
-    @Provide
-    Arbitrary<Map<String, String>> overrides() {
-        Arbitrary<String> flag = Arbitraries.of(FLAGS).flatMap(name -> Arbitraries.of(name, "--" + name));
-        Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.of(ODD_TEXT), Arbitraries.strings().ofMaxLength(12));
-        return Arbitraries.maps(flag, value).ofMaxSize(3);
+    /** 0-3 flags (with or without their "--") and values, odd ones or any short text. */
+    private static Gen<Map<String, String>> overrides() {
+        Gen<String> name = Gen.elements(FLAGS);
+        Gen<String> flag = random -> (random.nextBoolean() ? "--" : "") + name.next(random);
+        return Gen.maps(flag, Gen.oneOf(Gen.elements(ODD_TEXT), Gen.strings(0, 12)), 3);
     }
 
     /** One edit at a random node of {@code tree}. */

@@ -4,7 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.relaysim.relay.common.testing.FuzzReport;
+import dev.relaysim.relay.common.testing.Fuzz;
+import dev.relaysim.relay.common.testing.Gen;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
@@ -15,15 +16,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -45,6 +41,7 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -61,7 +58,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * error handler.
  */
 @Tag("fuzz")
-@AddLifecycleHook(FuzzReport.class)
 class DnsFuzzTest {
 
     private static final GatewayConfig CONFIG = ConfigLoader.defaults();
@@ -80,9 +76,24 @@ class DnsFuzzTest {
             (Logger) LoggerFactory.getLogger(DnsServer.class), (Logger) LoggerFactory.getLogger(ErrorHandler.class));
     private static final ListAppender<ILoggingEvent> WARNINGS = new ListAppender<>();
 
-    @Property
-    void theAnswererAnswersOrDropsAnyPacket(@ForAll("packets") byte[] packet, @ForAll("sources") InetAddress source)
-            throws IOException {
+    @Test
+    void theAnswererAnswersOrDropsAnyPacket() {
+        Fuzz.check(datagrams(), datagram -> answersOrDrops(datagram.packet(), datagram.source()));
+    }
+
+    @Test
+    void theUdpPipelineWritesOneAnswerPerAnsweredDatagramAndReleasesEverything() {
+        Fuzz.check(datagrams(), datagram -> udpPipelineAnswers(datagram.packet(), datagram.source()));
+    }
+
+    @Test
+    void theTcpPipelineAnswersFrameByFrameClosesOnADroppedQueryAndReleasesEverything() {
+        Gen<InetAddress> sources = Gen.elements(SOURCES);
+        Fuzz.check(random -> new TcpStream(tcpStream(random), sources.next(random), random.nextLong()),
+                stream -> tcpPipelineAnswers(stream.bytes(), stream.source(), new Random(stream.chunkSeed())));
+    }
+
+    private void answersOrDrops(byte[] packet, InetAddress source) throws IOException {
         Optional<DnsAnswerer.Answer> answer = answerer.answer(packet, source);
         assertNoWarnings();
         if (answer.isEmpty()) {
@@ -97,9 +108,7 @@ class DnsFuzzTest {
         assertThat(new Message(response.toWire()).getHeader().getID()).isEqualTo(response.getHeader().getID());
     }
 
-    @Property
-    void theUdpPipelineWritesOneAnswerPerAnsweredDatagramAndReleasesEverything(
-            @ForAll("packets") byte[] packet, @ForAll("sources") InetAddress source) throws IOException {
+    private void udpPipelineAnswers(byte[] packet, InetAddress source) throws IOException {
         InetSocketAddress sender = new InetSocketAddress(source, 40000);
         boolean answered = answerer.answer(packet, source).isPresent();
         EmbeddedChannel channel = new EmbeddedChannel(server.new UdpInitializer());
@@ -125,10 +134,8 @@ class DnsFuzzTest {
         assertNoWarnings();
     }
 
-    @Property
-    void theTcpPipelineAnswersFrameByFrameClosesOnADroppedQueryAndReleasesEverything(
-            @ForAll("tcpStreams") byte[] stream, @ForAll("sources") InetAddress source, @ForAll Random random)
-            throws IOException {
+    /** Writes {@code stream} to a TCP pipeline in chunks of random size drawn from {@code random}. */
+    private void tcpPipelineAnswers(byte[] stream, InetAddress source, Random random) throws IOException {
         // What the two-byte length prefix makes of the stream, and so what the answerer must be asked.
         int expectedAnswers = 0;
         boolean expectClose = false;
@@ -180,35 +187,43 @@ class DnsFuzzTest {
         assertNoWarnings();
     }
 
-    /** Random bytes (2 in 9), a mutated valid query (6 in 9) or a valid one, from a generated seed (cheap to make). */
-    @Provide
-    Arbitrary<byte[]> packets() {
-        return Arbitraries.longs().map(seed -> packet(new Random(seed)));
+    /** A packet and where it comes from. */
+    private record Datagram(byte[] packet, InetAddress source) {
+        @Override
+        public String toString() {
+            return "Datagram[" + HexFormat.of().formatHex(packet) + " from " + source.getHostAddress() + "]";
+        }
     }
 
-    @Provide
-    Arbitrary<InetAddress> sources() {
-        return Arbitraries.of(SOURCES);
+    /** A TCP stream, where it comes from, and the seed of the chunk sizes it is written in. */
+    private record TcpStream(byte[] bytes, InetAddress source, long chunkSeed) {
+        @Override
+        public String toString() {
+            return "TcpStream[" + HexFormat.of().formatHex(bytes) + " from " + source.getHostAddress()
+                    + ", chunk seed " + chunkSeed + "]";
+        }
+    }
+
+    private static Gen<Datagram> datagrams() {
+        Gen<InetAddress> sources = Gen.elements(SOURCES);
+        return random -> new Datagram(packet(random), sources.next(random));
     }
 
     /** One to four packets, each behind its two-byte length, one in ten times a wrong one. */
-    @Provide
-    Arbitrary<byte[]> tcpStreams() {
-        return Arbitraries.longs().map(seed -> {
-            Random random = new Random(seed);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (int frames = 1 + random.nextInt(4); frames > 0; frames--) {
-                byte[] packet = packet(random);
-                int lie = random.nextInt(20);
-                int length = lie == 0 ? packet.length + 7 : lie == 1 ? Math.max(0, packet.length - 3) : packet.length;
-                out.write(length >>> 8);
-                out.write(length);
-                out.writeBytes(packet);
-            }
-            return out.toByteArray();
-        });
+    private static byte[] tcpStream(Random random) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int frames = 1 + random.nextInt(4); frames > 0; frames--) {
+            byte[] packet = packet(random);
+            int lie = random.nextInt(20);
+            int length = lie == 0 ? packet.length + 7 : lie == 1 ? Math.max(0, packet.length - 3) : packet.length;
+            out.write(length >>> 8);
+            out.write(length);
+            out.writeBytes(packet);
+        }
+        return out.toByteArray();
     }
 
+    /** Random bytes (2 in 9), a mutated valid query (6 in 9) or a valid one. */
     private static byte[] packet(Random random) {
         int kind = random.nextInt(9);
         if (kind < 2) {
@@ -224,7 +239,7 @@ class DnsFuzzTest {
      * Collects the responder's log events, and keeps its per-query DEBUG lines out of the test output (a million
      * of them would slow the run to a crawl): only WARN and above matter here.
      */
-    @BeforeContainer
+    @BeforeAll
     static void collectWarnings() {
         WARNINGS.start();
         for (Logger logger : LOGGERS) {
@@ -233,7 +248,7 @@ class DnsFuzzTest {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopCollecting() {
         for (Logger logger : LOGGERS) {
             logger.detachAppender(WARNINGS);
