@@ -58,16 +58,18 @@ public final class Fuzz {
             Random random = new Random(seeds.nextLong());
             done++;
             T input = null;
+            boolean drawn = false;
             try {
                 input = inputs.next(random);
+                drawn = true;
                 property.check(input);
             } catch (Throwable e) {
                 if (e instanceof VirtualMachineError error && !(e instanceof StackOverflowError)) {
                     throw error;
                 }
                 failure = new AssertionError(String.format("fuzz %s failed at try %d of %d, seed %d (rerun with "
-                        + "-D%s=%d)%ninput: %s%nthrown: %s", name, done, tries, seed, SEED, seed, describe(input),
-                        e.getClass().getName()), e);
+                                + "-D%s=%d)%n%s%nthrown: %s", name, done, tries, seed, SEED, seed,
+                        drawn ? "input: " + describe(input) : "drawing the input failed", firstLine(e)), e);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -83,19 +85,21 @@ public final class Fuzz {
         }
     }
 
+    private static String firstLine(Throwable e) {
+        String message = String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
+        return e.getClass().getName() + ": " + escape(message.length() <= 300 ? message : message.substring(0, 300));
+    }
+
     /** The input as text for a failure: strings quoted with invisible chars escaped, bytes in hex, cut short. */
     static String describe(Object input) {
         String text = render(input);
         return text.length() <= MAX_INPUT_CHARS ? text
-                : text.substring(0, MAX_INPUT_CHARS) + "… (" + text.length() + " chars in all)";
+                : text.substring(0, MAX_INPUT_CHARS) + "... (" + text.length() + " chars in all)";
     }
 
     private static String render(Object value) {
         if (value instanceof String text) {
-            StringBuilder out = new StringBuilder("\"");
-            text.chars().forEach(c -> out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? String.valueOf((char) c)
-                    : String.format("\\u%04x", c)));
-            return out.append('"').toString();
+            return '"' + escape(text.replace("\\", "\\\\").replace("\"", "\\\"")) + '"';
         }
         if (value instanceof byte[] bytes) {
             return "bytes[" + bytes.length + "] " + HexFormat.of().formatHex(bytes);
@@ -107,6 +111,14 @@ public final class Fuzz {
             return map.entrySet().stream().map(entry -> render(entry.getKey()) + "=" + render(entry.getValue()))
                     .collect(Collectors.joining(", ", "{", "}"));
         }
-        return String.valueOf(value);
+        return escape(String.valueOf(value));
+    }
+
+    /** {@code text} with every char outside printable ASCII as a {@code \\uXXXX} escape. */
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.chars().forEach(c -> out.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c)
+                : String.format("\\u%04x", c)));
+        return out.toString();
     }
 }
