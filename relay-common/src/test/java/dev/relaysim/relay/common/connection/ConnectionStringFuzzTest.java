@@ -57,7 +57,11 @@ class ConnectionStringFuzzTest {
         assertThat(parsed.port()).isBetween(0, 65535);
         assertThat(parsed.operationTimeoutOrDefault()).isPositive();
         if (parsed.sharedAccessKey() != null) {
-            assertThat(parsed.toString()).doesNotContain("SharedAccessKey=" + parsed.sharedAccessKey());
+            assertThat(parsed.toString()).contains("SharedAccessKey=***");
+            // A key of one to three '*' is what the mask shows anyway.
+            if (!"***".startsWith(parsed.sharedAccessKey())) {
+                assertThat(parsed.toString()).doesNotContain("SharedAccessKey=" + parsed.sharedAccessKey());
+            }
         }
         if (parsed.hasCredentials()) {
             assertThat(parsed.tokenFor("http://" + parsed.host() + "/hc/", Duration.ofHours(1), CLOCK)).isNotEmpty();

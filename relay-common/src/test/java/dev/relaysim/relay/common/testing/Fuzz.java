@@ -69,7 +69,7 @@ public final class Fuzz {
                 }
                 failure = new AssertionError(String.format("fuzz %s failed at try %d of %d, seed %d (rerun with "
                                 + "-D%s=%d)%n%s%nthrown: %s", name, done, tries, seed, SEED, seed,
-                        drawn ? "input: " + describe(input) : "drawing the input failed", firstLine(e)), e);
+                        drawn ? "input: " + describe(input) : "drawing the input failed", oneLine(e)), e);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -85,9 +85,10 @@ public final class Fuzz {
         }
     }
 
-    private static String firstLine(Throwable e) {
-        String message = String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
-        return e.getClass().getName() + ": " + escape(message.length() <= 300 ? message : message.substring(0, 300));
+    /** What {@code e} says, on one line (line breaks and other invisible chars escaped), cut at 1000 chars. */
+    private static String oneLine(Throwable e) {
+        String message = String.valueOf(e.getMessage()).strip();
+        return e.getClass().getName() + ": " + escape(message.length() <= 1000 ? message : message.substring(0, 1000));
     }
 
     /** The input as text for a failure: strings quoted with invisible chars escaped, bytes in hex, cut short. */
