@@ -39,13 +39,17 @@ public final class SharedAccessSignature {
      * {@code SharedAccessSignature sr=<enc(resourceUri)>&sig=<enc(sig)>&se=<epoch seconds>&skn=<enc(keyName)>}, with
      * upper-case hex percent-encoding of everything but RFC 3986 unreserved characters.
      *
-     * @throws IllegalArgumentException if {@code keyName} is empty or longer than 256 characters, {@code key} is
-     *                                  empty, or {@code expiresAt} is before 1970
+     * @throws IllegalArgumentException if {@code resourceUri} is empty, {@code keyName} is empty or longer than 256
+     *                                  characters, {@code key} is empty, or {@code expiresAt} is before 1970
      */
     public static String createToken(String resourceUri, String keyName, String key, Instant expiresAt) {
         requireNonNull(resourceUri, "resourceUri");
         requireNonNull(keyName, "keyName");
         requireNonNull(expiresAt, "expiresAt");
+        if (resourceUri.isEmpty()) {
+            // SasToken.parse refuses an empty sr; a token it cannot read must not be made.
+            throw new IllegalArgumentException("resourceUri: empty (expected: the URI the token is for)");
+        }
         if (keyName.isEmpty() || keyName.length() > SasToken.MAX_KEY_NAME_LENGTH) {
             throw new IllegalArgumentException("keyName: " + keyName.length() + " characters (expected: 1-"
                     + SasToken.MAX_KEY_NAME_LENGTH + ")");
@@ -61,16 +65,21 @@ public final class SharedAccessSignature {
     }
 
     /**
-     * Whether {@code token}'s signature was made with {@code key}, compared in constant time. Expiry, key name
-     * and audience are not checked here.
+     * Whether {@code token}'s signature was made with {@code key}, compared in constant time. The signature must be
+     * the base64 text of the HMAC, its {@code '='} padding optional; another spelling of the same bytes (the unused
+     * low bits of the last character set) is refused, so that no changed token verifies. Expiry, key name and
+     * audience are not checked here.
      *
      * @throws IllegalArgumentException if {@code key} is empty
      */
     public static boolean verify(SasToken token, String key) {
         requireNonNull(token, "token");
-        byte[] expected = hmac(key, token.stringToSign());
-        byte[] given = Base64.getDecoder().decode(token.signature());
-        return MessageDigest.isEqual(expected, given);
+        byte[] expected = Base64.getEncoder().encode(hmac(key, token.stringToSign()));
+        StringBuilder given = new StringBuilder(token.signature());
+        while (given.length() % 4 != 0) {
+            given.append('=');
+        }
+        return MessageDigest.isEqual(expected, given.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -50,6 +50,7 @@ public record ConnectionString(URI endpoint, String entityPath, String sharedAcc
     private static final String OPERATION_TIMEOUT = "OperationTimeout";
     private static final List<String> KEYS = List.of(ENDPOINT, ENTITY_PATH, KEY_NAME, KEY, SIGNATURE, OPERATION_TIMEOUT);
     private static final int MAX_KEY_LENGTH = 256;
+    private static final int MAX_PORT = 65535;
     private static final Pattern TIME_SPAN =
             Pattern.compile("(?:(\\d{1,7})\\.)?(\\d{1,2}):(\\d{1,2}):(\\d{1,2})(?:\\.(\\d{1,9}))?");
 
@@ -60,6 +61,10 @@ public record ConnectionString(URI endpoint, String entityPath, String sharedAcc
         requireNonNull(endpoint, "endpoint");
         if (!"sb".equalsIgnoreCase(endpoint.getScheme()) || endpoint.getHost() == null) {
             throw new IllegalArgumentException(ENDPOINT + ": " + endpoint + " (expected: sb://<host>[:<port>]/)");
+        }
+        if (endpoint.getPort() > MAX_PORT) {
+            // java.net.URI takes any number of digits as a port.
+            throw new IllegalArgumentException(ENDPOINT + ": " + endpoint + " (expected: a port 0-" + MAX_PORT + ")");
         }
         if (endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty()) {
             endpoint = endpoint.resolve("/");

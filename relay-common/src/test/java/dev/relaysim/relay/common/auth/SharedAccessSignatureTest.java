@@ -4,6 +4,7 @@ import dev.relaysim.relay.common.protocol.PercentCodec;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,6 +66,27 @@ class SharedAccessSignatureTest {
     void verifyAcceptsASignatureWithoutPadding() throws Exception {
         SasToken token = new SasToken(ENCODED_RESOURCE, SIGNATURE.substring(0, SIGNATURE.length() - 1), "1700000000", "k");
         assertThat(SharedAccessSignature.verify(token, "SECRETKEY")).isTrue();
+    }
+
+    @Test
+    void verifyRefusesAnotherSpellingOfTheSameSignatureBytes() throws Exception {
+        // Found by SasTokenFuzzTest: the base64 decoder ignores the two unused low bits of the 43rd character, so a
+        // token with that character changed decoded to the same HMAC and verified.
+        char last = SIGNATURE.charAt(42);
+        String respelled = SIGNATURE.substring(0, 42) + (char) (last + 1) + "=";
+        assertThat(Base64.getDecoder().decode(respelled)).isEqualTo(Base64.getDecoder().decode(SIGNATURE));
+        SasToken token = new SasToken(ENCODED_RESOURCE, respelled, "1700000000", "k");
+        assertThat(SharedAccessSignature.verify(token, "SECRETKEY")).isFalse();
+        assertThat(SharedAccessSignature.verify(new SasToken(ENCODED_RESOURCE, SIGNATURE, "1700000000", "k"),
+                "SECRETKEY")).isTrue();
+    }
+
+    @Test
+    void aTokenForAnEmptyResourceIsNotMade() {
+        // Found by SasTokenFuzzTest: createToken made "sr=&sig=..", which SasToken.parse refuses.
+        assertThatThrownBy(() -> SharedAccessSignature.createToken("", "k", "SECRETKEY", Instant.ofEpochSecond(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("resourceUri: empty (expected: the URI the "
+                        + "token is for)");
     }
 
     @Test

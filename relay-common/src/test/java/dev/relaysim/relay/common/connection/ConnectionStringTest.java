@@ -87,6 +87,8 @@ class ConnectionStringTest {
             "Endpoint=https://ns/                    | Endpoint: https://ns/ (expected: sb://<host>[:<port>]/)",
             "Endpoint=ns.servicebus.windows.net      | Endpoint: ns.servicebus.windows.net (expected: sb://",
             "Endpoint=sb://                          | Endpoint: 'sb://' is not a URI",
+            // Found by ConnectionStringFuzzTest: java.net.URI takes any number of digits as a port.
+            "Endpoint=sb://ns:100000/                | Endpoint: sb://ns:100000/ (expected: a port 0-65535)",
             "Endpoint=sb://ns/;Authentication=Managed Identity | connection string: unknown key 'Authentication' (expected: Endpoint, EntityPath, SharedAccessKeyName, SharedAccessKey, SharedAccessSignature, OperationTimeout)",
             "Endpoint=sb://ns/;Bogus                 | connection string: 'Bogus' has no '=' (expected: <key>=<value>)",
             "Endpoint=sb://ns/;endpoint=sb://x/      | connection string: Endpoint given more than once",

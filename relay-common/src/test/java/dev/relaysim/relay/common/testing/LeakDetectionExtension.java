@@ -39,7 +39,7 @@ public final class LeakDetectionExtension implements BeforeAllCallback, AfterAll
      * Leaks are reported when a tracked object is allocated after the leaked one was collected,
      * so collect, then allocate through both allocators to make the detectors poll.
      */
-    private static void collectAndPoll() {
+    static void collectAndPoll() {
         for (int round = 0; round < COLLECTION_ROUNDS; round++) {
             System.gc();
             System.runFinalization();

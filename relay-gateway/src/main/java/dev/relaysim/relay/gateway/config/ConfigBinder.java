@@ -472,7 +472,9 @@ final class ConfigBinder {
         }
 
         Node field(String name) {
-            return new Node(path.isEmpty() ? name : path + '.' + name, json == null ? null : json.get(name));
+            // An empty name would leave no path (or one ending in '.'): it is shown quoted.
+            String shown = name.isEmpty() ? "\"\"" : name;
+            return new Node(path.isEmpty() ? shown : path + '.' + shown, json == null ? null : json.get(name));
         }
 
         /** Requires a JSON object whose field names are all in {@code allowed}. */

@@ -102,14 +102,7 @@ public final class DnsServer {
         ChannelFuture udp = new Bootstrap()
                 .group(group)
                 .channel(EventLoops.datagramChannelType())
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        channel.pipeline()
-                                .addLast(HandlerNames.DNS, new UdpHandler())
-                                .addLast(HandlerNames.ERROR_HANDLER, new DatagramErrorHandler());
-                    }
-                })
+                .handler(new UdpInitializer())
                 .bind(bindAddress, port).awaitUninterruptibly();
         if (!udp.isSuccess()) {
             throw failure("DNS responder (UDP) " + bindAddress + ':' + port, udp.cause());
@@ -130,6 +123,16 @@ public final class DnsServer {
         Optional<DnsAnswerer.Answer> answer = answerer.answer(ByteBufUtil.getBytes(query), sender.getAddress());
         answer.ifPresent(answered -> metrics.dnsQuery(answered.kind()));
         return answer;
+    }
+
+    /** The UDP pipeline (package-private for the fuzz test, which runs it on an EmbeddedChannel). */
+    final class UdpInitializer extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel channel) {
+            channel.pipeline()
+                    .addLast(HandlerNames.DNS, new UdpHandler())
+                    .addLast(HandlerNames.ERROR_HANDLER, new DatagramErrorHandler());
+        }
     }
 
     /** One answer datagram per query datagram. */
@@ -162,7 +165,8 @@ public final class DnsServer {
         }
     }
 
-    private final class TcpInitializer extends ChannelInitializer<Channel> {
+    /** The TCP pipeline (package-private for the fuzz test, which runs it on an EmbeddedChannel). */
+    final class TcpInitializer extends ChannelInitializer<Channel> {
         @Override
         protected void initChannel(Channel channel) {
             channels.add(channel);

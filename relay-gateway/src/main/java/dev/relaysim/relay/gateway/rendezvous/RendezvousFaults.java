@@ -77,7 +77,7 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("blockedRendezvousPorts")) {
-                throw new IllegalArgumentException(path + '.' + name + ": unknown field (expected: blockedRendezvousPorts)");
+                throw new IllegalArgumentException(path + '.' + shown(name) + ": unknown field (expected: blockedRendezvousPorts)");
             }
         }
         JsonNode list = node.path("blockedRendezvousPorts");
@@ -104,7 +104,7 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("ports") && !name.equals("sources")) {
-                throw new IllegalArgumentException(path + '.' + name + ": unknown field (expected: ports, sources)");
+                throw new IllegalArgumentException(path + '.' + shown(name) + ": unknown field (expected: ports, sources)");
             }
         }
         JsonNode portsNode = node.path("ports");
@@ -136,5 +136,10 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
             }
         }
         return new RendezvousFault(ports, sources);
+    }
+
+    /** A field name for a path: an empty one quoted, so that the path does not end in '.'. */
+    private static String shown(String name) {
+        return name.isEmpty() ? "\"\"" : name;
     }
 }

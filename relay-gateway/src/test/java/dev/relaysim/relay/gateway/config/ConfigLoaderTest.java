@@ -268,6 +268,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnknownFieldWithAnEmptyNameIsShownQuoted() throws Exception {
+        // Found by ConfigLoaderFuzzTest: the message was ": unknown field ..." (top level) or "listen.tls.: ...".
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"\": 1}"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("\"\": unknown field (expected: one of listen, protocol, ");
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"listen\": {\"tls\": {\"\": 1}}}"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("listen.tls.\"\": unknown field (expected: one of enabled, port)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"faults\": {\"\": 1}}"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("faults.\"\": unknown field (expected: blockedRendezvousPorts)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"dns\": {\"faults\": {\"staleARecords\": {\"\": {}}}}}"),
+                Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("dns.faults.staleARecords.\"\": {} (expected: a string)");
+    }
+
+    @Test
     void dnsResponderFromDefaultsFlagsEnvironmentAndFile() throws Exception {
         assertThat(ConfigLoader.defaults().dns()).isEqualTo(new DnsSettings(true, "127.0.0.1", 1053, DnsFaults.NONE));
         Map<String, String> flags = Map.of("dns", "false", "dns-bind-address", "127.0.0.53", "dns-port", "0");
