@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  * Last handler of a client WebSocket ({@link dev.relaysim.relay.common.pipeline.HandlerNames#CLIENT_CONNECTION}).
  * Until the handshake completes it turns failures into the connect future's exception (a refused
  * upgrade becomes a {@link RelayHandshakeException}); on {@link ClientHandshakeStateEvent#HANDSHAKE_COMPLETE}
- * it creates the {@link RelayConnection} and completes the future with it; afterwards it hands
- * whole text, binary and close frames to the connection, releasing each, and tells it about
+ * it creates the {@link RelayConnection} and completes the future with it; afterwards it lends
+ * whole text and binary frames' content to the connection (no copy), hands it close frames, releasing each, and tells it about
  * errors and the end of the socket. On a connection that delivers fragments (no frame aggregator
  * before it) each text, binary and continuation frame goes to the connection as a fragment of the
  * type its message started with. Pings are answered and pongs dropped before it, by Netty's
@@ -86,9 +86,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 connection.onException(new TooLongFrameException("message of " + frame.content().readableBytes()
                         + " bytes (expected: <= " + config.maxMessageSize() + ")"));
             } else if (msg instanceof TextWebSocketFrame text) {
-                connection.onMessage(RelayMessage.wrap(true, ByteBufUtil.getBytes(text.content())));
+                connection.onMessage(true, text.content());
             } else if (msg instanceof BinaryWebSocketFrame binary) {
-                connection.onMessage(RelayMessage.wrap(false, ByteBufUtil.getBytes(binary.content())));
+                connection.onMessage(false, binary.content());
             }
         } finally {
             ReferenceCountUtil.release(msg);

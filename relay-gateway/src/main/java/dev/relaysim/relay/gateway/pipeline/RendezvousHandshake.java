@@ -28,8 +28,8 @@ import java.util.Queue;
 
 /**
  * Completes a claimed rendezvous: first the listener's upgrade, offering only the subprotocol the listener asked
- * for, then, on the sender's event loop, the held sender upgrade with the subprotocol the listener got, then
- * {@link RelayPair#join}. Both legs wait for Netty's {@link HandshakeComplete} event in a {@code RENDEZVOUS}
+ * for, then the move of the listener's channel onto the sender's event loop, then, there, the held sender upgrade
+ * with the subprotocol the listener got, then {@link RelayPair#join}. Both legs wait for Netty's {@link HandshakeComplete} event in a {@code RENDEZVOUS}
  * handler placed right after {@code WEBSOCKET_PROTOCOL}; a leg that goes away before its handshake completes
  * takes the other one down (the sender with 500, the listener with close 1001).
  */
@@ -168,7 +168,18 @@ final class RendezvousHandshake {
                 HandshakeTimer.complete(listener, HcAction.ACCEPT);
                 String subprotocol = complete.selectedSubprotocol();
                 ctx.pipeline().remove(this);
-                pending.sender().eventLoop().execute(() -> upgradeSender(context, pending, listener, subprotocol));
+                // The pair runs on the sender's loop: moving the listener there now, from its own loop, is one
+                // hand-off between loops; RelayPair.join moving it later, from the sender's, would take three.
+                RelayPair.moveToLoop(listener, pending.sender().eventLoop()).addListener(moved -> {
+                    if (moved.isSuccess()) {
+                        upgradeSender(context, pending, listener, subprotocol);
+                    } else {
+                        listener.close();
+                        failSender(context, pending, 500, "The listener's rendezvous connection could not be "
+                                + "joined to the sender's.", "listener of " + pending.id() + " could not be moved: "
+                                + moved.cause());
+                    }
+                });
             }
             super.userEventTriggered(ctx, event);
         }
