@@ -172,16 +172,16 @@ public final class RelayPair {
      * autoRead setting; the caller must have removed or cancelled anything of its own scheduled on the old loop.
      * Costs two tasks: the deregistration on the old loop, the registration on {@code loop}.
      *
-     * @return completes on {@code loop} once the channel is registered there (at once when it already is), or
-     *         fails with why it could not be moved
+     * @param loop another loop than the channel's
+     * @return completes on {@code loop} once the channel is registered there, or fails with why it could not be
+     *         moved
      */
     public static Future<Void> moveToLoop(Channel channel, EventLoop loop) {
         requireNonNull(channel, "channel");
-        requireNonNull(loop, "loop");
-        Promise<Void> moved = loop.newPromise();
-        if (channel.eventLoop() == loop) {
-            return moved.setSuccess(null);
+        if (channel.eventLoop() == requireNonNull(loop, "loop")) {
+            throw new IllegalArgumentException("loop: " + loop + " (expected: another loop than " + channel + "'s)");
         }
+        Promise<Void> moved = loop.newPromise();
         channel.deregister().addListener(deregistered -> {
             if (!deregistered.isSuccess()) {
                 moved.setFailure(deregistered.cause());
