@@ -4,8 +4,11 @@ import dev.relaysim.relay.common.client.RelayCloseStatus;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayMessage;
 import dev.relaysim.relay.common.client.RelayMessageHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Histogram;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -74,14 +77,24 @@ final class EchoStream implements RelayMessageHandler {
     }
 
     @Override
-    public synchronized void onMessage(RelayMessage message) {
+    public void onMessage(RelayMessage message) {
+        onEcho(message.isText(), message.asByteBuffer());
+    }
+
+    /** Checks the echo in the buffer it arrived in, without copying it. */
+    @Override
+    public void onMessage(boolean text, ByteBuf content) {
+        onEcho(text, content.nioBuffer());
+    }
+
+    private synchronized void onEcho(boolean text, ByteBuffer message) {
         if (drained.isDone()) {
             if (!drained.isCompletedExceptionally()) {
                 drained.completeExceptionally(new BenchFailure("an extra message arrived after the last echo"));
             }
             return;
         }
-        String problem = message.isBinary() ? payloads.check(message.asByteBuffer(), received)
+        String problem = !text ? payloads.check(message, received)
                 : "message " + received + " came back as text";
         if (problem != null) {
             drained.completeExceptionally(new BenchFailure(problem + " on " + connection));
@@ -108,7 +121,8 @@ final class EchoStream implements RelayMessageHandler {
     private void sendNext() {
         long sequence = sent++;
         sendTimes[(int) (sequence % sendTimes.length)] = System.nanoTime();
-        connection.send(payloads.create(sequence)).whenComplete((ignored, failure) -> {
+        // Wrapped, not copied: the message is this stream's own and never changes.
+        connection.send(Unpooled.wrappedBuffer(payloads.create(sequence))).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 drained.completeExceptionally(new BenchFailure("sending message " + sequence + " failed: " + failure));
             }

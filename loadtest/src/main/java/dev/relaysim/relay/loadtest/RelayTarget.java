@@ -54,6 +54,9 @@ final class RelayTarget implements EchoTarget {
                 HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
                         .endpoint(namespaceUri, endpoint.entityPath(), tokens)
                         .eventLoopGroup(listenerGroup)
+                        // The echo never blocks: each accepted connection is handed to it on its event loop, without
+                        // the two thread hand-offs (to a handler thread and back) a connection costs otherwise.
+                        .handlerExecutor(Runnable::run)
                         .connectionHandler((accept, connection) -> connection.setHandler(new EchoBack(connection)));
                 if (sslContext != null) {
                     builder.sslContext(sslContext);

@@ -32,7 +32,8 @@ import static dev.relaysim.relay.common.pipeline.HandlerNames.WEBSOCKET_PROTOCOL
  *     |
  *   relay.tls                  SslHandler: wss only; SNI = host unless an IP literal; host name verified
  *   relay.http-client-codec    HttpClientCodec        } replaced after the 101 by Netty's handshaker
- *   relay.http-aggregator      HttpObjectAggregator   } with its ws-decoder / ws-encoder
+ *   relay.http-aggregator      HttpObjectAggregator   } with its ws-decoder / ws-encoder; the encoder then
+ *                                                       by relay.frame-encoder, a {@link MaskingFrameEncoder}
  *   relay.handshake-response   {@link HandshakeResponseRecorder}: keeps a refusal's body, removes itself
  *   (Netty's handshake handler and UTF-8 frame validator, inserted by the protocol handler)
  *   relay.websocket-protocol   WebSocketClientProtocolHandler: no extensions, handleCloseFrames=false,

@@ -1,6 +1,7 @@
 package dev.relaysim.relay.common.client;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -42,10 +43,12 @@ import static java.util.Objects.requireNonNull;
  * {@link #sendText(String)} text, {@link #send(List)} several back to back, and
  * {@link #sendBinaryFragment(byte[], boolean, boolean)} a binary message in pieces; each copies its argument into an unpooled heap buffer (which
  * the frame encoder masks into a pooled one) and returns a future that completes when the
- * message has been written to the socket. Sending never blocks.
+ * message has been written to the socket. {@link #send(ByteBuf)} takes a buffer as it is, without that copy.
+ * Sending never blocks.
  *
  * <p><b>Receiving</b>, one of two ways: {@link #setHandler(RelayMessageHandler)} delivers every
- * message on the event loop, or {@link #receive(Duration)} takes them from a queue. Messages that
+ * message on the event loop (in the buffer it was received in, see
+ * {@link RelayMessageHandler#onMessage(boolean, ByteBuf)}), or {@link #receive(Duration)} takes them from a queue. Messages that
  * arrive before a handler is set wait in that queue and reach the handler first. While the queue
  * holds {@link RelayClientConfig#receiveQueueMessages()} messages or
  * {@link RelayClientConfig#receiveQueueBytes()} bytes, the connection stops reading from the
@@ -115,6 +118,16 @@ public final class RelayConnection {
     public CompletableFuture<Void> send(byte[] data) {
         requireNonNull(data, "data");
         return write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data.clone())));
+    }
+
+    /**
+     * Sends a binary message of {@code data}'s readable bytes without copying them: takes ownership of
+     * {@code data}, which is released once written (or when the send fails). The caller must not change it
+     * afterwards.
+     */
+    public CompletableFuture<Void> send(ByteBuf data) {
+        requireNonNull(data, "data");
+        return write(new BinaryWebSocketFrame(data));
     }
 
     /** Sends a binary message holding a copy of {@code data}'s remaining bytes; its position does not move. */
@@ -292,6 +305,26 @@ public final class RelayConnection {
             logger.debug("{} paused reading: {} messages, {} bytes waiting", this, messages, bytes);
         }
         queue.add(message);
+    }
+
+    /**
+     * A whole message from the peer, lent for this call (event loop): an active handler reads it in place,
+     * otherwise a copy waits in the queue.
+     */
+    void onMessage(boolean text, ByteBuf content) {
+        if (peerClose != null) {
+            return;
+        }
+        RelayMessageHandler current = activeHandler;
+        if (current == null) {
+            onMessage(RelayMessage.wrap(text, ByteBufUtil.getBytes(content)));
+            return;
+        }
+        try {
+            current.onMessage(text, content);
+        } catch (RuntimeException e) {
+            logger.warn("{}: message handler failed", this, e);
+        }
     }
 
     /** The peer's close frame (event loop): answer it unless we closed first, then close the socket. */

@@ -42,6 +42,8 @@ public final class HandlerNames {
     public static final String RELAY = "relay.relay";
     /** Client side: keeps the body of a refused upgrade response for the error it becomes. */
     public static final String HANDSHAKE_RESPONSE = "relay.handshake-response";
+    /** Client side: masks and encodes outgoing frames, in place of Netty's {@code ws-encoder} after the upgrade. */
+    public static final String FRAME_ENCODER = "relay.frame-encoder";
     /** Client side: joins continuation frames into whole messages. */
     public static final String FRAME_AGGREGATOR = "relay.frame-aggregator";
     /** Client-side application handler of a relayed WebSocket. */

@@ -2,6 +2,9 @@ package dev.relaysim.relay.common.client;
 
 import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.tls.SslContexts;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -18,6 +21,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -287,6 +291,37 @@ class RelayWebSocketClientTest {
         third.get(10, TimeUnit.SECONDS);
         assertThat(received).containsExactly("one", "two", "three");
         assertThatThrownBy(() -> connection.receive(TIMEOUT)).isInstanceOf(IllegalStateException.class);
+        connection.close(1000, "").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void buffersAreSentAndReadInPlace() throws Exception {
+        RelayConnection connection = connect(URI.create("ws://127.0.0.1:" + plain.port() + "/b"), null);
+        byte[] data = new byte[64 * 1024 + 1];
+        new Random(7).nextBytes(data);
+        List<String> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> both = new CompletableFuture<>();
+        connection.setHandler(new RelayMessageHandler() {
+            @Override
+            public void onMessage(RelayMessage message) {
+                received.add("copied " + message);
+            }
+
+            @Override
+            public void onMessage(boolean text, ByteBuf content) {
+                received.add(text ? "text " + content.toString(StandardCharsets.UTF_8)
+                        : "binary " + ByteBufUtil.equals(content, Unpooled.wrappedBuffer(data)));
+                if (received.size() == 2) {
+                    both.complete(null);
+                }
+            }
+        });
+        ByteBuf sent = Unpooled.wrappedBuffer(data);
+        connection.send(sent).get();
+        assertThat(sent.refCnt()).as("released once written").isZero();
+        connection.sendText("after").get();
+        both.get(10, TimeUnit.SECONDS);
+        assertThat(received).containsExactly("binary true", "text after");
         connection.close(1000, "").get(10, TimeUnit.SECONDS);
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -28,9 +29,9 @@ import java.util.Queue;
 
 /**
  * Completes a claimed rendezvous: first the listener's upgrade, offering only the subprotocol the listener asked
- * for, then, on the sender's event loop, the held sender upgrade with the subprotocol the listener got, then
- * {@link RelayPair#join}. Both legs wait for Netty's {@link HandshakeComplete} event in a {@code RENDEZVOUS}
- * handler placed right after {@code WEBSOCKET_PROTOCOL}; a leg that goes away before its handshake completes
+ * for, then the move of the listener's channel onto the sender's event loop, then, there, the held sender upgrade
+ * with the subprotocol the listener got, then {@link RelayPair#join}. Both legs wait for Netty's
+ * {@link HandshakeComplete} event in a {@code RENDEZVOUS} handler placed right after {@code WEBSOCKET_PROTOCOL}; a leg that goes away before its handshake completes
  * takes the other one down (the sender with 500, the listener with close 1001).
  */
 final class RendezvousHandshake {
@@ -168,7 +169,25 @@ final class RendezvousHandshake {
                 HandshakeTimer.complete(listener, HcAction.ACCEPT);
                 String subprotocol = complete.selectedSubprotocol();
                 ctx.pipeline().remove(this);
-                pending.sender().eventLoop().execute(() -> upgradeSender(context, pending, listener, subprotocol));
+                EventLoop senderLoop = pending.sender().eventLoop();
+                if (listener.eventLoop() == senderLoop) {
+                    // After this event has passed, as before: the sender's upgrade joins the pair, which changes
+                    // this pipeline.
+                    senderLoop.execute(() -> upgradeSender(context, pending, listener, subprotocol));
+                } else {
+                    // The pair runs on the sender's loop: moving the listener there now, from its own loop, is one
+                    // hand-off between loops; RelayPair.join moving it later, from the sender's, would take three.
+                    RelayPair.moveToLoop(listener, senderLoop).addListener(moved -> {
+                        if (moved.isSuccess()) {
+                            upgradeSender(context, pending, listener, subprotocol);
+                        } else {
+                            listener.close();
+                            failSender(context, pending, 500, "The listener's rendezvous connection could not be "
+                                    + "joined to the sender's.", "listener of " + pending.id()
+                                    + " could not be moved: " + moved.cause());
+                        }
+                    });
+                }
             }
             super.userEventTriggered(ctx, event);
         }

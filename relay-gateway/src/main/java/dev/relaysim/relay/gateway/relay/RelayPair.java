@@ -152,18 +152,12 @@ public final class RelayPair {
         EventLoop loop = senderChannel.eventLoop();
         Promise<RelayPair> promise = loop.newPromise();
         if (listenerChannel.eventLoop() != loop) {
-            listenerChannel.deregister().addListener(deregistered -> {
-                if (!deregistered.isSuccess()) {
-                    abortJoin(senderChannel, listenerChannel, promise, deregistered.cause());
-                    return;
+            moveToLoop(listenerChannel, loop).addListener(moved -> {
+                if (moved.isSuccess()) {
+                    startOrAbort(senderChannel, listenerChannel, settings, metrics, promise);
+                } else {
+                    abortJoin(senderChannel, listenerChannel, promise, moved.cause());
                 }
-                loop.register(listenerChannel).addListener(registered -> {
-                    if (registered.isSuccess()) {
-                        startOrAbort(senderChannel, listenerChannel, settings, metrics, promise);
-                    } else {
-                        abortJoin(senderChannel, listenerChannel, promise, registered.cause());
-                    }
-                });
             });
         } else if (loop.inEventLoop()) {
             startOrAbort(senderChannel, listenerChannel, settings, metrics, promise);
@@ -171,6 +165,37 @@ public final class RelayPair {
             loop.execute(() -> startOrAbort(senderChannel, listenerChannel, settings, metrics, promise));
         }
         return promise;
+    }
+
+    /**
+     * Deregisters {@code channel} from its event loop and registers it with {@code loop}, keeping its pipeline and
+     * autoRead setting; the caller must have removed or cancelled anything of its own scheduled on the old loop.
+     * Costs two tasks: the deregistration on the old loop, the registration on {@code loop}.
+     *
+     * @param loop another loop than the channel's
+     * @return completes on {@code loop} once the channel is registered there, or fails with why it could not be
+     *         moved
+     */
+    public static Future<Void> moveToLoop(Channel channel, EventLoop loop) {
+        requireNonNull(channel, "channel");
+        if (channel.eventLoop() == requireNonNull(loop, "loop")) {
+            throw new IllegalArgumentException("loop: " + loop + " (expected: another loop than " + channel + "'s)");
+        }
+        Promise<Void> moved = loop.newPromise();
+        channel.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                moved.setFailure(deregistered.cause());
+                return;
+            }
+            loop.register(channel).addListener(registered -> {
+                if (registered.isSuccess()) {
+                    moved.setSuccess(null);
+                } else {
+                    moved.setFailure(registered.cause());
+                }
+            });
+        });
+        return moved;
     }
 
     private static void startOrAbort(Channel senderChannel, Channel listenerChannel, RelaySettings settings,

@@ -1,0 +1,101 @@
+package dev.relaysim.relay.common.client;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The client's frame encoder, in place of Netty's {@code WebSocket08FrameEncoder}: the same frames (FIN, RSV,
+ * opcode, minimal length encoding, a random mask per frame as RFC 6455 requires of clients, control frames of
+ * at most 125 bytes), written differently. Netty masks long by long from the payload into the output buffer,
+ * each write checking the buffer's capacity; this encoder copies the payload in one block and masks it there,
+ * which takes about half the time for large messages, the client's main cost when it sends them.
+ */
+final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame> implements WebSocketFrameEncoder {
+
+    private static final int MAX_CONTROL_PAYLOAD = 125;
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
+        ByteBuf data = frame.content();
+        int length = data.readableBytes();
+        int opcode = opcode(frame);
+        if (opcode >= 0x8 && length > MAX_CONTROL_PAYLOAD) {
+            throw new TooLongFrameException("invalid payload for " + frame.getClass().getSimpleName()
+                    + " (payload length must be <= " + MAX_CONTROL_PAYLOAD + ")");
+        }
+        int lengthBytes = length <= MAX_CONTROL_PAYLOAD ? 0 : length <= 0xFFFF ? 2 : 8;
+        ByteBuf buf = ctx.alloc().buffer(2 + lengthBytes + 4 + length);
+        try {
+            buf.writeByte((frame.isFinalFragment() ? 0x80 : 0) | (frame.rsv() << 4 & 0x70) | opcode);
+            if (lengthBytes == 0) {
+                buf.writeByte(0x80 | length);
+            } else if (lengthBytes == 2) {
+                buf.writeByte(0x80 | 126).writeShort(length);
+            } else {
+                buf.writeByte(0x80 | 127).writeLong(length);
+            }
+            int mask = ThreadLocalRandom.current().nextInt();
+            buf.writeInt(mask);
+            int start = buf.writerIndex();
+            buf.writeBytes(data, data.readerIndex(), length);
+            mask(buf, start, length, mask);
+            out.add(buf);
+            buf = null;
+        } finally {
+            if (buf != null) {
+                buf.release();
+            }
+        }
+    }
+
+    private static int opcode(WebSocketFrame frame) {
+        if (frame instanceof BinaryWebSocketFrame) {
+            return 0x2;
+        }
+        if (frame instanceof TextWebSocketFrame) {
+            return 0x1;
+        }
+        if (frame instanceof ContinuationWebSocketFrame) {
+            return 0x0;
+        }
+        if (frame instanceof CloseWebSocketFrame) {
+            return 0x8;
+        }
+        if (frame instanceof PingWebSocketFrame) {
+            return 0x9;
+        }
+        if (frame instanceof PongWebSocketFrame) {
+            return 0xA;
+        }
+        throw new UnsupportedOperationException("cannot encode frame of type " + frame.getClass().getName());
+    }
+
+    /** XORs {@code length} bytes at {@code index} with {@code mask} where they are, eight at a time, then the rest. */
+    private static void mask(ByteBuf buffer, int index, int length, int mask) {
+        // Little-endian accesses with a byte-swapped mask put each mask byte on the same payload byte as the
+        // big-endian wire order does.
+        int swapped = Integer.reverseBytes(mask);
+        long mask8 = (swapped & 0xFFFFFFFFL) | ((long) swapped << 32);
+        int end = index + length;
+        int i = index;
+        for (; i + 7 < end; i += 8) {
+            buffer.setLongLE(i, buffer.getLongLE(i) ^ mask8);
+        }
+        for (; i < end; i++) {
+            buffer.setByte(i, buffer.getByte(i) ^ (mask >>> (24 - 8 * ((i - index) & 3))));
+        }
+    }
+}
