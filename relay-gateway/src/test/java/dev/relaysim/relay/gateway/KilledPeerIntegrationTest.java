@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.relaysim.relay.gateway.testing.TestGateway.ENTITY;
 import static dev.relaysim.relay.gateway.testing.TestGateway.OPEN_ENTITY;
@@ -90,6 +93,56 @@ class KilledPeerIntegrationTest {
         }
         assertHealthyPairRelays("after a listener died");
         await().atMost(Duration.ofSeconds(5)).until(() -> gateway.server().context().relayPairs().size() == 1);
+    }
+
+    @Test
+    void aStalledSenderStillGetsItsCloseFrameWhenItsListenerDies() throws Exception {
+        try (TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, ENTITY),
+                TestGateway.token(ENTITY), new TestListener.Mode.Ignore())) {
+            CompletableFuture<RawWebSocket> senderFuture = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawWebSocket.open(gateway.connectUri(false, ENTITY),
+                            "ServiceBusAuthorization: " + TestGateway.token(ENTITY));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> !listener.accepts().isEmpty());
+            RawWebSocket listenerLeg = RawWebSocket.open(URI.create(listener.accepts().get(0).address()));
+            try (RawWebSocket sender = senderFuture.get(10, TimeUnit.SECONDS)) {
+                // The listener leg never reads: the sender writes until every buffer on the way is full, so the
+                // gateway holds unread bytes from the sender when the listener dies.
+                AtomicLong written = new AtomicLong();
+                Thread writer = new Thread(() -> {
+                    try {
+                        while (true) {
+                            sender.sendBinary(new byte[64 * 1024]);
+                            written.addAndGet(64 * 1024);
+                        }
+                    } catch (IOException closed) {
+                        // the test closed the sender
+                    }
+                }, "stalled-sender");
+                writer.setDaemon(true);
+                writer.start();
+                long[] last = {-1};
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                    long now = written.get();
+                    boolean stalled = now > 0 && now == last[0];
+                    last[0] = now;
+                    return stalled;
+                });
+
+                listenerLeg.reset();
+
+                // Closing a socket with unread bytes resets it, and the reset would destroy the close frame.
+                RawWebSocket.Frame close = sender.readClose();
+                assertThat(close.closeCode()).isEqualTo(1011);
+                assertThat(close.closeReason()).isEqualTo(RelayPair.PEER_LOST_REASON);
+            }
+        }
+        assertHealthyPairRelays("after a stalled sender's listener died");
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.server().context().relayPairs().size() == 1);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -199,15 +200,29 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Closes this leg with a close frame of its own, unless one was already written to it, and closes the
-     * connection once that frame is flushed.
+     * Closes this leg with a close frame of its own, unless one was already written to it: the connection closes
+     * once the frame is flushed if the client's close frame is in, else once the client closes its side.
      */
     void closeWith(int code, String reason) {
         if (closeFrameWrite == null) {
             closeSentCode = code;
             closeFrameWrite = ctx.writeAndFlush(new CloseWebSocketFrame(code, reason));
         }
-        closeAfterCloseFrame();
+        if (closeReceived || !(channel instanceof DuplexChannel duplex)) {
+            closeAfterCloseFrame();
+            return;
+        }
+        // The client may still be sending. Closing the socket with bytes unread makes the kernel reset the
+        // connection, and the client then loses the close frame; so half-close after the frame and read on (the pair
+        // discards what arrives) until the client closes, or the pair's close timeout closes the leg.
+        closeFrameWrite.addListener(written -> {
+            if (written.isSuccess() && channel.isActive()) {
+                channel.config().setAutoRead(true);
+                duplex.shutdownOutput();
+            } else {
+                channel.close();
+            }
+        });
     }
 
     /** Closes the connection once the close frame written to this leg, if any, has been flushed. */
