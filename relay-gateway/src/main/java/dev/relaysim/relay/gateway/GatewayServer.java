@@ -13,7 +13,6 @@ import dev.relaysim.relay.gateway.dns.DnsAnswerer;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.dns.DnsFaultsEndpoint;
 import dev.relaysim.relay.gateway.dns.DnsServer;
-import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.management.HealthEndpoint;
 import dev.relaysim.relay.gateway.management.ManagementChannelInitializer;
 import dev.relaysim.relay.gateway.management.ManagementRoutes;
@@ -360,27 +359,8 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * The live connection counts behind {@code limits}: open connections per source address, relayed connections
-     * and waiting senders per namespace; throws before {@link #start()}.
-     */
-    public synchronized ConnectionLimits limits() {
-        if (context == null) {
-            throw new IllegalStateException("not started");
-        }
-        return context.limits();
-    }
-
-    /**
-     * How many channels the gateway holds open now: its server channels and every accepted connection (front ends,
-     * rendezvous ports, management, DNS over TCP); a closed channel leaves the count by itself.
-     */
-    public int openChannels() {
-        return channels.size();
-    }
-
-    /**
-     * What the pipelines share: the rendezvous table, the relay pairs, every open channel; throws before
-     * {@link #start()}.
+     * What the pipelines share: the rendezvous table, the relay pairs, every open channel (server channels and every
+     * accepted connection), the live connection counts behind {@code limits}; throws before {@link #start()}.
      */
     public synchronized GatewayContext context() {
         if (context == null) {

@@ -65,7 +65,7 @@ class GatewayLimitsIntegrationTest {
              RelayWebSocketClient client = new RelayWebSocketClient(null, RelayClientConfig.defaults(), null, source);
              TestListener listener = TestListener.connect(gateway.httpClient(), gateway.listenUri(false, ENTITY),
                      TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
-            ConnectionLimits limits = gateway.server().limits();
+            ConnectionLimits limits = gateway.server().context().limits();
             int plainPort = gateway.addresses().plainPort();
             // 127.0.0.3: two relayed senders and one idle connection; 127.0.0.1: the listener's control channel and
             // its two rendezvous connections. Both sources are at their limit of 3.
@@ -149,7 +149,7 @@ class GatewayLimitsIntegrationTest {
              TestListener nestedListener = TestListener.connect(gateway.httpClient(),
                      gateway.listenUri(false, NESTED_ENTITY), TestGateway.token(NESTED_ENTITY),
                      new TestListener.Mode.Ignore())) {
-            ConnectionLimits limits = gateway.server().limits();
+            ConnectionLimits limits = gateway.server().context().limits();
             int plainPort = gateway.addresses().plainPort();
             CompletableFuture<RelayConnection> first = connect(client, gateway, ENTITY);
             CompletableFuture<RelayConnection> second = connect(client, gateway, ENTITY);

@@ -135,7 +135,8 @@ class KilledPeerIntegrationTest {
 
                 listenerLeg.reset();
 
-                // Closing a socket with unread bytes resets it, and the reset would destroy the close frame.
+                // The gateway holds unread bytes from this sender when it closes the leg: the close frame must still
+                // arrive (KilledProcessIntegrationTest shows a Netty client losing it to the reset that followed).
                 RawWebSocket.Frame close = sender.readClose();
                 assertThat(close.closeCode()).isEqualTo(1011);
                 assertThat(close.closeReason()).isEqualTo(RelayPair.PEER_LOST_REASON);

@@ -73,7 +73,7 @@ final class AbuseFixture {
             sender = WsPeer.connect(gateway.httpClient(), gateway.connectUri(false, ENTITY),
                     Map.of("ServiceBusAuthorization", TestGateway.token(ENTITY))).get(10, TimeUnit.SECONDS);
             assertRelays();
-            baseline = gateway.server().openChannels();
+            baseline = gateway.server().context().channels().size();
         }
 
         @Override
@@ -185,7 +185,7 @@ final class AbuseFixture {
     /** Waits until the gateway holds exactly {@code expected} channels open. */
     static void awaitOpenChannels(TestGateway gateway, int expected) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(
-                () -> assertThat(gateway.server().openChannels()).isEqualTo(expected));
+                () -> assertThat(gateway.server().context().channels().size()).isEqualTo(expected));
     }
 
     /** The sum of a gauge over all its tags (hybrid connections). */
