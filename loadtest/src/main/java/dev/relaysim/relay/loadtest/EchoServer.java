@@ -1,6 +1,7 @@
 package dev.relaysim.relay.loadtest;
 
 import dev.relaysim.relay.common.transport.EventLoops;
+import dev.relaysim.relay.common.websocket.UnmaskingFrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -86,8 +87,20 @@ final class EchoServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
-    /** Writes data frames back; Netty's protocol handler answers pings and close frames. */
+    /**
+     * Writes data frames back; Netty's protocol handler answers pings and close frames. Once the upgrade is done
+     * frames are decoded by the gateway's decoder ({@link UnmaskingFrameDecoder}), so that the baselines' endpoint
+     * unmasks as fast as the relay does.
+     */
     private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                UnmaskingFrameDecoder.replaceFrameDecoder(ctx.pipeline(), true, MAX_FRAME);
+            }
+            super.userEventTriggered(ctx, evt);
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {

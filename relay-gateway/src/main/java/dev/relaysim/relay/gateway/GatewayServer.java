@@ -629,7 +629,7 @@ public final class GatewayServer implements AutoCloseable {
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
             String message = what + " " + bindAddress + ':' + port + ": " + cause.getMessage();
-            if (cause instanceof BindException) {
+            if (EventLoops.isAddressInUse(cause)) {
                 BindException exception = new BindException(message);
                 exception.initCause(cause);
                 throw exception;

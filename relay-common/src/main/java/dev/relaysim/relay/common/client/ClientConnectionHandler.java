@@ -1,6 +1,5 @@
 package dev.relaysim.relay.common.client;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,7 +14,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -29,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * Last handler of a client WebSocket ({@link dev.relaysim.relay.common.pipeline.HandlerNames#CLIENT_CONNECTION}).
  * Until the handshake completes it turns failures into the connect future's exception (a refused
  * upgrade becomes a {@link RelayHandshakeException}); on {@link ClientHandshakeStateEvent#HANDSHAKE_COMPLETE}
- * it replaces Netty's frame encoder with a {@link MaskingFrameEncoder}, creates the {@link RelayConnection} and
+ * it creates the {@link RelayConnection} and
  * completes the future with it; afterwards it lends
  * whole text and binary frames' content to the connection (no copy), hands it close frames, releasing each, and tells it about
  * errors and the end of the socket. On a connection that delivers fragments (no frame aggregator
@@ -57,8 +55,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            // Before any frame is written: Netty's encoder masks long by long into the output, ours in one block.
-            ctx.pipeline().replace(WebSocketFrameEncoder.class, HandlerNames.FRAME_ENCODER, new MaskingFrameEncoder());
             WebSocketClientProtocolHandler protocol = ctx.pipeline().get(WebSocketClientProtocolHandler.class);
             String subprotocol = protocol.handshaker().actualSubprotocol();
             connection = new RelayConnection(ctx.channel(), uri, subprotocol == null || subprotocol.isEmpty() ? null : subprotocol,

@@ -31,9 +31,10 @@ import static dev.relaysim.relay.common.pipeline.HandlerNames.WEBSOCKET_PROTOCOL
  *   socket
  *     |
  *   relay.tls                  SslHandler: wss only; SNI = host unless an IP literal; host name verified
- *   relay.http-client-codec    HttpClientCodec        } replaced after the 101 by Netty's handshaker
- *   relay.http-aggregator      HttpObjectAggregator   } with its ws-decoder / ws-encoder; the encoder then
- *                                                       by relay.frame-encoder, a {@link MaskingFrameEncoder}
+ *   relay.http-client-codec    HttpClientCodec        } replaced after the 101 by the handshaker
+ *   relay.http-aggregator      HttpObjectAggregator   } ({@link RelayClientHandshaker}) with ws-decoder, an
+ *                                                       UnmaskingFrameDecoder, and ws-encoder, a
+ *                                                       {@link MaskingFrameEncoder}
  *   relay.handshake-response   {@link HandshakeResponseRecorder}: keeps a refusal's body, removes itself
  *   (Netty's handshake handler and UTF-8 frame validator, inserted by the protocol handler)
  *   relay.websocket-protocol   WebSocketClientProtocolHandler: no extensions, handleCloseFrames=false,
@@ -82,19 +83,22 @@ final class RelayClientChannelInitializer extends ChannelInitializer<SocketChann
         p.addLast(HTTP_CLIENT_CODEC, new HttpClientCodec());
         p.addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HANDSHAKE_RESPONSE));
         p.addLast(HANDSHAKE_RESPONSE, new HandshakeResponseRecorder());
-        p.addLast(WEBSOCKET_PROTOCOL, new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
-                .version(WebSocketVersion.V13)
-                .subprotocol(subprotocol)
-                .allowExtensions(false)
-                .customHeaders(headers)
-                .maxFramePayloadLength(config.maxFramePayloadLength())
-                .handleCloseFrames(false)
-                .sendCloseFrame(null)
-                .dropPongFrames(true)
-                .generateOriginHeader(false)
-                .handshakeTimeoutMillis(Math.max(1, timeout.toMillis()))
-                .build()));
+        RelayClientHandshaker handshaker = new RelayClientHandshaker(uri, subprotocol, headers,
+                config.maxFramePayloadLength());
+        p.addLast(WEBSOCKET_PROTOCOL, new WebSocketClientProtocolHandler(handshaker,
+                WebSocketClientProtocolConfig.newBuilder()
+                        .webSocketUri(uri)
+                        .version(WebSocketVersion.V13)
+                        .subprotocol(subprotocol)
+                        .allowExtensions(false)
+                        .customHeaders(headers)
+                        .maxFramePayloadLength(config.maxFramePayloadLength())
+                        .handleCloseFrames(false)
+                        .sendCloseFrame(null)
+                        .dropPongFrames(true)
+                        .generateOriginHeader(false)
+                        .handshakeTimeoutMillis(Math.max(1, timeout.toMillis()))
+                        .build()));
         if (!fragments) {
             p.addLast(FRAME_AGGREGATOR, new WebSocketFrameAggregator(config.maxMessageSize()));
         }

@@ -42,8 +42,13 @@ public final class HandlerNames {
     public static final String RELAY = "relay.relay";
     /** Client side: keeps the body of a refused upgrade response for the error it becomes. */
     public static final String HANDSHAKE_RESPONSE = "relay.handshake-response";
-    /** Client side: masks and encodes outgoing frames, in place of Netty's {@code ws-encoder} after the upgrade. */
-    public static final String FRAME_ENCODER = "relay.frame-encoder";
+    /**
+     * Gateway side: decodes incoming frames, unmasking each payload as it is copied out of the read buffers, in place
+     * of Netty's {@code wsdecoder} after the upgrade.
+     */
+    public static final String FRAME_DECODER = "relay.frame-decoder";
+    /** Gateway side: first handler of a connection closing after a final response, discarding what still arrives. */
+    public static final String LINGERING_CLOSE = "relay.lingering-close";
     /** Client side: joins continuation frames into whole messages. */
     public static final String FRAME_AGGREGATOR = "relay.frame-aggregator";
     /** Client-side application handler of a relayed WebSocket. */

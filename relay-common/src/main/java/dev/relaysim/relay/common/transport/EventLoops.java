@@ -1,8 +1,15 @@
 package dev.relaysim.relay.common.transport;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -13,18 +20,64 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 
+import java.net.BindException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The one place that chooses the transport: NIO event loops with named threads, and the channel
- * classes that go with them.
+ * The one place that chooses the transport: event loops with named threads, and the channel classes that go
+ * with them. Linux gets Netty's native epoll transport, which spends markedly less CPU per connection and
+ * per byte than NIO (fewer copies into the JDK's selector structures, no garbage per ready key); elsewhere,
+ * or where the native library cannot load, NIO. The system property {@value #TRANSPORT_PROPERTY}
+ * ({@code epoll} or {@code nio}) overrides the choice; asking for epoll where it is unavailable fails with
+ * the reason.
  */
 public final class EventLoops {
 
+    /** System property that forces a transport: {@code epoll} or {@code nio}. */
+    public static final String TRANSPORT_PROPERTY = "relaysim.transport";
+
+    private static final int LINUX_EADDRINUSE = 98;
+    private static final Transport TRANSPORT = Transport.choose(System.getProperty(TRANSPORT_PROPERTY));
+
     private EventLoops() {
+    }
+
+    /** The transport every event loop group and channel of this process uses. */
+    public enum Transport {
+        EPOLL, NIO;
+
+        static Transport choose(String requested) {
+            if (requested == null || requested.isBlank()) {
+                return Epoll.isAvailable() ? EPOLL : NIO;
+            }
+            switch (requested.trim().toLowerCase(Locale.ROOT)) {
+                case "nio":
+                    return NIO;
+                case "epoll":
+                    if (!Epoll.isAvailable()) {
+                        throw new IllegalStateException(TRANSPORT_PROPERTY + "=epoll: the native epoll transport "
+                                + "is unavailable here: " + Epoll.unavailabilityCause());
+                    }
+                    return EPOLL;
+                default:
+                    throw new IllegalArgumentException(TRANSPORT_PROPERTY + ": '" + requested
+                            + "' (expected: epoll or nio)");
+            }
+        }
+
+        /** How the transport is named in logs and results. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The transport chosen for this process. */
+    public static Transport transport() {
+        return TRANSPORT;
     }
 
     /**
@@ -37,8 +90,9 @@ public final class EventLoops {
         if (threads < 0) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0)");
         }
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true),
-                NioIoHandler.newFactory());
+        IoHandlerFactory ioHandler = TRANSPORT == Transport.EPOLL ? EpollIoHandler.newFactory()
+                : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandler);
     }
 
     /**
@@ -57,15 +111,25 @@ public final class EventLoops {
         termination.syncUninterruptibly();
     }
 
+    /**
+     * Whether a bind failed because the address is in use: NIO reports a {@link BindException}, the native transport
+     * its errno ({@code EADDRINUSE}, 98 on Linux).
+     */
+    public static boolean isAddressInUse(Throwable bindFailure) {
+        return bindFailure instanceof BindException
+                || bindFailure instanceof Errors.NativeIoException nativeFailure
+                && nativeFailure.expectedErr() == -LINUX_EADDRINUSE;
+    }
+
     public static Class<? extends ServerSocketChannel> serverChannelType() {
-        return NioServerSocketChannel.class;
+        return TRANSPORT == Transport.EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
     public static Class<? extends SocketChannel> socketChannelType() {
-        return NioSocketChannel.class;
+        return TRANSPORT == Transport.EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     public static Class<? extends DatagramChannel> datagramChannelType() {
-        return NioDatagramChannel.class;
+        return TRANSPORT == Transport.EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 }

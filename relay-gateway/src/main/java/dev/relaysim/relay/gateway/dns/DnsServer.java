@@ -113,7 +113,8 @@ public final class DnsServer {
 
     private static IOException failure(String what, Throwable cause) {
         String message = what + ": " + cause.getMessage();
-        IOException exception = cause instanceof BindException ? new BindException(message) : new IOException(message);
+        IOException exception = EventLoops.isAddressInUse(cause) ? new BindException(message)
+                : new IOException(message);
         exception.initCause(cause);
         return exception;
     }

@@ -90,12 +90,16 @@ public final class ServiceErrors {
         return response;
     }
 
-    /** Writes {@code response(statusCode, text, text)} and closes the channel once it is written. */
+    /** Writes {@code response(statusCode, text, text)} and closes the channel as {@link #respondAndClose} does. */
     public static ChannelFuture respondAndClose(Channel channel, int statusCode, String text) {
         return respondAndClose(channel, response(statusCode, text, text));
     }
 
-    /** Writes {@code response} and closes the channel once it is written. */
+    /**
+     * Writes {@code response} and closes the channel once it is written, lingering ({@link LingeringClose}) while the
+     * client may still be sending; except after a 429, which refuses a source over a connection limit: its connection
+     * closes at once, so that it gives back its place among the refusals in flight.
+     */
     public static ChannelFuture respondAndClose(Channel channel, FullHttpResponse response) {
         requireNonNull(channel, "channel");
         requireNonNull(response, "response");
@@ -103,7 +107,9 @@ public final class ServiceErrors {
             response.release();
             return channel.closeFuture();
         }
-        return channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        boolean overLimit = response.status().code() == HttpResponseStatus.TOO_MANY_REQUESTS.code();
+        return channel.writeAndFlush(response)
+                .addListener(overLimit ? ChannelFutureListener.CLOSE : LingeringClose.AFTER_WRITE);
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.relaysim.relay.gateway.pipeline;
 
+import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.common.websocket.UnmaskingFrameDecoder;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -29,6 +32,12 @@ public final class WebSocketUpgrades {
      * or UTF-8 validator, whose close frame would bypass this handler and be followed by a second one (1001): the
      * {@code CorruptedWebSocketFrameException} reaches {@code RELAY} or {@code ERROR_HANDLER}, which write the one
      * close frame with its code through this handler.
+     * <p>
+     * When the handshake completes, Netty's frame decoder gives way to an {@link UnmaskingFrameDecoder} with the same
+     * settings ({@link HandlerNames#FRAME_DECODER}), which unmasks payloads while copying them out of the read
+     * buffers. Netty's decoder has seen no byte by then: the handshake completes in the same task that writes the
+     * 101, and whatever a client sent before its 101 is refused by {@code UPGRADE_ROUTER} or reaches the new decoder
+     * when the HTTP codec leaves after this event.
      *
      * @param subprotocol the one subprotocol to agree to if the client offers it, or {@code null} for none
      */
@@ -39,7 +48,7 @@ public final class WebSocketUpgrades {
                 .expectMaskedFrames(true)
                 .closeOnProtocolViolation(false)
                 .build();
-        return new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+        return new FastDecodingProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
                 .subprotocols(subprotocol)
@@ -49,6 +58,25 @@ public final class WebSocketUpgrades {
                 .handshakeTimeoutMillis(protocol.handshakeTimeout().toMillis())
                 .decoderConfig(decoderConfig)
                 .build());
+    }
+
+    /** Netty's protocol handler, swapping in the {@link UnmaskingFrameDecoder} once the handshake is complete. */
+    private static final class FastDecodingProtocolHandler extends WebSocketServerProtocolHandler {
+
+        private final int maxFramePayloadLength;
+
+        FastDecodingProtocolHandler(WebSocketServerProtocolConfig config) {
+            super(config);
+            this.maxFramePayloadLength = config.decoderConfig().maxFramePayloadLength();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof HandshakeComplete) {
+                UnmaskingFrameDecoder.replaceFrameDecoder(ctx.pipeline(), true, maxFramePayloadLength);
+            }
+            super.userEventTriggered(ctx, evt);
+        }
     }
 
     /**

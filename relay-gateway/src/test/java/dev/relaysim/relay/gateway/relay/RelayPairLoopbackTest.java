@@ -230,7 +230,9 @@ class RelayPairLoopbackTest {
                      clients, server.address(), server.uri("listener"), clientSsl, false);
              TestWebSocketClient sender = TestWebSocketClient.connect(
                      clients, server.address(), server.uri("sender"), clientSsl, false)) {
-            listener.channel().config().setAutoRead(false);
+            // On the channel's loop: the native transport lets a read already requested happen after an auto-read
+            // change made from another thread.
+            listener.channel().eventLoop().submit(() -> listener.channel().config().setAutoRead(false)).sync();
             server.pair().get(10, TimeUnit.SECONDS);
             assertMovedToTheSendersLoop(server);
             Channel toListener = server.listenerChannel();
