@@ -93,7 +93,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", description = "measured time (default: ${DEFAULT-VALUE})")
     private String duration;
 
-    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", description = "load before measuring (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", description = "load on each target before any is measured; each is measured after up to 2 s more (default: ${DEFAULT-VALUE})")
     private String warmup;
 
     @Option(names = "--tls", description = "TLS on every leg (relay, echo server and nginx)")
@@ -227,21 +227,17 @@ public final class BenchMain implements Callable<Integer> {
         EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
         try (LocalGateway gateway = connectionString == null ? LocalGateway.start(0) : null) {
             Endpoints endpoints = endpoints(gateway);
-            try (EchoServer echo = new EchoServer(endpoints.serverSsl, echoThreads)) {
-                try (RelayTarget relay = new RelayTarget(endpoints.relay, endpoints.tokens, endpoints.relaySsl, load.listeners(),
-                        clientGroup, listenerGroup, gateway != null ? LocalGateway::cpuNanos : null)) {
-                    run.add("relay", measure(relay, load, progress));
-                }
-                try (WebSocketTarget direct = new WebSocketTarget("direct", echo.uri(), endpoints.echoClientSsl, clientGroup, null)) {
-                    run.add("direct", measure(direct, load, progress));
-                }
+            try (EchoServer echo = new EchoServer(endpoints.serverSsl, echoThreads);
+                 RelayTarget relay = new RelayTarget(endpoints.relay, endpoints.tokens, endpoints.relaySsl, load.listeners(),
+                         clientGroup, listenerGroup, gateway != null ? LocalGateway::cpuNanos : null);
+                 WebSocketTarget direct = new WebSocketTarget("direct", echo.uri(), endpoints.echoClientSsl, clientGroup, null)) {
                 Optional<NginxProxy> nginx = startNginx(echo, endpoints, load, run);
-                if (nginx.isPresent()) {
-                    try (NginxProxy proxy = nginx.get();
-                         WebSocketTarget through = new WebSocketTarget("nginx", proxy.uri(), endpoints.echoClientSsl, clientGroup,
-                                 proxy::cpuNanos)) {
-                        run.add("nginx", measure(through, load, progress));
-                    }
+                try (WebSocketTarget through = nginx.map(proxy -> new WebSocketTarget("nginx", proxy.uri(),
+                        endpoints.echoClientSsl, clientGroup, proxy::cpuNanos)).orElse(null)) {
+                    List<EchoTarget> targets = through == null ? List.of(relay, direct) : List.of(relay, direct, through);
+                    measureAll(targets, load, run, progress);
+                } finally {
+                    nginx.ifPresent(NginxProxy::close);
                 }
             }
             if (gateway == null) {
@@ -254,12 +250,34 @@ public final class BenchMain implements Callable<Integer> {
         out.flush();
     }
 
-    private Map<String, Double> measure(EchoTarget target, LoadParameters load, Progress progress) throws InterruptedException {
-        Map<String, Double> figures = switch (scenario) {
+    /**
+     * Warms every target up, then measures each after a short settling load. Warming all before measuring any keeps
+     * the first target from being measured while the JIT still compiles the code all targets share (the clients,
+     * and, in-process, the gateway): on 2 cores the compiler alone took most of a core for the first 15 s of
+     * connect-rate.
+     */
+    private void measureAll(List<EchoTarget> targets, LoadParameters load, BenchResults run, Progress progress)
+            throws InterruptedException {
+        if (!load.warmup().isZero()) {
+            for (EchoTarget target : targets) {
+                run(target, load.warmUpPass(), progress);
+            }
+        }
+        for (EchoTarget target : targets) {
+            run.add(target.name(), measure(target, load.measuredPass(), progress));
+        }
+    }
+
+    private Map<String, Double> run(EchoTarget target, LoadParameters load, Progress progress) throws InterruptedException {
+        return switch (scenario) {
             case "throughput" -> Loads.throughput(target, load, progress);
             case "latency" -> Loads.latency(target, load, progress);
             default -> Loads.connectRate(target, load, progress);
         };
+    }
+
+    private Map<String, Double> measure(EchoTarget target, LoadParameters load, Progress progress) throws InterruptedException {
+        Map<String, Double> figures = run(target, load, progress);
         progress.done(target.name(), summary(figures));
         return figures;
     }

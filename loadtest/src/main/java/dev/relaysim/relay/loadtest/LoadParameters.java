@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param window      messages in flight per connection (throughput)
  * @param inFlight    connections being set up at once (connect-rate, idle)
  * @param listeners   relay listeners on the hybrid connection (throughput, latency, connect-rate)
- * @param warmup      load before measuring
+ * @param warmup      load on each target before any is measured
  * @param duration    measured time
  */
 record LoadParameters(int connections, int size, int window, int inFlight, int listeners, Duration warmup,
@@ -42,5 +42,19 @@ record LoadParameters(int connections, int size, int window, int inFlight, int l
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration: " + duration + " (expected: > 0)");
         }
+    }
+
+    /** Longest load on a target right before it is measured, after every target was warmed up. */
+    static final Duration SETTLE = Duration.ofSeconds(2);
+
+    /** The warm-up of one target: its warm-up time under load, then a measurement too short to mean anything. */
+    LoadParameters warmUpPass() {
+        return new LoadParameters(connections, size, window, inFlight, listeners, warmup, Duration.ofMillis(1));
+    }
+
+    /** The measurement of one target once all were warmed up: a short settling load, then the measured time. */
+    LoadParameters measuredPass() {
+        Duration settle = warmup.compareTo(SETTLE) < 0 ? warmup : SETTLE;
+        return new LoadParameters(connections, size, window, inFlight, listeners, settle, duration);
     }
 }
