@@ -291,7 +291,8 @@ public final class BenchMain implements Callable<Integer> {
         ExecutorService handlers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("bench-listener-handler", true));
         try {
             List<String> jvmOptions = gatewayJvmOptions != null ? gatewayJvmOptions : List.of("-Xmx1g");
-            try (GatewayProcess gateway = GatewayProcess.start(IdleLoad.entities(load.connections()), jvmOptions)) {
+            try (GatewayProcess gateway = GatewayProcess.start(() -> new GatewaySetup(GatewaySetup.IDLE_ENTITY_PREFIX,
+                    IdleLoad.entities(load.connections()), IdleLoad.limits(load.connections())), jvmOptions)) {
                 SslContext clientSsl = tls ? SslContexts.forClient(DevDefaults.caCertificatePem(gateway.dataDirectory())) : null;
                 Map<String, Double> figures = IdleLoad.relay(gateway, tls, clientSsl, load, clientGroup, listenerGroup, handlers, progress);
                 progress.done("relay", summary(figures));

@@ -50,15 +50,10 @@ final class GatewayProcess implements AutoCloseable {
     private volatile boolean outOfMemory;
 
     /**
-     * Starts a gateway process on a new {@link GatewaySetup} with {@code idleEntities} idle hybrid connections; a
-     * rendezvous block taken meanwhile by another process is retried with another block. The process owns the
-     * setup and deletes it on {@link #close()}.
+     * Starts a gateway process on a new {@link GatewaySetup} made by {@code setups}; a rendezvous block taken meanwhile
+     * by another process is retried with another setup. The process owns the setup and deletes it on
+     * {@link #close()}.
      */
-    static GatewayProcess start(int idleEntities, List<String> jvmOptions) throws IOException, InterruptedException {
-        return start(() -> new GatewaySetup(idleEntities), jvmOptions);
-    }
-
-    /** Like {@link #start(int, List)} on setups made by {@code setups}, one per attempt. */
     static GatewayProcess start(SetupFactory setups, List<String> jvmOptions) throws IOException, InterruptedException {
         IOException collision = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {

@@ -30,6 +30,14 @@ final class GatewaySetup implements AutoCloseable {
     static final String NAMESPACE = "sandbox";
     static final String ENTITY = "echo";
     static final String IDLE_ENTITY_PREFIX = "idle-";
+    /** The config key of the namespace quota: relayed connections plus pending senders. */
+    static final String QUOTA_LIMIT = "maxRelayedConnectionsPerNamespace";
+    /** The config key of the limit on open TCP connections from one source address. */
+    static final String PER_SOURCE_LIMIT = "maxConnectionsPerSource";
+    /** Connections from 127.0.0.1 beyond those of a run that the per-source limit leaves room for. */
+    static final int PER_SOURCE_MARGIN = 100;
+    /** The gateway's default namespace quota (Azure's 5,000 connections). */
+    static final int DEFAULT_QUOTA = 5000;
     static final String LOAD_ENTITY_PREFIX = "load-";
     /** Tokens of the development rule, for any audience. */
     static final TokenProvider TOKENS = (audience, validFor) -> SharedAccessSignature.createToken(audience,

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@code idle} scenario: K idle listeners and K idle relayed connections (each checked with one round trip)
  * held open on a gateway in its own JVM; the gateway's heap after a full GC and its resident memory are taken
- * before, after the listeners and after the pairs, and divided by K. The nginx baseline holds K idle proxied
+ * before, after the listeners and after the pairs, and divided by K. A warm-up round of up to 500 listeners and
+ * pairs, closed again, comes before. The nginx baseline holds K idle proxied
  * connections and reports nginx's resident memory per connection.
  */
 final class IdleLoad {
@@ -34,6 +35,8 @@ final class IdleLoad {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     private static final long PHASE_TIMEOUT_SECONDS = 600;
     private static final double KIB = 1024.0;
+    /** Listeners and pairs of the warm-up round (fewer when the run has fewer). */
+    private static final int WARM_UP_CONNECTIONS = 500;
 
     private IdleLoad() {
     }
@@ -43,36 +46,41 @@ final class IdleLoad {
         return (listeners + LISTENERS_PER_ENTITY - 1) / LISTENERS_PER_ENTITY;
     }
 
-    /** Measures the relay: the gateway process must run on a setup with {@link #entities} idle hybrid connections. */
+    /**
+     * The {@code limits} of the gateway's configuration for {@code count} idle listeners and pairs, all from
+     * 127.0.0.1: room for every control channel, sender and rendezvous connection, and a namespace quota of at least
+     * the pairs.
+     */
+    static Map<String, Integer> limits(int count) {
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        limits.put(GatewaySetup.QUOTA_LIMIT, Math.max(count, GatewaySetup.DEFAULT_QUOTA));
+        limits.put(GatewaySetup.PER_SOURCE_LIMIT, 3 * count + GatewaySetup.PER_SOURCE_MARGIN);
+        return limits;
+    }
+
+    /**
+     * Measures the relay: the gateway process must run on a setup with {@link #entities} idle hybrid connections and
+     * the {@link #limits}.
+     */
     static Map<String, Double> relay(GatewayProcess gateway, boolean tls, SslContext clientSsl, LoadParameters load,
                                      EventLoopGroup clientGroup, EventLoopGroup listenerGroup, Executor handlers,
                                      Progress progress) throws IOException, InterruptedException {
         int count = load.connections();
-        int entityCount = entities(count);
         URI namespace = URI.create((tls ? "wss://127.0.0.1:" + gateway.tlsPort() : "ws://127.0.0.1:" + gateway.plainPort()) + '/');
-        List<HybridConnectionListener> listeners = new ArrayList<>();
-        List<HybridConnectionClient> clients = new ArrayList<>();
-        List<RelayConnection> senders = new ArrayList<>();
-        try {
+        // A first, smaller round, closed again before the baseline: what the gateway allocates once (classes, JIT
+        // code, pools) is not memory per connection.
+        try (Round warmUp = new Round(namespace, entities(count), clientSsl, clientGroup, listenerGroup, handlers)) {
+            int warmUpCount = Math.min(count, WARM_UP_CONNECTIONS);
+            warmUp.openListeners(warmUpCount, load, "warm-up listeners", progress);
+            warmUp.openPairs(warmUpCount, load, "warm-up pairs", progress);
+        }
+        try (Round round = new Round(namespace, entities(count), clientSsl, clientGroup, listenerGroup, handlers)) {
             long heap0 = gateway.heapUsedAfterGc();
             long rss0 = gateway.rssBytes();
-            runBounded(count, load.inFlight(), "relay listeners", progress, i -> open(listeners,
-                    listener(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + (i % entityCount), clientSsl, listenerGroup, handlers,
-                            (accept, connection) -> connection.setHandler(new EchoBack(connection)))));
+            round.openListeners(count, load, "relay listeners", progress);
             long heap1 = gateway.heapUsedAfterGc();
             long rss1 = gateway.rssBytes();
-            for (int e = 0; e < entityCount; e++) {
-                clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + e),
-                        GatewaySetup.TOKENS, clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
-            }
-            Payloads payloads = new Payloads(load.size());
-            runBounded(count, load.inFlight(), "relay pairs", progress, i -> clients.get(i % entityCount).connect()
-                    .thenCompose(connection -> {
-                        synchronized (senders) {
-                            senders.add(connection);
-                        }
-                        return Loads.roundTrip(connection, payloads);
-                    }));
+            round.openPairs(count, load, "relay pairs", progress);
             long heap2 = gateway.heapUsedAfterGc();
             long rss2 = gateway.rssBytes();
             Map<String, Double> figures = new LinkedHashMap<>();
@@ -83,7 +91,53 @@ final class IdleLoad {
             figures.put("gateway heap MB", heap2 / KIB / KIB);
             figures.put("gateway RSS MB", rss2 / KIB / KIB);
             return figures;
-        } finally {
+        }
+    }
+
+    /** Idle listeners spread over the idle hybrid connections, then idle relayed connections to them; closes all. */
+    private static final class Round implements AutoCloseable {
+
+        private final URI namespace;
+        private final int entityCount;
+        private final SslContext clientSsl;
+        private final EventLoopGroup listenerGroup;
+        private final Executor handlers;
+        private final List<HybridConnectionListener> listeners = new ArrayList<>();
+        private final List<HybridConnectionClient> clients = new ArrayList<>();
+        private final List<RelayConnection> senders = new ArrayList<>();
+
+        Round(URI namespace, int entityCount, SslContext clientSsl, EventLoopGroup clientGroup,
+              EventLoopGroup listenerGroup, Executor handlers) {
+            this.namespace = namespace;
+            this.entityCount = entityCount;
+            this.clientSsl = clientSsl;
+            this.listenerGroup = listenerGroup;
+            this.handlers = handlers;
+            for (int e = 0; e < entityCount; e++) {
+                clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + e),
+                        GatewaySetup.TOKENS, clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
+            }
+        }
+
+        void openListeners(int count, LoadParameters load, String what, Progress progress) throws InterruptedException {
+            runBounded(count, load.inFlight(), what, progress, i -> open(listeners,
+                    listener(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + (i % entityCount), clientSsl, listenerGroup,
+                            handlers, (accept, connection) -> connection.setHandler(new EchoBack(connection)))));
+        }
+
+        void openPairs(int count, LoadParameters load, String what, Progress progress) throws InterruptedException {
+            Payloads payloads = new Payloads(load.size());
+            runBounded(count, load.inFlight(), what, progress, i -> clients.get(i % entityCount).connect()
+                    .thenCompose(connection -> {
+                        synchronized (senders) {
+                            senders.add(connection);
+                        }
+                        return Loads.roundTrip(connection, payloads);
+                    }));
+        }
+
+        @Override
+        public void close() {
             synchronized (senders) {
                 senders.forEach(RelayConnection::abort);
             }

@@ -55,12 +55,6 @@ final class IntegrityLoad {
     private static final long POLL_MILLIS = 250;
     private static final double MIB = 1024.0 * 1024;
     private static final String DONE_REASON = "integrity check done";
-    /** The config key of the namespace quota: relayed connections plus pending senders. */
-    static final String QUOTA_LIMIT = "maxRelayedConnectionsPerNamespace";
-    /** The config key of the limit on open TCP connections from one source address. */
-    static final String PER_SOURCE_LIMIT = "maxConnectionsPerSource";
-    /** Connections from 127.0.0.1 beyond those of the run that the per-source limit leaves room for. */
-    private static final int PER_SOURCE_MARGIN = 100;
     /** The {@value #STREAM_HEADER} of the connection past the quota, which must be refused. */
     private static final String QUOTA_PROBE = "quota-probe";
     private static final String QUOTA_EXCEEDED = "Quota exceeded.";
@@ -120,8 +114,9 @@ final class IntegrityLoad {
      */
     static Map<String, Integer> limits(IntegrityParameters load) {
         Map<String, Integer> limits = new LinkedHashMap<>();
-        limits.put(QUOTA_LIMIT, load.connections());
-        limits.put(PER_SOURCE_LIMIT, load.listeners() + 2 * load.connections() + PER_SOURCE_MARGIN);
+        limits.put(GatewaySetup.QUOTA_LIMIT, load.connections());
+        limits.put(GatewaySetup.PER_SOURCE_LIMIT, load.listeners() + 2 * load.connections()
+                + GatewaySetup.PER_SOURCE_MARGIN);
         return limits;
     }
 
@@ -178,7 +173,7 @@ final class IntegrityLoad {
             notes.add(String.format(Locale.ROOT, "every byte checked: %d connections x 2 directions x %d messages, each "
                     + "message byte-exact and in sequence, SHA-256 at each receiver equal to the sender's; "
                     + "nothing lost, duplicated, reordered or corrupted", load.connections(), load.messages()));
-            notes.add("connection " + (load.connections() + 1) + " past " + QUOTA_LIMIT + " = " + load.connections()
+            notes.add("connection " + (load.connections() + 1) + " past " + GatewaySetup.QUOTA_LIMIT + " = " + load.connections()
                     + " refused with " + QUOTA_STATUS + " \"" + refusal + "\"; then every one of the " + load.connections()
                     + " open connections moved all its bytes intact and closed normally");
             notes.add("gateway process: -Xmx" + load.gatewayHeap() + ", alive to the end, no OutOfMemoryError; heap after a "
@@ -223,7 +218,7 @@ final class IntegrityLoad {
      * @return the refusal's description
      */
     private String connectPastQuota() throws InterruptedException {
-        String which = "connection " + (load.connections() + 1) + " past " + QUOTA_LIMIT + " = " + load.connections();
+        String which = "connection " + (load.connections() + 1) + " past " + GatewaySetup.QUOTA_LIMIT + " = " + load.connections();
         CompletableFuture<RelayConnection> probe = clients.get(load.connections() % load.entities())
                 .connect(null, new DefaultHttpHeaders().add(STREAM_HEADER, QUOTA_PROBE));
         try {
@@ -248,7 +243,7 @@ final class IntegrityLoad {
     private void accepted(AcceptCommand accept, RelayConnection connection) {
         if (QUOTA_PROBE.equals(header(accept))) {
             failure.completeExceptionally(new BenchFailure("a listener was offered connection " + (load.connections() + 1)
-                    + ", past " + QUOTA_LIMIT + " = " + load.connections() + " (expected: refused by the gateway)"));
+                    + ", past " + GatewaySetup.QUOTA_LIMIT + " = " + load.connections() + " (expected: refused by the gateway)"));
             connection.abort();
             return;
         }

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
 import dev.relaysim.relay.gateway.config.ConfigException;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
@@ -9,6 +11,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,11 +100,29 @@ public final class GatewayMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        returnFreedHeapEagerly(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
         GatewayMain command = new GatewayMain(System.out, System.err, System.getenv());
         int exitCode = new CommandLine(command).execute(args);
         if (exitCode != 0) {
             System.exit(exitCode);
         }
+    }
+
+    /**
+     * Makes the JVM give freed heap back to the system soon (at most 10 % of the heap free after a collection, instead
+     * of 70 %), unless the command line set {@code MinHeapFreeRatio} or {@code MaxHeapFreeRatio}: the heap grows while
+     * thousands of connections are set up, and an idle gateway then held the garbage's pages (measured with
+     * {@code ./relaysim bench idle --connections 5000}: 17.6 KB resident per idle pair, 9.8 KB with these ratios, the
+     * same 8 KB of live heap). Both flags can be changed at run time; the minimum goes first, as it must stay the
+     * lower.
+     */
+    static void returnFreedHeapEagerly(HotSpotDiagnosticMXBean hotspot) {
+        if (hotspot.getVMOption("MinHeapFreeRatio").getOrigin() != VMOption.Origin.DEFAULT
+                || hotspot.getVMOption("MaxHeapFreeRatio").getOrigin() != VMOption.Origin.DEFAULT) {
+            return;
+        }
+        hotspot.setVMOption("MinHeapFreeRatio", "5");
+        hotspot.setVMOption("MaxHeapFreeRatio", "10");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.VMOption;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.network.NetworkStateFile;
@@ -11,9 +13,13 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,5 +105,31 @@ class GatewayMainTest {
                     // sb:// means TLS to every SDK, so the plain front end gets no connection strings
                     .doesNotContain("Endpoint=sb://localhost:" + plain + "/");
         }
+    }
+
+    @Test
+    void theDaemonReturnsFreedHeapEagerlyUnlessTheCommandLineSaysOtherwise() {
+        Map<String, VMOption> options = new LinkedHashMap<>();
+        List<String> changes = new ArrayList<>();
+        options.put("MinHeapFreeRatio", new VMOption("MinHeapFreeRatio", "40", true, VMOption.Origin.DEFAULT));
+        options.put("MaxHeapFreeRatio", new VMOption("MaxHeapFreeRatio", "70", true, VMOption.Origin.DEFAULT));
+        GatewayMain.returnFreedHeapEagerly(hotspot(options, changes));
+        assertThat(changes).as("the minimum first: it must never exceed the maximum")
+                .containsExactly("MinHeapFreeRatio=5", "MaxHeapFreeRatio=10");
+
+        changes.clear();
+        options.put("MaxHeapFreeRatio", new VMOption("MaxHeapFreeRatio", "50", true, VMOption.Origin.VM_CREATION));
+        GatewayMain.returnFreedHeapEagerly(hotspot(options, changes));
+        assertThat(changes).isEmpty();
+    }
+
+    /** A HotSpot diagnostic bean over {@code options} that records each change. */
+    private static HotSpotDiagnosticMXBean hotspot(Map<String, VMOption> options, List<String> changes) {
+        return (HotSpotDiagnosticMXBean) Proxy.newProxyInstance(GatewayMainTest.class.getClassLoader(),
+                new Class<?>[] {HotSpotDiagnosticMXBean.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getVMOption" -> options.get((String) args[0]);
+                    case "setVMOption" -> changes.add(args[0] + "=" + args[1]);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }
