@@ -20,13 +20,15 @@ import static java.util.Objects.requireNonNull;
  *   -> UPGRADE_ROUTER (UpgradeRouter: parse, route, authorize, dispatch)
  *   -> ERROR_HANDLER (ErrorHandler)
  * </pre>
- * After a {@code listen} upgrade ({@code wsencoder}/{@code wsdecoder} are Netty's frame codecs):
+ * After a {@code listen} upgrade ({@code wsencoder} is Netty's frame encoder, {@code FRAME_DECODER} the
+ * {@code UnmaskingFrameDecoder} that replaces Netty's {@code wsdecoder} when the handshake completes):
  * <pre>
- *  TLS -> wsencoder, wsdecoder -> Utf8FrameValidator -> WEBSOCKET_PROTOCOL -> CONTROL_CHANNEL -> ERROR_HANDLER
+ *  TLS -> wsencoder, FRAME_DECODER -> Utf8FrameValidator -> WEBSOCKET_PROTOCOL -> CONTROL_CHANNEL -> ERROR_HANDLER
  * </pre>
  * After a {@code connect} is accepted:
  * <pre>
- *  FLUSH_CONSOLIDATION -> TLS -> wsencoder, wsdecoder -> Utf8FrameValidator -> WEBSOCKET_PROTOCOL -> FLOW_CONTROL
+ *  FLUSH_CONSOLIDATION -> TLS -> wsencoder, FRAME_DECODER -> Utf8FrameValidator -> WEBSOCKET_PROTOCOL
+ *   -> FLOW_CONTROL
  *   -> RELAY -> ERROR_HANDLER
  * </pre>
  * The write buffer water marks are set on the server bootstrap ({@code RelayPair.WRITE_BUFFER_WATER_MARK}).

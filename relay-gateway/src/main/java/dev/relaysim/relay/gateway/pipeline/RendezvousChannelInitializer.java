@@ -31,7 +31,8 @@ import static java.util.Objects.requireNonNull;
  * </pre>
  * After the accept's upgrade:
  * <pre>
- *  FLUSH_CONSOLIDATION -> [TLS] -> wsencoder, wsdecoder -> Utf8FrameValidator -> WEBSOCKET_PROTOCOL -> FLOW_CONTROL
+ *  FLUSH_CONSOLIDATION -> [TLS] -> wsencoder, FRAME_DECODER -> Utf8FrameValidator -> WEBSOCKET_PROTOCOL
+ *   -> FLOW_CONTROL
  *   -> RELAY -> ERROR_HANDLER
  * </pre>
  * (the relay pair moves this channel to the sender's event loop).
