@@ -1,5 +1,8 @@
 package dev.relaysim.relay.common.tls;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContext;
+import io.netty.handler.ssl.SslContext;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -338,5 +341,22 @@ class DevCertificateAuthorityTest {
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                + "\n-----END " + type + "-----\n";
+    }
+
+    @Test
+    void theServerContextUsesBoringSslWhereItLoads() throws Exception {
+        DevCertificateAuthority authority = DevCertificateAuthority.loadOrCreate(directory, LOCALHOST, LOOPBACK_V4);
+        SslContext server = authority.newServerSslContext();
+        assertThat(server.isServer()).isTrue();
+        assertThat(server instanceof OpenSslContext).as("BoringSSL available: %s", OpenSsl.isAvailable())
+                .isEqualTo(OpenSsl.isAvailable());
+        if (isLinuxX64()) {
+            assertThat(OpenSsl.isAvailable()).as("netty-tcnative on Linux x86-64: %s", OpenSsl.unavailabilityCause())
+                    .isTrue();
+        }
+    }
+
+    private static boolean isLinuxX64() {
+        return System.getProperty("os.name").startsWith("Linux") && "amd64".equals(System.getProperty("os.arch"));
     }
 }
