@@ -90,7 +90,8 @@ import static java.util.Objects.requireNonNull;
  *   <li>report unhealthy on {@code /health} (503), which keeps answering until the drain is over;</li>
  *   <li>stop accepting (close the front-end and rendezvous server channels);</li>
  *   <li>send close 1001 to every listener control channel;</li>
- *   <li>let relayed connections drain for up to {@code shutdownTimeout};</li>
+ *   <li>let relayed connections drain for up to {@code shutdownTimeout}, then close both legs of each one left
+ *       with 1001 and give their close handshakes up to a second;</li>
  *   <li>close every remaining channel (the protocol handler sends 1001 on WebSockets) and the management
  *       server;</li>
  *   <li>shut the event loops down and wait for them.</li>
@@ -102,6 +103,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The reason of the close frame control channels get when the gateway stops. */
     public static final String SHUTDOWN_REASON = "The gateway is shutting down";
+    /** Longest the shutdown waits for the relay pairs it closed at its deadline to finish their close handshakes. */
+    private static final Duration PAIR_CLOSE_WAIT = Duration.ofSeconds(1);
 
     private static final Logger logger = LoggerFactory.getLogger(GatewayServer.class);
     private static final String TLS_DIRECTORY = "tls";
@@ -446,6 +449,7 @@ public final class GatewayServer implements AutoCloseable {
             for (RelayPair pair : List.copyOf(context.relayPairs())) {
                 if (!pair.closeFuture().awaitUninterruptibly(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                     logger.info("relay pairs still open after {}; closing them", timeout);
+                    closeRelayPairs();
                     break;
                 }
             }
@@ -463,6 +467,22 @@ public final class GatewayServer implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
             meterRegistry.close();
+        }
+    }
+
+    /**
+     * Closes the relay pairs still open with 1001 on both legs, and waits for them up to {@link #PAIR_CLOSE_WAIT}.
+     * Closing their channels one by one instead raced: a leg whose channel closed first made its pair send the other
+     * leg 1011 (peer lost) before that leg's own 1001.
+     */
+    private void closeRelayPairs() {
+        List<RelayPair> open = List.copyOf(context.relayPairs());
+        for (RelayPair pair : open) {
+            pair.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), SHUTDOWN_REASON);
+        }
+        long deadline = System.nanoTime() + PAIR_CLOSE_WAIT.toNanos();
+        for (RelayPair pair : open) {
+            pair.closeFuture().awaitUninterruptibly(remainingMillis(deadline), TimeUnit.MILLISECONDS);
         }
     }
 
