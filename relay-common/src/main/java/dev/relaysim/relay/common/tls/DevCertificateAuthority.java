@@ -1,8 +1,8 @@
 package dev.relaysim.relay.common.tls;
 
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
 import org.bouncycastle.asn1.DEROctetString;

@@ -9,13 +9,13 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.unix.Errors;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -24,6 +24,7 @@ import java.net.BindException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,9 +47,24 @@ public final class EventLoops {
     private EventLoops() {
     }
 
-    /** The transport every event loop group and channel of this process uses. */
+    /** A transport: the I/O handler of its event loops and the channel classes that go with them. */
     public enum Transport {
-        EPOLL, NIO;
+        EPOLL(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class,
+                EpollDatagramChannel.class),
+        NIO(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class);
+
+        private final Supplier<IoHandlerFactory> ioHandler;
+        private final Class<? extends ServerSocketChannel> serverChannel;
+        private final Class<? extends SocketChannel> socketChannel;
+        private final Class<? extends DatagramChannel> datagramChannel;
+
+        Transport(Supplier<IoHandlerFactory> ioHandler, Class<? extends ServerSocketChannel> serverChannel,
+                  Class<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
+            this.ioHandler = ioHandler;
+            this.serverChannel = serverChannel;
+            this.socketChannel = socketChannel;
+            this.datagramChannel = datagramChannel;
+        }
 
         static Transport choose(String requested) {
             if (requested == null || requested.isBlank()) {
@@ -68,11 +84,6 @@ public final class EventLoops {
                             + "' (expected: epoll or nio)");
             }
         }
-
-        /** How the transport is named in logs and results. */
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
     }
 
     /** The transport chosen for this process. */
@@ -90,9 +101,8 @@ public final class EventLoops {
         if (threads < 0) {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0)");
         }
-        IoHandlerFactory ioHandler = TRANSPORT == Transport.EPOLL ? EpollIoHandler.newFactory()
-                : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandler);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true),
+                TRANSPORT.ioHandler.get());
     }
 
     /**
@@ -122,14 +132,14 @@ public final class EventLoops {
     }
 
     public static Class<? extends ServerSocketChannel> serverChannelType() {
-        return TRANSPORT == Transport.EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return TRANSPORT.serverChannel;
     }
 
     public static Class<? extends SocketChannel> socketChannelType() {
-        return TRANSPORT == Transport.EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+        return TRANSPORT.socketChannel;
     }
 
     public static Class<? extends DatagramChannel> datagramChannelType() {
-        return TRANSPORT == Transport.EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        return TRANSPORT.datagramChannel;
     }
 }
