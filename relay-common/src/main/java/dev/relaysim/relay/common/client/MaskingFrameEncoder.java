@@ -1,6 +1,7 @@
 package dev.relaysim.relay.common.client;
 
 import dev.relaysim.relay.common.websocket.FrameMasking;
+import dev.relaysim.relay.common.websocket.WebSocketOpcodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -34,7 +35,7 @@ final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame> 
         ByteBuf data = frame.content();
         int length = data.readableBytes();
         int opcode = opcode(frame);
-        if (opcode >= 0x8 && length > MAX_CONTROL_PAYLOAD) {
+        if (WebSocketOpcodes.isControl(opcode) && length > MAX_CONTROL_PAYLOAD) {
             throw new TooLongFrameException("invalid payload for " + frame.getClass().getSimpleName()
                     + " (payload length must be <= " + MAX_CONTROL_PAYLOAD + ")");
         }
@@ -65,22 +66,22 @@ final class MaskingFrameEncoder extends MessageToMessageEncoder<WebSocketFrame> 
 
     private static int opcode(WebSocketFrame frame) {
         if (frame instanceof BinaryWebSocketFrame) {
-            return 0x2;
+            return WebSocketOpcodes.BINARY;
         }
         if (frame instanceof TextWebSocketFrame) {
-            return 0x1;
+            return WebSocketOpcodes.TEXT;
         }
         if (frame instanceof ContinuationWebSocketFrame) {
-            return 0x0;
+            return WebSocketOpcodes.CONTINUATION;
         }
         if (frame instanceof CloseWebSocketFrame) {
-            return 0x8;
+            return WebSocketOpcodes.CLOSE;
         }
         if (frame instanceof PingWebSocketFrame) {
-            return 0x9;
+            return WebSocketOpcodes.PING;
         }
         if (frame instanceof PongWebSocketFrame) {
-            return 0xA;
+            return WebSocketOpcodes.PONG;
         }
         throw new UnsupportedOperationException("cannot encode frame of type " + frame.getClass().getName());
     }

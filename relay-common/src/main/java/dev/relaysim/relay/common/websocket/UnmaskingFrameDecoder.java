@@ -24,6 +24,14 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
+import static dev.relaysim.relay.common.websocket.WebSocketOpcodes.BINARY;
+import static dev.relaysim.relay.common.websocket.WebSocketOpcodes.CLOSE;
+import static dev.relaysim.relay.common.websocket.WebSocketOpcodes.CONTINUATION;
+import static dev.relaysim.relay.common.websocket.WebSocketOpcodes.PING;
+import static dev.relaysim.relay.common.websocket.WebSocketOpcodes.PONG;
+import static dev.relaysim.relay.common.websocket.WebSocketOpcodes.TEXT;
+import static dev.relaysim.relay.common.websocket.WebSocketOpcodes.isControl;
+
 /**
  * Decodes RFC 6455 frames into Netty's {@link WebSocketFrame}s like Netty's {@code WebSocket08FrameDecoder} with
  * extensions off and {@code closeOnProtocolViolation} off (the same checks, in the same order, with the same close
@@ -42,16 +50,9 @@ import java.nio.charset.StandardCharsets;
 public final class UnmaskingFrameDecoder extends ChannelInboundHandlerAdapter implements WebSocketFrameDecoder {
 
     /** Most bytes allocated for a payload before its bytes arrive. */
-    static final int INITIAL_PAYLOAD_CAPACITY = 64 * 1024;
+    private static final int INITIAL_PAYLOAD_CAPACITY = 64 * 1024;
     private static final int MAX_CONTROL_PAYLOAD = 125;
     private static final int MAX_HEADER = 14;
-
-    private static final int OPCODE_CONTINUATION = 0x0;
-    private static final int OPCODE_TEXT = 0x1;
-    private static final int OPCODE_BINARY = 0x2;
-    private static final int OPCODE_CLOSE = 0x8;
-    private static final int OPCODE_PING = 0x9;
-    private static final int OPCODE_PONG = 0xA;
 
     private enum State { HEADER, PAYLOAD, DISCARDING }
 
@@ -110,7 +111,6 @@ public final class UnmaskingFrameDecoder extends ChannelInboundHandlerAdapter im
                     case HEADER -> readHeader(ctx, in);
                     case PAYLOAD -> readPayload(ctx, in);
                     case DISCARDING -> in.skipBytes(in.readableBytes());
-                    default -> throw new IllegalStateException(state.name());
                 }
             }
         } finally {
@@ -174,7 +174,7 @@ public final class UnmaskingFrameDecoder extends ChannelInboundHandlerAdapter im
             return violation(ctx, WebSocketCloseStatus.PROTOCOL_ERROR,
                     "received a frame that is not masked as expected");
         }
-        if (opcode > 7) {
+        if (isControl(opcode)) {
             if (!finalFragment) {
                 return violation(ctx, WebSocketCloseStatus.PROTOCOL_ERROR, "fragmented control frame");
             }
@@ -182,24 +182,24 @@ public final class UnmaskingFrameDecoder extends ChannelInboundHandlerAdapter im
                 return violation(ctx, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "control frame with payload length > 125 octets");
             }
-            if (opcode != OPCODE_CLOSE && opcode != OPCODE_PING && opcode != OPCODE_PONG) {
+            if (opcode != CLOSE && opcode != PING && opcode != PONG) {
                 return violation(ctx, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "control frame using reserved opcode " + opcode);
             }
-            if (opcode == OPCODE_CLOSE && length1 == 1) {
+            if (opcode == CLOSE && length1 == 1) {
                 return violation(ctx, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "received close control frame with payload len 1");
             }
         } else {
-            if (opcode != OPCODE_CONTINUATION && opcode != OPCODE_TEXT && opcode != OPCODE_BINARY) {
+            if (opcode != CONTINUATION && opcode != TEXT && opcode != BINARY) {
                 return violation(ctx, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "data frame using reserved opcode " + opcode);
             }
-            if (fragmentedFrames == 0 && opcode == OPCODE_CONTINUATION) {
+            if (fragmentedFrames == 0 && opcode == CONTINUATION) {
                 return violation(ctx, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "received continuation data frame outside fragmented message");
             }
-            if (fragmentedFrames != 0 && opcode != OPCODE_CONTINUATION) {
+            if (fragmentedFrames != 0 && opcode != CONTINUATION) {
                 return violation(ctx, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "received non-continuation data frame while inside fragmented message");
             }
@@ -261,9 +261,9 @@ public final class UnmaskingFrameDecoder extends ChannelInboundHandlerAdapter im
         state = State.HEADER;
         WebSocketFrame frame;
         switch (opcode) {
-            case OPCODE_PING -> frame = new PingWebSocketFrame(true, rsv, content);
-            case OPCODE_PONG -> frame = new PongWebSocketFrame(true, rsv, content);
-            case OPCODE_CLOSE -> {
+            case PING -> frame = new PingWebSocketFrame(true, rsv, content);
+            case PONG -> frame = new PongWebSocketFrame(true, rsv, content);
+            case CLOSE -> {
                 CorruptedWebSocketFrameException problem = closeBodyProblem(content);
                 if (problem != null) {
                     content.release();
@@ -277,8 +277,8 @@ public final class UnmaskingFrameDecoder extends ChannelInboundHandlerAdapter im
             default -> {
                 fragmentedFrames = finalFragment ? 0 : fragmentedFrames + 1;
                 frame = switch (opcode) {
-                    case OPCODE_TEXT -> new TextWebSocketFrame(finalFragment, rsv, content);
-                    case OPCODE_BINARY -> new BinaryWebSocketFrame(finalFragment, rsv, content);
+                    case TEXT -> new TextWebSocketFrame(finalFragment, rsv, content);
+                    case BINARY -> new BinaryWebSocketFrame(finalFragment, rsv, content);
                     default -> new ContinuationWebSocketFrame(finalFragment, rsv, content);
                 };
             }

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway.testing;
 
+import dev.relaysim.relay.common.websocket.WebSocketOpcodes;
+
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -24,12 +26,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class RawWebSocket implements AutoCloseable {
 
-    public static final int CONTINUATION = 0x0;
-    public static final int TEXT = 0x1;
-    public static final int BINARY = 0x2;
-    public static final int CLOSE = 0x8;
-    public static final int PING = 0x9;
-    public static final int PONG = 0xA;
+    public static final int CONTINUATION = WebSocketOpcodes.CONTINUATION;
+    public static final int TEXT = WebSocketOpcodes.TEXT;
+    public static final int BINARY = WebSocketOpcodes.BINARY;
+    public static final int CLOSE = WebSocketOpcodes.CLOSE;
+    public static final int PING = WebSocketOpcodes.PING;
+    public static final int PONG = WebSocketOpcodes.PONG;
 
     /** A frame as read from the server. */
     public record Frame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
