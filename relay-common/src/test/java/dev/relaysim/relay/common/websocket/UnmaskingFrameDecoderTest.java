@@ -137,15 +137,8 @@ class UnmaskingFrameDecoderTest {
 
     @Test
     void aClientDecoderReadsUnmaskedFramesAndRefusesMaskedOnes() {
-        EmbeddedChannel server = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
-        server.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(random(70_000, 12))),
+        byte[] stream = encoded(false, new BinaryWebSocketFrame(Unpooled.wrappedBuffer(random(70_000, 12))),
                 new TextWebSocketFrame("hi"));
-        ByteArrayOutputStream unmasked = new ByteArrayOutputStream();
-        for (ByteBuf out = server.readOutbound(); out != null; out = server.readOutbound()) {
-            unmasked.writeBytes(ByteBufUtil.getBytes(out));
-            out.release();
-        }
-        byte[] stream = unmasked.toByteArray();
         List<String> expected = FrameDecoding.describe(FrameDecoding.netty(false, MAX), List.of(stream));
         assertThat(expected).hasSize(2);
         assertThat(FrameDecoding.describe(FrameDecoding.ours(false, MAX), FrameDecoding.cut(stream, 3, 5000)))
@@ -189,14 +182,19 @@ class UnmaskingFrameDecoderTest {
 
     /** The frames as a client sends them: masked by Netty's encoder. */
     static byte[] masked(WebSocketFrame... frames) {
-        EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
-        client.writeOutbound((Object[]) frames);
+        return encoded(true, frames);
+    }
+
+    /** The frames as Netty's encoder writes them, masked (as a client) or not (as a server). */
+    private static byte[] encoded(boolean mask, WebSocketFrame... frames) {
+        EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(mask));
+        encoder.writeOutbound((Object[]) frames);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (ByteBuf out = client.readOutbound(); out != null; out = client.readOutbound()) {
+        for (ByteBuf out = encoder.readOutbound(); out != null; out = encoder.readOutbound()) {
             bytes.writeBytes(ByteBufUtil.getBytes(out));
             out.release();
         }
-        client.finishAndReleaseAll();
+        encoder.finishAndReleaseAll();
         return bytes.toByteArray();
     }
 
