@@ -173,8 +173,7 @@ final class IntegrityLoad {
             notes.add(String.format(Locale.ROOT, "every byte checked: %d connections x 2 directions x %d messages, each "
                     + "message byte-exact and in sequence, SHA-256 at each receiver equal to the sender's; "
                     + "nothing lost, duplicated, reordered or corrupted", load.connections(), load.messages()));
-            notes.add("connection " + (load.connections() + 1) + " past " + GatewaySetup.QUOTA_LIMIT + " = " + load.connections()
-                    + " refused with " + QUOTA_STATUS + " \"" + refusal + "\"; then every one of the " + load.connections()
+            notes.add(quotaProbe() + " refused with " + QUOTA_STATUS + " \"" + refusal + "\"; then every one of the " + load.connections()
                     + " open connections moved all its bytes intact and closed normally");
             notes.add("gateway process: -Xmx" + load.gatewayHeap() + ", alive to the end, no OutOfMemoryError; heap after a "
                     + "full GC with every connection open: " + Math.round(heapEnd / MIB) + " MB");
@@ -218,7 +217,7 @@ final class IntegrityLoad {
      * @return the refusal's description
      */
     private String connectPastQuota() throws InterruptedException {
-        String which = "connection " + (load.connections() + 1) + " past " + GatewaySetup.QUOTA_LIMIT + " = " + load.connections();
+        String which = quotaProbe();
         CompletableFuture<RelayConnection> probe = clients.get(load.connections() % load.entities())
                 .connect(null, new DefaultHttpHeaders().add(STREAM_HEADER, QUOTA_PROBE));
         try {
@@ -239,11 +238,16 @@ final class IntegrityLoad {
         }
     }
 
+    /** The connection past the quota, as notes and failures name it. */
+    private String quotaProbe() {
+        return "connection " + (load.connections() + 1) + " past " + GatewaySetup.QUOTA_LIMIT + " = " + load.connections();
+    }
+
     /** A listener accepted a relayed connection (on the handler executor). */
     private void accepted(AcceptCommand accept, RelayConnection connection) {
         if (QUOTA_PROBE.equals(header(accept))) {
-            failure.completeExceptionally(new BenchFailure("a listener was offered connection " + (load.connections() + 1)
-                    + ", past " + GatewaySetup.QUOTA_LIMIT + " = " + load.connections() + " (expected: refused by the gateway)"));
+            failure.completeExceptionally(new BenchFailure("a listener was offered " + quotaProbe()
+                    + " (expected: refused by the gateway)"));
             connection.abort();
             return;
         }
