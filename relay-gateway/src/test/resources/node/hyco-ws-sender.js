@@ -2,10 +2,16 @@
 // Microsoft's hyco-ws sender: sends text and binary messages of the given sizes, checks that each
 // comes back byte-exact with its type, and prints one JSON line with the outcome.
 // Usage: node hyco-ws-sender.js <send URL> <key name> <key> <size> [<size> ...]
+//        node hyco-ws-sender.js <connection string> <size> [<size> ...]
 const crypto = require('crypto');
 const WebSocket = require('hyco-ws');
 
-const [sendUrl, keyName, key, ...sizeArgs] = process.argv.slice(2);
+const args = process.argv.slice(2);
+if (args[0].startsWith('Endpoint=')) {
+  const cs = require('./connection-string')(args[0]);
+  args.splice(0, 1, WebSocket.createRelaySendUri(cs.host, cs.path), cs.keyName, cs.key);
+}
+const [sendUrl, keyName, key, ...sizeArgs] = args;
 const sizes = sizeArgs.map(Number);
 const token = keyName ? WebSocket.createRelayToken(sendUrl, keyName, key) : null;
 

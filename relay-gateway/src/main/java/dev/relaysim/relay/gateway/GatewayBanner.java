@@ -6,6 +6,7 @@ import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
+import dev.relaysim.relay.gateway.netns.VnetsFile;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkRuleSet;
 import dev.relaysim.relay.gateway.network.PrivateEndpoint;
@@ -45,6 +46,16 @@ public final class GatewayBanner {
     }
 
     public static String render(GatewayConfig config, GatewayAddresses addresses, DevCertificateAuthority ca) {
+        return render(config, addresses, ca, List.of());
+    }
+
+    /**
+     * The banner of {@code gateway --netns}: instead of the loopback stand-in's {@code --source-address} hints, each
+     * virtual network's namespace, addresses and resolver, and the real connection string to use inside with
+     * {@code ./relaysim vnet run}.
+     */
+    public static String render(GatewayConfig config, GatewayAddresses addresses, DevCertificateAuthority ca,
+                                List<VnetsFile.Vnet> vnets) {
         requireNonNull(config, "config");
         requireNonNull(addresses, "addresses");
         requireNonNull(ca, "ca");
@@ -98,8 +109,46 @@ public final class GatewayBanner {
             text.append("  (other namespaces than the default need their host name to resolve to ")
                     .append(config.listen().bindAddress()).append(", e.g. in /etc/hosts)\n");
         }
-        appendPrivateEndpoints(text, config, addresses);
+        if (vnets.isEmpty()) {
+            appendPrivateEndpoints(text, config, addresses);
+        } else {
+            appendVnets(text, config, vnets);
+        }
         return text.toString();
+    }
+
+    /** {@code gateway --netns}: the namespaces, and a listen/send pair inside the first one with an endpoint. */
+    private static void appendVnets(StringBuilder text, GatewayConfig config, List<VnetsFile.Vnet> vnets) {
+        text.append("\nVirtual networks (network namespaces; ./relaysim vnet list|run|shell)\n");
+        for (VnetsFile.Vnet vnet : vnets) {
+            text.append("  ").append(vnet.name()).append("  namespace ").append(vnet.namespace()).append(", ")
+                    .append(vnet.addressPrefixes()).append(", this machine ").append(vnet.address())
+                    .append(", resolver ").append(vnet.resolver());
+            if (!vnet.privateEndpoints().isEmpty()) {
+                text.append(", private endpoints ").append(vnet.privateEndpoints());
+            }
+            if (!vnet.reaches().isEmpty()) {
+                text.append(", reaches ").append(vnet.reaches());
+            }
+            text.append('\n');
+        }
+        for (NamespaceConfig namespace : config.namespaces()) {
+            Optional<PrivateEndpoint> endpoint = namespace.privateEndpoints().stream().findFirst();
+            Optional<HybridConnectionConfig> entity = namespace.hybridConnections().stream().findFirst();
+            if (endpoint.isEmpty() || entity.isEmpty() || namespace.authorizationRules().isEmpty()) {
+                continue;
+            }
+            String connectionString = new ConnectionString(URI.create("sb://" + namespace.hostName() + '/'),
+                    entity.get().name(), namespace.authorizationRules().get(0).name(),
+                    namespace.authorizationRules().get(0).primaryKey(), null, null).format();
+            text.append("  ").append(namespace.name()).append(" inside ").append(endpoint.get().virtualNetwork())
+                    .append(" (port 443, the real host name; public access from this host is refused):\n");
+            for (String command : List.of("listen --echo", "send --message hello")) {
+                text.append("    ./relaysim vnet run --vnet ").append(endpoint.get().virtualNetwork())
+                        .append(" -- ./relaysim ").append(command).append(" --connection-string \"")
+                        .append(connectionString).append("\"\n");
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import com.sun.management.VMOption;
 import dev.relaysim.relay.gateway.config.ConfigException;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
+import dev.relaysim.relay.gateway.netns.NetnsGateway;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -33,6 +35,9 @@ public final class GatewayMain implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file")
     private Path config;
+    @Option(names = "--netns", description = "each virtual network as a Linux network namespace (root): Azure's "
+            + "documented addresses, TLS on 443; programs run inside with ./relaysim vnet run -- COMMAND")
+    private boolean netns;
     @Option(names = "--bind-address", paramLabel = "ADDRESS", description = "local address of every port (default 127.0.0.1)")
     private String bindAddress;
     @Option(names = "--tls-port", paramLabel = "PORT", description = "TLS front end port (default 9443, 0 = any)")
@@ -127,12 +132,24 @@ public final class GatewayMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (netns) {
+            Optional<String> unsupported = NetnsGateway.unsupportedReason();
+            if (unsupported.isPresent()) {
+                err.println("gateway --netns: " + unsupported.get()
+                        + "; without --netns the gateway runs in the loopback stand-in mode");
+                return CONFIG_ERROR;
+            }
+        }
         GatewayConfig gatewayConfig;
         try {
-            gatewayConfig = ConfigLoader.load(config, flags(), environment);
+            gatewayConfig = ConfigLoader.load(config, flags(), environment,
+                    netns ? ConfigLoader.Embedded.NETNS : ConfigLoader.Embedded.LOOPBACK);
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return CONFIG_ERROR;
+        }
+        if (netns) {
+            return runInNamespaces(gatewayConfig);
         }
         GatewayServer server = new GatewayServer(gatewayConfig);
         GatewayAddresses addresses;
@@ -148,6 +165,29 @@ public final class GatewayMain implements Callable<Integer> {
             stopped.countDown();
         }, "relaysim-gateway-shutdown"));
         out.println(GatewayBanner.render(gatewayConfig, addresses, server.certificateAuthority()));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** {@code --netns}: the gateway with its virtual networks as network namespaces, until the JVM stops. */
+    private int runInNamespaces(GatewayConfig gatewayConfig) throws InterruptedException {
+        NetnsGateway gateway;
+        GatewayAddresses addresses;
+        try {
+            gateway = NetnsGateway.create(gatewayConfig, environment);
+            addresses = gateway.start();
+        } catch (IOException | RuntimeException e) {
+            err.println("gateway --netns: cannot start: " + e.getMessage());
+            return START_ERROR;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "relaysim-gateway-shutdown"));
+        out.println(GatewayBanner.render(gatewayConfig, addresses, gateway.server().certificateAuthority(),
+                gateway.vnets()));
         out.flush();
         stopped.await();
         return 0;

@@ -117,6 +117,12 @@ public final class GatewayServer implements AutoCloseable {
     private final NetworkState networkState;
     /** The private DNS zone's failure toggles, read by the DNS responder per query. */
     private final AtomicReference<DnsFaults> dnsFaults;
+    /** Names the server certificate covers beyond the namespaces' own (e.g. {@code *.servicebus.windows.net}). */
+    private final Set<String> extraServerNames;
+    /** The DNS responder's answers on {@code dns.bindAddress}; null when DNS is off. */
+    private DnsAnswerer dnsAnswerer;
+    /** The answers on virtual networks' resolver addresses ({@link #bindDns}), made on first use. */
+    private DnsAnswerer resolverAnswerer;
     /** The server channels listening on each private endpoint's address. */
     private final Map<InetAddress, List<Channel>> endpointChannels = new LinkedHashMap<>();
     /** Private endpoint addresses that could not be bound; not retried until the endpoint is gone and back. */
@@ -145,8 +151,17 @@ public final class GatewayServer implements AutoCloseable {
 
     /** With a clock for token expiry and error time stamps (tests). */
     public GatewayServer(GatewayConfig config, Clock clock) {
+        this(config, clock, Set.of());
+    }
+
+    /**
+     * With names the server certificate covers too, such as wildcards for host names the gateway is reached by
+     * ({@code gateway --netns}: {@code *.servicebus.windows.net}).
+     */
+    public GatewayServer(GatewayConfig config, Clock clock, Set<String> extraServerNames) {
         this.config = requireNonNull(config, "config");
         this.clock = requireNonNull(clock, "clock");
+        this.extraServerNames = Set.copyOf(requireNonNull(extraServerNames, "extraServerNames"));
         registry = new NamespaceRegistry(config);
         networkState = new NetworkState(config.networkModel());
         dnsFaults = new AtomicReference<>(config.dns().faults());
@@ -246,9 +261,9 @@ public final class GatewayServer implements AutoCloseable {
             Optional<InetSocketAddress> dns = Optional.empty();
             DnsSettings dnsSettings = config.dns();
             if (dnsSettings.enabled()) {
-                DnsAnswerer answerer = new DnsAnswerer(config.namespaces(), networkState::current,
+                dnsAnswerer = new DnsAnswerer(config.namespaces(), networkState::current,
                         publicAddress(), dnsFaults::get);
-                Channel[] bound = new DnsServer(answerer, metrics, channels)
+                Channel[] bound = new DnsServer(dnsAnswerer, metrics, channels)
                         .bind(ioGroup, dnsSettings.bindAddress(), dnsSettings.port());
                 serverChannels.addAll(List.of(bound));
                 dns = Optional.of((InetSocketAddress) bound[0].localAddress());
@@ -511,6 +526,28 @@ public final class GatewayServer implements AutoCloseable {
         return dnsFaults;
     }
 
+    /**
+     * Answers DNS (UDP and TCP) on a simulated virtual network's resolver address too ({@code gateway --netns}),
+     * with the same split horizon as on {@code dns.bindAddress}, saying recursion is available as Azure DNS does.
+     * Closed by {@link #close()}.
+     *
+     * @return the bound UDP address
+     * @throws IOException naming the address and port when they cannot be bound
+     * @throws IllegalStateException before {@link #start()}, after {@link #close()} or with DNS disabled
+     */
+    public synchronized InetSocketAddress bindDns(String address, int port) throws IOException {
+        if (dnsAnswerer == null || closed) {
+            throw new IllegalStateException(closed ? "closed" : "the DNS responder is not running");
+        }
+        if (resolverAnswerer == null) {
+            resolverAnswerer = new DnsAnswerer(config.namespaces(), networkState::current, publicAddress(),
+                    dnsFaults::get, true);
+        }
+        Channel[] bound = new DnsServer(resolverAnswerer, metrics, channels).bind(ioGroup, address, port);
+        serverChannels.addAll(List.of(bound));
+        return (InetSocketAddress) bound[0].localAddress();
+    }
+
     /** Binds new private endpoint addresses and unbinds those of endpoints that are gone. */
     private synchronized void networkChanged(NetworkModel model) {
         if (closed) {
@@ -665,6 +702,7 @@ public final class GatewayServer implements AutoCloseable {
     private Set<String> dnsNames() {
         Set<String> names = new LinkedHashSet<>();
         names.add("localhost");
+        names.addAll(extraServerNames);
         for (Namespace namespace : registry.namespaces()) {
             names.add(namespace.hostName());
             names.add(namespace.privateLinkHostName());

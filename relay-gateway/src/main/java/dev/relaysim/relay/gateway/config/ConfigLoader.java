@@ -77,6 +77,23 @@ import static java.util.Objects.requireNonNull;
 public final class ConfigLoader {
 
     private static final String DEFAULT_CONFIG_RESOURCE = "/default-config.json";
+
+    /** The embedded configurations a file overlays. */
+    public enum Embedded {
+        /** {@code default-config.json}: loopback stand-in addresses (127.10.0.0/16 for Azure's 10.0.0.0/16). */
+        LOOPBACK(DEFAULT_CONFIG_RESOURCE),
+        /**
+         * {@code netns-config.json}, for {@code gateway --netns}: Azure's documented addresses (vnet1 10.0.0.0/16,
+         * {@code contoso-pe} 10.0.0.4, vnet2 10.1.0.0/16 peered with it, vnet3 10.2.0.0/16 unconnected) and TLS on 443.
+         */
+        NETNS("/netns-config.json");
+
+        private final String resource;
+
+        Embedded(String resource) {
+            this.resource = resource;
+        }
+    }
     private static final String ENVIRONMENT_PREFIX = "RELAYSIM_";
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
@@ -125,9 +142,15 @@ public final class ConfigLoader {
      */
     public static GatewayConfig load(Path fileOrNull, Map<String, String> flags, Map<String, String> environment)
             throws ConfigException {
+        return load(fileOrNull, flags, environment, Embedded.LOOPBACK);
+    }
+
+    /** As {@link #load(Path, Map, Map)}, over the {@code embedded} configuration instead of the loopback one. */
+    public static GatewayConfig load(Path fileOrNull, Map<String, String> flags, Map<String, String> environment,
+                                     Embedded embedded) throws ConfigException {
         requireNonNull(flags, "flags");
         requireNonNull(environment, "environment");
-        ObjectNode tree = readDefaults();
+        ObjectNode tree = readEmbedded(requireNonNull(embedded, "embedded").resource);
         Path fileDirectory = null;
         if (fileOrNull != null) {
             Path file = fileOrNull.toAbsolutePath();
@@ -180,14 +203,14 @@ public final class ConfigLoader {
         }
     }
 
-    private static ObjectNode readDefaults() {
-        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_CONFIG_RESOURCE)) {
+    private static ObjectNode readEmbedded(String resource) {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(DEFAULT_CONFIG_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException(resource + " is missing from the class path");
             }
             return (ObjectNode) MAPPER.readTree(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the embedded " + DEFAULT_CONFIG_RESOURCE, e);
+            throw new UncheckedIOException("cannot read the embedded " + resource, e);
         }
     }
 

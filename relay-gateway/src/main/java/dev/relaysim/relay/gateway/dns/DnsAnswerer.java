@@ -121,6 +121,8 @@ public final class DnsAnswerer {
     private final Supplier<NetworkModel> network;
     private final Inet4Address publicAddress;
     private final Supplier<DnsFaults> faults;
+    /** Whether answers say recursion is available (RA), as a virtual network's resolver (Azure DNS) does. */
+    private final boolean recursionAvailable;
     private final Map<Oddity, AtomicBoolean> logged = new EnumMap<>(Oddity.class);
 
     /**
@@ -132,6 +134,17 @@ public final class DnsAnswerer {
      */
     public DnsAnswerer(List<NamespaceConfig> namespaces, Supplier<NetworkModel> network, Inet4Address publicAddress,
                        Supplier<DnsFaults> faults) {
+        this(namespaces, network, publicAddress, faults, false);
+    }
+
+    /**
+     * As a virtual network's resolver when {@code recursionAvailable}: answers to recursive queries say recursion is
+     * available (RA), as Azure DNS's do, so that {@code nslookup} and {@code dig} inside show what they show in Azure
+     * (names outside the zones are still REFUSED: the simulated networks have no internet).
+     */
+    public DnsAnswerer(List<NamespaceConfig> namespaces, Supplier<NetworkModel> network, Inet4Address publicAddress,
+                       Supplier<DnsFaults> faults, boolean recursionAvailable) {
+        this.recursionAvailable = recursionAvailable;
         for (NamespaceConfig namespace : requireNonNull(namespaces, "namespaces")) {
             Name host = name(namespace.hostName() + '.');
             if (host.subdomain(PUBLIC_ZONE) && !host.subdomain(PRIVATE_ZONE) && !host.equals(PUBLIC_ZONE)) {
@@ -203,6 +216,9 @@ public final class DnsAnswerer {
         response.getHeader().setOpcode(header.getOpcode());
         if (header.getFlag(Flags.RD)) {
             response.getHeader().setFlag(Flags.RD);
+            if (recursionAvailable) {
+                response.getHeader().setFlag(Flags.RA);
+            }
         }
         OPTRecord opt = query.getOPT();
         if (opt != null) {

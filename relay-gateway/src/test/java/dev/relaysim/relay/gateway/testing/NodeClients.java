@@ -30,7 +30,7 @@ import static java.util.Objects.requireNonNull;
 public final class NodeClients {
 
     private static final List<String> SCRIPTS = List.of("package.json", "hyco-ws-listener.js", "hyco-ws-sender.js",
-            "hyco-https-listener.js");
+            "hyco-https-listener.js", "connection-string.js", "control-channel.js");
     private static final long INSTALL_TIMEOUT_MINUTES = 5;
 
     private final Path directory;
@@ -75,7 +75,16 @@ public final class NodeClients {
      * which is collected line by line.
      */
     public NodeProcess start(String script, Map<String, String> environment, String... args) {
-        List<String> command = new ArrayList<>();
+        return startWrapped(List.of(), script, environment, args);
+    }
+
+    /**
+     * As {@link #start}, with {@code node} run by a wrapper command, e.g. {@code ip netns exec <namespace>} or
+     * {@code ./relaysim vnet run --}.
+     */
+    public NodeProcess startWrapped(List<String> wrapper, String script, Map<String, String> environment,
+                                    String... args) {
+        List<String> command = new ArrayList<>(wrapper);
         command.add("node");
         command.add(directory.resolve(script).toString());
         command.addAll(List.of(args));
