@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -20,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * it with SIGKILL ({@link Process#destroyForcibly()}): the kernel then closes its sockets with no close frame and
  * no shutdown hook runs. Its output (stdout and stderr) is kept line by line.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -34,22 +35,33 @@ final class ChildJvm implements AutoCloseable {
         reader.start();
     }
 
-    static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+    public static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
+        return start(List.of(), Map.of(), mainClass, args);
+    }
+
+    /**
+     * With the {@code java} command run by {@code wrapper} (e.g. {@code nsenter --net=...}) and extra environment
+     * variables.
+     */
+    public static ChildJvm start(List<String> wrapper, Map<String, String> environment, Class<?> mainClass,
+                                 String... args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.addAll(List.of(args));
-        return new ChildJvm(mainClass.getSimpleName(), new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new ChildJvm(mainClass.getSimpleName(), builder.start());
     }
 
     /**
      * Waits until a line of the output matches {@code line}; fails with the output so far when none does in time or
      * the process ends first.
      */
-    String awaitLine(Predicate<String> line, Duration timeout) {
+    public String awaitLine(Predicate<String> line, Duration timeout) {
         try {
             await().atMost(timeout).until(() -> output().stream().anyMatch(line) || !process.isAlive());
         } catch (ConditionTimeoutException e) {
@@ -61,18 +73,32 @@ final class ChildJvm implements AutoCloseable {
                 + String.join("\n", output())));
     }
 
-    List<String> output() {
+    public List<String> output() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
     }
 
-    boolean isAlive() {
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
         return process.isAlive();
     }
 
+    /** SIGTERM (shutdown hooks run), and waits until the process is gone; its exit code. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") still runs " + timeout
+                    + " after SIGTERM; output: " + String.join("\n", output()));
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL, and waits until the process is gone (its sockets are closed by then). */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " (pid " + process.pid() + ") still runs after SIGKILL");

@@ -1,0 +1,234 @@
+package dev.relaysim.relay.sender.netns;
+
+import dev.relaysim.relay.gateway.testing.NodeClients;
+import dev.relaysim.relay.gateway.testing.NodeClients.NodeProcess;
+import dev.relaysim.relay.sender.faults.ChildJvm;
+import dev.relaysim.relay.sender.netns.NetnsHarness.Result;
+import dev.relaysim.relay.sender.probe.ProbeMain;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.relaysim.relay.sender.netns.NetnsHarness.CONNECTION_STRING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code gateway --netns} on its embedded config, with programs run unchanged by {@code vnet run}: the documented
+ * {@code nslookup}, Microsoft's {@code hyco-ws} listener and sender given only the real connection string (port
+ * 443, certificate checked against {@code contoso.servicebus.windows.net}), the refusal from the host, rejecting
+ * and approving {@code contoso-pe} live, the peered {@code vnet2} and the unconnected {@code vnet3}, the DNS faults
+ * as {@code nslookup} and the probe meet them, and at the end SIGTERM removing everything.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(300)
+class VnetIntegrationTest {
+
+    private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(120);
+    private static final String CONNECTION = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+            + "relaysim/providers/Microsoft.Relay/namespaces/contoso/privateEndpointConnections/contoso-pe"
+            + "?api-version=2021-11-01";
+    private static final String DNS_FAULTS = "/relaysim/dns/faults";
+
+    private NetnsHarness harness;
+    private ChildJvm gateway;
+    private NodeClients node;
+
+    @BeforeAll
+    void startGateway() throws Exception {
+        NetnsHarness.assumeNamespacesWork();
+        node = NodeClients.install();
+        harness = NetnsHarness.create();
+        gateway = harness.startGateway();
+    }
+
+    @AfterAll
+    void removeNamespaces() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void nslookupInsideVnet1AnswersAsAzureDocumentsIt() throws Exception {
+        Result inside = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
+
+        assertThat(inside.exitCode()).as(inside.output()).isZero();
+        assertThat(inside.output()).contains("Address:\t10.0.0.2#53",
+                "contoso.servicebus.windows.net\tcanonical name = contoso.privatelink.servicebus.windows.net.",
+                "Name:\tcontoso.privatelink.servicebus.windows.net", "Address: 10.0.0.4")
+                .doesNotContain("recursion not available");
+
+        Result outside = harness.run(harness.onHost(), "nslookup", "contoso.servicebus.windows.net");
+        assertThat(outside.output()).contains(
+                "contoso.privatelink.servicebus.windows.net\tcanonical name = "
+                        + "ns-relaysim-prod.cloudapp.servicebus.windows.net.", "Address: 127.0.0.1")
+                .doesNotContain("10.0.0.4");
+    }
+
+    @Test
+    @Order(2)
+    void hycoWsListenerAndSenderInsideVnet1RelayWithTheRealConnectionStringOn443() throws Exception {
+        try (NodeProcess listener = startListener("vnet1")) {
+            NodeProcess sender = node.startWrapped(harness.vnetRun("vnet1"), "hyco-ws-sender.js", harness.environment(),
+                    CONNECTION_STRING, "1", "1000", "70000", "1048576");
+
+            assertThat(sender.awaitExit(PROCESS_TIMEOUT)).as("%s", sender).isZero();
+            assertThat(sender.lines()).last().asString().contains("\"ok\":true", "\"received\":4", "\"closeCode\":1000");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listener.lines())
+                    .contains("dial contoso.servicebus.windows.net:443", "connection", "closed 1000 done")
+                    .anyMatch(line -> line.matches("dial 10\\.0\\.0\\.4:(94\\d\\d|95\\d\\d)")));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void fromTheHostTheNamespaceRefusesWith401() throws Exception {
+        NodeProcess sender = node.startWrapped(harness.onHost(), "hyco-ws-sender.js",
+                Map.of("NODE_EXTRA_CA_CERTS", harness.directory.resolve("data/tls/ca.pem").toString()),
+                CONNECTION_STRING, "1");
+        assertThat(sender.awaitExit(PROCESS_TIMEOUT)).as("%s", sender).isNotZero();
+        assertThat(sender.lines()).last().asString().contains("401");
+
+        Result curl = harness.run(harness.onHost(), "curl", "-sS", "--cacert",
+                harness.directory.resolve("data/tls/ca.pem").toString(), "-w", "\n%{http_code}",
+                "https://contoso.servicebus.windows.net/$hc/echo?sb-hc-action=connect");
+        assertThat(curl.output()).contains("Ip has been prevented to connect to the endpoint.").endsWith("\n401");
+    }
+
+    @Test
+    @Order(4)
+    void rejectingContosoPeClosesTheControlChannelWith1008AndApprovingLetsListenersBack() throws Exception {
+        try (NodeProcess control = node.startWrapped(harness.vnetRun("vnet1"), "control-channel.js",
+                harness.environment(), CONNECTION_STRING);
+             NodeProcess listener = startListener("vnet1")) {
+            await().atMost(PROCESS_TIMEOUT).until(() -> control.lines().contains("open"));
+
+            harness.management("PUT", CONNECTION,
+                    "{\"properties\":{\"privateLinkServiceConnectionState\":{\"status\":\"Rejected\"}}}");
+            assertThat(control.awaitExit(PROCESS_TIMEOUT)).isZero();
+            assertThat(control.lines()).anyMatch(line -> line.startsWith("close 1008 "));
+            // hyco-ws reconnects at once and fails until the approval: while the connection is not Approved, vnet1
+            // gets the public answer, whose address a VNet cannot reach (no internet here).
+            await().atMost(PROCESS_TIMEOUT).until(() -> listener.lines().stream().anyMatch(line ->
+                    line.startsWith("error:")));
+
+            harness.management("PUT", CONNECTION,
+                    "{\"properties\":{\"privateLinkServiceConnectionState\":{\"status\":\"Approved\"}}}");
+            await().atMost(PROCESS_TIMEOUT).until(() -> listener.lines().stream()
+                    .filter(line -> line.equals("listening")).count() >= 2);
+            NodeProcess sender = node.startWrapped(harness.vnetRun("vnet1"), "hyco-ws-sender.js", harness.environment(),
+                    CONNECTION_STRING, "100");
+            assertThat(sender.awaitExit(PROCESS_TIMEOUT)).as("%s", sender).isZero();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void thePeeredVnet2ReachesContosoPeTheUnconnectedVnet3HasNoRoute() throws Exception {
+        try (NodeProcess listener = startListener("vnet1")) {
+            NodeProcess peered = node.startWrapped(harness.vnetRun("vnet2"), "hyco-ws-sender.js", harness.environment(),
+                    CONNECTION_STRING, "1000", "1000");
+            assertThat(peered.awaitExit(PROCESS_TIMEOUT)).as("%s", peered).isZero();
+        }
+        Result direct = harness.run(harness.vnetRun("vnet3"), "curl", "-sS", "-v", "--connect-timeout", "10",
+                "https://10.0.0.4/");
+        assertThat(direct.exitCode()).isEqualTo(7);
+        assertThat(direct.output()).contains("Network is unreachable");
+
+        Result lookup = harness.run(harness.vnetRun("vnet3"), "nslookup", "contoso.servicebus.windows.net");
+        assertThat(lookup.output()).contains("ns-relaysim-prod.cloudapp.servicebus.windows.net")
+                .doesNotContain("10.0.0.4");
+    }
+
+    @Test
+    @Order(6)
+    void aStaleARecordShowsInsideAndTheProbeFindsTheFrontEndUnreachable() throws Exception {
+        harness.management("PUT", DNS_FAULTS, "{\"staleARecords\":{\"contoso\":\"10.0.0.9\"}}");
+        try {
+            Result lookup = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
+            assertThat(lookup.output()).contains("Name:\tcontoso.privatelink.servicebus.windows.net",
+                    "Address: 10.0.0.9");
+
+            Result probe = probe("vnet1");
+            assertThat(probe.exitCode()).as(probe.output()).isNotZero();
+            assertThat(probe.output()).containsPattern("1\\. dns +PASS .*= 10\\.0\\.0\\.9")
+                    .containsPattern("2\\. front-end +FAIL +10\\.0\\.0\\.9:443");
+        } finally {
+            harness.management("PUT", DNS_FAULTS, "{}");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aMissingARecordIsNxdomainInsideAndTheProbeFailsAtDns() throws Exception {
+        harness.management("PUT", DNS_FAULTS, "{\"missingARecords\":[\"contoso\"]}");
+        try {
+            Result lookup = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
+            assertThat(lookup.output()).contains("server can't find contoso.servicebus.windows.net: NXDOMAIN");
+
+            Result probe = probe("vnet1");
+            assertThat(probe.exitCode()).as(probe.output()).isNotZero();
+            assertThat(probe.output()).containsPattern("1\\. dns +FAIL .*no address for contoso.servicebus.windows.net");
+        } finally {
+            harness.management("PUT", DNS_FAULTS, "{}");
+        }
+        Result healed = probe("vnet1");
+        assertThat(healed.output()).containsPattern("1\\. dns +PASS .*= 10\\.0\\.0\\.4")
+                .containsPattern("4\\. handshake +PASS");
+    }
+
+    @Test
+    @Order(8)
+    void vnetListShowsTheNetworksAndSigtermRemovesEverything() throws Exception {
+        Result list = harness.run(List.of(), harness.vnetRun("vnet1").get(0), "-cp",
+                System.getProperty("java.class.path"), "dev.relaysim.relay.gateway.netns.VnetMain", "list");
+        assertThat(list.output()).containsPattern("vnet1 +" + harness.prefix + "vnet1 +10\\.0\\.0\\.0/16 +10\\.0\\.0\\.5 "
+                + "+10\\.0\\.0\\.2 +10\\.0\\.0\\.4")
+                .containsPattern("vnet2 .* 10\\.1\\.0\\.5 +10\\.1\\.0\\.2 +- +10\\.0\\.0\\.4")
+                .containsPattern("vnet3 .* 10\\.2\\.0\\.5 +10\\.2\\.0\\.2 +- +-");
+        assertThat(harness.leftovers()).hasSizeGreaterThanOrEqualTo(3 * 3);
+
+        gateway.terminate(Duration.ofSeconds(60));
+
+        assertThat(harness.leftovers()).isEmpty();
+        Result after = harness.run(harness.vnetRun("vnet1"), "true");
+        assertThat(after.exitCode()).isEqualTo(1);
+        assertThat(after.output()).contains("no gateway --netns is running");
+    }
+
+    /** The hyco-ws listener inside {@code vnet}, given only the connection string, once it listens. */
+    private NodeProcess startListener(String vnet) {
+        Map<String, String> environment = new HashMap<>(harness.environment());
+        environment.put("LOG_DIALS", "1");
+        NodeProcess listener = node.startWrapped(harness.vnetRun(vnet), "hyco-ws-listener.js", environment,
+                CONNECTION_STRING, "1000");
+        await().atMost(PROCESS_TIMEOUT).untilAsserted(() -> assertThat(listener.lines()).as("%s", listener)
+                .contains("listening"));
+        return listener;
+    }
+
+    /** {@code ./relaysim vnet run --vnet <vnet> -- ./relaysim probe --connection-string <the real one>}. */
+    private Result probe(String vnet) throws Exception {
+        List<String> command = new ArrayList<>(harness.vnetRun(vnet));
+        command.addAll(List.of(harness.vnetRun(vnet).get(0), "-cp", System.getProperty("java.class.path"),
+                ProbeMain.class.getName(), "--connection-string", CONNECTION_STRING));
+        return harness.run(command);
+    }
+}
