@@ -159,15 +159,7 @@ public final class GatewayMain implements Callable<Integer> {
             err.println("gateway: cannot start: " + e.getMessage());
             return START_ERROR;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "relaysim-gateway-shutdown"));
-        out.println(GatewayBanner.render(gatewayConfig, addresses, server.certificateAuthority()));
-        out.flush();
-        stopped.await();
-        return 0;
+        return serveUntilStopped(server, GatewayBanner.render(gatewayConfig, addresses, server.certificateAuthority()));
     }
 
     /** {@code --netns}: the gateway with its virtual networks as network namespaces, until the JVM stops. */
@@ -181,13 +173,22 @@ public final class GatewayMain implements Callable<Integer> {
             err.println("gateway --netns: cannot start: " + e.getMessage());
             return START_ERROR;
         }
+        return serveUntilStopped(gateway, GatewayBanner.render(gatewayConfig, addresses,
+                gateway.server().certificateAuthority(), gateway.vnets()));
+    }
+
+    /** Prints the banner and waits until the JVM stops; a shutdown hook closes {@code gateway} gracefully. */
+    private int serveUntilStopped(AutoCloseable gateway, String banner) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
+            try {
+                gateway.close();
+            } catch (Exception e) {
+                err.println("gateway: " + e.getMessage());
+            }
             stopped.countDown();
         }, "relaysim-gateway-shutdown"));
-        out.println(GatewayBanner.render(gatewayConfig, addresses, gateway.server().certificateAuthority(),
-                gateway.vnets()));
+        out.println(banner);
         out.flush();
         stopped.await();
         return 0;

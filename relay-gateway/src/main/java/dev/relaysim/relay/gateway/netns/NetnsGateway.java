@@ -118,7 +118,7 @@ public final class NetnsGateway implements AutoCloseable {
         }
         server.close();
         host.close();
-        for (Path file : List.of(layout.caBundle(), layout.devCa(), layout.truststore())) {
+        for (Path file : List.of(layout.vnetsFile(), layout.caBundle(), layout.devCa(), layout.truststore())) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {

@@ -58,7 +58,8 @@ final class VnetHost implements AutoCloseable {
 
     /**
      * Removes the namespaces, host interfaces and resolver files whose owner marks name a process that is gone, and
-     * the marks. Fails when a running process owns one: another {@code gateway --netns} uses this state directory.
+     * the marks. Fails when a running process owns one: another {@code gateway --netns} uses this state directory, or
+     * a {@code vnet run --address} still runs.
      */
     void removeLeftovers() throws IOException {
         if (!Files.isDirectory(layout.stateDirectory())) {
@@ -71,8 +72,9 @@ final class VnetHost implements AutoCloseable {
         for (Path markFile : marks) {
             OwnerMark mark = JSON.readValue(markFile.toFile(), OwnerMark.class);
             if (isRunning(mark)) {
-                throw new IOException("another gateway --netns (pid " + mark.pid() + ") owns network namespace "
-                        + mark.namespace() + " (" + markFile + "); stop it first");
+                throw new IOException("a running relaysim process (pid " + mark.pid() + ", gateway --netns or vnet "
+                        + "run --address) owns network namespace " + mark.namespace() + " (" + markFile
+                        + "); stop it first");
             }
             logger.info("removing network namespace {} and interface {} left by gateway pid {}", mark.namespace(),
                     mark.hostInterface(), mark.pid());
@@ -109,7 +111,7 @@ final class VnetHost implements AutoCloseable {
         return List.copyOf(made.values());
     }
 
-    /** Removes every namespace, interface, resolver file and mark this host made. Idempotent. */
+    /** Removes every namespace, interface, resolver file and mark made through this instance. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -124,14 +126,44 @@ final class VnetHost implements AutoCloseable {
             }
         }
         made.clear();
-        try {
-            Files.deleteIfExists(layout.vnetsFile());
-        } catch (IOException e) {
-            logger.warn("cannot remove {}: {}", layout.vnetsFile(), e.getMessage());
-        }
+    }
+
+    /**
+     * Adds one more machine to a network made by a running gateway, at {@code machine}'s address ({@code vnet run
+     * --address}): a namespace of its own with a veth pair whose host end routes just that address, so that the
+     * network's resolver and endpoints on the network's host end answer it as they answer the network's own machine.
+     * {@link #close()} removes it.
+     */
+    synchronized void addMachine(VnetPlan machine) throws IOException {
+        createNamespace(machine);
+        HostCommands.ip("link", "set", machine.hostInterface(), "up");
+        HostCommands.ip("route", "add", machine.address().getHostAddress() + "/32", "dev", machine.hostInterface());
+        made.put(machine.namespace(), machine);
+        logger.info("virtual network {}: machine {} in network namespace {}", machine.vnet(),
+                machine.address().getHostAddress(), machine.namespace());
     }
 
     private void create(VnetPlan plan) throws IOException {
+        String host = plan.hostInterface();
+        checkNoHostRouteOverlaps(plan);
+        createNamespace(plan);
+        HostCommands.ip("addr", "add", plan.resolver().getHostAddress() + "/32", "dev", host);
+        for (Inet4Address endpoint : plan.endpoints()) {
+            HostCommands.ip("addr", "add", endpoint.getHostAddress() + "/32", "dev", host);
+        }
+        HostCommands.ip("link", "set", host, "up");
+        HostCommands.ip("route", "add", plan.subnet().toString(), "dev", host);
+        logger.info("virtual network {}: network namespace {} ({} on eth0), host interface {} ({}, resolver {}{})",
+                plan.vnet(), plan.namespace(), plan.addressWithLength(), host, plan.subnet(),
+                plan.resolver().getHostAddress(), plan.endpoints().isEmpty() ? "" : ", private endpoints "
+                        + plan.endpoints().stream().map(Inet4Address::getHostAddress).toList());
+    }
+
+    /**
+     * The owner mark, the namespace, the veth pair with the machine's address inside, the routes to connected
+     * networks' endpoints and the {@code resolv.conf}; the host end is left down and without addresses.
+     */
+    private void createNamespace(VnetPlan plan) throws IOException {
         String namespace = plan.namespace();
         String host = plan.hostInterface();
         if (Files.exists(NETNS_RUN.resolve(namespace))) {
@@ -143,7 +175,6 @@ final class VnetHost implements AutoCloseable {
             throw new IOException("network interface " + host + " exists and relaysim did not make it; remove it "
                     + "(ip link del " + host + ')');
         }
-        checkNoHostRouteOverlaps(plan);
         writeOwnerMark(plan);
         HostCommands.ip("netns", "add", namespace);
         HostCommands.ip("link", "add", host, "type", "veth", "peer", "name", "eth0", "netns", namespace);
@@ -152,12 +183,6 @@ final class VnetHost implements AutoCloseable {
         HostCommands.ip("-n", namespace, "link", "set", "lo", "up");
         HostCommands.ip("-n", namespace, "addr", "add", plan.addressWithLength(), "dev", "eth0");
         HostCommands.ip("-n", namespace, "link", "set", "eth0", "up");
-        HostCommands.ip("addr", "add", plan.resolver().getHostAddress() + "/32", "dev", host);
-        for (Inet4Address endpoint : plan.endpoints()) {
-            HostCommands.ip("addr", "add", endpoint.getHostAddress() + "/32", "dev", host);
-        }
-        HostCommands.ip("link", "set", host, "up");
-        HostCommands.ip("route", "add", plan.subnet().toString(), "dev", host);
         for (Inet4Address endpoint : plan.peerEndpoints()) {
             HostCommands.ip("-n", namespace, "route", "add", endpoint.getHostAddress() + "/32", "dev", "eth0");
         }
@@ -165,10 +190,6 @@ final class VnetHost implements AutoCloseable {
         Files.createDirectories(etc);
         writePublic(etc.resolve("resolv.conf"), "# made by relaysim gateway --netns: the simulated Azure DNS of "
                 + plan.vnet() + "\nnameserver " + plan.resolver().getHostAddress() + "\n");
-        logger.info("virtual network {}: network namespace {} ({} on eth0), host interface {} ({}, resolver {}{})",
-                plan.vnet(), namespace, plan.addressWithLength(), host, plan.subnet(),
-                plan.resolver().getHostAddress(), plan.endpoints().isEmpty() ? "" : ", private endpoints "
-                        + plan.endpoints().stream().map(Inet4Address::getHostAddress).toList());
     }
 
     /** Adds and removes endpoint addresses and peer routes; the rest of a network does not change. */

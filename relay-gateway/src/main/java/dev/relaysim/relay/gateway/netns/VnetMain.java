@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.netns;
 
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.gateway.management.cli.Table;
+import io.netty.util.NetUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,6 +11,8 @@ import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,8 @@ import java.util.concurrent.Callable;
  * {@code ./relaysim vnet list|run|shell}: the virtual networks a running {@code gateway --netns} made, and programs
  * run inside one of them, as the user who invoked {@code sudo} when there is one, with the development CA trusted
  * in addition to the system's CAs. {@code run} passes the program's exit code through; errors of its own exit
- * {@value #EXIT_FAILURE} (no gateway, unknown network) or 2 (bad arguments).
+ * {@value #EXIT_FAILURE} (no gateway, unknown network) or {@value #EXIT_USAGE} (bad arguments). {@code run
+ * --address} adds a machine at that address for the program's lifetime ({@link VnetHost#addMachine}).
  */
 @Command(name = "vnet", mixinStandardHelpOptions = true, subcommands = {VnetMain.ListCommand.class,
         VnetMain.RunCommand.class, VnetMain.ShellCommand.class},
@@ -28,6 +32,7 @@ import java.util.concurrent.Callable;
 public final class VnetMain {
 
     static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
     /** The environment variable {@code vnet run} sets to the network's name, e.g. for a shell prompt. */
     static final String VNET_ENV = "RELAYSIM_VNET";
 
@@ -79,12 +84,15 @@ public final class VnetMain {
         private CommandLine.Model.CommandSpec spec;
         @Option(names = "--vnet", paramLabel = "NAME", description = "the virtual network (default: the first one)")
         private String vnet;
+        @Option(names = "--address", paramLabel = "IP", description = "run as another machine of the network, at "
+                + "this address of its subnet (default: the network's machine, .5)")
+        private String address;
         @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "the program and its arguments")
         private List<String> command;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
-            return runInside(spec, vnet, command);
+            return runInside(spec, vnet, address, command);
         }
     }
 
@@ -100,12 +108,12 @@ public final class VnetMain {
         @Override
         public Integer call() throws IOException, InterruptedException {
             String shell = System.getenv().getOrDefault("SHELL", "");
-            return runInside(spec, vnet, List.of(shell.isBlank() ? "/bin/sh" : shell));
+            return runInside(spec, vnet, null, List.of(shell.isBlank() ? "/bin/sh" : shell));
         }
     }
 
-    private static int runInside(CommandLine.Model.CommandSpec spec, String vnetName, List<String> command)
-            throws IOException, InterruptedException {
+    private static int runInside(CommandLine.Model.CommandSpec spec, String vnetName, String address,
+                                 List<String> command) throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         Optional<String> unsupported = HostCommands.unsupportedReason();
         if (unsupported.isPresent()) {
@@ -125,7 +133,28 @@ public final class VnetMain {
             err.flush();
             return EXIT_FAILURE;
         }
-        VnetProcess process = new VnetProcess(vnets.get(), vnet.get(), System.getenv());
+        if (address == null || address.equals(vnet.get().address())) {
+            return run(new VnetProcess(vnets.get(), vnet.get(), System.getenv()), command);
+        }
+        VnetPlan machine;
+        try {
+            if (!NetUtil.isValidIpV4Address(address)) {
+                throw new IllegalArgumentException("--address: " + address + " (expected: an IPv4 address)");
+            }
+            machine = VnetPlan.machine(vnet.get(), (Inet4Address) InetAddress.getByName(address));
+        } catch (IllegalArgumentException e) {
+            err.println("vnet: " + e.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+        }
+        try (VnetHost host = new VnetHost(VnetLayout.fromEnvironment(System.getenv()))) {
+            host.addMachine(machine);
+            return run(new VnetProcess(vnets.get(), vnet.get().at(machine.namespace(), address), System.getenv()),
+                    command);
+        }
+    }
+
+    private static int run(VnetProcess process, List<String> command) throws IOException, InterruptedException {
         // Ctrl-C reaches the program itself (same process group); this JVM waits for it to end.
         Signal.handle(new Signal("INT"), signal -> { });
         Process started = process.start(command);

@@ -77,6 +77,32 @@ public record VnetPlan(String vnet, String namespace, String hostInterface, List
         return plans;
     }
 
+    /**
+     * Another machine of a running gateway's network {@code vnet}, at {@code address}, in namespace
+     * {@code <vnet's namespace>-<address with dashes>} ({@code vnet run --address}).
+     *
+     * @throws IllegalArgumentException when the address is not a free host address of the network's subnet
+     */
+    static VnetPlan machine(VnetsFile.Vnet vnet, Inet4Address address) {
+        Ipv4Prefix subnet = Ipv4Prefix.parse(vnet.subnet());
+        String text = address.getHostAddress();
+        long offset = Integer.toUnsignedLong(Ipv4Prefix.of(address).network() - subnet.network());
+        if (!subnet.contains(address) || offset < 4 || offset == subnet.size() - 1 || text.equals(vnet.address())
+                || vnet.privateEndpoints().contains(text)) {
+            throw new IllegalArgumentException("--address: " + text + " (expected: a free address of " + vnet.name()
+                    + "'s subnet " + subnet + " from ." + 4 + " on, not " + vnet.address() + " (this machine) nor a "
+                    + "private endpoint " + vnet.privateEndpoints() + ')');
+        }
+        String namespace = vnet.namespace() + '-' + text.replace('.', '-');
+        return new VnetPlan(vnet.name(), namespace, VnetLayout.hostInterface(namespace),
+                vnet.addressPrefixes().stream().map(Ipv4Prefix::parse).toList(), subnet, address,
+                parse(vnet.resolver()), List.of(), vnet.reaches().stream().map(VnetPlan::parse).toList());
+    }
+
+    private static Inet4Address parse(String literal) {
+        return Ipv4Prefix.parse(literal).address(0);
+    }
+
     /** The first address from {@code .5} on that no private endpoint holds. */
     private static Inet4Address machineAddress(String network, Ipv4Prefix subnet, Set<InetAddress> taken) {
         for (long offset = MACHINE_OFFSET; offset < subnet.size() - 1; offset++) {

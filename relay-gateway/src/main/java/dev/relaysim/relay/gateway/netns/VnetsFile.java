@@ -45,6 +45,12 @@ public record VnetsFile(long gatewayPid, List<Vnet> vnets, String caBundle, Stri
     public record Vnet(String name, String namespace, List<String> addressPrefixes, String subnet, String address,
                        String resolver, List<String> privateEndpoints, List<String> reaches) {
 
+        /** The same network seen from another machine of it: its own namespace and address. */
+        Vnet at(String machineNamespace, String machineAddress) {
+            return new Vnet(name, machineNamespace, addressPrefixes, subnet, machineAddress, resolver, privateEndpoints,
+                    reaches);
+        }
+
         static Vnet of(VnetPlan plan) {
             return new Vnet(plan.vnet(), plan.namespace(), plan.addressPrefixes().stream().map(Object::toString).toList(),
                     plan.subnet().toString(), plan.address().getHostAddress(), plan.resolver().getHostAddress(),

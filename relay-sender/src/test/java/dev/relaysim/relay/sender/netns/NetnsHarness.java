@@ -110,10 +110,20 @@ final class NetnsHarness implements AutoCloseable {
         return Map.of("RELAYSIM_NETNS_PREFIX", prefix, "RELAYSIM_NETNS_DIR", stateDirectory.toString());
     }
 
-    /** {@code ./relaysim vnet run --vnet <vnet> --} as a command prefix (the launcher's java command). */
+    /**
+     * {@code ./relaysim vnet run --vnet <vnet> --} as a command prefix (the launcher's java command), on the host
+     * namespace like the gateway (where {@code --address} adds its machine's veth pair).
+     */
     List<String> vnetRun(String vnet) {
-        return List.of(java(), "-cp", System.getProperty("java.class.path"), VnetMain.class.getName(), "run",
+        return List.of("nsenter", "--net=/run/netns/" + hostNamespace, java(), "-cp", System.getProperty("java.class.path"), VnetMain.class.getName(), "run",
                 "--vnet", vnet, "--");
+    }
+
+    /** {@code ./relaysim vnet run --vnet <vnet> --address <address> --}: as another machine of the network. */
+    List<String> vnetRun(String vnet, String address) {
+        List<String> command = new ArrayList<>(vnetRun(vnet));
+        command.addAll(command.size() - 1, List.of("--address", address));
+        return command;
     }
 
     /** {@code ip netns exec <host namespace>} as a command prefix: a program on "the internet". */

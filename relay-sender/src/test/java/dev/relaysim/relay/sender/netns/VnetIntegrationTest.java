@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,6 +95,15 @@ class VnetIntegrationTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listener.lines())
                     .contains("dial contoso.servicebus.windows.net:443", "connection", "closed 1000 done")
                     .anyMatch(line -> line.matches("dial 10\\.0\\.0\\.4:(94\\d\\d|95\\d\\d)")));
+
+            // Another machine of vnet1, for this one command.
+            Result address = harness.run(harness.vnetRun("vnet1", "10.0.0.7"), "ip", "-4", "-o", "addr", "show", "dev",
+                    "eth0");
+            assertThat(address.output()).contains("inet 10.0.0.7/24");
+            NodeProcess other = node.startWrapped(harness.vnetRun("vnet1", "10.0.0.7"), "hyco-ws-sender.js",
+                    harness.environment(), CONNECTION_STRING, "1000");
+            assertThat(other.awaitExit(PROCESS_TIMEOUT)).as("%s", other).isZero();
+            assertThat(harness.leftovers()).noneMatch(found -> found.contains("10-0-0-7"));
         }
     }
 
@@ -197,7 +207,7 @@ class VnetIntegrationTest {
     @Test
     @Order(8)
     void vnetListShowsTheNetworksAndSigtermRemovesEverything() throws Exception {
-        Result list = harness.run(List.of(), harness.vnetRun("vnet1").get(0), "-cp",
+        Result list = harness.run(List.of(), Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "dev.relaysim.relay.gateway.netns.VnetMain", "list");
         assertThat(list.output()).containsPattern("vnet1 +" + harness.prefix + "vnet1 +10\\.0\\.0\\.0/16 +10\\.0\\.0\\.5 "
                 + "+10\\.0\\.0\\.2 +10\\.0\\.0\\.4")
@@ -227,7 +237,7 @@ class VnetIntegrationTest {
     /** {@code ./relaysim vnet run --vnet <vnet> -- ./relaysim probe --connection-string <the real one>}. */
     private Result probe(String vnet) throws Exception {
         List<String> command = new ArrayList<>(harness.vnetRun(vnet));
-        command.addAll(List.of(harness.vnetRun(vnet).get(0), "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 ProbeMain.class.getName(), "--connection-string", CONNECTION_STRING));
         return harness.run(command);
     }
