@@ -64,6 +64,20 @@ class DnsAnswererTest {
     }
 
     @Test
+    void asAVirtualNetworksResolverItSaysRecursionIsAvailableLikeAzureDns() {
+        DnsAnswerer resolver = new DnsAnswerer(List.of(new NamespaceConfig("contoso", null, List.of(), List.of())),
+                model::get, PUBLIC_FRONT_END, faults::get, true);
+        Message recursive = query("contoso.servicebus.windows.net.", Type.A);
+        Message iterative = query("contoso.servicebus.windows.net.", Type.A);
+        iterative.getHeader().unsetFlag(Flags.RD);
+
+        assertThat(resolver.answer(recursive, VM).response().getHeader().getFlag(Flags.RA)).isTrue();
+        assertThat(resolver.answer(iterative, VM).response().getHeader().getFlag(Flags.RA)).isFalse();
+        assertThat(lines(resolver.answer(recursive, VM), Section.ANSWER))
+                .isEqualTo(lines(ask("contoso.servicebus.windows.net.", Type.A, VM), Section.ANSWER));
+    }
+
+    @Test
     void aConnectedNetworkGetsThePrivateAnswerToo() {
         assertThat(ask("contoso.servicebus.windows.net.", Type.A, ON_PREMISES).kind()).isEqualTo(DnsAnswer.PRIVATE);
     }
