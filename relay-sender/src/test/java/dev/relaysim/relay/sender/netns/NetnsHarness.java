@@ -3,6 +3,7 @@ package dev.relaysim.relay.sender.netns;
 import dev.relaysim.relay.gateway.GatewayMain;
 import dev.relaysim.relay.gateway.netns.VnetMain;
 import dev.relaysim.relay.sender.faults.ChildJvm;
+import dev.relaysim.relay.sender.probe.ProbeMain;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
@@ -147,6 +148,15 @@ final class NetnsHarness implements AutoCloseable {
         return new Result(process.exitValue(), output);
     }
 
+    /**
+     * {@code ./relaysim vnet run --vnet <vnet> -- ./relaysim probe --connection-string <the real one>} (the probe's
+     * java command).
+     */
+    Result probe(String vnet) throws IOException, InterruptedException {
+        return run(vnetRun(vnet), java(), "-cp", System.getProperty("java.class.path"), ProbeMain.class.getName(),
+                "--connection-string", CONNECTION_STRING);
+    }
+
     /** A call of the gateway's management API (admin key) from the host namespace; its response body. */
     String management(String method, String path, String body) throws IOException, InterruptedException {
         Result result = run(onHost(), "curl", "-sS", "--fail-with-body", "-X", method, "-H",
@@ -222,7 +232,7 @@ final class NetnsHarness implements AutoCloseable {
         }
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

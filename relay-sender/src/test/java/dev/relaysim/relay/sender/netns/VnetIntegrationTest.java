@@ -4,7 +4,6 @@ import dev.relaysim.relay.gateway.testing.NodeClients;
 import dev.relaysim.relay.gateway.testing.NodeClients.NodeProcess;
 import dev.relaysim.relay.sender.faults.ChildJvm;
 import dev.relaysim.relay.sender.netns.NetnsHarness.Result;
-import dev.relaysim.relay.sender.probe.ProbeMain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,9 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,36 +167,26 @@ class VnetIntegrationTest {
     @Test
     @Order(6)
     void aStaleARecordShowsInsideAndTheProbeFindsTheFrontEndUnreachable() throws Exception {
-        harness.management("PUT", DNS_FAULTS, "{\"staleARecords\":{\"contoso\":\"10.0.0.9\"}}");
-        try {
-            Result lookup = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
-            assertThat(lookup.output()).contains("Name:\tcontoso.privatelink.servicebus.windows.net",
-                    "Address: 10.0.0.9");
+        Seen seen = underDnsFault("{\"staleARecords\":{\"contoso\":\"10.0.0.9\"}}");
 
-            Result probe = probe("vnet1");
-            assertThat(probe.exitCode()).as(probe.output()).isNotZero();
-            assertThat(probe.output()).containsPattern("1\\. dns +PASS .*= 10\\.0\\.0\\.9")
-                    .containsPattern("2\\. front-end +FAIL +10\\.0\\.0\\.9:443");
-        } finally {
-            harness.management("PUT", DNS_FAULTS, "{}");
-        }
+        assertThat(seen.lookup().output()).contains("Name:\tcontoso.privatelink.servicebus.windows.net",
+                "Address: 10.0.0.9");
+        assertThat(seen.probe().exitCode()).as(seen.probe().output()).isNotZero();
+        assertThat(seen.probe().output()).containsPattern("1\\. dns +PASS .*= 10\\.0\\.0\\.9")
+                .containsPattern("2\\. front-end +FAIL +10\\.0\\.0\\.9:443");
     }
 
     @Test
     @Order(7)
     void aMissingARecordIsNxdomainInsideAndTheProbeFailsAtDns() throws Exception {
-        harness.management("PUT", DNS_FAULTS, "{\"missingARecords\":[\"contoso\"]}");
-        try {
-            Result lookup = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
-            assertThat(lookup.output()).contains("server can't find contoso.servicebus.windows.net: NXDOMAIN");
+        Seen seen = underDnsFault("{\"missingARecords\":[\"contoso\"]}");
 
-            Result probe = probe("vnet1");
-            assertThat(probe.exitCode()).as(probe.output()).isNotZero();
-            assertThat(probe.output()).containsPattern("1\\. dns +FAIL .*no address for contoso.servicebus.windows.net");
-        } finally {
-            harness.management("PUT", DNS_FAULTS, "{}");
-        }
-        Result healed = probe("vnet1");
+        assertThat(seen.lookup().output()).contains("server can't find contoso.servicebus.windows.net: NXDOMAIN");
+        assertThat(seen.probe().exitCode()).as(seen.probe().output()).isNotZero();
+        assertThat(seen.probe().output())
+                .containsPattern("1\\. dns +FAIL .*no address for contoso.servicebus.windows.net");
+
+        Result healed = harness.probe("vnet1");
         assertThat(healed.output()).containsPattern("1\\. dns +PASS .*= 10\\.0\\.0\\.4")
                 .containsPattern("4\\. handshake +PASS");
     }
@@ -207,7 +194,7 @@ class VnetIntegrationTest {
     @Test
     @Order(8)
     void vnetListShowsTheNetworksAndSigtermRemovesEverything() throws Exception {
-        Result list = harness.run(List.of(), Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        Result list = harness.run(List.of(), NetnsHarness.java(), "-cp",
                 System.getProperty("java.class.path"), "dev.relaysim.relay.gateway.netns.VnetMain", "list");
         assertThat(list.output()).containsPattern("vnet1 +" + harness.prefix + "vnet1 +10\\.0\\.0\\.0/16 +10\\.0\\.0\\.5 "
                 + "+10\\.0\\.0\\.2 +10\\.0\\.0\\.4")
@@ -234,11 +221,17 @@ class VnetIntegrationTest {
         return listener;
     }
 
-    /** {@code ./relaysim vnet run --vnet <vnet> -- ./relaysim probe --connection-string <the real one>}. */
-    private Result probe(String vnet) throws Exception {
-        List<String> command = new ArrayList<>(harness.vnetRun(vnet));
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-                ProbeMain.class.getName(), "--connection-string", CONNECTION_STRING));
-        return harness.run(command);
+    /** What {@code nslookup} and the probe show inside vnet1 while {@code faults} are on. */
+    private Seen underDnsFault(String faults) throws Exception {
+        harness.management("PUT", DNS_FAULTS, faults);
+        try {
+            return new Seen(harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net"),
+                    harness.probe("vnet1"));
+        } finally {
+            harness.management("PUT", DNS_FAULTS, "{}");
+        }
+    }
+
+    private record Seen(Result lookup, Result probe) {
     }
 }

@@ -2,17 +2,14 @@ package dev.relaysim.relay.sender.netns;
 
 import dev.relaysim.relay.sender.faults.ChildJvm;
 import dev.relaysim.relay.sender.netns.NetnsHarness.Result;
-import dev.relaysim.relay.sender.probe.ProbeMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-import static dev.relaysim.relay.sender.netns.NetnsHarness.CONNECTION_STRING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,11 +53,7 @@ class VnetRestartIntegrationTest {
                 Result lookup = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
                 assertThat(lookup.output()).contains("canonical name = ns-relaysim-prod.cloudapp.servicebus.windows.net.",
                         "Address: 127.0.0.1").doesNotContain("10.0.0.4");
-                List<String> probe = new ArrayList<>(harness.vnetRun("vnet1"));
-                probe.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                        System.getProperty("java.class.path"), ProbeMain.class.getName(), "--connection-string",
-                        CONNECTION_STRING));
-                Result diagnosis = harness.run(probe);
+                Result diagnosis = harness.probe("vnet1");
                 assertThat(diagnosis.exitCode()).as(diagnosis.output()).isNotZero();
                 assertThat(diagnosis.output()).containsPattern("1\\. dns +PASS .*= 127\\.0\\.0\\.1")
                         .containsPattern("2\\. front-end +FAIL +127\\.0\\.0\\.1:443");
