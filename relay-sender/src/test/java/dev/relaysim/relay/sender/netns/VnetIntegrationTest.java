@@ -73,6 +73,12 @@ class VnetIntegrationTest {
                 "Name:\tcontoso.privatelink.servicebus.windows.net", "Address: 10.0.0.4")
                 .doesNotContain("recursion not available");
 
+        // curl checks the certificate against the real name with the bundle vnet run hands it (CURL_CA_BUNDLE).
+        Result https = harness.run(harness.vnetRun("vnet1"), "curl", "-sS", "-w", "\n%{http_code}",
+                "https://contoso.servicebus.windows.net/echo");
+        assertThat(https.output()).as("admitted by the network, refused for lack of a token")
+                .startsWith("MissingToken").endsWith("\n401");
+
         Result outside = harness.run(harness.onHost(), "nslookup", "contoso.servicebus.windows.net");
         assertThat(outside.output()).contains(
                 "contoso.privatelink.servicebus.windows.net\tcanonical name = "
