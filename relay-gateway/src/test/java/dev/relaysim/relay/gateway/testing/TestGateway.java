@@ -15,31 +15,23 @@ import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
+import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -55,8 +47,9 @@ import static java.util.Objects.requireNonNull;
  * {@value #ENTITY}, {@value #OPEN_ENTITY} ({@code requiresClientAuthorization=false}) and {@value #NESTED_ENTITY};
  * and namespace {@value #OTHER_NAMESPACE} (host {@value #OTHER_HOST}) with hybrid connection {@value #ENTITY}.
  *
- * <p>Unless a data directory is given, every test gateway of the JVM shares one temporary data directory, deleted
- * when the JVM exits, so that the development CA is created once per JVM.
+ * <p>Unless a data directory is given, every test gateway of the JVM shares one temporary data directory
+ * ({@link EmbeddedGateway#sharedDataDirectory()}), deleted when the JVM exits, so that the development CA is created
+ * once per JVM.
  *
  * <p>Unless a range is given, the rendezvous ports are a random free block of {@value #DEFAULT_BLOCK} ports in
  * 9400-9599, so that test JVMs running at the same time rarely collide; a collision is retried with another block.
@@ -84,21 +77,15 @@ public final class TestGateway implements AutoCloseable {
     private static final int RENDEZVOUS_PORTS = 200;
     private static final int BIND_ATTEMPTS = 20;
 
-    private static Path sharedDataDirectory;
-
-    private final GatewayServer server;
-    private final GatewayAddresses addresses;
+    private final EmbeddedGateway gateway;
     private final Path dataDirectory;
-    private final SSLContext sslContext;
     private final HttpClient httpClient;
 
-    private TestGateway(GatewayServer server, GatewayAddresses addresses, Path dataDirectory) {
-        this.server = server;
-        this.addresses = addresses;
+    private TestGateway(EmbeddedGateway gateway, Path dataDirectory) {
+        this.gateway = gateway;
         this.dataDirectory = dataDirectory;
-        sslContext = trusting(server.certificateAuthority().truststore(),
-                server.certificateAuthority().truststorePassword());
-        httpClient = HttpClient.newBuilder().sslContext(sslContext).connectTimeout(Duration.ofSeconds(10)).build();
+        httpClient = HttpClient.newBuilder().sslContext(gateway.sslContext()).connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     public static Builder builder() {
@@ -136,15 +123,15 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public GatewayServer server() {
-        return server;
+        return gateway.server();
     }
 
     public GatewayAddresses addresses() {
-        return addresses;
+        return gateway.addresses();
     }
 
     public GatewayConfig config() {
-        return server.config();
+        return gateway.config();
     }
 
     public Path dataDirectory() {
@@ -153,7 +140,7 @@ public final class TestGateway implements AutoCloseable {
 
     /** Trusts the gateway's development CA (and nothing else). */
     public SSLContext sslContext() {
-        return sslContext;
+        return gateway.sslContext();
     }
 
     /** A JDK client trusting the development CA. */
@@ -164,8 +151,8 @@ public final class TestGateway implements AutoCloseable {
     /** {@code wss://localhost:<tls port>/$hc/<entity>?<query>} or {@code ws://127.0.0.1:<plain port>/...}. */
     public URI uri(boolean tls, String entityPath, String query) {
         String base = tls
-                ? "wss://localhost:" + addresses.tlsPort()
-                : "ws://127.0.0.1:" + addresses.plainPort();
+                ? "wss://localhost:" + addresses().tlsPort()
+                : "ws://127.0.0.1:" + addresses().plainPort();
         return URI.create(base + "/$hc/" + entityPath + (query == null || query.isEmpty() ? "" : "?" + query));
     }
 
@@ -195,7 +182,7 @@ public final class TestGateway implements AutoCloseable {
     public HttpResponse<String> management(String method, String pathAndQuery, String authorization, String body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + addresses.managementPort() + pathAndQuery))
+                        + addresses().managementPort() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -209,51 +196,7 @@ public final class TestGateway implements AutoCloseable {
     /** Closes the gateway gracefully (its data directory stays). */
     @Override
     public void close() {
-        server.close();
-    }
-
-    /** The data directory shared by the test gateways of this JVM, deleted when the JVM exits. */
-    private static synchronized Path sharedDataDirectory() {
-        if (sharedDataDirectory == null) {
-            try {
-                Path directory = Files.createTempDirectory("relaysim-gateway-test");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(directory),
-                        "relaysim-test-cleanup"));
-                sharedDataDirectory = directory;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return sharedDataDirectory;
-    }
-
-    private static SSLContext trusting(Path truststore, String password) {
-        try (InputStream in = Files.newInputStream(truststore)) {
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(in, password.toCharArray());
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(keyStore);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers.getTrustManagers(), null);
-            return context;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load " + truststore, e);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        gateway.close();
     }
 
     /** Configures a {@link TestGateway}; every setting has a test-friendly default. */
@@ -363,22 +306,11 @@ public final class TestGateway implements AutoCloseable {
         }
 
         public TestGateway start() {
-            Path directory = dataDirectory != null ? dataDirectory : sharedDataDirectory();
-            int attempts = rendezvousPorts == null ? BIND_ATTEMPTS : 1;
-            IOException failure = null;
-            for (int attempt = 0; attempt < attempts; attempt++) {
-                PortRange ports = rendezvousPorts != null ? rendezvousPorts : randomBlock();
-                GatewayServer server = new GatewayServer(config(directory, ports), clock);
-                try {
-                    return new TestGateway(server, server.start(), directory);
-                } catch (BindException e) {
-                    failure = e;
-                } catch (IOException e) {
-                    failure = e;
-                    break;
-                }
-            }
-            throw new UncheckedIOException("cannot start the test gateway", failure);
+            Path directory = dataDirectory != null ? dataDirectory : EmbeddedGateway.sharedDataDirectory();
+            EmbeddedGateway gateway = EmbeddedGateway.start(
+                    attempt -> config(directory, rendezvousPorts != null ? rendezvousPorts : randomBlock()),
+                    rendezvousPorts == null ? BIND_ATTEMPTS : 1, clock);
+            return new TestGateway(gateway, directory);
         }
 
         private static PortRange randomBlock() {
