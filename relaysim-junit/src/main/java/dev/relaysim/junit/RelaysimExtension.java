@@ -92,12 +92,11 @@ public final class RelaysimExtension implements BeforeAllCallback, BeforeEachCal
     private static Running start(RelaysimTest annotation, Class<?> testClass) {
         GatewaySetup setup = GatewaySetup.of(annotation, testClass);
         LoopbackAddresses addresses = new LoopbackAddresses(setup.taken(), new SecureRandom());
-        Inet4Address[] chosen = new Inet4Address[ADDRESS_ATTEMPTS];
         try {
-            EmbeddedGateway gateway = EmbeddedGateway.start(attempt -> {
-                chosen[attempt] = setup.fixedAddress() != null ? setup.fixedAddress() : addresses.next();
-                return setup.config(chosen[attempt], EmbeddedGateway.sharedDataDirectory());
-            }, setup.fixedAddress() != null ? 1 : ADDRESS_ATTEMPTS, Clock.systemUTC());
+            EmbeddedGateway gateway = EmbeddedGateway.start(attempt -> setup.config(
+                            setup.fixedAddress() != null ? setup.fixedAddress() : addresses.next(),
+                            EmbeddedGateway.sharedDataDirectory()),
+                    setup.fixedAddress() != null ? 1 : ADDRESS_ATTEMPTS, Clock.systemUTC());
             Inet4Address address = (Inet4Address) gateway.addresses().tls().or(() -> gateway.addresses().plain())
                     .orElseThrow().getAddress();
             return new Running(gateway, new Relaysim(gateway, address));
