@@ -11,6 +11,7 @@ import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
+import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;

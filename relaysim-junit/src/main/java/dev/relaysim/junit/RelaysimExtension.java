@@ -1,6 +1,7 @@
 package dev.relaysim.junit;
 
 import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
+import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;

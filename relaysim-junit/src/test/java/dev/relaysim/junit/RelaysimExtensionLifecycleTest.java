@@ -1,5 +1,6 @@
 package dev.relaysim.junit;
 
+import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

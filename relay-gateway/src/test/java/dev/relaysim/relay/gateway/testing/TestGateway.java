@@ -7,6 +7,7 @@ import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.DnsSettings;
+import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.LimitSettings;
@@ -16,6 +17,7 @@ import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
+import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
@@ -51,9 +53,12 @@ import static java.util.Objects.requireNonNull;
  * ({@link EmbeddedGateway#sharedDataDirectory()}), deleted when the JVM exits, so that the development CA is created
  * once per JVM.
  *
- * <p>Unless a range is given, the rendezvous ports are a random free block of {@value #DEFAULT_BLOCK} ports in
- * 9400-9599, so that test JVMs running at the same time rarely collide; a collision is retried with another block.
- * The management server ({@code /health}, {@code /metrics}) runs on an ephemeral port unless turned off.
+ * <p>Test gateways never need the ports a running {@code ./relaysim gateway} owns on 127.0.0.1 (9443, 9080, 9390,
+ * 1053, 9400-9599): front ends, the management server and the DNS responder use ephemeral ports, and unless a range
+ * is given the rendezvous ports are a random block of {@value #DEFAULT_BLOCK} ports from {@link EmbeddedPortBlocks},
+ * so that test JVMs running at the same time rarely collide; a collision is retried with another block. A test that
+ * needs fixed ports (the full 9400-9599 range, say) asks for {@link Builder#isolatedAddress()}: the gateway then
+ * binds to a random loopback address of its own, and {@link #host()} names it.
  */
 public final class TestGateway implements AutoCloseable {
 
@@ -73,16 +78,16 @@ public final class TestGateway implements AutoCloseable {
     public static final String SEND_KEY = "c2VuZC1vbmx5LWtleS1mb3ItdGVzdHMtb25seQ==";
     public static final int DEFAULT_BLOCK = 10;
 
-    private static final int FIRST_RENDEZVOUS_PORT = 9400;
-    private static final int RENDEZVOUS_PORTS = 200;
     private static final int BIND_ATTEMPTS = 20;
 
     private final EmbeddedGateway gateway;
+    private final String host;
     private final Path dataDirectory;
     private final HttpClient httpClient;
 
     private TestGateway(EmbeddedGateway gateway, Path dataDirectory) {
         this.gateway = gateway;
+        host = gateway.config().listen().bindAddress();
         this.dataDirectory = dataDirectory;
         httpClient = HttpClient.newBuilder().sslContext(gateway.sslContext()).connectTimeout(Duration.ofSeconds(10))
                 .build();
@@ -126,6 +131,11 @@ public final class TestGateway implements AutoCloseable {
         return gateway.server();
     }
 
+    /** The address every port of this gateway is bound to: 127.0.0.1, or its own with {@link Builder#isolatedAddress()}. */
+    public String host() {
+        return host;
+    }
+
     public GatewayAddresses addresses() {
         return gateway.addresses();
     }
@@ -148,11 +158,14 @@ public final class TestGateway implements AutoCloseable {
         return httpClient;
     }
 
-    /** {@code wss://localhost:<tls port>/$hc/<entity>?<query>} or {@code ws://127.0.0.1:<plain port>/...}. */
+    /**
+     * {@code wss://localhost:<tls port>/$hc/<entity>?<query>} or {@code ws://127.0.0.1:<plain port>/...}; with an
+     * {@link Builder#isolatedAddress() isolated address}, that address instead of localhost and 127.0.0.1.
+     */
     public URI uri(boolean tls, String entityPath, String query) {
         String base = tls
-                ? "wss://localhost:" + addresses().tlsPort()
-                : "ws://127.0.0.1:" + addresses().plainPort();
+                ? "wss://" + ("127.0.0.1".equals(host) ? "localhost" : host) + ':' + addresses().tlsPort()
+                : "ws://" + host + ':' + addresses().plainPort();
         return URI.create(base + "/$hc/" + entityPath + (query == null || query.isEmpty() ? "" : "?" + query));
     }
 
@@ -181,7 +194,7 @@ public final class TestGateway implements AutoCloseable {
      */
     public HttpResponse<String> management(String method, String pathAndQuery, String authorization, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ':'
                         + addresses().managementPort() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
@@ -216,8 +229,20 @@ public final class TestGateway implements AutoCloseable {
         private boolean dns;
         private LimitSettings limits = LimitSettings.DEFAULTS;
         private boolean persistent;
+        private boolean isolatedAddress;
 
         private Builder() {
+        }
+
+        /**
+         * Binds every port to a random loopback address from {@link LoopbackAddresses} instead of 127.0.0.1 (another
+         * one is tried when a port is taken there), for tests that need fixed port numbers such as the full 9400-9599
+         * range, which a running {@code ./relaysim gateway} holds on 127.0.0.1. Clients reach it through
+         * {@link TestGateway#host()}, {@link TestGateway#uri} and {@link TestGateway#management}.
+         */
+        public Builder isolatedAddress() {
+            this.isolatedAddress = true;
+            return this;
         }
 
         /** Connections per source, waiting senders per hybrid connection, relayed per namespace (the defaults). */
@@ -299,7 +324,11 @@ public final class TestGateway implements AutoCloseable {
 
         /** The configuration {@link #start()} would use first. */
         public GatewayConfig config(Path directory, PortRange ports) {
-            return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
+            return config(directory, ports, "127.0.0.1");
+        }
+
+        private GatewayConfig config(Path directory, PortRange ports, String bindAddress) {
+            return new GatewayConfig(new ListenSettings(bindAddress, tls, tlsPort, plain, 0, ports, management, 0),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
                     dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
                     RendezvousFaults.NONE, limits, persistent);
@@ -307,16 +336,13 @@ public final class TestGateway implements AutoCloseable {
 
         public TestGateway start() {
             Path directory = dataDirectory != null ? dataDirectory : EmbeddedGateway.sharedDataDirectory();
-            EmbeddedGateway gateway = EmbeddedGateway.start(
-                    attempt -> config(directory, rendezvousPorts != null ? rendezvousPorts : randomBlock()),
-                    rendezvousPorts == null ? BIND_ATTEMPTS : 1, clock);
+            LoopbackAddresses addresses = isolatedAddress
+                    ? new LoopbackAddresses(List.of(), ThreadLocalRandom.current()) : null;
+            EmbeddedGateway gateway = EmbeddedGateway.start(attempt -> config(directory,
+                            rendezvousPorts != null ? rendezvousPorts : EmbeddedPortBlocks.random(DEFAULT_BLOCK),
+                            isolatedAddress ? addresses.next().getHostAddress() : "127.0.0.1"),
+                    rendezvousPorts == null || isolatedAddress ? BIND_ATTEMPTS : 1, clock);
             return new TestGateway(gateway, directory);
-        }
-
-        private static PortRange randomBlock() {
-            int blocks = RENDEZVOUS_PORTS / DEFAULT_BLOCK;
-            int first = FIRST_RENDEZVOUS_PORT + ThreadLocalRandom.current().nextInt(blocks) * DEFAULT_BLOCK;
-            return new PortRange(first, first + DEFAULT_BLOCK - 1);
         }
     }
 }

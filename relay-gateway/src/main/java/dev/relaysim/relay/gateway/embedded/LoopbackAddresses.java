@@ -1,4 +1,4 @@
-package dev.relaysim.junit;
+package dev.relaysim.relay.gateway.embedded;
 
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
 
@@ -16,26 +16,27 @@ import static java.util.Objects.requireNonNull;
  * Picks addresses for a test gateway in 127.0.0.0/8, away from those others use: 127.0.0.0/16 (the user's daemon on
  * 127.0.0.1, future cluster nodes on 127.0.1.x, people's manual experiments), 127.10.0.0/16 and 127.11.0.0/16 (the
  * default configuration's simulated virtual networks), the broadcast-looking .0 and .255 host bytes, and whatever the
- * caller excludes (the test configuration's own virtual networks and private endpoints).
+ * caller excludes (a configuration's own virtual networks and private endpoints). On Linux every such address is
+ * loopback, so an embedded gateway can take a whole port range there without meeting anyone else's.
  */
-final class LoopbackAddresses {
+public final class LoopbackAddresses {
 
     /** Taken by others, see the class comment. */
-    static final List<Ipv4Prefix> RESERVED = List.of(Ipv4Prefix.parse("127.0.0.0/16"),
+    public static final List<Ipv4Prefix> RESERVED = List.of(Ipv4Prefix.parse("127.0.0.0/16"),
             Ipv4Prefix.parse("127.10.0.0/16"), Ipv4Prefix.parse("127.11.0.0/16"));
     private static final Ipv4Prefix LOOPBACK = Ipv4Prefix.parse("127.0.0.0/8");
 
     private final List<Ipv4Prefix> excluded;
     private final RandomGenerator random;
 
-    LoopbackAddresses(Collection<Ipv4Prefix> alsoExcluded, RandomGenerator random) {
+    public LoopbackAddresses(Collection<Ipv4Prefix> alsoExcluded, RandomGenerator random) {
         excluded = new ArrayList<>(RESERVED);
         excluded.addAll(requireNonNull(alsoExcluded, "alsoExcluded"));
         this.random = requireNonNull(random, "random");
     }
 
     /** A random address in 127.0.0.0/8 outside every excluded prefix. */
-    Inet4Address next() {
+    public Inet4Address next() {
         while (true) {
             byte[] bytes = {127, (byte) random.nextInt(1, 255), (byte) random.nextInt(0, 256),
                     (byte) random.nextInt(1, 255)};
@@ -52,7 +53,7 @@ final class LoopbackAddresses {
      *
      * @throws IllegalArgumentException naming {@code what} and the value
      */
-    static Inet4Address requireUsable(String what, String text) {
+    public static Inet4Address requireUsable(String what, String text) {
         String expected = " (expected: an IPv4 address in 127.0.0.0/8 outside 127.0.0.0/16, such as 127.42.0.1)";
         InetAddress address;
         try {
