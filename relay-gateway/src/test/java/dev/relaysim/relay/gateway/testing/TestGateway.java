@@ -5,6 +5,7 @@ import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
+import dev.relaysim.relay.gateway.config.AdvertisedSettings;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.DnsSettings;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
@@ -273,8 +274,15 @@ public final class TestGateway implements AutoCloseable {
         private boolean dns;
         private LimitSettings limits = LimitSettings.DEFAULTS;
         private boolean persistent;
+        private AdvertisedSettings advertised = AdvertisedSettings.NONE;
 
         private Builder() {
+        }
+
+        /** What clients are told instead of the bound host and ports (nothing by default). */
+        public Builder advertised(AdvertisedSettings advertised) {
+            this.advertised = requireNonNull(advertised, "advertised");
+            return this;
         }
 
         /** Connections per source, waiting senders per hybrid connection, relayed per namespace (the defaults). */
@@ -356,7 +364,8 @@ public final class TestGateway implements AutoCloseable {
 
         /** The configuration {@link #start()} would use first. */
         public GatewayConfig config(Path directory, PortRange ports) {
-            return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
+            return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0,
+                    ListenSettings.DEFAULT_ADMIN_KEY, advertised),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
                     dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
                     RendezvousFaults.NONE, limits, persistent);
