@@ -8,6 +8,7 @@ import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
+import dev.relaysim.relay.gateway.management.CaCertificateEndpoint;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkRuleSet;
 import dev.relaysim.relay.gateway.network.PrivateEndpoint;
@@ -87,6 +88,8 @@ public final class GatewayBanner {
         text.append("  certificate  ").append(ca.caCertificatePem()).append('\n');
         text.append("  truststore   ").append(ca.truststore()).append(" (PKCS#12, password ")
                 .append(ca.truststorePassword()).append(")\n");
+        addresses.management().ifPresent(management -> text.append("  over HTTP    http://").append(host).append(':')
+                .append(management.getPort()).append(CaCertificateEndpoint.PATH).append("  (no key needed)\n"));
         text.append("  Node:        NODE_EXTRA_CA_CERTS=").append(ca.caCertificatePem()).append('\n');
         text.append("  Java:        -Djavax.net.ssl.trustStore=").append(ca.truststore())
                 .append(" -Djavax.net.ssl.trustStorePassword=").append(ca.truststorePassword())

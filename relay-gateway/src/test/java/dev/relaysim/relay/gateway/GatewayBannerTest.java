@@ -66,7 +66,8 @@ class GatewayBannerTest {
         List<InetSocketAddress> rendezvous = IntStream.rangeClosed(9400, 9599)
                 .mapToObj(port -> new InetSocketAddress("0.0.0.0", port)).toList();
         GatewayAddresses addresses = new GatewayAddresses(Optional.of(new InetSocketAddress("0.0.0.0", 9443)),
-                Optional.of(new InetSocketAddress("0.0.0.0", 9080)), rendezvous, Optional.empty());
+                Optional.of(new InetSocketAddress("0.0.0.0", 9080)), rendezvous,
+                Optional.of(new InetSocketAddress("0.0.0.0", 9390)));
         GatewayConfig config = ConfigLoader.load(null, Map.of("bind-address", "0.0.0.0",
                 "advertised-host", "relay.example", "advertised-tls-port", "19443", "advertised-plain-port", "19080",
                 "advertised-rendezvous-ports", "29400-29599"), Map.of());
@@ -78,7 +79,8 @@ class GatewayBannerTest {
                     .contains("  plain front end  ws://relay.example:19080/$hc/<hybrid connection>")
                     .contains("  rendezvous       relay.example:29400-29599 (g0..g199, ws or wss), bound on "
                             + "0.0.0.0:9400-9599\n")
-                    .contains("Endpoint=sb://relay.example:19443/;SharedAccessKeyName=" + DevDefaults.KEY_NAME);
+                    .contains("Endpoint=sb://relay.example:19443/;SharedAccessKeyName=" + DevDefaults.KEY_NAME)
+                    .contains("  over HTTP    http://relay.example:9390/relaysim/ca.pem  (no key needed)\n");
         }
     }
 }
