@@ -5,6 +5,7 @@ import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
+import dev.relaysim.relay.gateway.config.AdvertisedSettings;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.DnsSettings;
 import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
@@ -230,6 +231,7 @@ public final class TestGateway implements AutoCloseable {
         private LimitSettings limits = LimitSettings.DEFAULTS;
         private boolean persistent;
         private boolean isolatedAddress;
+        private AdvertisedSettings advertised = AdvertisedSettings.NONE;
 
         private Builder() {
         }
@@ -242,6 +244,12 @@ public final class TestGateway implements AutoCloseable {
          */
         public Builder isolatedAddress() {
             this.isolatedAddress = true;
+            return this;
+        }
+
+        /** What clients are told instead of the bound host and ports (nothing by default). */
+        public Builder advertised(AdvertisedSettings advertised) {
+            this.advertised = requireNonNull(advertised, "advertised");
             return this;
         }
 
@@ -328,7 +336,8 @@ public final class TestGateway implements AutoCloseable {
         }
 
         private GatewayConfig config(Path directory, PortRange ports, String bindAddress) {
-            return new GatewayConfig(new ListenSettings(bindAddress, tls, tlsPort, plain, 0, ports, management, 0),
+            return new GatewayConfig(new ListenSettings(bindAddress, tls, tlsPort, plain, 0, ports, management, 0,
+                    ListenSettings.DEFAULT_ADMIN_KEY, advertised),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
                     dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
                     RendezvousFaults.NONE, limits, persistent);
