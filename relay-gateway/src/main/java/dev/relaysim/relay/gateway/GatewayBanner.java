@@ -2,10 +2,13 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.gateway.config.AdvertisedSettings;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
+import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
+import dev.relaysim.relay.gateway.management.CaCertificateEndpoint;
 import dev.relaysim.relay.gateway.netns.VnetsFile;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkRuleSet;
@@ -59,18 +62,29 @@ public final class GatewayBanner {
         requireNonNull(config, "config");
         requireNonNull(addresses, "addresses");
         requireNonNull(ca, "ca");
-        String host = displayHost(config.listen().bindAddress());
+        ListenSettings listen = config.listen();
+        AdvertisedSettings advertised = listen.advertised();
+        String host = advertised.host().map(AdvertisedSettings::bracketed)
+                .orElseGet(() -> displayHost(listen.bindAddress()));
         StringBuilder text = new StringBuilder();
         text.append("relaysim gateway is up\n\n");
         text.append("Endpoints\n");
         addresses.tls().ifPresent(tls -> text.append("  TLS front end    wss://").append(host).append(':')
-                .append(tls.getPort()).append("/$hc/<hybrid connection>  (https for HTTP mode)\n"));
+                .append(listen.advertisedTlsPort(tls.getPort()))
+                .append("/$hc/<hybrid connection>  (https for HTTP mode)\n"));
         addresses.plain().ifPresent(plain -> text.append("  plain front end  ws://").append(host).append(':')
-                .append(plain.getPort()).append("/$hc/<hybrid connection>  (http for HTTP mode)\n"));
+                .append(listen.advertisedPlainPort(plain.getPort()))
+                .append("/$hc/<hybrid connection>  (http for HTTP mode)\n"));
         List<InetSocketAddress> rendezvous = addresses.rendezvous();
-        text.append("  rendezvous       ").append(config.listen().bindAddress()).append(':')
-                .append(rendezvous.get(0).getPort()).append('-').append(rendezvous.get(rendezvous.size() - 1).getPort())
-                .append(" (g0..g").append(rendezvous.size() - 1).append(", ws or wss)\n");
+        int lastInstance = rendezvous.size() - 1;
+        text.append("  rendezvous       ").append(advertised.host().isPresent() ? host : listen.bindAddress())
+                .append(':').append(advertised.rendezvousPort(0, rendezvous.get(0).getPort())).append('-')
+                .append(advertised.rendezvousPort(lastInstance, rendezvous.get(lastInstance).getPort()))
+                .append(" (g0..g").append(lastInstance).append(", ws or wss)");
+        if (advertised.host().isPresent() || !advertised.rendezvousPorts().isEmpty()) {
+            text.append(", bound on ").append(listen.bindAddress()).append(':').append(listen.rendezvousPorts());
+        }
+        text.append('\n');
         addresses.management().ifPresent(management -> text.append("  management       http://").append(host)
                 .append(':').append(management.getPort()).append("/health  /metrics (Prometheus)\n")
                 .append("  management API   http://").append(host).append(':').append(management.getPort())
@@ -85,6 +99,8 @@ public final class GatewayBanner {
         text.append("  certificate  ").append(ca.caCertificatePem()).append('\n');
         text.append("  truststore   ").append(ca.truststore()).append(" (PKCS#12, password ")
                 .append(ca.truststorePassword()).append(")\n");
+        addresses.management().ifPresent(management -> text.append("  over HTTP    http://").append(host).append(':')
+                .append(management.getPort()).append(CaCertificateEndpoint.PATH).append("  (no key needed)\n"));
         text.append("  Node:        NODE_EXTRA_CA_CERTS=").append(ca.caCertificatePem()).append('\n');
         text.append("  Java:        -Djavax.net.ssl.trustStore=").append(ca.truststore())
                 .append(" -Djavax.net.ssl.trustStorePassword=").append(ca.truststorePassword())
@@ -100,8 +116,8 @@ public final class GatewayBanner {
                 rules.addAll(entity.authorizationRules());
                 // Connection strings name sb:// endpoints, which every SDK reaches over TLS; plain ws has its URL above.
                 for (AuthorizationRuleConfig rule : rules) {
-                    addresses.tls().ifPresent(tls -> text.append("    ")
-                            .append(connectionString(endpointHost, tls.getPort(), rule, entity.name())).append('\n'));
+                    addresses.tls().ifPresent(tls -> text.append("    ").append(connectionString(endpointHost,
+                            listen.advertisedTlsPort(tls.getPort()), rule, entity.name())).append('\n'));
                 }
             }
         }

@@ -58,6 +58,18 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--management-admin-key", paramLabel = "KEY",
             description = "key of the management API (Authorization: Bearer KEY; default relaysim-dev-admin-key)")
     private String managementAdminKey;
+    @Option(names = "--advertised-host", paramLabel = "HOST",
+            description = "host clients use, in accept addresses, the banner, DNS and the certificate (default: the "
+                    + "address a client reached; in a container: localhost)")
+    private String advertisedHost;
+    @Option(names = "--advertised-tls-port", paramLabel = "PORT", description = "published TLS port (default: the bound one)")
+    private String advertisedTlsPort;
+    @Option(names = "--advertised-plain-port", paramLabel = "PORT",
+            description = "published plain port (default: the bound one)")
+    private String advertisedPlainPort;
+    @Option(names = "--advertised-rendezvous-ports", paramLabel = "PORTS",
+            description = "published rendezvous ports of g0..gN, e.g. 9400-9599 or 32768,32771 (default: the bound ones)")
+    private String advertisedRendezvousPorts;
     @Option(names = "--dns-port", paramLabel = "PORT",
             description = "split-horizon DNS responder port, UDP and TCP (default 1053, 0 = any)")
     private String dnsPort;
@@ -209,6 +221,10 @@ public final class GatewayMain implements Callable<Integer> {
         put(flags, "rendezvous-ports", rendezvousPorts);
         put(flags, "management-port", managementPort);
         put(flags, "management-admin-key", managementAdminKey);
+        put(flags, "advertised-host", advertisedHost);
+        put(flags, "advertised-tls-port", advertisedTlsPort);
+        put(flags, "advertised-plain-port", advertisedPlainPort);
+        put(flags, "advertised-rendezvous-ports", advertisedRendezvousPorts);
         if (noManagement) {
             flags.put("management", "false");
         }

@@ -13,6 +13,7 @@ import dev.relaysim.relay.gateway.dns.DnsAnswerer;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.dns.DnsFaultsEndpoint;
 import dev.relaysim.relay.gateway.dns.DnsServer;
+import dev.relaysim.relay.gateway.management.CaCertificateEndpoint;
 import dev.relaysim.relay.gateway.management.HealthEndpoint;
 import dev.relaysim.relay.gateway.management.ManagementChannelInitializer;
 import dev.relaysim.relay.gateway.management.ManagementRoutes;
@@ -189,7 +190,7 @@ public final class GatewayServer implements AutoCloseable {
         certificateAuthority = DevCertificateAuthority.loadOrCreate(config.dataDirectory().resolve(TLS_DIRECTORY),
                 dnsNames(), ipAddresses());
         sslContext = listen.tlsEnabled() ? certificateAuthority.newServerSslContext() : null;
-        RendezvousPorts ports = new RendezvousPorts(listen.rendezvousPorts());
+        RendezvousPorts ports = new RendezvousPorts(listen.rendezvousPorts(), listen.advertised());
         Instant startedAt = clock.instant();
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new MicrometerGatewayMetrics(meterRegistry);
@@ -252,7 +253,9 @@ public final class GatewayServer implements AutoCloseable {
                                 .route(HttpMethod.PUT, RendezvousFaultsEndpoint.PATH, armApi.adminOnly(rendezvousFaults::put))
                                 .route(HttpMethod.GET, "/health",
                                         new HealthEndpoint(this::serving, this::ports, clock, startedAt))
-                                .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(meterRegistry)))
+                                .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(meterRegistry))
+                                .route(HttpMethod.GET, CaCertificateEndpoint.PATH,
+                                        new CaCertificateEndpoint(this::certificateAuthority)))
                         .build();
                 management = Optional.of((InetSocketAddress) bind("management server", listen.managementPort(),
                         managementGroup, managementGroup, new ManagementChannelInitializer(routes, channels))
@@ -506,13 +509,14 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * The public front end's address, where public DNS chains end: the bind address if it is an IPv4 literal other
-     * than the wildcard, else 127.0.0.1.
+     * The public front end's address, where public DNS chains end: the advertised host if it is an IPv4 literal, else
+     * the bind address if it is an IPv4 literal other than the wildcard, else 127.0.0.1.
      */
     private Inet4Address publicAddress() throws IOException {
         String bindAddress = config.listen().bindAddress();
-        String address = NetUtil.isValidIpV4Address(bindAddress) && !bindAddress.equals("0.0.0.0")
-                ? bindAddress : "127.0.0.1";
+        Optional<String> advertised = config.listen().advertised().host().filter(NetUtil::isValidIpV4Address);
+        String address = advertised.orElse(NetUtil.isValidIpV4Address(bindAddress) && !bindAddress.equals("0.0.0.0")
+                ? bindAddress : "127.0.0.1");
         return (Inet4Address) InetAddress.getByName(address);
     }
 
@@ -698,7 +702,10 @@ public final class GatewayServer implements AutoCloseable {
         return channel;
     }
 
-    /** SANs: localhost, every namespace's host name and Private Link name, and the bind address if it is a name. */
+    /**
+     * SANs: localhost, every namespace's host name and Private Link name, and the bind address and the advertised host
+     * if they are names.
+     */
     private Set<String> dnsNames() {
         Set<String> names = new LinkedHashSet<>();
         names.add("localhost");
@@ -711,13 +718,16 @@ public final class GatewayServer implements AutoCloseable {
         if (!NetUtil.isValidIpV4Address(bindAddress) && !NetUtil.isValidIpV6Address(bindAddress)) {
             names.add(bindAddress);
         }
+        config.listen().advertised().host()
+                .filter(host -> !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host))
+                .ifPresent(names::add);
         return names;
     }
 
     /**
      * SANs: 127.0.0.1 and the bind address if it is an IP literal; for a wildcard bind address every address of the
      * machine's interfaces instead, since accept addresses name the local address a listener reached; and every
-     * private endpoint's address, for the same reason.
+     * private endpoint's address, for the same reason; and the advertised host if it is an IP literal.
      */
     private Set<String> ipAddresses() throws IOException {
         Set<String> addresses = new LinkedHashSet<>();
@@ -737,6 +747,9 @@ public final class GatewayServer implements AutoCloseable {
         for (InetAddress endpoint : networkState.current().privateEndpointsByAddress().keySet()) {
             addresses.add(endpoint.getHostAddress());
         }
+        config.listen().advertised().host()
+                .filter(host -> NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host))
+                .ifPresent(addresses::add);
         return addresses;
     }
 }

@@ -2,12 +2,14 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
+import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
@@ -56,6 +58,29 @@ class GatewayBannerTest {
             String withoutDns = GatewayBanner.render(ConfigLoader.defaults(), new GatewayAddresses(addresses.tls(),
                     Optional.empty(), rendezvous, Optional.empty()), gateway.server().certificateAuthority());
             assertThat(withoutDns).doesNotContain("dig @");
+        }
+    }
+
+    @Test
+    void bannerNamesTheAdvertisedHostAndPortsInEndpointsAndConnectionStrings() throws Exception {
+        List<InetSocketAddress> rendezvous = IntStream.rangeClosed(9400, 9599)
+                .mapToObj(port -> new InetSocketAddress("0.0.0.0", port)).toList();
+        GatewayAddresses addresses = new GatewayAddresses(Optional.of(new InetSocketAddress("0.0.0.0", 9443)),
+                Optional.of(new InetSocketAddress("0.0.0.0", 9080)), rendezvous,
+                Optional.of(new InetSocketAddress("0.0.0.0", 9390)));
+        GatewayConfig config = ConfigLoader.load(null, Map.of("bind-address", "0.0.0.0",
+                "advertised-host", "relay.example", "advertised-tls-port", "19443", "advertised-plain-port", "19080",
+                "advertised-rendezvous-ports", "29400-29599"), Map.of());
+        try (TestGateway gateway = TestGateway.builder().management(false).start()) {
+            String banner = GatewayBanner.render(config, addresses, gateway.server().certificateAuthority());
+
+            assertThat(banner)
+                    .contains("  TLS front end    wss://relay.example:19443/$hc/<hybrid connection>")
+                    .contains("  plain front end  ws://relay.example:19080/$hc/<hybrid connection>")
+                    .contains("  rendezvous       relay.example:29400-29599 (g0..g199, ws or wss), bound on "
+                            + "0.0.0.0:9400-9599\n")
+                    .contains("Endpoint=sb://relay.example:19443/;SharedAccessKeyName=" + DevDefaults.KEY_NAME)
+                    .contains("  over HTTP    http://relay.example:9390/relaysim/ca.pem  (no key needed)\n");
         }
     }
 }

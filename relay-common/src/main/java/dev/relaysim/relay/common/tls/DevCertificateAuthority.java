@@ -56,6 +56,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -184,6 +185,18 @@ public final class DevCertificateAuthority {
 
     public X509Certificate caCertificate() {
         return caCertificate;
+    }
+
+    /**
+     * The content of {@link #caCertificatePem()}: the CA certificate in PEM, for handing it out without the file
+     * (the management server's {@code GET /relaysim/ca.pem}).
+     */
+    public byte[] caCertificatePemBytes() {
+        try {
+            return pem("CERTIFICATE", caCertificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("the CA certificate cannot be encoded: " + e.getMessage(), e);
+        }
     }
 
     /** The server certificate that {@link #newServerSslContext()} presents, as stored in {@code server.pem}. */

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -141,7 +142,7 @@ final class ConfigBinder {
     }
 
     private ListenSettings listen(Node listen) throws ConfigException {
-        listen.requireObject("bindAddress", "tls", "plain", "rendezvousPorts", "management");
+        listen.requireObject("bindAddress", "tls", "plain", "rendezvousPorts", "management", "advertised");
         Node tls = listen.field("tls");
         tls.requireObject("enabled", "port");
         Node plain = listen.field("plain");
@@ -164,8 +165,31 @@ final class ConfigBinder {
         } catch (IllegalArgumentException e) {
             throw rangeNode.error(rangeNode.shown() + detailOf(e));
         }
+        AdvertisedSettings advertised = advertised(listen.field("advertised"));
         return construct(listen, () -> new ListenSettings(bindAddress, tlsEnabled, tlsPort, plainEnabled, plainPort,
-                rendezvousPorts, managementEnabled, managementPort, adminKey));
+                rendezvousPorts, managementEnabled, managementPort, adminKey, advertised));
+    }
+
+    private AdvertisedSettings advertised(Node advertised) throws ConfigException {
+        if (!advertised.present()) {
+            return AdvertisedSettings.NONE;
+        }
+        advertised.requireObject("host", "tlsPort", "plainPort", "rendezvousPorts");
+        Node hostNode = advertised.field("host");
+        Optional<String> host = hostNode.present() && !hostNode.text().isBlank()
+                ? Optional.of(hostNode.text().strip()) : Optional.empty();
+        Node tlsNode = advertised.field("tlsPort");
+        int tlsPort = tlsNode.present() ? tlsNode.integer() : 0;
+        Node plainNode = advertised.field("plainPort");
+        int plainPort = plainNode.present() ? plainNode.integer() : 0;
+        Node rendezvousNode = advertised.field("rendezvousPorts");
+        List<Integer> rendezvousPorts;
+        try {
+            rendezvousPorts = rendezvousNode.present() ? AdvertisedSettings.parsePorts(rendezvousNode.text()) : List.of();
+        } catch (IllegalArgumentException e) {
+            throw rendezvousNode.error(rendezvousNode.shown() + detailOf(e));
+        }
+        return construct(advertised, () -> new AdvertisedSettings(host, tlsPort, plainPort, rendezvousPorts));
     }
 
     private ProtocolSettings protocol(Node protocol) throws ConfigException {

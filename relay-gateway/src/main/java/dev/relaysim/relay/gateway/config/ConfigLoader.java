@@ -51,6 +51,11 @@ import static java.util.Objects.requireNonNull;
  *   <tr><td>management</td><td>RELAYSIM_MANAGEMENT</td><td>listen.management.enabled</td></tr>
  *   <tr><td>management-port</td><td>RELAYSIM_MANAGEMENT_PORT</td><td>listen.management.port</td></tr>
  *   <tr><td>management-admin-key</td><td>RELAYSIM_MANAGEMENT_ADMIN_KEY</td><td>listen.management.adminKey</td></tr>
+ *   <tr><td>advertised-host</td><td>RELAYSIM_ADVERTISED_HOST</td><td>listen.advertised.host</td></tr>
+ *   <tr><td>advertised-tls-port</td><td>RELAYSIM_ADVERTISED_TLS_PORT</td><td>listen.advertised.tlsPort</td></tr>
+ *   <tr><td>advertised-plain-port</td><td>RELAYSIM_ADVERTISED_PLAIN_PORT</td><td>listen.advertised.plainPort</td></tr>
+ *   <tr><td>advertised-rendezvous-ports</td><td>RELAYSIM_ADVERTISED_RENDEZVOUS_PORTS</td>
+ *       <td>listen.advertised.rendezvousPorts</td></tr>
  *   <tr><td>dns</td><td>RELAYSIM_DNS</td><td>dns.enabled</td></tr>
  *   <tr><td>dns-bind-address</td><td>RELAYSIM_DNS_BIND_ADDRESS</td><td>dns.bindAddress</td></tr>
  *   <tr><td>dns-port</td><td>RELAYSIM_DNS_PORT</td><td>dns.port</td></tr>
@@ -111,6 +116,10 @@ public final class ConfigLoader {
             new FlagOverride("management", Kind.BOOLEAN, "listen", "management", "enabled"),
             new FlagOverride("management-port", Kind.INTEGER, "listen", "management", "port"),
             new FlagOverride("management-admin-key", Kind.TEXT, "listen", "management", "adminKey"),
+            new FlagOverride("advertised-host", Kind.TEXT, "listen", "advertised", "host"),
+            new FlagOverride("advertised-tls-port", Kind.INTEGER, "listen", "advertised", "tlsPort"),
+            new FlagOverride("advertised-plain-port", Kind.INTEGER, "listen", "advertised", "plainPort"),
+            new FlagOverride("advertised-rendezvous-ports", Kind.TEXT, "listen", "advertised", "rendezvousPorts"),
             new FlagOverride("dns", Kind.BOOLEAN, "dns", "enabled"),
             new FlagOverride("dns-bind-address", Kind.TEXT, "dns", "bindAddress"),
             new FlagOverride("dns-port", Kind.INTEGER, "dns", "port"),

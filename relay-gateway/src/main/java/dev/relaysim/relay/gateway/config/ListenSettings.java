@@ -24,10 +24,13 @@ import static java.util.Objects.requireNonNull;
  * @param managementAdminKey the key the management API's ARM routes require as {@code Authorization: Bearer <key>}:
  *                           1-256 visible ASCII characters (default {@value #DEFAULT_ADMIN_KEY}, public like the
  *                           development SAS key)
+ * @param advertised the host and ports clients are told to use when they differ from the bound ones (in a
+ *                   container); {@link AdvertisedSettings#NONE} advertises what is bound
  */
 public record ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort,
                              boolean plainEnabled, int plainPort, PortRange rendezvousPorts,
-                             boolean managementEnabled, int managementPort, String managementAdminKey) {
+                             boolean managementEnabled, int managementPort, String managementAdminKey,
+                             AdvertisedSettings advertised) {
 
     /** The development admin key of the management API; printed in the banner, as public as the dev SAS key. */
     public static final String DEFAULT_ADMIN_KEY = "relaysim-dev-admin-key";
@@ -37,6 +40,14 @@ public record ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort
                           PortRange rendezvousPorts, boolean managementEnabled, int managementPort) {
         this(bindAddress, tlsEnabled, tlsPort, plainEnabled, plainPort, rendezvousPorts, managementEnabled,
                 managementPort, DEFAULT_ADMIN_KEY);
+    }
+
+    /** Settings that advertise what is bound. */
+    public ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort, boolean plainEnabled, int plainPort,
+                          PortRange rendezvousPorts, boolean managementEnabled, int managementPort,
+                          String managementAdminKey) {
+        this(bindAddress, tlsEnabled, tlsPort, plainEnabled, plainPort, rendezvousPorts, managementEnabled,
+                managementPort, managementAdminKey, AdvertisedSettings.NONE);
     }
 
     public ListenSettings {
@@ -72,5 +83,21 @@ public record ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort
             throw new IllegalArgumentException("management.adminKey: " + managementAdminKey.length()
                     + " characters (expected: 1-256 visible ASCII characters, no spaces)");
         }
+        requireNonNull(advertised, "advertised");
+        int advertisedRendezvous = advertised.rendezvousPorts().size();
+        if (advertisedRendezvous != 0 && advertisedRendezvous != rendezvousPorts.size()) {
+            throw new IllegalArgumentException("advertised.rendezvousPorts: " + advertisedRendezvous + " ports (expected: "
+                    + rendezvousPorts.size() + ", one per port of rendezvousPorts " + rendezvousPorts + ')');
+        }
+    }
+
+    /** The TLS front end's port as clients see it: the advertised one, else {@code boundPort}. */
+    public int advertisedTlsPort(int boundPort) {
+        return advertised.tlsPort() != 0 ? advertised.tlsPort() : boundPort;
+    }
+
+    /** The plain front end's port as clients see it: the advertised one, else {@code boundPort}. */
+    public int advertisedPlainPort(int boundPort) {
+        return advertised.plainPort() != 0 ? advertised.plainPort() : boundPort;
     }
 }

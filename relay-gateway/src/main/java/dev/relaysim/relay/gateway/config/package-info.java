@@ -18,6 +18,13 @@
  *                                                 // not a front-end port, outside rendezvousPorts
  *                     "adminKey": "relaysim-dev-admin-key" } // ARM routes need "Authorization: Bearer <adminKey>";
  *                                                 // 1-256 visible ASCII characters
+ *     "advertised": {                             // what clients are told when it differs from what is bound (in a
+ *                                                 // container); each left out = the bound value
+ *       "host": "localhost",                      // in accept/request addresses, banner, DNS public answers (IPv4),
+ *                                                 // the dev certificate's names
+ *       "tlsPort": 9443, "plainPort": 9080,       // published front-end ports; 0 = the bound port
+ *       "rendezvousPorts": "9400-9599"            // published port of g0..gN in order: ranges/ports with commas,
+ *     }                                           // as many as rendezvousPorts; default the bound ports
  *   },
  *   "protocol": {
  *     "rendezvousTimeout": "30s",                 // durations: "500ms", "30s", "5m", "1h" or ISO-8601 "PT30S"; > 0

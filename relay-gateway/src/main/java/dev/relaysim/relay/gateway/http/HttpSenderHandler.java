@@ -225,8 +225,8 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         ListenerConnection listener = chosen.get();
         int instance = context.rendezvousPorts().nextInstance();
         String id = PendingRendezvous.newId(instance);
-        String address = ListenerRequests.rendezvousAddress(listener.localAddress(), listener.secure(),
-                context.rendezvousPorts().port(instance), target.encodedPath(), id);
+        String address = ListenerRequests.rendezvousAddress(listener.secure(),
+                context.rendezvousPorts().authority(listener.localAddress(), instance), target.encodedPath(), id);
         long contentLength = HttpUtil.isTransferEncodingChunked(request) ? -1
                 : HttpUtil.getContentLength(request, 0L);
         RequestCommand command = new RequestCommand(address, id, target.listenerRequestTarget(),

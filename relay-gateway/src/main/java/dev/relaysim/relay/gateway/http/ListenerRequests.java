@@ -6,11 +6,7 @@ import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.RequestCommand;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.NetUtil;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -67,16 +63,13 @@ public final class ListenerRequests {
     }
 
     /**
-     * {@code ws[s]://<local address of the listener's control channel>:<port>/$hc/<encoded path>?sb-hc-action=
-     * request&sb-hc-id=<id>}.
+     * {@code ws[s]://<authority>/$hc/<encoded path>?sb-hc-action=request&sb-hc-id=<id>}.
+     *
+     * @param authority {@code host:port} of the rendezvous instance
+     *                  ({@link dev.relaysim.relay.gateway.rendezvous.RendezvousPorts#authority})
      */
-    public static String rendezvousAddress(InetSocketAddress listenerLocalAddress, boolean secure, int port,
-                                           String encodedPath, String id) {
-        InetAddress local = listenerLocalAddress.getAddress();
-        String host = local instanceof Inet6Address
-                ? '[' + NetUtil.toAddressString(local) + ']'
-                : local.getHostAddress();
-        return (secure ? "wss" : "ws") + "://" + host + ':' + port + '/' + HybridConnectionConstants.HC_SEGMENT + '/'
+    public static String rendezvousAddress(boolean secure, String authority, String encodedPath, String id) {
+        return (secure ? "wss" : "ws") + "://" + authority + '/' + HybridConnectionConstants.HC_SEGMENT + '/'
                 + encodedPath + '?' + HybridConnectionConstants.ACTION + '=' + HcAction.REQUEST.wireName() + '&'
                 + HybridConnectionConstants.ID + '=' + id;
     }

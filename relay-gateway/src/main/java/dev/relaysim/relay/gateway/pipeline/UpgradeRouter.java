@@ -42,7 +42,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +50,6 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLSession;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.LinkedHashMap;
@@ -312,7 +309,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         int rendezvousInstance = context.rendezvousPorts().nextInstance();
         String id = PendingRendezvous.newId(rendezvousInstance);
-        int port = context.rendezvousPorts().port(rendezvousInstance);
+        String authority = context.rendezvousPorts().authority(listener.localAddress(), rendezvousInstance);
         PendingRendezvous pending = new PendingRendezvous(id, rendezvousInstance, match, sender, request,
                 target.appParameters().size());
         if (!context.rendezvousTable().add(pending, context.protocol().rendezvousTimeout(), this::expired)) {
@@ -321,7 +318,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
                             + " reached on " + match.entity());
             return false;
         }
-        AcceptCommand command = new AcceptCommand(acceptAddress(listener, port, request.uri(), target, id),
+        AcceptCommand command = new AcceptCommand(acceptAddress(listener.secure(), authority, request.uri(), target, id),
                 id, connectHeaders(request), remoteEndpoint(sender.remoteAddress()));
         held = pending;
         sender.config().setAutoRead(false);
@@ -555,21 +552,19 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * {@code ws[s]://<local address of the listener's control channel>:<port of gN>/$hc/<path as sent>?<app
-     * query>&sb-hc-action=accept&sb-hc-id=<id>}.
+     * {@code ws[s]://<authority of gN>/$hc/<path as sent>?<app query>&sb-hc-action=accept&sb-hc-id=<id>}, with
+     * {@code wss} when the listener's control channel is TLS.
+     *
+     * @param authority {@code host:port} of the rendezvous instance ({@link dev.relaysim.relay.gateway.rendezvous.RendezvousPorts#authority})
      */
-    static String acceptAddress(ListenerConnection listener, int port, String requestUri,
-                                RelayRequestTarget target, String id) {
-        InetAddress local = listener.localAddress().getAddress();
-        String host = local instanceof Inet6Address
-                ? '[' + NetUtil.toAddressString(local) + ']'
-                : local.getHostAddress();
+    static String acceptAddress(boolean secure, String authority, String requestUri, RelayRequestTarget target,
+                                String id) {
         int queryStart = requestUri.indexOf('?');
         String rawPath = queryStart < 0 ? requestUri : requestUri.substring(0, queryStart);
         int entityStart = rawPath.indexOf('/', 1);
         String entityPath = entityStart < 0 ? target.path() : rawPath.substring(entityStart + 1);
         String appQuery = target.appQuery();
-        return (listener.secure() ? "wss" : "ws") + "://" + host + ':' + port + '/'
+        return (secure ? "wss" : "ws") + "://" + authority + '/'
                 + HybridConnectionConstants.HC_SEGMENT + '/' + entityPath + '?'
                 + (appQuery.isEmpty() ? "" : appQuery + '&')
                 + HybridConnectionConstants.ACTION + '=' + HcAction.ACCEPT.wireName() + '&'

@@ -28,6 +28,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -124,6 +125,10 @@ class ConfigLoaderTest {
                 Map.entry("management", "false"),
                 Map.entry("management-port", "9391"),
                 Map.entry("management-admin-key", "s3cret-admin-key"),
+                Map.entry("advertised-host", "relay.example"),
+                Map.entry("advertised-tls-port", "443"),
+                Map.entry("advertised-plain-port", "80"),
+                Map.entry("advertised-rendezvous-ports", "30000-30004, 30010-30014"),
                 Map.entry("data-dir", directory.resolve("data").toString()),
                 Map.entry("default-namespace", "sandbox"),
                 Map.entry("rendezvous-timeout", "PT1M"),
@@ -138,7 +143,9 @@ class ConfigLoaderTest {
         for (GatewayConfig config : new GatewayConfig[] {
                 ConfigLoader.load(null, flags, Map.of()), ConfigLoader.load(null, Map.of(), environment)}) {
             assertThat(config.listen()).isEqualTo(new ListenSettings("0.0.0.0", false, 10443, true, 0,
-                    new PortRange(20000, 20009), false, 9391, "s3cret-admin-key"));
+                    new PortRange(20000, 20009), false, 9391, "s3cret-admin-key",
+                    new AdvertisedSettings(Optional.of("relay.example"), 443, 80,
+                            List.of(30000, 30001, 30002, 30003, 30004, 30010, 30011, 30012, 30013, 30014))));
             assertThat(config.protocol()).isEqualTo(new ProtocolSettings(Duration.ofMinutes(1), Duration.ofMillis(500),
                     64 * 1024, 25, Duration.ofMinutes(2), Duration.ofSeconds(90), Duration.ofSeconds(30)));
             assertThat(config.dataDirectory()).isEqualTo(directory.resolve("data"));
@@ -422,7 +429,7 @@ class ConfigLoaderTest {
                 .hasMessage("listen.tls.port (from flag --tls-port): 70000 (expected: 0-65535, 0 for an ephemeral port)");
         assertThatThrownBy(() -> ConfigLoader.load(write("{\"listen\": 5}"), Map.of(), Map.of()))
                 .hasMessage("listen: 5 (expected: an object with the fields bindAddress, tls, plain, rendezvousPorts, "
-                        + "management)");
+                        + "management, advertised)");
     }
 
     @Test
@@ -454,6 +461,10 @@ class ConfigLoaderTest {
             management-port    | any            | listen.management.port (from flag --management-port): "any" (expected: an integer)
             management         | maybe          | listen.management.enabled (from flag --management): "maybe" (expected: true or false)
             management-admin-key | a b          | listen.management.adminKey (from flag --management-admin-key): 3 characters (expected: 1-256 visible ASCII characters, no spaces)
+            advertised-host    | not a host     | listen.advertised.host (from flag --advertised-host): "not a host" (expected: a host name such as localhost or an IP literal such as 192.0.2.10)
+            advertised-tls-port | 65536         | listen.advertised.tlsPort (from flag --advertised-tls-port): 65536 (expected: 0-65535, 0 for the bound port)
+            advertised-rendezvous-ports | 9400-9401 | listen.advertised.rendezvousPorts (from flag --advertised-rendezvous-ports): 2 ports (expected: 200, one per port of rendezvousPorts 9400-9599)
+            advertised-rendezvous-ports | 9400,x | listen.advertised.rendezvousPorts (from flag --advertised-rendezvous-ports): "9400,x" (expected: ports and port ranges separated by commas, such as 9400-9599 or 32768,32771)
             default-namespace  | fabrikam       | defaultNamespace (from flag --default-namespace): "fabrikam" (expected: one of sandbox, contoso)
             rendezvous-timeout | 0s             | protocol.rendezvousTimeout (from flag --rendezvous-timeout): 0s (expected: > 0)
             handshake-timeout  | PT-1S          | protocol.handshakeTimeout (from flag --handshake-timeout): PT-1S (expected: > 0)

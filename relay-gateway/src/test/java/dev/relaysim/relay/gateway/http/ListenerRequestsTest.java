@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,11 +40,10 @@ class ListenerRequestsTest {
     }
 
     @Test
-    void rendezvousAddressPointsAtTheListenersLocalAddressAndTheInstancesPort() {
-        assertThat(ListenerRequests.rendezvousAddress(new InetSocketAddress("127.0.0.1", 9443), true, 9412,
-                "echo/a%20b", "id_G12"))
+    void rendezvousAddressNamesTheInstancesAuthority() {
+        assertThat(ListenerRequests.rendezvousAddress(true, "127.0.0.1:9412", "echo/a%20b", "id_G12"))
                 .isEqualTo("wss://127.0.0.1:9412/$hc/echo/a%20b?sb-hc-action=request&sb-hc-id=id_G12");
-        assertThat(ListenerRequests.rendezvousAddress(new InetSocketAddress("::1", 9080), false, 9400, "echo", "x"))
+        assertThat(ListenerRequests.rendezvousAddress(false, "[::1]:9400", "echo", "x"))
                 .isEqualTo("ws://[::1]:9400/$hc/echo?sb-hc-action=request&sb-hc-id=x");
     }
 

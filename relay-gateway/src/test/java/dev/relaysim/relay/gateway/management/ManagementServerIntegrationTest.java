@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -144,6 +146,18 @@ class ManagementServerIntegrationTest {
             closing.get(20, TimeUnit.SECONDS);
             assertThat(sender.closed()).succeedsWithin(Duration.ofSeconds(10));
         }
+    }
+
+    @Test
+    void theDevelopmentCaIsServedAsPemWithoutAKey() throws Exception {
+        TestGateway gw = gateway.get();
+
+        HttpResponse<String> response = get(gw, "GET", "/relaysim/ca.pem");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/x-pem-file");
+        assertThat(response.body()).isEqualTo(Files.readString(
+                gw.server().certificateAuthority().caCertificatePem(), StandardCharsets.US_ASCII));
     }
 
     private static HttpResponse<String> get(TestGateway gw, String method, String path) throws Exception {

@@ -2,20 +2,16 @@ package dev.relaysim.relay.gateway.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -97,59 +93,11 @@ public final class NodeClients {
         }
     }
 
-    /** A running Node script and the lines it has printed so far. */
-    public static final class NodeProcess implements AutoCloseable {
-
-        private final String script;
-        private final Process process;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Thread reader;
+    /** A running Node script and the lines it has printed so far; closing its standard input ends it. */
+    public static final class NodeProcess extends ChildProcess {
 
         private NodeProcess(String script, Process process) {
-            this.script = script;
-            this.process = process;
-            reader = new Thread(this::readLines, "node-" + script);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Every line printed so far. */
-        public List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        /** Waits for the script to exit and returns its exit code, or fails naming what it printed. */
-        public int awaitExit(Duration timeout) throws InterruptedException {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError(script + " did not exit within " + timeout + "; it printed " + lines);
-            }
-            reader.join(timeout.toMillis());
-            return process.exitValue();
-        }
-
-        /** Closes the script's standard input (our scripts exit on that), then kills it if it lingers. */
-        @Override
-        public void close() throws Exception {
-            process.getOutputStream().close();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return script + " " + lines;
-        }
-
-        private void readLines() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output unreadable: " + e + ")");
-            }
+            super(script, process);
         }
     }
 

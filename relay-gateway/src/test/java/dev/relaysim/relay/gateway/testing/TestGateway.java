@@ -5,8 +5,10 @@ import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
+import dev.relaysim.relay.gateway.config.AdvertisedSettings;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.DnsSettings;
+import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.LimitSettings;
@@ -15,31 +17,24 @@ import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
+import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
+import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -55,12 +50,16 @@ import static java.util.Objects.requireNonNull;
  * {@value #ENTITY}, {@value #OPEN_ENTITY} ({@code requiresClientAuthorization=false}) and {@value #NESTED_ENTITY};
  * and namespace {@value #OTHER_NAMESPACE} (host {@value #OTHER_HOST}) with hybrid connection {@value #ENTITY}.
  *
- * <p>Unless a data directory is given, every test gateway of the JVM shares one temporary data directory, deleted
- * when the JVM exits, so that the development CA is created once per JVM.
+ * <p>Unless a data directory is given, every test gateway of the JVM shares one temporary data directory
+ * ({@link EmbeddedGateway#sharedDataDirectory()}), deleted when the JVM exits, so that the development CA is created
+ * once per JVM.
  *
- * <p>Unless a range is given, the rendezvous ports are a random free block of {@value #DEFAULT_BLOCK} ports in
- * 9400-9599, so that test JVMs running at the same time rarely collide; a collision is retried with another block.
- * The management server ({@code /health}, {@code /metrics}) runs on an ephemeral port unless turned off.
+ * <p>Test gateways never need the ports a running {@code ./relaysim gateway} owns on 127.0.0.1 (9443, 9080, 9390,
+ * 1053, 9400-9599): front ends, the management server and the DNS responder use ephemeral ports, and unless a range
+ * is given the rendezvous ports are a random block of {@value #DEFAULT_BLOCK} ports from {@link EmbeddedPortBlocks},
+ * so that test JVMs running at the same time rarely collide; a collision is retried with another block. A test that
+ * needs fixed ports (the full 9400-9599 range, say) asks for {@link Builder#isolatedAddress()}: the gateway then
+ * binds to a random loopback address of its own, and {@link #host()} names it.
  */
 public final class TestGateway implements AutoCloseable {
 
@@ -80,25 +79,19 @@ public final class TestGateway implements AutoCloseable {
     public static final String SEND_KEY = "c2VuZC1vbmx5LWtleS1mb3ItdGVzdHMtb25seQ==";
     public static final int DEFAULT_BLOCK = 10;
 
-    private static final int FIRST_RENDEZVOUS_PORT = 9400;
-    private static final int RENDEZVOUS_PORTS = 200;
     private static final int BIND_ATTEMPTS = 20;
 
-    private static Path sharedDataDirectory;
-
-    private final GatewayServer server;
-    private final GatewayAddresses addresses;
+    private final EmbeddedGateway gateway;
+    private final String host;
     private final Path dataDirectory;
-    private final SSLContext sslContext;
     private final HttpClient httpClient;
 
-    private TestGateway(GatewayServer server, GatewayAddresses addresses, Path dataDirectory) {
-        this.server = server;
-        this.addresses = addresses;
+    private TestGateway(EmbeddedGateway gateway, Path dataDirectory) {
+        this.gateway = gateway;
+        host = gateway.config().listen().bindAddress();
         this.dataDirectory = dataDirectory;
-        sslContext = trusting(server.certificateAuthority().truststore(),
-                server.certificateAuthority().truststorePassword());
-        httpClient = HttpClient.newBuilder().sslContext(sslContext).connectTimeout(Duration.ofSeconds(10)).build();
+        httpClient = HttpClient.newBuilder().sslContext(gateway.sslContext()).connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     public static Builder builder() {
@@ -136,15 +129,20 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public GatewayServer server() {
-        return server;
+        return gateway.server();
+    }
+
+    /** The address every port of this gateway is bound to: 127.0.0.1, or its own with {@link Builder#isolatedAddress()}. */
+    public String host() {
+        return host;
     }
 
     public GatewayAddresses addresses() {
-        return addresses;
+        return gateway.addresses();
     }
 
     public GatewayConfig config() {
-        return server.config();
+        return gateway.config();
     }
 
     public Path dataDirectory() {
@@ -153,7 +151,7 @@ public final class TestGateway implements AutoCloseable {
 
     /** Trusts the gateway's development CA (and nothing else). */
     public SSLContext sslContext() {
-        return sslContext;
+        return gateway.sslContext();
     }
 
     /** A JDK client trusting the development CA. */
@@ -161,11 +159,14 @@ public final class TestGateway implements AutoCloseable {
         return httpClient;
     }
 
-    /** {@code wss://localhost:<tls port>/$hc/<entity>?<query>} or {@code ws://127.0.0.1:<plain port>/...}. */
+    /**
+     * {@code wss://localhost:<tls port>/$hc/<entity>?<query>} or {@code ws://127.0.0.1:<plain port>/...}; with an
+     * {@link Builder#isolatedAddress() isolated address}, that address instead of localhost and 127.0.0.1.
+     */
     public URI uri(boolean tls, String entityPath, String query) {
         String base = tls
-                ? "wss://localhost:" + addresses.tlsPort()
-                : "ws://127.0.0.1:" + addresses.plainPort();
+                ? "wss://" + ("127.0.0.1".equals(host) ? "localhost" : host) + ':' + addresses().tlsPort()
+                : "ws://" + host + ':' + addresses().plainPort();
         return URI.create(base + "/$hc/" + entityPath + (query == null || query.isEmpty() ? "" : "?" + query));
     }
 
@@ -194,8 +195,8 @@ public final class TestGateway implements AutoCloseable {
      */
     public HttpResponse<String> management(String method, String pathAndQuery, String authorization, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + addresses.managementPort() + pathAndQuery))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ':'
+                        + addresses().managementPort() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -209,51 +210,7 @@ public final class TestGateway implements AutoCloseable {
     /** Closes the gateway gracefully (its data directory stays). */
     @Override
     public void close() {
-        server.close();
-    }
-
-    /** The data directory shared by the test gateways of this JVM, deleted when the JVM exits. */
-    private static synchronized Path sharedDataDirectory() {
-        if (sharedDataDirectory == null) {
-            try {
-                Path directory = Files.createTempDirectory("relaysim-gateway-test");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(directory),
-                        "relaysim-test-cleanup"));
-                sharedDataDirectory = directory;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return sharedDataDirectory;
-    }
-
-    private static SSLContext trusting(Path truststore, String password) {
-        try (InputStream in = Files.newInputStream(truststore)) {
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(in, password.toCharArray());
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(keyStore);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers.getTrustManagers(), null);
-            return context;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load " + truststore, e);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        gateway.close();
     }
 
     /** Configures a {@link TestGateway}; every setting has a test-friendly default. */
@@ -273,8 +230,27 @@ public final class TestGateway implements AutoCloseable {
         private boolean dns;
         private LimitSettings limits = LimitSettings.DEFAULTS;
         private boolean persistent;
+        private boolean isolatedAddress;
+        private AdvertisedSettings advertised = AdvertisedSettings.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Binds every port to a random loopback address from {@link LoopbackAddresses} instead of 127.0.0.1 (another
+         * one is tried when a port is taken there), for tests that need fixed port numbers such as the full 9400-9599
+         * range, which a running {@code ./relaysim gateway} holds on 127.0.0.1. Clients reach it through
+         * {@link TestGateway#host()}, {@link TestGateway#uri} and {@link TestGateway#management}.
+         */
+        public Builder isolatedAddress() {
+            this.isolatedAddress = true;
+            return this;
+        }
+
+        /** What clients are told instead of the bound host and ports (nothing by default). */
+        public Builder advertised(AdvertisedSettings advertised) {
+            this.advertised = requireNonNull(advertised, "advertised");
+            return this;
         }
 
         /** Connections per source, waiting senders per hybrid connection, relayed per namespace (the defaults). */
@@ -356,35 +332,26 @@ public final class TestGateway implements AutoCloseable {
 
         /** The configuration {@link #start()} would use first. */
         public GatewayConfig config(Path directory, PortRange ports) {
-            return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
+            return config(directory, ports, "127.0.0.1");
+        }
+
+        private GatewayConfig config(Path directory, PortRange ports, String bindAddress) {
+            return new GatewayConfig(new ListenSettings(bindAddress, tls, tlsPort, plain, 0, ports, management, 0,
+                    ListenSettings.DEFAULT_ADMIN_KEY, advertised),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
                     dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
                     RendezvousFaults.NONE, limits, persistent);
         }
 
         public TestGateway start() {
-            Path directory = dataDirectory != null ? dataDirectory : sharedDataDirectory();
-            int attempts = rendezvousPorts == null ? BIND_ATTEMPTS : 1;
-            IOException failure = null;
-            for (int attempt = 0; attempt < attempts; attempt++) {
-                PortRange ports = rendezvousPorts != null ? rendezvousPorts : randomBlock();
-                GatewayServer server = new GatewayServer(config(directory, ports), clock);
-                try {
-                    return new TestGateway(server, server.start(), directory);
-                } catch (BindException e) {
-                    failure = e;
-                } catch (IOException e) {
-                    failure = e;
-                    break;
-                }
-            }
-            throw new UncheckedIOException("cannot start the test gateway", failure);
-        }
-
-        private static PortRange randomBlock() {
-            int blocks = RENDEZVOUS_PORTS / DEFAULT_BLOCK;
-            int first = FIRST_RENDEZVOUS_PORT + ThreadLocalRandom.current().nextInt(blocks) * DEFAULT_BLOCK;
-            return new PortRange(first, first + DEFAULT_BLOCK - 1);
+            Path directory = dataDirectory != null ? dataDirectory : EmbeddedGateway.sharedDataDirectory();
+            LoopbackAddresses addresses = isolatedAddress
+                    ? new LoopbackAddresses(List.of(), ThreadLocalRandom.current()) : null;
+            EmbeddedGateway gateway = EmbeddedGateway.start(attempt -> config(directory,
+                            rendezvousPorts != null ? rendezvousPorts : EmbeddedPortBlocks.random(DEFAULT_BLOCK),
+                            isolatedAddress ? addresses.next().getHostAddress() : "127.0.0.1"),
+                    rendezvousPorts == null || isolatedAddress ? BIND_ATTEMPTS : 1, clock);
+            return new TestGateway(gateway, directory);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,13 +19,14 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Calls the gateway's ARM-shaped management API with the JDK HTTP client: paths below
- * {@code /subscriptions/<sub>/resourceGroups/<rg>}, the admin key as a bearer token, {@value #API_VERSION}.
+ * {@code /subscriptions/<sub>/resourceGroups/<rg>}, the admin key as a bearer token, {@value #API_VERSION}. Used by
+ * the {@code pe} and {@code network} commands and by the relaysim-junit extension's management handle.
  */
-final class ManagementClient {
+public final class ManagementClient {
 
-    static final String API_VERSION = "2021-11-01";
-    static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
-    static final String RESOURCE_GROUP = "relaysim";
+    public static final String API_VERSION = "2021-11-01";
+    public static final String SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+    public static final String RESOURCE_GROUP = "relaysim";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -34,16 +36,17 @@ final class ManagementClient {
     private final HttpClient http;
 
     /** A refusal of the API ({@code code} and {@code message} of its ARM error) or a failure to reach it. */
-    static final class ManagementException extends Exception {
+    public static final class ManagementException extends Exception {
 
         private static final long serialVersionUID = 1L;
 
-        ManagementException(String message) {
+        public ManagementException(String message) {
             super(message, null, false, false);
         }
     }
 
-    ManagementClient(URI managementUrl, String adminKey) {
+    /** @param managementUrl such as {@code http://127.0.0.1:9390} */
+    public ManagementClient(URI managementUrl, String adminKey) {
         requireNonNull(managementUrl, "managementUrl");
         String text = managementUrl.toString();
         base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
@@ -52,24 +55,47 @@ final class ManagementClient {
     }
 
     /** {@code .../providers/Microsoft.Relay/namespaces[/<namespace>]} plus {@code rest}. */
-    static String namespacePath(String namespace, String rest) {
+    public static String namespacePath(String namespace, String rest) {
         return "/providers/Microsoft.Relay/namespaces" + (namespace == null ? "" : '/' + segment(namespace)) + rest;
     }
 
-    static String segment(String name) {
+    /** A name as one URL path segment. */
+    public static String segment(String name) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    JsonNode get(String path) throws ManagementException {
+    /** {@code path} below the resource group, such as {@link #namespacePath(String, String)}'s. */
+    public JsonNode get(String path) throws ManagementException {
         return send("GET", path, null);
     }
 
-    JsonNode put(String path, JsonNode body) throws ManagementException {
+    public JsonNode put(String path, JsonNode body) throws ManagementException {
         return send("PUT", path, body);
     }
 
-    JsonNode delete(String path) throws ManagementException {
+    public JsonNode delete(String path) throws ManagementException {
         return send("DELETE", path, null);
+    }
+
+    /**
+     * Sets a private endpoint connection's state ({@code Approved}, {@code Rejected}, ...) with an optional
+     * description, as the namespace owner does; returns the connection.
+     */
+    public JsonNode setPrivateEndpointConnectionStatus(String namespace, String connection, String status,
+                                                       String description) throws ManagementException {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode state = body.putObject("properties").putObject("privateLinkServiceConnectionState");
+        state.put("status", requireNonNull(status, "status"));
+        if (description != null) {
+            state.put("description", description);
+        }
+        return put(privateEndpointConnectionPath(namespace, connection), body);
+    }
+
+    /** {@code .../namespaces/<namespace>/privateEndpointConnections/<connection>}. */
+    public static String privateEndpointConnectionPath(String namespace, String connection) {
+        return namespacePath(requireNonNull(namespace, "namespace"), "/privateEndpointConnections/"
+                + segment(requireNonNull(connection, "connection")));
     }
 
     private JsonNode send(String method, String path, JsonNode body) throws ManagementException {

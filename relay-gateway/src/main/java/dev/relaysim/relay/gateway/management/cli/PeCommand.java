@@ -1,8 +1,6 @@
 package dev.relaysim.relay.gateway.management.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaysim.relay.gateway.management.cli.ManagementClient.ManagementException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +25,6 @@ import java.util.Map;
         description = "Lists, approves, rejects or removes the private endpoint connections of a namespace "
                 + "(the management API of a running gateway).")
 final class PeCommand {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Spec
     private CommandSpec spec;
@@ -100,8 +96,7 @@ final class PeCommand {
         ManagementClient client = options.client();
         try {
             String ns = namespaceOf(client, namespace, name);
-            JsonNode removed = client.delete(ManagementClient.namespacePath(ns, "/privateEndpointConnections/"
-                    + ManagementClient.segment(name)));
+            JsonNode removed = client.delete(ManagementClient.privateEndpointConnectionPath(ns, name));
             printStatus(ns, removed);
             return 0;
         } catch (ManagementException e) {
@@ -114,14 +109,7 @@ final class PeCommand {
         ManagementClient client = options.client();
         try {
             String ns = namespaceOf(client, namespace, name);
-            ObjectNode body = JSON.createObjectNode();
-            ObjectNode state = body.putObject("properties").putObject("privateLinkServiceConnectionState");
-            state.put("status", status);
-            if (description != null) {
-                state.put("description", description);
-            }
-            printStatus(ns, client.put(ManagementClient.namespacePath(ns, "/privateEndpointConnections/"
-                    + ManagementClient.segment(name)), body));
+            printStatus(ns, client.setPrivateEndpointConnectionStatus(ns, name, status, description));
             return 0;
         } catch (ManagementException e) {
             return fail(e);
