@@ -39,6 +39,11 @@ public final class RelaysimMain {
                     + "(management API)", ManagementMain::main),
             Command.subcommand("network", "a namespace's public network access, IP rules and trusted services: "
                     + "show, set (management API)", ManagementMain::main),
+            Command.subcommand("hc", "hybrid connections of a namespace: list, create, delete (management API)",
+                    ManagementMain::main),
+            Command.subcommand("keys", "shared access rules and keys: list, regenerate (management API)",
+                    ManagementMain::main),
+            Command.subcommand("ns", "namespaces: list, create, delete (management API)", ManagementMain::main),
             Command.of("vnet", "run a program inside a virtual network of 'gateway --netns' (Linux, root): list, "
                     + "run -- COMMAND, shell", VnetMain::main));
 

@@ -59,6 +59,8 @@ public final class HandlerNames {
     public static final String HTTP_EXCHANGE = "relay.http-exchange";
     /** Management server: routes requests ({@code /health}, {@code /metrics}) to their handlers. */
     public static final String MANAGEMENT = "relay.management";
+    /** Management server: a streamed body (Server-Sent Events) that took the connection over after its head. */
+    public static final String MANAGEMENT_STREAM = "relay.management-stream";
     /** DNS over TCP: splits the stream into messages by their two-byte length prefix. */
     public static final String DNS_FRAME_DECODER = "relay.dns-frame-decoder";
     /** DNS over TCP: prefixes each response with its two-byte length. */

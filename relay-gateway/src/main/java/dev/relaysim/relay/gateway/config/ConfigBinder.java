@@ -64,7 +64,7 @@ final class ConfigBinder {
     GatewayConfig bind(JsonNode tree) throws ConfigException {
         Node root = new Node("", tree);
         root.requireObject("listen", "protocol", "dataDirectory", "defaultNamespace", "namespaces",
-                "virtualNetworks", "dns", "faults", "limits");
+                "virtualNetworks", "dns", "faults", "limits", "events");
         ListenSettings listen = listen(root.field("listen"));
         ProtocolSettings protocol = protocol(root.field("protocol"));
         Path dataDirectory = dataDirectory(root.field("dataDirectory"));
@@ -90,8 +90,9 @@ final class ConfigBinder {
         RendezvousFaults faults = faultsNode.present()
                 ? construct(root, () -> RendezvousFaults.fromJson(faultsNode.json, "faults")) : RendezvousFaults.NONE;
         LimitSettings limits = limits(root.field("limits"));
+        EventSettings events = events(root.field("events"));
         return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
-                virtualNetworks, dns, faults, limits, dataDirectoryExplicit));
+                virtualNetworks, dns, faults, limits, dataDirectoryExplicit, events));
     }
 
     private LimitSettings limits(Node limits) throws ConfigException {
@@ -101,6 +102,18 @@ final class ConfigBinder {
         int pendingPerEntity = limits.field("maxPendingRendezvousPerEntity").integer();
         int relayedPerNamespace = limits.field("maxRelayedConnectionsPerNamespace").integer();
         return construct(limits, () -> new LimitSettings(perSource, pendingPerEntity, relayedPerNamespace));
+    }
+
+    private EventSettings events(Node events) throws ConfigException {
+        if (!events.present()) {
+            return EventSettings.DEFAULTS;
+        }
+        events.requireObject("capacity", "file");
+        Node capacityNode = events.field("capacity");
+        int capacity = capacityNode.present() ? capacityNode.integer() : EventSettings.DEFAULT_CAPACITY;
+        Node fileNode = events.field("file");
+        boolean file = fileNode.present() && fileNode.bool();
+        return construct(events, () -> new EventSettings(capacity, file));
     }
 
     private DnsSettings dns(Node dns) throws ConfigException {
@@ -230,6 +243,19 @@ final class ConfigBinder {
         } catch (InvalidPathException e) {
             throw node.error(node.shown() + " (expected: a directory path; " + e.getReason() + ')');
         }
+    }
+
+    /**
+     * The namespaces of a saved document, in the configuration file's shape (without private endpoints, which live
+     * in the network state).
+     */
+    List<NamespaceConfig> namespaces(JsonNode array, String path) throws ConfigException {
+        Node node = new Node(path, array);
+        List<NamespaceConfig> namespaces = new ArrayList<>();
+        for (Node element : node.elements()) {
+            namespaces.add(namespace(element, List.of(), new HashSet<>()));
+        }
+        return namespaces;
     }
 
     private NamespaceConfig namespace(Node namespace, List<VirtualNetwork> virtualNetworks,
@@ -418,12 +444,15 @@ final class ConfigBinder {
     }
 
     private HybridConnectionConfig hybridConnection(Node hybridConnection) throws ConfigException {
-        hybridConnection.requireObject("name", "requiresClientAuthorization", "authorizationRules");
+        hybridConnection.requireObject("name", "requiresClientAuthorization", "authorizationRules", "userMetadata");
         String name = hybridConnection.field("name").text();
         Node requiresNode = hybridConnection.field("requiresClientAuthorization");
         boolean requiresClientAuthorization = !requiresNode.present() || requiresNode.bool();
         List<AuthorizationRuleConfig> rules = rules(hybridConnection.field("authorizationRules"));
-        return construct(hybridConnection, () -> new HybridConnectionConfig(name, requiresClientAuthorization, rules));
+        Node metadataNode = hybridConnection.field("userMetadata");
+        String userMetadata = metadataNode.present() ? metadataNode.text() : "";
+        return construct(hybridConnection, () -> new HybridConnectionConfig(name, requiresClientAuthorization, rules,
+                userMetadata));
     }
 
     private List<AuthorizationRuleConfig> rules(Node rules) throws ConfigException {

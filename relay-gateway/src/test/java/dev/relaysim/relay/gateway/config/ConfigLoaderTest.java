@@ -266,12 +266,12 @@ class ConfigLoaderTest {
                 """), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespaces[0].hybridConnections[0].requiresAuthorization: unknown field "
-                            + "(expected: one of name, requiresClientAuthorization, authorizationRules)");
+                            + "(expected: one of name, requiresClientAuthorization, authorizationRules, userMetadata)");
         assertThatThrownBy(() -> ConfigLoader.load(write("{\"namespace\": []}"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespace: unknown field "
                             + "(expected: one of listen, protocol, dataDirectory, defaultNamespace, namespaces, "
-                            + "virtualNetworks, dns, faults, limits)");
+                            + "virtualNetworks, dns, faults, limits, events)");
     }
 
     @Test

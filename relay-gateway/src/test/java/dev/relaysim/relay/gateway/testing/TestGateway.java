@@ -9,6 +9,7 @@ import dev.relaysim.relay.gateway.config.AdvertisedSettings;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.DnsSettings;
 import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
+import dev.relaysim.relay.gateway.config.EventSettings;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.LimitSettings;
@@ -230,10 +231,17 @@ public final class TestGateway implements AutoCloseable {
         private boolean dns;
         private LimitSettings limits = LimitSettings.DEFAULTS;
         private boolean persistent;
+        private EventSettings events = EventSettings.DEFAULTS;
         private boolean isolatedAddress;
         private AdvertisedSettings advertised = AdvertisedSettings.NONE;
 
         private Builder() {
+        }
+
+        /** The event journal's ring size and file (the defaults: 10000 events, no file). */
+        public Builder events(EventSettings events) {
+            this.events = requireNonNull(events, "events");
+            return this;
         }
 
         /**
@@ -340,7 +348,7 @@ public final class TestGateway implements AutoCloseable {
                     ListenSettings.DEFAULT_ADMIN_KEY, advertised),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
                     dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
-                    RendezvousFaults.NONE, limits, persistent);
+                    RendezvousFaults.NONE, limits, persistent, events);
         }
 
         public TestGateway start() {

@@ -1,6 +1,8 @@
 package dev.relaysim.relay.gateway.management.arm;
 
 import dev.relaysim.relay.gateway.config.GatewayConfig;
+import dev.relaysim.relay.gateway.events.EventJournal;
+import dev.relaysim.relay.gateway.events.RelayEvent;
 import dev.relaysim.relay.gateway.management.ManagementRequest;
 import dev.relaysim.relay.gateway.management.ManagementResponse;
 import dev.relaysim.relay.gateway.management.ManagementRoutes;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,17 +62,24 @@ public final class ArmApi {
     private final byte[] adminKey;
     private final NetworkResources network;
     private final RelayResources relay;
+    private final EventJournal events;
 
     /**
-     * @param config the namespaces, hybrid connections and rules the API shows, and the admin key
-     * @param registry for the listener counts of hybrid connections
+     * @param config the admin key
+     * @param registry the live namespaces, hybrid connections and rules the API shows and changes
      * @param state the live network model the API reads and changes
      */
     public ArmApi(GatewayConfig config, NamespaceRegistry registry, NetworkState state) {
+        this(config, registry, state, new EventJournal(1));
+    }
+
+    /** With the journal that gets a {@code ManagementChange} event for every successful change. */
+    public ArmApi(GatewayConfig config, NamespaceRegistry registry, NetworkState state, EventJournal events) {
         requireNonNull(config, "config");
+        this.events = requireNonNull(events, "events");
         adminKey = config.listen().managementAdminKey().getBytes(StandardCharsets.UTF_8);
-        network = new NetworkResources(config, state);
-        relay = new RelayResources(config, registry, state);
+        network = new NetworkResources(registry, state);
+        relay = new RelayResources(registry, state);
     }
 
     /** Adds the API's routes to {@code routes}. */
@@ -89,6 +99,7 @@ public final class ArmApi {
                 .route(HttpMethod.GET, RelayResources.NAMESPACES, guarded(RELAY, relay::listNamespaces))
                 .route(HttpMethod.GET, ns, guarded(RELAY, relay::getNamespace))
                 .route(HttpMethod.PUT, ns, guarded(RELAY, relay::putNamespace))
+                .route(HttpMethod.DELETE, ns, guarded(RELAY, relay::deleteNamespace))
                 .route(HttpMethod.GET, ns + "/privateEndpointConnections", guarded(RELAY, relay::listConnections))
                 .route(HttpMethod.GET, ns + "/privateEndpointConnections/{name}", guarded(RELAY, relay::getConnection))
                 .route(HttpMethod.PUT, ns + "/privateEndpointConnections/{name}", guarded(RELAY, relay::putConnection))
@@ -101,13 +112,21 @@ public final class ArmApi {
                 .route(HttpMethod.GET, ns + "/networkRuleSets/{name}", guarded(RELAY, relay::getNetworkRuleSet))
                 .route(HttpMethod.PUT, ns + "/networkRuleSets/{name}", guarded(RELAY, relay::putNetworkRuleSet))
                 .route(HttpMethod.GET, ns + "/hybridConnections", guarded(RELAY, relay::listHybridConnections))
-                .route(HttpMethod.GET, hc, guarded(RELAY, relay::getHybridConnection));
+                .route(HttpMethod.GET, hc, guarded(RELAY, relay::getHybridConnection))
+                .route(HttpMethod.PUT, hc, guarded(RELAY, relay::putHybridConnection))
+                .route(HttpMethod.DELETE, hc, guarded(RELAY, relay::deleteHybridConnection));
         for (String parent : List.of(ns, hc)) {
             routes.route(HttpMethod.GET, parent + "/authorizationRules", guarded(RELAY, relay::listAuthorizationRules))
                     .route(HttpMethod.GET, parent + "/authorizationRules/{name}",
                             guarded(RELAY, relay::getAuthorizationRule))
+                    .route(HttpMethod.PUT, parent + "/authorizationRules/{name}",
+                            guarded(RELAY, relay::putAuthorizationRule))
+                    .route(HttpMethod.DELETE, parent + "/authorizationRules/{name}",
+                            guarded(RELAY, relay::deleteAuthorizationRule))
                     .route(HttpMethod.POST, parent + "/authorizationRules/{name}/listKeys",
-                            guarded(RELAY, relay::listKeys));
+                            guarded(RELAY, relay::listKeys))
+                    .route(HttpMethod.POST, parent + "/authorizationRules/{name}/regenerateKeys",
+                            guarded(RELAY, relay::regenerateKeys));
         }
         return routes;
     }
@@ -143,9 +162,14 @@ public final class ArmApi {
         };
     }
 
-    private static ManagementResponse handle(RouteHandler handler, ManagementRequest request) {
+    private ManagementResponse handle(RouteHandler handler, ManagementRequest request) {
         try {
-            return handler.handle(request);
+            ManagementResponse response = handler.handle(request);
+            if (!request.method().equals(HttpMethod.GET) && response.status().code() < 300
+                    && !request.path().endsWith("/listKeys")) {
+                journalChange(request, response);
+            }
+            return response;
         } catch (ArmException e) {
             logger.info("management {} {} refused {} {}: {}", request.method(), request.path(), e.status().code(),
                     e.code(), e.getMessage());
@@ -161,6 +185,16 @@ public final class ArmApi {
             return ManagementResponse.error(HttpResponseStatus.BAD_REQUEST, "BadRequest",
                     "The request content was invalid: " + e.getMessage() + '.');
         }
+    }
+
+    /** A {@code ManagementChange} event: what was changed, by which method, and the status it was answered. */
+    private void journalChange(ManagementRequest request, ManagementResponse response) {
+        Map<String, String> parameters = request.pathParameters();
+        events.record(new RelayEvent(Instant.now(), RelayEvent.Operation.MANAGEMENT_CHANGE,
+                parameters.get("namespace"), parameters.get("hybridConnection"), null, null, null,
+                request.method() + " " + request.path() + ": " + response.status().code(),
+                RelayEvent.newDetails().put("action", request.method().name()).put("resource", request.path())
+                        .put("statusCode", response.status().code())));
     }
 
     /** Null when the request carries the admin key, else the 401. */

@@ -73,6 +73,10 @@ public final class ManagementClient {
         return send("PUT", path, body);
     }
 
+    public JsonNode post(String path, JsonNode body) throws ManagementException {
+        return send("POST", path, body);
+    }
+
     public JsonNode delete(String path) throws ManagementException {
         return send("DELETE", path, null);
     }
