@@ -1,6 +1,7 @@
 package dev.relaysim.relay.loadtest;
 
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.TokenProvider;
@@ -12,7 +13,6 @@ import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -138,7 +138,7 @@ public final class BenchMain implements Callable<Integer> {
     public static void main(String[] args) {
         ClientOptions.useQuietLogging();
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        System.exit(Cli.execute(new BenchMain(), args));
     }
 
     /** The JSON file the last successful run wrote. */

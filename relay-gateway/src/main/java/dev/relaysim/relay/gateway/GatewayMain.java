@@ -2,10 +2,11 @@ package dev.relaysim.relay.gateway;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
+import dev.relaysim.relay.common.cli.Cli;
+import dev.relaysim.relay.common.cli.FileErrors;
 import dev.relaysim.relay.gateway.config.ConfigException;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +32,10 @@ public final class GatewayMain implements Callable<Integer> {
 
     static final int CONFIG_ERROR = 2;
     static final int START_ERROR = 1;
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+    static final String LOG_FORMAT_ENV = "RELAYSIM_LOG_FORMAT";
+    /** The logback configuration of {@code --log-format json}. */
+    static final String JSON_LOGGING = "dev/relaysim/relay/gateway/logback-json.xml";
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file")
     private Path config;
@@ -89,6 +95,11 @@ public final class GatewayMain implements Callable<Integer> {
             description = "relayed connections and waiting senders per namespace; beyond: 403 (default 5000)")
     private String maxRelayedConnectionsPerNamespace;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text, or json: one JSON object per line on stdout, the banner then goes to stderr "
+                    + "(default: $" + LOG_FORMAT_ENV + ", else text)")
+    private String logFormat;
+
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
@@ -102,7 +113,7 @@ public final class GatewayMain implements Callable<Integer> {
     public static void main(String[] args) {
         returnFreedHeapEagerly(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
         GatewayMain command = new GatewayMain(System.out, System.err, System.getenv());
-        int exitCode = new CommandLine(command).execute(args);
+        int exitCode = Cli.execute(command, args);
         if (exitCode != 0) {
             System.exit(exitCode);
         }
@@ -127,6 +138,16 @@ public final class GatewayMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        boolean jsonLog;
+        try {
+            jsonLog = jsonLogFormat();
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return CONFIG_ERROR;
+        }
+        if (jsonLog && System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION, JSON_LOGGING);
+        }
         GatewayConfig gatewayConfig;
         try {
             gatewayConfig = ConfigLoader.load(config, flags(), environment);
@@ -139,7 +160,7 @@ public final class GatewayMain implements Callable<Integer> {
         try {
             addresses = server.start();
         } catch (IOException | RuntimeException e) {
-            err.println("gateway: cannot start: " + e.getMessage());
+            err.println("gateway: cannot start: " + FileErrors.describe(e));
             return START_ERROR;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -147,10 +168,25 @@ public final class GatewayMain implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "relaysim-gateway-shutdown"));
-        out.println(GatewayBanner.render(gatewayConfig, addresses, server.certificateAuthority()));
-        out.flush();
+        PrintStream bannerOut = jsonLog ? err : out;
+        bannerOut.println(GatewayBanner.render(gatewayConfig, addresses, server.certificateAuthority()));
+        bannerOut.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Whether the log is JSON: {@code --log-format}, else {@value #LOG_FORMAT_ENV}, else text. Decided before anything
+     * logs, as logback reads its configuration once.
+     */
+    private boolean jsonLogFormat() {
+        String source = logFormat != null ? "--log-format" : LOG_FORMAT_ENV;
+        String format = logFormat != null ? logFormat : environment.getOrDefault(LOG_FORMAT_ENV, "");
+        return switch (format.strip().toLowerCase(Locale.ROOT)) {
+            case "", "text" -> false;
+            case "json" -> true;
+            default -> throw new IllegalArgumentException(source + ": \"" + format + "\" (expected: text or json)");
+        };
     }
 
     /** The flags given on the command line, by their configuration names. */

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.listener;
 
+import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.client.ConnectFailures;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
@@ -11,7 +12,6 @@ import dev.relaysim.relay.common.client.RelayMessageHandler;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import io.netty.handler.ssl.SslContext;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -83,7 +83,7 @@ public final class ListenerMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         ClientOptions.useQuietLogging();
-        System.exit(new CommandLine(new ListenerMain()).execute(args));
+        System.exit(Cli.execute(new ListenerMain(), args));
     }
 
     @Override

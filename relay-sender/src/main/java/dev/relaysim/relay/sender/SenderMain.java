@@ -2,6 +2,7 @@ package dev.relaysim.relay.sender;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.client.ConnectFailures;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
@@ -12,7 +13,6 @@ import dev.relaysim.relay.common.client.RelayMessage;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.ssl.SslContext;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -134,7 +134,7 @@ public final class SenderMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         ClientOptions.useQuietLogging();
-        System.exit(new CommandLine(new SenderMain()).execute(args));
+        System.exit(Cli.execute(new SenderMain(), args));
     }
 
     @Override
