@@ -189,7 +189,7 @@ public final class SenderMain implements Callable<Integer> {
             try {
                 connection = client.connect().get();
             } catch (ExecutionException e) {
-                err.println(describe(e.getCause(), endpoint));
+                err.println(describe(e.getCause(), target));
                 return EXIT_FAILURE;
             }
             long[] roundTrips = new long[count];
@@ -256,7 +256,7 @@ public final class SenderMain implements Callable<Integer> {
             try {
                 response = client.send(request).get();
             } catch (ExecutionException e) {
-                err.println(ConnectFailures.describe(e.getCause(), endpoint.authority()));
+                err.println(target.describe(e.getCause()));
                 return EXIT_FAILURE;
             }
             try (response) {
@@ -347,7 +347,8 @@ public final class SenderMain implements Callable<Integer> {
     }
 
     /** How a sender failure reads to a person. */
-    static String describe(Throwable failure, RelayEndpoint endpoint) {
+    static String describe(Throwable failure, ClientOptions.Target target) {
+        RelayEndpoint endpoint = target.endpoint();
         Throwable cause = ConnectFailures.unwrap(failure);
         if (cause instanceof RelayHandshakeException refused) {
             if (refused.statusCode() == 404 && refused.description().startsWith(NO_LISTENERS)) {
@@ -355,7 +356,7 @@ public final class SenderMain implements Callable<Integer> {
             }
             return "the gateway refused the connection: " + refused.statusCode() + ' ' + refused.description();
         }
-        return ConnectFailures.describe(cause, endpoint.authority());
+        return target.describe(cause);
     }
 
     private byte[] payload() {
