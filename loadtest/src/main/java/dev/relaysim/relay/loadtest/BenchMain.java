@@ -1,6 +1,7 @@
 package dev.relaysim.relay.loadtest;
 
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.TokenProvider;
@@ -12,7 +13,6 @@ import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -96,7 +96,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", description = "load on each target before any is measured; each is measured after up to 2 s more (default: ${DEFAULT-VALUE})")
     private String warmup;
 
-    @Option(names = "--tls", description = "TLS on every leg (relay, echo server and nginx)")
+    @Option(names = "--tls", description = "TLS on every leg (relay, echo server and nginx); implied by "
+            + "--connection-string, whose sb:// endpoint is always TLS, so that the baselines run the same way")
     private boolean tls;
 
     @Option(names = "--connection-string", paramLabel = "CS",
@@ -138,7 +139,7 @@ public final class BenchMain implements Callable<Integer> {
     public static void main(String[] args) {
         ClientOptions.useQuietLogging();
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        System.exit(Cli.execute(new BenchMain(), args));
     }
 
     /** The JSON file the last successful run wrote. */
@@ -197,6 +198,11 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (ca != null && connectionString == null) {
             throw new IllegalArgumentException("--ca: " + ca + " (expected: only with --connection-string)");
+        }
+        if (connectionString != null) {
+            // The relay leg of a connection string (sb://) is TLS; plain baselines would make the ratios compare
+            // TLS against plain WebSockets.
+            tls = true;
         }
         boolean idle = scenario.equals("idle");
         int defaultConnections = idle ? 1000 : 1;

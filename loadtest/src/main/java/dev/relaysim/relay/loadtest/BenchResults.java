@@ -8,6 +8,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One run's results: figures per target ({@code relay} first, then the baselines), the ratios relay/baseline of
@@ -24,6 +27,9 @@ import java.util.Map;
  */
 final class BenchResults {
 
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    /** Largest over smallest bar beyond which the chart's axis is logarithmic. */
+    private static final double LOG_SCALE_SPREAD = 20;
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final String scenario;
@@ -117,21 +123,48 @@ final class BenchResults {
         return file;
     }
 
-    private CategoryChart chart() {
+    /**
+     * Bars per figure and target, titled with the scenario and transport; parameters, machine and date below. Where
+     * the largest bar is over {@value #LOG_SCALE_SPREAD} times the smallest (latency's p99.9 beside its p50) and none is
+     * missing, the axis is logarithmic, so that the small bars stay readable.
+     */
+    CategoryChart chart() {
         List<String> shown = chartedFigures();
-        CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
-                .title("relaysim bench " + scenario + (Boolean.TRUE.equals(parameters.get("tls")) ? " (TLS)" : " (plain ws)"))
-                .xAxisTitle("figure").yAxisTitle(unit(shown)).build();
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
+                .title("relaysim bench " + scenario + (Boolean.TRUE.equals(parameters.get("tls")) ? " (TLS on every leg)" : " (plain ws on every leg)")
+                        + ", " + machineAndDate())
+                .xAxisTitle(parameters.entrySet().stream().map(entry -> entry.getKey() + '=' + entry.getValue())
+                        .collect(Collectors.joining(", ")))
+                .yAxisTitle(unit(shown)).build();
+        chart.getStyler().setAxisTitleFont(chart.getStyler().getAxisTitleFont().deriveFont(10f));
+        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(13f));
+        double smallest = Double.MAX_VALUE;
+        double largest = 0;
         for (Map.Entry<String, Map<String, Double>> target : figures.entrySet()) {
             List<String> names = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             for (String name : shown) {
+                double value = target.getValue().getOrDefault(name, 0.0);
                 names.add(name);
-                values.add(target.getValue().getOrDefault(name, 0.0));
+                values.add(value);
+                smallest = Math.min(smallest, value);
+                largest = Math.max(largest, value);
             }
             chart.addSeries(target.getKey(), names, values);
         }
+        if (smallest > 0 && largest / smallest > LOG_SCALE_SPREAD) {
+            chart.getStyler().setYAxisLogarithmic(true);
+            // Bars grow from the axis minimum, which is 0 unless set: a decade below the smallest bar.
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+            chart.setYAxisTitle(unit(shown) + " (log scale)");
+        }
         return chart;
+    }
+
+    /** Machine and date for the chart's title (its x-axis title lists the parameters): a chart read alone says where and when. */
+    private String machineAndDate() {
+        return Runtime.getRuntime().availableProcessors() + " cores " + cpuModel() + ", Java "
+                + System.getProperty("java.runtime.version") + ", " + DATE.format(startedAt);
     }
 
     private List<String> chartedFigures() {
@@ -154,10 +187,21 @@ final class BenchResults {
         Map<String, Object> machine = new LinkedHashMap<>();
         Runtime runtime = Runtime.getRuntime();
         machine.put("cores", runtime.availableProcessors());
+        machine.put("cpu", cpuModel());
         machine.put("jvm", System.getProperty("java.vm.name") + ' ' + System.getProperty("java.runtime.version"));
         machine.put("os", System.getProperty("os.name") + ' ' + System.getProperty("os.version") + ' ' + System.getProperty("os.arch"));
         machine.put("maxHeapMB", runtime.maxMemory() / (1024 * 1024));
         return machine;
+    }
+
+    /** The CPU's model name from {@code /proc/cpuinfo}, else the architecture. */
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).strip())
+                    .findFirst().orElse(System.getProperty("os.arch"));
+        } catch (IOException | UncheckedIOException e) {
+            return System.getProperty("os.arch");
+        }
     }
 
     private static String format(double value, boolean ratio) {

@@ -2,6 +2,8 @@ package dev.relaysim.relay.gateway;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
+import dev.relaysim.relay.common.cli.Cli;
+import dev.relaysim.relay.common.cli.FileErrors;
 import dev.relaysim.relay.gateway.config.ConfigException;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
@@ -15,6 +17,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,6 +35,10 @@ public final class GatewayMain implements Callable<Integer> {
 
     static final int CONFIG_ERROR = 2;
     static final int START_ERROR = 1;
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+    static final String LOG_FORMAT_ENV = "RELAYSIM_LOG_FORMAT";
+    /** The logback configuration of {@code --log-format json}. */
+    static final String JSON_LOGGING = "dev/relaysim/relay/gateway/logback-json.xml";
 
     @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file")
     private Path config;
@@ -106,6 +113,11 @@ public final class GatewayMain implements Callable<Integer> {
             description = "relayed connections and waiting senders per namespace; beyond: 403 (default 5000)")
     private String maxRelayedConnectionsPerNamespace;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text, or json: one JSON object per line on stdout, the banner then goes to stderr "
+                    + "(default: $" + LOG_FORMAT_ENV + ", else text)")
+    private String logFormat;
+
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
@@ -119,7 +131,7 @@ public final class GatewayMain implements Callable<Integer> {
     public static void main(String[] args) {
         returnFreedHeapEagerly(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
         GatewayMain command = new GatewayMain(System.out, System.err, System.getenv());
-        int exitCode = new CommandLine(command).execute(args);
+        int exitCode = Cli.execute(command, args);
         if (exitCode != 0) {
             System.exit(exitCode);
         }
@@ -144,6 +156,17 @@ public final class GatewayMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        boolean jsonLog;
+        try {
+            jsonLog = jsonLogFormat();
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return CONFIG_ERROR;
+        }
+        if (jsonLog && System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION, JSON_LOGGING);
+        }
+        PrintStream bannerOut = jsonLog ? err : out;
         if (netns) {
             Optional<String> unsupported = NetnsGateway.unsupportedReason();
             if (unsupported.isPresent()) {
@@ -161,36 +184,41 @@ public final class GatewayMain implements Callable<Integer> {
             return CONFIG_ERROR;
         }
         if (netns) {
-            return runInNamespaces(gatewayConfig);
+            return runInNamespaces(gatewayConfig, bannerOut);
         }
         GatewayServer server = new GatewayServer(gatewayConfig);
         GatewayAddresses addresses;
         try {
             addresses = server.start();
         } catch (IOException | RuntimeException e) {
-            err.println("gateway: cannot start: " + e.getMessage());
+            err.println("gateway: cannot start: " + FileErrors.describe(e));
             return START_ERROR;
         }
-        return serveUntilStopped(server, GatewayBanner.render(gatewayConfig, addresses, server.certificateAuthority()));
+        return serveUntilStopped(server, GatewayBanner.render(gatewayConfig, addresses, server.certificateAuthority()),
+                bannerOut);
     }
 
     /** {@code --netns}: the gateway with its virtual networks as network namespaces, until the JVM stops. */
-    private int runInNamespaces(GatewayConfig gatewayConfig) throws InterruptedException {
+    private int runInNamespaces(GatewayConfig gatewayConfig, PrintStream bannerOut) throws InterruptedException {
         NetnsGateway gateway;
         GatewayAddresses addresses;
         try {
             gateway = NetnsGateway.create(gatewayConfig, environment);
             addresses = gateway.start();
         } catch (IOException | RuntimeException e) {
-            err.println("gateway --netns: cannot start: " + e.getMessage());
+            err.println("gateway --netns: cannot start: " + FileErrors.describe(e));
             return START_ERROR;
         }
         return serveUntilStopped(gateway, GatewayBanner.render(gatewayConfig, addresses,
-                gateway.server().certificateAuthority(), gateway.vnets()));
+                gateway.server().certificateAuthority(), gateway.vnets()), bannerOut);
     }
 
-    /** Prints the banner and waits until the JVM stops; a shutdown hook closes {@code gateway} gracefully. */
-    private int serveUntilStopped(AutoCloseable gateway, String banner) throws InterruptedException {
+    /**
+     * Prints the banner (on standard error when the log is JSON on standard output) and waits until the JVM stops; a
+     * shutdown hook closes {@code gateway} gracefully.
+     */
+    private int serveUntilStopped(AutoCloseable gateway, String banner, PrintStream bannerOut)
+            throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -200,10 +228,24 @@ public final class GatewayMain implements Callable<Integer> {
             }
             stopped.countDown();
         }, "relaysim-gateway-shutdown"));
-        out.println(banner);
-        out.flush();
+        bannerOut.println(banner);
+        bannerOut.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Whether the log is JSON: {@code --log-format}, else {@value #LOG_FORMAT_ENV}, else text. Decided before anything
+     * logs, as logback reads its configuration once.
+     */
+    private boolean jsonLogFormat() {
+        String source = logFormat != null ? "--log-format" : LOG_FORMAT_ENV;
+        String format = logFormat != null ? logFormat : environment.getOrDefault(LOG_FORMAT_ENV, "");
+        return switch (format.strip().toLowerCase(Locale.ROOT)) {
+            case "", "text" -> false;
+            case "json" -> true;
+            default -> throw new IllegalArgumentException(source + ": \"" + format + "\" (expected: text or json)");
+        };
     }
 
     /** The flags given on the command line, by their configuration names. */

@@ -44,6 +44,39 @@ class GatewayMainTest {
     }
 
     @Test
+    void aDataDirectoryThatCannotBeMadeSaysWhy(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("not-a-directory"), "x");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        GatewayMain main = new GatewayMain(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+
+        int exitCode = new CommandLine(main).execute("--data-dir", file.toString(), "--tls-port", "0",
+                "--plain-port", "0", "--no-management", "--no-dns");
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .startsWith("gateway: cannot start: " + file)
+                .containsIgnoringCase("not a directory");
+    }
+
+    @Test
+    void aBadLogFormatNamesTheOptionOrTheVariable() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        int fromFlag = new CommandLine(new GatewayMain(out, errStream, Map.of())).execute("--log-format", "xml");
+        int fromEnvironment = new CommandLine(new GatewayMain(out, errStream,
+                Map.of(GatewayMain.LOG_FORMAT_ENV, "yaml"))).execute();
+
+        assertThat(fromFlag).isEqualTo(2);
+        assertThat(fromEnvironment).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "--log-format: \"xml\" (expected: text or json)",
+                "RELAYSIM_LOG_FORMAT: \"yaml\" (expected: text or json)");
+    }
+
+    @Test
     void aBrokenNetworkStateFileInTheDataDirectoryStopsTheStart(@TempDir Path dataDirectory) throws Exception {
         Path stateFile = dataDirectory.resolve(NetworkStateFile.FILE_NAME);
         Files.writeString(stateFile, "{\"version\": 1, \"virtualNetworks\": []}");

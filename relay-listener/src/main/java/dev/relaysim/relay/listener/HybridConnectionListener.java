@@ -73,9 +73,10 @@ import static java.util.Objects.requireNonNull;
  * Other commands are ignored (logged once). Before the token expires (at 80% of its life) a
  * {@code renewToken} command carries a new one.
  *
- * <p>If the first attempt fails, {@code open()} fails with the reason and the listener stops.
- * Once online, a lost control channel is reopened after 0, 1, 2, 5, 10, 30, 30, ... seconds, until
- * the relay answers 401, 403 or 404: then the listener stops and tells
+ * <p>By default ({@link RetryPolicy#SDK_DEFAULT}), if the first attempt fails, {@code open()} fails with the reason
+ * and the listener stops. Once online, a lost control channel is reopened after 0, 1, 2, 5, 10, 30, 30, ... seconds,
+ * until the relay answers 401, 403 or 404 (or, with another {@link RetryPolicy}, also from the first attempt and past
+ * those refusals, up to its number of attempts): then the listener stops and tells
  * {@link ListenerStatusListener#stopped(Throwable)} and {@link #terminationFuture()} why.
  * {@link #close()} closes the control channel and every accepted connection (1001) and releases
  * the listener's threads; it is idempotent.
@@ -108,6 +109,7 @@ public final class HybridConnectionListener implements AutoCloseable {
     private final ListenerConnectionHandler connectionHandler;
     private final HttpRequestDispatcher httpRequests;
     private final ListenerStatusListener statusListener;
+    private final RetryPolicy retryPolicy;
     private final RelayWebSocketClient client;
     private final EventExecutor scheduler;
     private final Executor handlerExecutor;
@@ -139,6 +141,7 @@ public final class HybridConnectionListener implements AutoCloseable {
         controlUri = endpoint.webSocketUri(HcAction.LISTEN, listenerId);
         acceptHandler = builder.acceptHandler;
         statusListener = builder.statusListener;
+        retryPolicy = builder.retryPolicy;
         SslContext sslContext = builder.sslContext != null ? builder.sslContext
                 : builder.caCertificate != null ? SslContexts.forClient(builder.caCertificate) : null;
         client = new RelayWebSocketClient(sslContext, builder.clientConfig, builder.eventLoopGroup,
@@ -299,10 +302,10 @@ public final class HybridConnectionListener implements AutoCloseable {
             if (state == State.STOPPED) {
                 return;
             }
-            if (state == State.CONNECTING || isPermanent(cause)) {
-                delay = null;
-            } else {
+            if (retryPolicy.retries(cause, state == State.CONNECTING, failedAttempts + 1)) {
                 delay = scheduleReconnect();
+            } else {
+                delay = null;
             }
         }
         if (delay == null) {
@@ -574,14 +577,6 @@ public final class HybridConnectionListener implements AutoCloseable {
         return null;
     }
 
-    private static boolean isPermanent(Throwable cause) {
-        if (cause instanceof RelayHandshakeException refused) {
-            int status = refused.statusCode();
-            return status == 401 || status == 403 || status == 404;
-        }
-        return false;
-    }
-
     private static Instant expiryOf(String token) {
         try {
             return SasToken.parse(token).expiresAt();
@@ -639,6 +634,7 @@ public final class HybridConnectionListener implements AutoCloseable {
         private ListenerConnectionHandler connectionHandler;
         private RequestHandler requestHandler;
         private ListenerStatusListener statusListener = ListenerStatusListener.NONE;
+        private RetryPolicy retryPolicy = RetryPolicy.SDK_DEFAULT;
         private String listenerId;
         private EventLoopGroup eventLoopGroup;
         private InetAddress sourceAddress;
@@ -697,6 +693,12 @@ public final class HybridConnectionListener implements AutoCloseable {
         /** Answers each HTTP request; without one, requests are answered with 501. */
         public Builder requestHandler(RequestHandler requestHandler) {
             this.requestHandler = requireNonNull(requestHandler, "requestHandler");
+            return this;
+        }
+
+        /** When to try again after a failed attempt; default: {@link RetryPolicy#SDK_DEFAULT}. */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy");
             return this;
         }
 

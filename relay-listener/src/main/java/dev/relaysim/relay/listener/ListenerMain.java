@@ -1,5 +1,6 @@
 package dev.relaysim.relay.listener;
 
+import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.client.ConnectFailures;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
@@ -11,7 +12,6 @@ import dev.relaysim.relay.common.client.RelayMessageHandler;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import io.netty.handler.ssl.SslContext;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -63,6 +63,13 @@ public final class ListenerMain implements Callable<Integer> {
             description = "Exit after N connections and HTTP requests have ended (default: run until stopped).")
     private Integer count;
 
+    @Option(names = "--retry", paramLabel = "POLICY", defaultValue = "sdk",
+            description = "When to try again: sdk (as Microsoft's SDKs: stop when the gateway is not up at start or "
+                    + "refuses with 401/403/404), forever, or a number of failed attempts in a row; forever and N also "
+                    + "retry the start and refusals (e.g. a rejected private endpoint that is approved again), with "
+                    + "backoff 0, 1, 2, 5, 10, then every 30 s (default: ${DEFAULT-VALUE}).")
+    private String retry;
+
     @Option(names = "--id", paramLabel = "ID", description = "Listener id sent as sb-hc-id (default: a random GUID).")
     private String id;
 
@@ -83,7 +90,7 @@ public final class ListenerMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         ClientOptions.useQuietLogging();
-        System.exit(new CommandLine(new ListenerMain()).execute(args));
+        System.exit(Cli.execute(new ListenerMain(), args));
     }
 
     @Override
@@ -94,10 +101,12 @@ public final class ListenerMain implements Callable<Integer> {
             err.println("--count: " + count + " (expected: >= 1)");
             return EXIT_USAGE;
         }
+        RetryPolicy retryPolicy;
         ClientOptions.Target target;
         try {
+            retryPolicy = RetryPolicy.parse(retry);
             target = clientOptions.resolve(environment);
-        } catch (ClientOptions.UsageException e) {
+        } catch (IllegalArgumentException | ClientOptions.UsageException e) {
             err.println(e.getMessage());
             return EXIT_USAGE;
         }
@@ -119,6 +128,7 @@ public final class ListenerMain implements Callable<Integer> {
         HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
                 .connectionString(parsed)
                 .sslContext(sslContext)
+                .retryPolicy(retryPolicy)
                 .statusListener(new ListenerStatusListener() {
                     @Override
                     public void online() {
@@ -129,7 +139,7 @@ public final class ListenerMain implements Callable<Integer> {
 
                     @Override
                     public void reconnecting(Throwable cause, Duration delay) {
-                        out.println(describeLoss(cause, endpoint) + "; reconnecting in " + delay.toSeconds() + " s");
+                        out.println(describeLoss(cause, target) + "; reconnecting in " + delay.toSeconds() + " s");
                     }
                 })
                 .connectionHandler((accept, connection) -> {
@@ -162,13 +172,13 @@ public final class ListenerMain implements Callable<Integer> {
                 try {
                     listener.open().get();
                 } catch (ExecutionException e) {
-                    err.println(describe(e.getCause(), endpoint));
+                    err.println(describe(e.getCause(), target));
                     return EXIT_FAILURE;
                 }
                 out.println("listening on " + endpoint + " as " + listener.listenerId());
                 listener.terminationFuture().whenComplete((ignored, failure) -> {
                     if (failure != null) {
-                        err.println(describe(failure, endpoint));
+                        err.println(describe(failure, target));
                         done.complete(EXIT_FAILURE);
                     } else {
                         done.complete(0);
@@ -182,23 +192,24 @@ public final class ListenerMain implements Callable<Integer> {
     }
 
     /** How a listener failure reads to a person. */
-    static String describe(Throwable failure, RelayEndpoint endpoint) {
+    static String describe(Throwable failure, ClientOptions.Target target) {
         Throwable cause = ConnectFailures.unwrap(failure);
         if (cause instanceof RelayHandshakeException refused) {
             return "the gateway refused the listener: " + refused.statusCode() + ' ' + refused.description();
         }
-        return ConnectFailures.describe(cause, endpoint.authority());
+        return target.describe(cause);
     }
 
     /** Why the control channel went away, for the reconnect notice. */
-    static String describeLoss(Throwable cause, RelayEndpoint endpoint) {
+    static String describeLoss(Throwable cause, ClientOptions.Target target) {
+        RelayEndpoint endpoint = target.endpoint();
         if (cause instanceof ControlChannelClosedException closed) {
             return "the gateway closed the control channel (" + closed.status() + ")";
         }
         if (cause instanceof ConnectException) {
             return "the gateway at " + endpoint.authority() + " is not reachable";
         }
-        return describe(cause, endpoint);
+        return describe(cause, target);
     }
 
     private static String remote(AcceptCommand accept) {

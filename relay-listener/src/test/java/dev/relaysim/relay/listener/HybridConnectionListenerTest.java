@@ -1,5 +1,6 @@
 package dev.relaysim.relay.listener;
 
+import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayConnection;
@@ -153,7 +154,7 @@ class HybridConnectionListenerTest {
                     .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
             assertThat(listener.terminationFuture()).isCompletedExceptionally();
             assertThat(stopped).singleElement().isInstanceOf(RelayHandshakeException.class);
-            assertThat(ListenerMain.describe(stopped.get(0), listener.endpoint()))
+            assertThat(ListenerMain.describe(stopped.get(0), new ClientOptions.Target(null, listener.endpoint(), null, null, null, "the test CA")))
                     .startsWith("the gateway refused the listener: 401 ");
         }
     }

@@ -26,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -129,6 +128,29 @@ class ListenerMainTest {
     }
 
     @Test
+    void oneListenerEchoesWebSocketMessagesAndHttpRequestsTrustingTheCaOfItsDataDir() throws Exception {
+        Run run = start(Map.of("HOME", home.toString()), "--connection-string", connectionString(TestGateway.KEY),
+                "--data-dir", gateway.get().dataDirectory().toString(), "--echo", "--http-echo", "--count", "2");
+        await().atMost(Duration.ofSeconds(20)).until(() -> run.out().contains("listening on"));
+
+        RelayConnection connection = connectSender();
+        connection.sendText("hello");
+        assertThat(connection.receive(Duration.ofSeconds(20)).asText()).isEqualTo("hello");
+        connection.close(1000, "done").get(10, TimeUnit.SECONDS);
+        HttpResponse<String> post = gateway.get().httpClient().send(HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + gateway.get().addresses().tlsPort() + "/" + ENTITY))
+                .header("ServiceBusAuthorization", TestGateway.token(ENTITY))
+                .POST(HttpRequest.BodyPublishers.ofString("ping"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(200);
+        assertThat(post.body()).isEqualTo("ping");
+
+        assertThat(run.exitCode().get(20, TimeUnit.SECONDS)).isZero();
+        assertThat(run.out()).contains("handled 2 connections and requests; exiting");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
     void printsTextMessagesWithoutEcho() throws Exception {
         Run run = start(Map.of("HOME", home.toString()), "--connection-string", connectionString(TestGateway.KEY),
                 "--ca", caCertificate().toString(), "--count", "1");
@@ -174,7 +196,7 @@ class ListenerMainTest {
 
         Run missingCa = start(Map.of("HOME", home.toString(), "RELAYSIM_CA", home.resolve("nope.pem").toString()));
         assertThat(missingCa.exitCode().get(20, TimeUnit.SECONDS)).isEqualTo(2);
-        assertThat(missingCa.err()).startsWith("CA certificate " + home.resolve("nope.pem") + " does not exist");
+        assertThat(missingCa.err()).startsWith("RELAYSIM_CA: " + home.resolve("nope.pem") + " does not exist");
 
         Run badCount = start(Map.of("HOME", home.toString()), "--count", "0");
         assertThat(badCount.exitCode().get(20, TimeUnit.SECONDS)).isEqualTo(2);
@@ -192,11 +214,8 @@ class ListenerMainTest {
         assertThat(parsed.port()).isEqualTo(9443);
         assertThat(parsed.entityPath()).isEqualTo("echo");
         assertThat(parsed.sharedAccessKey()).isEqualTo(DevDefaults.KEY);
-        assertThat(DevDefaults.caCertificate(Map.of("HOME", home.toString()))).isEmpty();
-        Path generated = DevDefaults.caCertificatePem(DevDefaults.dataDirectory(Map.of("HOME", home.toString())));
-        Files.createDirectories(generated.getParent());
-        Files.copy(caCertificate(), generated);
-        assertThat(DevDefaults.caCertificate(Map.of("HOME", home.toString()))).contains(home.resolve(".relaysim/tls/ca.pem"));
+        assertThat(DevDefaults.caCertificatePem(DevDefaults.dataDirectory(Map.of("HOME", home.toString()))))
+                .isEqualTo(home.resolve(".relaysim/tls/ca.pem"));
         assertThat(gateway.get().server().certificateAuthority().caCertificatePem())
                 .isEqualTo(DevDefaults.caCertificatePem(gateway.get().dataDirectory()));
     }

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.listener;
 
+import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
@@ -91,7 +92,7 @@ class ListenerReconnectTest {
                     e -> assertThat(e.statusCode()).isEqualTo(401));
             assertThat(listener.terminationFuture()).isCompletedExceptionally();
             assertThat(listener.isOnline()).isFalse();
-            assertThat(ListenerMain.describe(status.stopped.get(0), listener.endpoint()))
+            assertThat(ListenerMain.describe(status.stopped.get(0), new ClientOptions.Target(null, listener.endpoint(), null, null, null, "the test CA")))
                     .startsWith("the gateway refused the listener: 401 ");
         } finally {
             if (second != null) {

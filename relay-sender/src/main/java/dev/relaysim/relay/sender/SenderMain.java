@@ -2,6 +2,7 @@ package dev.relaysim.relay.sender;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.client.ConnectFailures;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
@@ -12,7 +13,6 @@ import dev.relaysim.relay.common.client.RelayMessage;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.ssl.SslContext;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -134,7 +134,7 @@ public final class SenderMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         ClientOptions.useQuietLogging();
-        System.exit(new CommandLine(new SenderMain()).execute(args));
+        System.exit(Cli.execute(new SenderMain(), args));
     }
 
     @Override
@@ -189,7 +189,7 @@ public final class SenderMain implements Callable<Integer> {
             try {
                 connection = client.connect().get();
             } catch (ExecutionException e) {
-                err.println(describe(e.getCause(), endpoint));
+                err.println(describe(e.getCause(), target));
                 return EXIT_FAILURE;
             }
             long[] roundTrips = new long[count];
@@ -256,7 +256,7 @@ public final class SenderMain implements Callable<Integer> {
             try {
                 response = client.send(request).get();
             } catch (ExecutionException e) {
-                err.println(ConnectFailures.describe(e.getCause(), endpoint.authority()));
+                err.println(target.describe(e.getCause()));
                 return EXIT_FAILURE;
             }
             try (response) {
@@ -347,7 +347,8 @@ public final class SenderMain implements Callable<Integer> {
     }
 
     /** How a sender failure reads to a person. */
-    static String describe(Throwable failure, RelayEndpoint endpoint) {
+    static String describe(Throwable failure, ClientOptions.Target target) {
+        RelayEndpoint endpoint = target.endpoint();
         Throwable cause = ConnectFailures.unwrap(failure);
         if (cause instanceof RelayHandshakeException refused) {
             if (refused.statusCode() == 404 && refused.description().startsWith(NO_LISTENERS)) {
@@ -355,7 +356,7 @@ public final class SenderMain implements Callable<Integer> {
             }
             return "the gateway refused the connection: " + refused.statusCode() + ' ' + refused.description();
         }
-        return ConnectFailures.describe(cause, endpoint.authority());
+        return target.describe(cause);
     }
 
     private byte[] payload() {

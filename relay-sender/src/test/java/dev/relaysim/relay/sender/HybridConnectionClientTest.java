@@ -1,5 +1,6 @@
 package dev.relaysim.relay.sender;
 
+import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayConnection;
@@ -108,7 +109,7 @@ class HybridConnectionClientTest {
                         assertThat(e.statusCode()).isEqualTo(404);
                         assertThat(e.description()).startsWith("There are no listeners connected for the endpoint.");
                     });
-            assertThat(SenderMain.describe(refused.handle((c, e) -> e).join(), client.endpoint()))
+            assertThat(SenderMain.describe(refused.handle((c, e) -> e).join(), new ClientOptions.Target(null, client.endpoint(), null, null, null, "the test CA")))
                     .isEqualTo("no listener is connected to sb://localhost:" + gateway.get().addresses().tlsPort()
                             + "/echo — start one with ./relaysim listen --echo");
         }

@@ -1,11 +1,13 @@
 package dev.relaysim.relay.standalone;
 
+import dev.relaysim.relay.common.cli.RelaysimVersion;
 import dev.relaysim.relay.gateway.GatewayMain;
 import dev.relaysim.relay.gateway.management.cli.ManagementMain;
 import dev.relaysim.relay.gateway.netns.VnetMain;
 import dev.relaysim.relay.listener.ListenerMain;
 import dev.relaysim.relay.loadtest.BenchMain;
 import dev.relaysim.relay.sender.SenderMain;
+import dev.relaysim.relay.sender.TokenMain;
 import dev.relaysim.relay.sender.probe.ProbeMain;
 
 import java.io.PrintStream;
@@ -33,6 +35,8 @@ public final class RelaysimMain {
                     + "curl-style)", SenderMain::main),
             Command.of("probe", "diagnose DNS, ports 443 and 9400-9599, the handshake and a round trip for a "
                     + "connection string", ProbeMain::main),
+            Command.of("token", "print a SAS token (or --header: the ServiceBusAuthorization line) for curl and other "
+                    + "HTTP clients", TokenMain::main),
             Command.of("bench", "benchmarks against baselines measured in the same run (throughput, latency, "
                     + "connect-rate, idle, integrity)", BenchMain::main),
             Command.subcommand("pe", "private endpoint connections of a namespace: list, approve, reject, remove "
@@ -58,6 +62,10 @@ public final class RelaysimMain {
             }
             return;
         }
+        if (isVersion(args[0])) {
+            RelaysimVersion.main(new String[0]);
+            return;
+        }
         Optional<Command> command = command(args[0]);
         if (command.isEmpty()) {
             System.err.println("relaysim: unknown command '" + args[0] + "' (expected: one of "
@@ -73,6 +81,10 @@ public final class RelaysimMain {
         return COMMANDS.stream().filter(command -> command.name().equals(name)).findFirst();
     }
 
+    private static boolean isVersion(String argument) {
+        return argument.equals("--version") || argument.equals("-V");
+    }
+
     private static boolean isHelp(String argument) {
         return argument.equals("help") || argument.equals("--help") || argument.equals("-h");
     }
@@ -86,7 +98,8 @@ public final class RelaysimMain {
             out.println("  " + command.name() + " ".repeat(width - command.name().length()) + command.summary());
         }
         out.println();
-        out.println("Every command takes --help. The gateway prints ready-to-paste connection strings when it starts;");
+        out.println("Every command takes --help, --version (-V; also relaysim --version) and --log-level. The gateway");
+        out.println("prints ready-to-paste connection strings when it starts;");
         out.println("listen and send default to the gateway's development connection string for sandbox/echo.");
     }
 

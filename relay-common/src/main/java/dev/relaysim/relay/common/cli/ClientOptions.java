@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.cli;
 
+import dev.relaysim.relay.common.client.ConnectFailures;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.connection.DevDefaults;
@@ -19,8 +20,8 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The options every client command shares ({@code --connection-string}, {@code --ca}, {@code --source-address},
- * {@code --dns}),
+ * The options every client command shares ({@code --connection-string}, {@code --ca}, {@code --data-dir},
+ * {@code --source-address}, {@code --dns}),
  * as a picocli
  * mixin, and how they fall back to the environment and the gateway's development defaults.
  */
@@ -36,8 +37,14 @@ public final class ClientOptions {
     private String connectionString;
 
     @Option(names = "--ca", paramLabel = "FILE",
-            description = "CA certificate (PEM) to trust (default: $RELAYSIM_CA, else ~/.relaysim/tls/ca.pem if it exists, else the JDK's trust store)")
+            description = "CA certificate (PEM) to trust (default: the CA of --data-dir, else $RELAYSIM_CA, else "
+                    + "$RELAYSIM_DATA_DIR/tls/ca.pem, else ~/.relaysim/tls/ca.pem if it exists, else the JDK's trust store)")
     private Path ca;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "The data directory of the gateway to talk to (its --data-dir): trust the CA it wrote to "
+                    + "DIR/tls/ca.pem (default: $RELAYSIM_DATA_DIR, else ~/.relaysim)")
+    private Path dataDirectory;
 
     @Option(names = "--source-address", paramLabel = "ADDRESS",
             description = "IP address to connect from, as a machine with that address would (e.g. 127.10.0.5, a VM "
@@ -59,7 +66,18 @@ public final class ClientOptions {
      *                      the system's
      */
     public record Target(ConnectionString connectionString, RelayEndpoint endpoint, SslContext sslContext,
-                         InetAddress sourceAddress, DnsHostResolver resolver) {
+                         InetAddress sourceAddress, DnsHostResolver resolver, String trusted) {
+
+        /** What a failed TLS handshake should add: which CA was tried, and how to choose another. */
+        public String tlsHint() {
+            return "tried " + trusted + "; trust the CA of the gateway you talk to with --data-dir DIR (the gateway's "
+                    + "--data-dir) or --ca FILE";
+        }
+
+        /** {@link ConnectFailures#describe(Throwable, String, String)} for this target's authority and CA. */
+        public String describe(Throwable failure) {
+            return ConnectFailures.describe(failure, endpoint.authority(), tlsHint());
+        }
     }
 
     /** Thrown for options that cannot work; the message is meant for the user as it is. */
@@ -96,7 +114,10 @@ public final class ClientOptions {
                     : DevDefaults.connectionString(environment));
             endpoint = RelayEndpoint.of(parsed);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("invalid connection string: " + e.getMessage(), e);
+            boolean fromEnvironment = connectionString == null && environment.get(DevDefaults.CONNECTION_STRING_ENV) != null
+                    && !environment.get(DevDefaults.CONNECTION_STRING_ENV).isBlank();
+            throw new UsageException((fromEnvironment ? DevDefaults.CONNECTION_STRING_ENV + ": " : "")
+                    + "invalid connection string: " + e.getMessage(), e);
         }
         InetAddress source = null;
         if (sourceAddress != null) {
@@ -114,23 +135,59 @@ public final class ClientOptions {
                 throw new UsageException(e.getMessage(), e);
             }
         }
-        Optional<Path> caCertificate = ca != null ? Optional.of(ca) : DevDefaults.caCertificate(environment);
+        Trust trust = trust(environment);
         try {
-            return new Target(parsed, endpoint, sslContext(caCertificate), source, resolver);
+            return new Target(parsed, endpoint, sslContext(trust), source, resolver, trust.description());
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new UsageException(e.getMessage(), e);
+            throw new UsageException(trust.source() + ": " + FileErrors.describe(e), e);
         }
     }
 
-    private static SslContext sslContext(Optional<Path> caCertificate) {
-        if (caCertificate.isEmpty()) {
+    /** The CA file to trust (none: the JDK's trust store), the option or variable it came from, and both in words. */
+    private record Trust(Optional<Path> file, String source, String description) {
+    }
+
+    private Trust trust(Map<String, String> environment) {
+        if (ca != null) {
+            return new Trust(Optional.of(ca), "--ca", "the CA " + ca + " (--ca)");
+        }
+        if (dataDirectory != null) {
+            Path file = DevDefaults.caCertificatePem(dataDirectory);
+            return new Trust(Optional.of(file), "--data-dir", "the CA " + file + " (--data-dir)");
+        }
+        String caVariable = environment.get(DevDefaults.CA_ENV);
+        if (caVariable != null && !caVariable.isBlank()) {
+            return new Trust(Optional.of(Path.of(caVariable)), DevDefaults.CA_ENV,
+                    "the CA " + caVariable + " ($" + DevDefaults.CA_ENV + ")");
+        }
+        String dataVariable = environment.get(DevDefaults.DATA_DIRECTORY_ENV);
+        if (dataVariable != null && !dataVariable.isBlank()) {
+            Path file = DevDefaults.caCertificatePem(Path.of(dataVariable));
+            return new Trust(Optional.of(file), DevDefaults.DATA_DIRECTORY_ENV,
+                    "the CA " + file + " ($" + DevDefaults.DATA_DIRECTORY_ENV + ")");
+        }
+        Path usual = DevDefaults.caCertificatePem(DevDefaults.dataDirectory(environment));
+        if (Files.isRegularFile(usual)) {
+            return new Trust(Optional.of(usual), "the default CA", "the CA " + usual + " (the default data directory)");
+        }
+        return new Trust(Optional.empty(), "the JDK's trust store",
+                "the JDK's trust store (no --ca or --data-dir given, and " + usual + " does not exist)");
+    }
+
+    private static SslContext sslContext(Trust trust) {
+        if (trust.file().isEmpty()) {
             return SslContexts.forClientWithSystemTrust();
         }
-        Path file = caCertificate.get();
+        Path file = trust.file().get();
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("CA certificate " + file
-                    + " does not exist (expected: a PEM file, such as ~/.relaysim/tls/ca.pem)");
+            throw new IllegalArgumentException(file + " does not exist (expected: a PEM CA certificate, such as "
+                    + "the tls/ca.pem the gateway writes to its data directory)");
         }
-        return SslContexts.forClient(file);
+        try {
+            return SslContexts.forClient(file);
+        } catch (UncheckedIOException e) {
+            // The reader's message names the file and what was wrong with it.
+            throw new IllegalArgumentException(FileErrors.describe(e), e);
+        }
     }
 }

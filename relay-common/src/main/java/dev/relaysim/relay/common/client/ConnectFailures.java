@@ -33,7 +33,14 @@ public final class ConnectFailures {
      * described by its status and reason; callers usually explain those themselves.
      */
     public static String describe(Throwable failure, String authority) {
+        return describe(failure, authority, "trust the gateway's CA with --ca FILE or RELAYSIM_CA (the gateway writes it "
+                + "to <data dir>/tls/ca.pem)");
+    }
+
+    /** {@link #describe(Throwable, String)} with {@code tlsHint} after a failed TLS handshake (which CA, what to do). */
+    public static String describe(Throwable failure, String authority, String tlsHint) {
         requireNonNull(authority, "authority");
+        requireNonNull(tlsHint, "tlsHint");
         Throwable cause = unwrap(failure);
         if (cause instanceof RelayHandshakeException refused) {
             return "the gateway at " + authority + " refused the request: " + refused.statusCode() + ' ' + refused.description();
@@ -50,8 +57,7 @@ public final class ConnectFailures {
             return "cannot resolve the host of " + authority + ": " + cause.getMessage();
         }
         if (cause instanceof SSLException) {
-            return "TLS handshake with " + authority + " failed: " + tlsReason(cause)
-                    + " — trust the gateway's CA with --ca FILE or RELAYSIM_CA (the gateway writes it to ~/.relaysim/tls/ca.pem)";
+            return "TLS handshake with " + authority + " failed: " + tlsReason(cause) + " — " + tlsHint;
         }
         if (cause instanceof TimeoutException) {
             return "no answer from " + authority + ": " + cause.getMessage();

@@ -1,9 +1,7 @@
 package dev.relaysim.relay.common.connection;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -71,20 +69,5 @@ public final class DevDefaults {
         requireNonNull(environment, "environment");
         String fromEnvironment = environment.get(CONNECTION_STRING_ENV);
         return fromEnvironment == null || fromEnvironment.isBlank() ? CONNECTION_STRING : fromEnvironment;
-    }
-
-    /**
-     * The CA certificate tools trust by default: {@code $RELAYSIM_CA} if set (whether or not the file
-     * exists, so that a wrong path is reported), else the gateway's {@code ~/.relaysim/tls/ca.pem} if it
-     * exists, else none (the JDK's trust store).
-     */
-    public static Optional<Path> caCertificate(Map<String, String> environment) {
-        requireNonNull(environment, "environment");
-        String fromEnvironment = environment.get(CA_ENV);
-        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            return Optional.of(Path.of(fromEnvironment));
-        }
-        Path generated = caCertificatePem(dataDirectory(environment));
-        return Files.isRegularFile(generated) ? Optional.of(generated) : Optional.empty();
     }
 }

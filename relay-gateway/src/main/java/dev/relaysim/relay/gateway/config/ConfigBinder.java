@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.cli.Durations;
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway.config;
 
+import dev.relaysim.relay.common.cli.Durations;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.management;
 
+import dev.relaysim.relay.common.cli.RelaysimVersion;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.config;
 
+import dev.relaysim.relay.common.cli.Durations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -102,6 +102,8 @@ public final class ConnectivityProbe implements AutoCloseable {
     private final SortedSet<Integer> rendezvousPorts;
     private final EventLoopGroup group = EventLoops.newGroup("relay-probe", 2);
     private HybridConnectionListener listener;
+    /** How the host resolved; set before the handshake, whose refusal reads differently through a private endpoint. */
+    private Chain chain = Chain.SYSTEM;
 
     /**
      * @param target          what to probe and from where (connection string, trust, source address, DNS server)
@@ -127,6 +129,7 @@ public final class ConnectivityProbe implements AutoCloseable {
             steps.add(ProbeStep.skip(ROUND_TRIP, reason));
             return report(steps, resolved);
         }
+        chain = resolved.chain();
         ProbeStep frontEnd = frontEnd(resolved.address());
         ProbeStep ports = role == Role.LISTENER ? rendezvousPorts(resolved.address())
                 : ProbeStep.skip(RENDEZVOUS, "senders do not dial rendezvous ports (use --role listener to check them)");
@@ -197,7 +200,11 @@ public final class ConnectivityProbe implements AutoCloseable {
         }
     }
 
-    /** The DNS step's verdict, now that the connections show whether the address fits this source. */
+    /**
+     * The DNS step's verdict, now that the connections show whether the address fits this source. A private chain
+     * whose address refuses this source is the endpoint's doing (the handshake says so), not DNS's; one whose address
+     * does not answer at all is a stale record.
+     */
     private ProbeStep fit(Resolved resolved, ProbeStep frontEnd, ProbeStep handshake) {
         ProbeStep step = resolved.step();
         boolean refused = frontEnd.failed() || handshake.detail().contains(IP_REFUSED);
@@ -205,9 +212,11 @@ public final class ConnectivityProbe implements AutoCloseable {
             return step;
         }
         return switch (resolved.chain()) {
-            case PRIVATE -> ProbeStep.fail(DNS, step.detail() + "; this is a private endpoint address, but it refuses this"
-                    + " source: connect from the endpoint's virtual network (or a network connected to it), and check"
-                    + " that the endpoint connection is Approved");
+            case PRIVATE -> frontEnd.failed()
+                    ? ProbeStep.fail(DNS, step.detail() + "; nothing answers at this private endpoint address: a stale"
+                            + " A record (the endpoint was deleted or has another address now; compare the private DNS"
+                            + " zone's record with the endpoint's IP), or port " + endpoint.port() + " is blocked on the way")
+                    : step;
             case PUBLIC -> ProbeStep.fail(DNS, step.detail() + "; this is the public address, and the namespace refuses"
                     + " this source's public traffic (public network access Disabled, or no IP rule admits it): from"
                     + " the virtual network, the name must resolve to the private endpoint (private DNS zone"
@@ -359,14 +368,22 @@ public final class ConnectivityProbe implements AutoCloseable {
         }
         String answer = refused.statusCode() + " " + refused.description();
         return switch (refused.statusCode()) {
-            case 401 -> refused.description().startsWith(IP_REFUSED)
+            case 401 -> refused.description().startsWith(IP_REFUSED) && chain == Chain.PRIVATE
+                    ? "401: the private endpoint refuses this source: its connection is not Approved (Pending, Rejected"
+                            + " or Disconnected; ./relaysim pe list shows it, pe approve approves it), or this source is"
+                            + " outside the endpoint's virtual network — " + answer
+                    : refused.description().startsWith(IP_REFUSED)
                     ? "401: the namespace's network rules refuse this source (public network access Disabled or no IP rule"
                             + " admits it; through a private endpoint: the source is outside its network or the endpoint"
                             + " connection is not Approved) — " + answer
                     : "401: the token was not accepted — check SharedAccessKeyName and SharedAccessKey (a wrong or"
                             + " expired key) — " + answer;
             case 403 -> "403: the key is valid but lacks the " + right + " right on this hybrid connection — " + answer;
-            case 404 -> "404: the namespace has no hybrid connection '" + endpoint.entityPath() + "' — check EntityPath — "
+            case 404 -> rendezvousPorts.contains(endpoint.port())
+                    ? "404: port " + endpoint.port() + " is one of the rendezvous ports, not the front end — the"
+                            + " Endpoint's port must be the front end's (443 in Azure, 9443 for relaysim's gateway) — "
+                            + answer
+                    : "404: the namespace has no hybrid connection '" + endpoint.entityPath() + "' — check EntityPath — "
                     + answer;
             default -> "the relay answered " + answer;
         };

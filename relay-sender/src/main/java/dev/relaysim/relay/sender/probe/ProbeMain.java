@@ -3,8 +3,8 @@ package dev.relaysim.relay.sender.probe;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,7 +67,7 @@ public final class ProbeMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         ClientOptions.useQuietLogging();
-        System.exit(new CommandLine(new ProbeMain()).execute(args));
+        System.exit(Cli.execute(new ProbeMain(), args));
     }
 
     @Override

@@ -16,10 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -171,7 +174,7 @@ class ProbeMainTest {
                 + " (connection refused) — a listener must reach all of 9400-9409, 9500 (outbound), or the senders"
                 + " whose rendezvous lands on 9400-9409, 9500 fail");
         assertThat(blocked.line("dns")).startsWith("FAIL  private chain: ")
-                .contains("this is a private endpoint address, but it refuses this source");
+                .contains("nothing answers at this private endpoint address: a stale A record");
     }
 
     @Test
@@ -218,6 +221,66 @@ class ProbeMainTest {
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.line("dns")).startsWith("FAIL  " + HOST + ": ");
         assertThat(missing.line("front-end")).isEqualTo("SKIP  no address for " + HOST);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ConnectionStatus.class, names = {"PENDING", "REJECTED", "DISCONNECTED"})
+    void anEndpointThatIsNotApprovedIsBlamedAndNotDns(ConnectionStatus status) throws Exception {
+        start(status);
+
+        Run probe = probe("--connection-string", connectionString(HOST, KEY), "--dns", dns.hostPort(),
+                "--source-address", VM);
+
+        assertThat(probe.exitCode()).isEqualTo(1);
+        assertThat(probe.line("dns")).startsWith("PASS  private chain: " + HOST + " -> " + PRIVATE_LINK + " = 127.10.0.4");
+        assertThat(probe.line("handshake")).startsWith("FAIL  401: the private endpoint refuses this source: its "
+                + "connection is not Approved (Pending, Rejected or Disconnected; ./relaysim pe list shows it");
+        assertThat(probe.lines().get(6)).startsWith("Not ready as a listener: 1 check failed; first handshake: 401: "
+                + "the private endpoint refuses this source");
+    }
+
+    @Test
+    void aPrivateDnsZoneThatIsNotLinkedGivesTheVmThePublicAddress() throws Exception {
+        start(ConnectionStatus.APPROVED);
+        dns.close();
+        dns = new TestDnsServer((name, querier) -> TestDnsServer.chain(HOST, PRIVATE_LINK, CLUSTER, "127.0.0.1"));
+
+        Run probe = probe("--connection-string", connectionString(HOST, KEY), "--dns", dns.hostPort(),
+                "--source-address", VM);
+
+        assertThat(probe.exitCode()).isEqualTo(1);
+        assertThat(probe.line("dns")).startsWith("FAIL  public chain: ")
+                .contains("the name must resolve to the private endpoint (private DNS zone "
+                        + "privatelink.servicebus.windows.net linked to the network");
+        assertThat(probe.line("handshake")).startsWith("FAIL  401: the namespace's network rules refuse this source");
+    }
+
+    @Test
+    void aStaleARecordInTheGatewaysDnsIsBlamedOnDns() throws Exception {
+        start(ConnectionStatus.APPROVED, true);
+        gateway.server().dnsFaults().set(new DnsFaults(
+                Map.of("contoso", (Inet4Address) InetAddress.getByName("127.10.0.9")), Set.of()));
+        String responder = "127.0.0.1:" + gateway.addresses().dns().orElseThrow().getPort();
+
+        Run probe = probe("--connection-string", connectionString(HOST, KEY), "--dns", responder, "--source-address", VM);
+
+        assertThat(probe.exitCode()).isEqualTo(1);
+        assertThat(probe.line("dns")).startsWith("FAIL  private chain: ").contains("= 127.10.0.9")
+                .contains("nothing answers at this private endpoint address: a stale A record");
+        assertThat(probe.line("front-end")).startsWith("FAIL  127.10.0.9:" + tlsPort());
+    }
+
+    @Test
+    void aRendezvousPortAsTheEndpointsPortIsNamedAndNotBlamedOnEntityPath() throws Exception {
+        start(ConnectionStatus.APPROVED);
+        int rendezvousPort = rendezvous().first();
+
+        Run probe = probe("--connection-string", "Endpoint=sb://127.0.0.1:" + rendezvousPort + "/;SharedAccessKeyName="
+                + KEY_NAME + ";SharedAccessKey=" + KEY + ";EntityPath=echo", "--role", "sender");
+
+        assertThat(probe.exitCode()).isEqualTo(1);
+        assertThat(probe.line("handshake")).startsWith("FAIL  404: port " + rendezvousPort + " is one of the rendezvous "
+                + "ports, not the front end").doesNotContain("EntityPath");
     }
 
     @Test

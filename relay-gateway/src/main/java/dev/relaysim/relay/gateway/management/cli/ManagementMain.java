@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.management.cli;
 
+import dev.relaysim.relay.common.cli.Cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,7 @@ public final class ManagementMain {
 
     /** The command line of the management commands. */
     public static CommandLine commandLine() {
-        return new CommandLine(new ManagementMain());
+        return Cli.commandLine(new ManagementMain(), System.getenv());
     }
 
     public static void main(String[] args) {

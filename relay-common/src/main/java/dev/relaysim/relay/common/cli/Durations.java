@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.config;
+package dev.relaysim.relay.common.cli;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,10 +6,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as configured: ISO-8601 ({@code PT30S}) or a whole number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
-final class Durations {
+/** Durations as the gateway config and the commands take them: ISO-8601 ({@code PT30S}) or a whole number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
+public final class Durations {
 
-    static final String EXPECTED = "a duration such as 30s, 500ms, 5m, 1h or PT30S";
+    public static final String EXPECTED = "a duration such as 30s, 500ms, 5m, 1h or PT30S";
 
     private static final Pattern SHORT_FORM = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)");
 
@@ -17,7 +17,7 @@ final class Durations {
     }
 
     /** The duration, or {@code null} when the text is neither form. */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String trimmed = text.strip().toLowerCase(Locale.ROOT);
         Matcher matcher = SHORT_FORM.matcher(trimmed);
         if (matcher.matches()) {
@@ -40,7 +40,7 @@ final class Durations {
     }
 
     /** The short form when the duration is a whole number of milliseconds, ISO-8601 otherwise. */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         if (duration.isNegative() || duration.getNano() % 1_000_000 != 0) {
             return duration.toString();
         }

@@ -1,0 +1,40 @@
+package dev.relaysim.relay.listener;
+
+import dev.relaysim.relay.common.client.RelayHandshakeException;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RetryPolicyTest {
+
+    private static final Throwable REFUSED_401 = new RelayHandshakeException(401, "Unauthorized", "Ip has been prevented to connect to the endpoint.");
+    private static final Throwable NOT_UP = new ConnectException("Connection refused");
+
+    @Test
+    void theSdkDefaultStopsAtTheFirstAttemptAndAtRefusals() {
+        RetryPolicy sdk = RetryPolicy.parse("sdk");
+        assertThat(sdk).isEqualTo(RetryPolicy.SDK_DEFAULT);
+        assertThat(sdk.retries(NOT_UP, true, 1)).isFalse();
+        assertThat(sdk.retries(REFUSED_401, false, 1)).isFalse();
+        assertThat(sdk.retries(NOT_UP, false, 100)).isTrue();
+    }
+
+    @Test
+    void foreverAndAttemptsRetryEverythingUpToTheirLimit() {
+        assertThat(RetryPolicy.parse("forever").retries(REFUSED_401, true, 1000)).isTrue();
+        RetryPolicy three = RetryPolicy.parse(" 3 ");
+        assertThat(three.retries(REFUSED_401, true, 2)).isTrue();
+        assertThat(three.retries(NOT_UP, false, 3)).isFalse();
+    }
+
+    @Test
+    void aBadPolicyNamesTheOptionAndWhatItTakes() {
+        for (String bad : new String[] {"0", "always", "-1"}) {
+            assertThatThrownBy(() -> RetryPolicy.parse(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("--retry: \"" + bad + "\" (expected: forever, a number of attempts >= 1, or sdk)");
+        }
+    }
+}
