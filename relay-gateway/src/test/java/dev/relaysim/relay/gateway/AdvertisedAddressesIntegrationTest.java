@@ -8,7 +8,16 @@ import dev.relaysim.relay.gateway.testing.WsPeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A gateway with advertised settings (as in a container, where clients use other addresses than the bound ones) names
- * the advertised host and the mapped rendezvous ports in accept and request addresses, and puts the advertised host
- * into its certificate.
+ * the advertised host and the mapped rendezvous ports in accept and request addresses, ends public DNS answers at an
+ * advertised IPv4 host and puts the advertised host into its certificate.
  */
 @Timeout(60)
 class AdvertisedAddressesIntegrationTest {
@@ -70,6 +79,21 @@ class AdvertisedAddressesIntegrationTest {
             int port = Integer.parseInt(listener.otherCommands().get(0).replaceFirst(
                     "(?s).*\"address\":\"ws://" + HOST.replace(".", "\\.") + ":(\\d+)/.*", "$1"));
             assertThat(PUBLISHED).contains(port);
+        }
+    }
+
+    @Test
+    void publicDnsAnswersEndAtAnAdvertisedIpv4Host() throws Exception {
+        try (TestGateway gw = TestGateway.builder().dns(true).management(false)
+                .advertised(new AdvertisedSettings(Optional.of("127.0.4.99"), 0, 0, List.of())).start()) {
+            SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", gw.addresses().dnsPort()));
+            resolver.setTimeout(Duration.ofSeconds(10));
+            Message answer = resolver.send(Message.newQuery(Record.newRecord(
+                    Name.fromConstantString(TestGateway.HOST + '.'), Type.A, DClass.IN)));
+
+            assertThat(answer.getSection(Section.ANSWER)).filteredOn(record -> record.getType() == Type.A)
+                    .singleElement().satisfies(record ->
+                            assertThat(((ARecord) record).getAddress().getHostAddress()).isEqualTo("127.0.4.99"));
         }
     }
 
