@@ -1,0 +1,298 @@
+package dev.relaysim.relay.gateway.management.console;
+
+import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.common.client.RelayClientConfig;
+import dev.relaysim.relay.common.client.RelayCloseStatus;
+import dev.relaysim.relay.common.client.RelayConnection;
+import dev.relaysim.relay.common.client.RelayWebSocketClient;
+import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.common.protocol.ControlCommandCodec;
+import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
+import dev.relaysim.relay.common.tls.SslContexts;
+import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
+import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
+import dev.relaysim.relay.gateway.config.ListenSettings;
+import dev.relaysim.relay.gateway.config.NamespaceConfig;
+import dev.relaysim.relay.gateway.network.DefaultAction;
+import dev.relaysim.relay.gateway.network.NetworkRuleSet;
+import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
+import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
+import dev.relaysim.relay.gateway.testing.Browser;
+import dev.relaysim.relay.gateway.testing.ManagementApi;
+import dev.relaysim.relay.gateway.testing.TestGateway;
+import dev.relaysim.relay.gateway.testing.TestListener;
+import dev.relaysim.relay.gateway.testing.WsPeer;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.relaysim.relay.gateway.testing.TestGateway.KEY;
+import static dev.relaysim.relay.gateway.testing.TestGateway.KEY_NAME;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web console in headless Chromium (see {@link Browser}) against a port-0 gateway with namespaces
+ * {@code sandbox} (public) and {@code contoso} (public access disabled, the Private Link scenario of
+ * {@code PrivateLinkManagementIntegrationTest}): what a user clicks changes the gateway, and open connections feel
+ * it. Screenshots of each page go to {@code target/console-screenshots/}.
+ */
+@Timeout(120)
+class ConsoleBrowserTest {
+
+    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+    private static final String CONTOSO_HOST = "contoso.servicebus.windows.net";
+    private static final String ENTITY = "echo";
+    private static final String CONTOSO = ManagementApi.RELAY_NAMESPACES + "contoso";
+    private static final String VNET = ManagementApi.VIRTUAL_NETWORKS + "vnet1";
+    private static final String VM = "127.10.0.200";
+    private static final String ENDPOINT = "127.10.0.4";
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private TestGateway gateway;
+    private Browser browser;
+    private SslContext sslContext;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final List<RelayWebSocketClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        browser = Browser.start();
+        AuthorizationRuleConfig root = new AuthorizationRuleConfig(KEY_NAME, KEY, TestGateway.SECONDARY_KEY,
+                EnumSet.allOf(AccessRight.class));
+        List<HybridConnectionConfig> echo = List.of(new HybridConnectionConfig(ENTITY, true, List.of()));
+        NamespaceConfig sandbox = new NamespaceConfig(TestGateway.NAMESPACE, TestGateway.HOST, List.of(root), echo);
+        NamespaceConfig contoso = new NamespaceConfig("contoso", CONTOSO_HOST, List.of(root), echo, "westeurope",
+                new NetworkRuleSet(PublicNetworkAccess.DISABLED, DefaultAction.ALLOW, List.of(), false), List.of());
+        gateway = TestGateway.builder().namespaces(List.of(sandbox, contoso), TestGateway.NAMESPACE).start();
+        sslContext = SslContexts.forClient(gateway.server().certificateAuthority().caCertificatePem());
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(RelayWebSocketClient::close);
+        if (browser != null) {
+            browser.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void approvingAPendingEndpointLetsTheVnetInAndRejectingItClosesTheListenerWith1008() throws Exception {
+        createPendingEndpoint();
+        signIn();
+        openPage("networking?namespace=contoso", "networking");
+        assertThat(connectionRow().findElement(By.cssSelector("td.state")).getText()).isEqualTo("Pending");
+        screenshot("networking-pending");
+
+        decideInConsole("approve", "approved in the console");
+        browser.awaitText(By.cssSelector("#private-endpoint-connections tr[data-name='manual-pe'] td.state"),
+                "Approved");
+        assertThat(connectionRow().findElement(By.cssSelector("td.description")).getText())
+                .isEqualTo("approved in the console");
+
+        RelayWebSocketClient vm = client(VM);
+        RelayConnection control = vm.connect(uri("listen"), authorization(), null, TIMEOUT).get();
+        var senderFuture = vm.connect(uri("connect"), authorization(), null, TIMEOUT);
+        AcceptCommand accept = (AcceptCommand) ControlCommandCodec.decode(control.receive(TIMEOUT).asText());
+        RelayConnection listenerSide = vm.connect(URI.create(accept.address()), new DefaultHttpHeaders(), null,
+                TIMEOUT).get();
+        senderFuture.get().sendText("through the approved endpoint").get();
+        assertThat(listenerSide.receive(TIMEOUT).asText()).isEqualTo("through the approved endpoint");
+
+        decideInConsole("reject", "rejected in the console");
+
+        RelayCloseStatus rejected = new RelayCloseStatus(1008, NetworkGuard.ENDPOINT_REJECTED);
+        assertThat(control.closeFuture().get(10, TimeUnit.SECONDS)).isEqualTo(rejected);
+        browser.awaitText(By.cssSelector("#private-endpoint-connections tr[data-name='manual-pe'] td.state"),
+                "Rejected");
+        screenshot("networking-rejected");
+    }
+
+    @Test
+    void disablingPublicAccessInTheConsoleClosesAPublicListener() throws Exception {
+        try (TestListener listener = TestListener.connect(gateway.httpClient(),
+                gateway.listenUri(false, ENTITY), TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
+            signIn();
+            openPage("networking?namespace=sandbox", "networking");
+            assertThat(browser.visible(By.id("public-access-Enabled")).isSelected()).isTrue();
+
+            browser.click(By.id("public-access-Disabled"));
+            browser.click(By.id("public-access-save"));
+
+            WsPeer.Close closed = listener.control().closed().get(10, TimeUnit.SECONDS);
+            assertThat(closed.code()).isEqualTo(1008);
+            assertThat(closed.reason()).isEqualTo(NetworkGuard.PUBLIC_ACCESS_DISABLED);
+            browser.awaitPage("networking");
+            assertThat(browser.visible(By.id("public-access-Disabled")).isSelected()).isTrue();
+            assertThat(ManagementApi.json(send("GET", ManagementApi.RELAY_NAMESPACES + "sandbox"), 200)
+                    .at("/properties/publicNetworkAccess").asText()).isEqualTo("Disabled");
+        }
+    }
+
+    @Test
+    void valuesAreShownAsTextAndTheKeyStaysInTheSession() throws Exception {
+        createPendingEndpoint();
+        String markup = "<img src=x id=injected>";
+        ManagementApi.json(send("PUT", CONTOSO + "/privateEndpointConnections/manual-pe",
+                "{\"properties\": {\"privateLinkServiceConnectionState\": {\"status\": \"Approved\", "
+                        + "\"description\": \"" + markup.replace("\"", "\\\"") + "\"}}}"), 200);
+        signIn();
+        openPage("networking?namespace=contoso", "networking");
+
+        assertThat(connectionRow().findElement(By.cssSelector("td.description")).getText()).isEqualTo(markup);
+        assertThat(browser.driver().findElements(By.id("injected"))).isEmpty();
+        assertThat(browser.driver().getCurrentUrl()).doesNotContain(ListenSettings.DEFAULT_ADMIN_KEY);
+        assertThat(browser.driver().executeScript("return sessionStorage.getItem('relaysim.adminKey')"))
+                .isEqualTo(ListenSettings.DEFAULT_ADMIN_KEY);
+        assertThat(browser.driver().executeScript("return localStorage.length")).isEqualTo(0L);
+
+        browser.driver().navigate().refresh();
+        browser.awaitPage("networking");
+        assertThat(browser.driver().findElement(By.id("login")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void everyPageRendersAndIsPhotographed() throws Exception {
+        try (TestListener listener = TestListener.connect(gateway.httpClient(),
+                gateway.listenUri(false, ENTITY), TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
+            WsPeer sender = WsPeer.connect(gateway.httpClient(), gateway.connectUri(false, ENTITY),
+                    Map.of("ServiceBusAuthorization", TestGateway.token(ENTITY))).get(10, TimeUnit.SECONDS);
+            sender.sendText("x".repeat(50_000)).get(10, TimeUnit.SECONDS);
+            assertThat(sender.next(TIMEOUT).asText()).hasSize(50_000);
+            createPendingEndpoint();
+
+            signIn();
+            openPage("overview", "overview");
+            browser.awaitText(By.id("stat-listeners"), "1");
+            browser.awaitText(By.id("stat-connections"), "1");
+            assertThat(browser.visible(By.cssSelector("#namespaces tr[data-name='contoso']")).getText())
+                    .contains("Disabled");
+            assertThat(browser.driver().findElements(By.cssSelector("#charts svg.chart"))).hasSize(3);
+            screenshot("overview");
+
+            openPage("hybrid-connections?namespace=sandbox", "hybrid-connections");
+            assertThat(browser.visible(By.cssSelector("#hybrid-connections tr[data-name='echo']")).getText())
+                    .contains("1");
+            browser.click(By.id("show-keys-" + KEY_NAME));
+            WebElement connectionString = browser.visible(By.id(KEY_NAME + "-primary-connection-string"));
+            assertThat(connectionString.getAttribute("value"))
+                    .isEqualTo("Endpoint=sb://" + TestGateway.HOST + "/;SharedAccessKeyName=" + KEY_NAME
+                            + ";SharedAccessKey=" + KEY);
+            screenshot("hybrid-connections");
+
+            openPage("virtual-networks", "virtual-networks");
+            assertThat(browser.visible(By.cssSelector("#private-endpoints tr[data-name='manual-pe']")).getText())
+                    .contains(ENDPOINT).contains("Pending");
+            screenshot("virtual-networks");
+
+            openPage("faults", "faults");
+            browser.visible(By.id("dns-missing-contoso")).click();
+            browser.click(By.id("dns-faults-save"));
+            browser.awaitPage("faults");
+            assertThat(ManagementApi.json(send("GET", "/relaysim/dns/faults"), 200).path("missingARecords")
+                    .toString()).isEqualTo("[\"contoso\"]");
+            assertThat(browser.visible(By.id("dns-missing-contoso")).isSelected()).isTrue();
+            screenshot("faults");
+
+            openPage("metrics", "metrics");
+            browser.awaitText(By.id("metrics-table"), "relay_listeners_connected");
+            screenshot("metrics");
+
+            openPage("networking?namespace=contoso", "networking");
+            screenshot("networking");
+        }
+    }
+
+    private void createPendingEndpoint() throws Exception {
+        ManagementApi.json(send("PUT", VNET, """
+                {"properties": {"addressSpace": {"addressPrefixes": ["127.10.0.0/16"]},
+                 "subnets": [{"name": "default", "properties": {"addressPrefix": "127.10.0.0/24"}}]}}"""), 201);
+        ManagementApi.json(send("PUT", ManagementApi.PRIVATE_ENDPOINTS + "manual-pe", """
+                {"location": "westeurope", "properties": {"subnet": {"id": "%s/subnets/default"},
+                 "manualPrivateLinkServiceConnections": [{"name": "contoso-connection", "properties": {
+                 "privateLinkServiceId": "%s", "groupIds": ["namespace"]}}]}}""".formatted(VNET, CONTOSO)), 201);
+    }
+
+    /** Opens the console and gives it the admin key, as a user does once per browser tab. */
+    private void signIn() {
+        browser.open(console(""));
+        browser.visible(By.id("login-key")).sendKeys(ListenSettings.DEFAULT_ADMIN_KEY);
+        browser.click(By.id("login-submit"));
+        browser.awaitPage("overview");
+    }
+
+    private void openPage(String hash, String page) {
+        browser.open(console("#/" + hash));
+        browser.awaitPage(page);
+    }
+
+    /** Selects the connection, presses Approve or Reject and answers the description prompt. */
+    private void decideInConsole(String action, String description) {
+        connectionRow().findElement(By.cssSelector("input.select-connection")).click();
+        browser.click(By.id("connection-" + action));
+        browser.visible(By.id("prompt-description")).sendKeys(description);
+        browser.click(By.id("prompt-ok"));
+        browser.awaitPage("networking");
+    }
+
+    private WebElement connectionRow() {
+        return browser.visible(By.cssSelector("#private-endpoint-connections tr[data-name='manual-pe']"));
+    }
+
+    private String console(String fragment) {
+        return "http://127.0.0.1:" + gateway.addresses().managementPort() + "/" + fragment;
+    }
+
+    private void screenshot(String page) {
+        browser.screenshot(SCREENSHOTS.resolve(page + ".png"));
+    }
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        return ManagementApi.send(http, gateway, method, path, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return ManagementApi.send(http, gateway, method, path, body);
+    }
+
+    private RelayWebSocketClient client(String source) throws Exception {
+        RelayWebSocketClient client = new RelayWebSocketClient(sslContext, RelayClientConfig.defaults(), null,
+                InetAddress.getByName(source));
+        clients.add(client);
+        return client;
+    }
+
+    private URI uri(String action) {
+        return URI.create("wss://" + ENDPOINT + ':' + gateway.addresses().tlsPort() + "/$hc/" + ENTITY
+                + "?sb-hc-action=" + action);
+    }
+
+    private static HttpHeaders authorization() {
+        return new DefaultHttpHeaders().add(HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION,
+                SharedAccessSignature.createToken(SharedAccessSignature.audienceFor(CONTOSO_HOST, ENTITY), KEY_NAME,
+                        KEY, Instant.now().plus(Duration.ofHours(1))));
+    }
+}
