@@ -96,7 +96,10 @@ whenUnauthorized(() => {
   showLogin('The admin key was refused; enter it again.');
 });
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => {
+  document.getElementById('toast').hidden = true;
+  route();
+});
 
 fetch('/health', { cache: 'no-store' }).then((response) => response.json())
   .then((health) => { document.getElementById('version').textContent = `v${health.version}`; })

@@ -41,8 +41,8 @@ function dnsFaults(names, faults, refresh) {
 function rendezvousFaults(faults, refresh) {
   const blocked = (faults.blockedRendezvousPorts ?? []).map((block) => ({ ...block }));
   const list = el('div');
-  const ports = el('input', { id: 'rendezvous-ports', placeholder: 'ports, such as 9500-9599' });
-  const sources = el('input', { id: 'rendezvous-sources', placeholder: 'sources (CIDR, comma-separated; empty: all)' });
+  const ports = el('input', { id: 'rendezvous-ports', placeholder: 'ports, such as 9500-9599', size: 22 });
+  const sources = el('input', { id: 'rendezvous-sources', placeholder: 'sources (CIDR, comma-separated; empty: all)', size: 40 });
   const render = () => replace(list, table([
     { title: 'Blocked ports', value: (block) => block.ports },
     { title: 'From sources', value: (block) => (block.sources?.length ? block.sources.join(', ') : 'all') },

@@ -27,7 +27,7 @@ function publicAccess(ruleSetPath, rules, refresh) {
 
   function renderSelected() {
     selectedOnly.hidden = choice !== 'SelectedNetworks';
-    const newRule = el('input', { id: 'ip-rule-new', placeholder: 'IPv4 address or CIDR range, such as 127.12.0.0/16' });
+    const newRule = el('input', { id: 'ip-rule-new', placeholder: 'IPv4 address or CIDR range, such as 127.12.0.0/16', size: 44 });
     replace(selectedOnly,
       el('h3', {}, 'Firewall'),
       el('p', { class: 'muted' }, 'Add IP ranges to allow access from the internet or your on-premises networks.'),

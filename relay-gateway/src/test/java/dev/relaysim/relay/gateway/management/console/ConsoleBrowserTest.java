@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.management.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
@@ -182,7 +183,7 @@ class ConsoleBrowserTest {
                     Map.of("ServiceBusAuthorization", TestGateway.token(ENTITY))).get(10, TimeUnit.SECONDS);
             sender.sendText("x".repeat(50_000)).get(10, TimeUnit.SECONDS);
             assertThat(sender.next(TIMEOUT).asText()).hasSize(50_000);
-            createPendingEndpoint();
+            createPendingEndpoint(ManagementApi.RELAY_NAMESPACES + TestGateway.NAMESPACE);
 
             signIn();
             openPage("overview", "overview");
@@ -221,19 +222,36 @@ class ConsoleBrowserTest {
             browser.awaitText(By.id("metrics-table"), "relay_listeners_connected");
             screenshot("metrics");
 
-            openPage("networking?namespace=contoso", "networking");
+            openPage("networking?namespace=sandbox", "networking");
+            browser.click(By.id("public-access-SelectedNetworks"));
+            browser.visible(By.id("ip-rule-new")).sendKeys("127.12.0.0/16");
+            browser.click(By.id("ip-rule-add"));
+            browser.click(By.id("trusted-services"));
+            browser.click(By.id("public-access-save"));
+            browser.awaitText(By.id("ip-rules"), "127.12.0.0/16");
+            JsonNode rules = ManagementApi.json(send("GET", ManagementApi.RELAY_NAMESPACES + TestGateway.NAMESPACE
+                    + "/networkRuleSets/default"), 200).path("properties");
+            assertThat(rules.path("publicNetworkAccess").asText()).isEqualTo("Enabled");
+            assertThat(rules.path("defaultAction").asText()).isEqualTo("Deny");
+            assertThat(rules.at("/ipRules/0/ipMask").asText()).isEqualTo("127.12.0.0/16");
+            assertThat(rules.path("trustedServiceAccessEnabled").asBoolean()).isTrue();
+            assertThat(connectionRow().getText()).contains("Pending");
             screenshot("networking");
         }
     }
 
     private void createPendingEndpoint() throws Exception {
+        createPendingEndpoint(CONTOSO);
+    }
+
+    private void createPendingEndpoint(String namespaceId) throws Exception {
         ManagementApi.json(send("PUT", VNET, """
                 {"properties": {"addressSpace": {"addressPrefixes": ["127.10.0.0/16"]},
                  "subnets": [{"name": "default", "properties": {"addressPrefix": "127.10.0.0/24"}}]}}"""), 201);
         ManagementApi.json(send("PUT", ManagementApi.PRIVATE_ENDPOINTS + "manual-pe", """
                 {"location": "westeurope", "properties": {"subnet": {"id": "%s/subnets/default"},
                  "manualPrivateLinkServiceConnections": [{"name": "contoso-connection", "properties": {
-                 "privateLinkServiceId": "%s", "groupIds": ["namespace"]}}]}}""".formatted(VNET, CONTOSO)), 201);
+                 "privateLinkServiceId": "%s", "groupIds": ["namespace"]}}]}}""".formatted(VNET, namespaceId)), 201);
     }
 
     /** Opens the console and gives it the admin key, as a user does once per browser tab. */
