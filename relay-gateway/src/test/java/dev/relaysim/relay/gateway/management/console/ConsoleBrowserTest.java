@@ -38,7 +38,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,8 +59,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class ConsoleBrowserTest {
 
-    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
-
     private static final String CONTOSO_HOST = "contoso.servicebus.windows.net";
     private static final String ENTITY = "echo";
     private static final String CONTOSO = ManagementApi.RELAY_NAMESPACES + "contoso";
@@ -72,6 +69,7 @@ class ConsoleBrowserTest {
 
     private TestGateway gateway;
     private Browser browser;
+    private ConsoleDriver console;
     private SslContext sslContext;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final List<RelayWebSocketClient> clients = new ArrayList<>();
@@ -86,6 +84,7 @@ class ConsoleBrowserTest {
         NamespaceConfig contoso = new NamespaceConfig("contoso", CONTOSO_HOST, List.of(root), echo, "westeurope",
                 new NetworkRuleSet(PublicNetworkAccess.DISABLED, DefaultAction.ALLOW, List.of(), false), List.of());
         gateway = TestGateway.builder().namespaces(List.of(sandbox, contoso), TestGateway.NAMESPACE).start();
+        console = new ConsoleDriver(browser, gateway);
         sslContext = SslContexts.forClient(gateway.server().certificateAuthority().caCertificatePem());
     }
 
@@ -103,10 +102,10 @@ class ConsoleBrowserTest {
     @Test
     void approvingAPendingEndpointLetsTheVnetInAndRejectingItClosesTheListenerWith1008() throws Exception {
         createPendingEndpoint();
-        signIn();
-        openPage("networking?namespace=contoso", "networking");
+        console.signIn();
+        console.open("networking?namespace=contoso", "networking");
         assertThat(connectionRow().findElement(By.cssSelector("td.state")).getText()).isEqualTo("Pending");
-        screenshot("networking-pending");
+        console.screenshot("networking-pending");
 
         decideInConsole("approve", "approved in the console");
         browser.awaitText(By.cssSelector("#private-endpoint-connections tr[data-name='manual-pe'] td.state"),
@@ -129,15 +128,15 @@ class ConsoleBrowserTest {
         assertThat(control.closeFuture().get(10, TimeUnit.SECONDS)).isEqualTo(rejected);
         browser.awaitText(By.cssSelector("#private-endpoint-connections tr[data-name='manual-pe'] td.state"),
                 "Rejected");
-        screenshot("networking-rejected");
+        console.screenshot("networking-rejected");
     }
 
     @Test
     void disablingPublicAccessInTheConsoleClosesAPublicListener() throws Exception {
         try (TestListener listener = TestListener.connect(gateway.httpClient(),
                 gateway.listenUri(false, ENTITY), TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
-            signIn();
-            openPage("networking?namespace=sandbox", "networking");
+            console.signIn();
+            console.open("networking?namespace=sandbox", "networking");
             assertThat(browser.visible(By.id("public-access-Enabled")).isSelected()).isTrue();
 
             browser.click(By.id("public-access-Disabled"));
@@ -160,8 +159,8 @@ class ConsoleBrowserTest {
         ManagementApi.json(send("PUT", CONTOSO + "/privateEndpointConnections/manual-pe",
                 "{\"properties\": {\"privateLinkServiceConnectionState\": {\"status\": \"Approved\", "
                         + "\"description\": \"" + markup.replace("\"", "\\\"") + "\"}}}"), 200);
-        signIn();
-        openPage("networking?namespace=contoso", "networking");
+        console.signIn();
+        console.open("networking?namespace=contoso", "networking");
 
         assertThat(connectionRow().findElement(By.cssSelector("td.description")).getText()).isEqualTo(markup);
         assertThat(browser.driver().findElements(By.id("injected"))).isEmpty();
@@ -185,16 +184,16 @@ class ConsoleBrowserTest {
             assertThat(sender.next(TIMEOUT).asText()).hasSize(50_000);
             createPendingEndpoint(ManagementApi.RELAY_NAMESPACES + TestGateway.NAMESPACE);
 
-            signIn();
-            openPage("overview", "overview");
+            console.signIn();
+            console.open("overview", "overview");
             browser.awaitText(By.id("stat-listeners"), "1");
             browser.awaitText(By.id("stat-connections"), "1");
             assertThat(browser.visible(By.cssSelector("#namespaces tr[data-name='contoso']")).getText())
                     .contains("Disabled");
             assertThat(browser.driver().findElements(By.cssSelector("#charts svg.chart"))).hasSize(3);
-            screenshot("overview");
+            console.screenshot("overview");
 
-            openPage("hybrid-connections?namespace=sandbox", "hybrid-connections");
+            console.open("hybrid-connections?namespace=sandbox", "hybrid-connections");
             assertThat(browser.visible(By.cssSelector("#hybrid-connections tr[data-name='echo']")).getText())
                     .contains("1");
             browser.click(By.id("show-keys-" + KEY_NAME));
@@ -202,27 +201,27 @@ class ConsoleBrowserTest {
             assertThat(connectionString.getAttribute("value"))
                     .isEqualTo("Endpoint=sb://" + TestGateway.HOST + "/;SharedAccessKeyName=" + KEY_NAME
                             + ";SharedAccessKey=" + KEY);
-            screenshot("hybrid-connections");
+            console.screenshot("hybrid-connections");
 
-            openPage("virtual-networks", "virtual-networks");
+            console.open("virtual-networks", "virtual-networks");
             assertThat(browser.visible(By.cssSelector("#private-endpoints tr[data-name='manual-pe']")).getText())
                     .contains(ENDPOINT).contains("Pending");
-            screenshot("virtual-networks");
+            console.screenshot("virtual-networks");
 
-            openPage("faults", "faults");
+            console.open("faults", "faults");
             browser.visible(By.id("dns-missing-contoso")).click();
             browser.click(By.id("dns-faults-save"));
             browser.awaitPage("faults");
             assertThat(ManagementApi.json(send("GET", "/relaysim/dns/faults"), 200).path("missingARecords")
                     .toString()).isEqualTo("[\"contoso\"]");
             assertThat(browser.visible(By.id("dns-missing-contoso")).isSelected()).isTrue();
-            screenshot("faults");
+            console.screenshot("faults");
 
-            openPage("metrics", "metrics");
+            console.open("metrics", "metrics");
             browser.awaitText(By.id("metrics-table"), "relay_listeners_connected");
-            screenshot("metrics");
+            console.screenshot("metrics");
 
-            openPage("networking?namespace=sandbox", "networking");
+            console.open("networking?namespace=sandbox", "networking");
             browser.click(By.id("public-access-SelectedNetworks"));
             browser.visible(By.id("ip-rule-new")).sendKeys("127.12.0.0/16");
             browser.click(By.id("ip-rule-add"));
@@ -236,7 +235,7 @@ class ConsoleBrowserTest {
             assertThat(rules.at("/ipRules/0/ipMask").asText()).isEqualTo("127.12.0.0/16");
             assertThat(rules.path("trustedServiceAccessEnabled").asBoolean()).isTrue();
             assertThat(connectionRow().getText()).contains("Pending");
-            screenshot("networking");
+            console.screenshot("networking");
         }
     }
 
@@ -254,19 +253,6 @@ class ConsoleBrowserTest {
                  "privateLinkServiceId": "%s", "groupIds": ["namespace"]}}]}}""".formatted(VNET, namespaceId)), 201);
     }
 
-    /** Opens the console and gives it the admin key, as a user does once per browser tab. */
-    private void signIn() {
-        browser.open(console(""));
-        browser.visible(By.id("login-key")).sendKeys(ListenSettings.DEFAULT_ADMIN_KEY);
-        browser.click(By.id("login-submit"));
-        browser.awaitPage("overview");
-    }
-
-    private void openPage(String hash, String page) {
-        browser.open(console("#/" + hash));
-        browser.awaitPage(page);
-    }
-
     /** Selects the connection, presses Approve or Reject and answers the description prompt. */
     private void decideInConsole(String action, String description) {
         connectionRow().findElement(By.cssSelector("input.select-connection")).click();
@@ -278,14 +264,6 @@ class ConsoleBrowserTest {
 
     private WebElement connectionRow() {
         return browser.visible(By.cssSelector("#private-endpoint-connections tr[data-name='manual-pe']"));
-    }
-
-    private String console(String fragment) {
-        return "http://127.0.0.1:" + gateway.addresses().managementPort() + "/" + fragment;
-    }
-
-    private void screenshot(String page) {
-        browser.screenshot(SCREENSHOTS.resolve(page + ".png"));
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
