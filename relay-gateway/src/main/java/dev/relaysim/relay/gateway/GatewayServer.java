@@ -32,6 +32,7 @@ import dev.relaysim.relay.gateway.pipeline.ServiceErrors;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.registry.NamespaceStateFile;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
@@ -50,7 +51,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -104,6 +104,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class GatewayServer implements AutoCloseable {
 
+    /** The reason of the close frame (1001) listeners get when their hybrid connection is deleted. */
+    public static final String ENTITY_DELETED_REASON = "The hybrid connection was deleted";
     /** The reason of the close frame control channels get when the gateway stops. */
     public static final String SHUTDOWN_REASON = "The gateway is shutting down";
     /** Longest the shutdown waits for the relay pairs it closed at its deadline to finish their close handshakes. */
@@ -127,8 +129,10 @@ public final class GatewayServer implements AutoCloseable {
     private final Map<InetAddress, List<Channel>> endpointChannels = new LinkedHashMap<>();
     /** Private endpoint addresses that could not be bound; not retried until the endpoint is gone and back. */
     private final Set<InetAddress> unboundEndpoints = new LinkedHashSet<>();
-    /** The TLS context for newly bound endpoint addresses (its certificate covers them), or null without TLS. */
-    private SslContext sslContext;
+    /** The TLS context of every port, swapped when the certificate is reissued; null without TLS. */
+    private SwappableSslContext sslContext;
+    /** The DNS responder's answers, told about new and deleted namespaces; null without DNS. */
+    private DnsAnswerer dnsAnswerer;
     private int tlsInstance = -1;
     private int plainInstance = -1;
     private GatewayContext context;
@@ -174,12 +178,13 @@ public final class GatewayServer implements AutoCloseable {
         }
         started = true;
         if (config.dataDirectoryExplicit()) {
+            restoreNamespaces();
             restoreNetworkState();
         }
         ListenSettings listen = config.listen();
         certificateAuthority = DevCertificateAuthority.loadOrCreate(config.dataDirectory().resolve(TLS_DIRECTORY),
                 dnsNames(), ipAddresses());
-        sslContext = listen.tlsEnabled() ? certificateAuthority.newServerSslContext() : null;
+        sslContext = listen.tlsEnabled() ? new SwappableSslContext(certificateAuthority.newServerSslContext()) : null;
         RendezvousPorts ports = new RendezvousPorts(listen.rendezvousPorts());
         Instant startedAt = clock.instant();
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -258,9 +263,9 @@ public final class GatewayServer implements AutoCloseable {
             Optional<InetSocketAddress> dns = Optional.empty();
             DnsSettings dnsSettings = config.dns();
             if (dnsSettings.enabled()) {
-                DnsAnswerer answerer = new DnsAnswerer(config.namespaces(), networkState::current,
-                        publicAddress(), dnsFaults::get);
-                Channel[] bound = new DnsServer(answerer, metrics, channels)
+                dnsAnswerer = new DnsAnswerer(registry.configs(), networkState::current, publicAddress(),
+                        dnsFaults::get);
+                Channel[] bound = new DnsServer(dnsAnswerer, metrics, channels)
                         .bind(ioGroup, dnsSettings.bindAddress(), dnsSettings.port());
                 serverChannels.addAll(List.of(bound));
                 dns = Optional.of((InetSocketAddress) bound[0].localAddress());
@@ -268,6 +273,7 @@ public final class GatewayServer implements AutoCloseable {
             addresses = new GatewayAddresses(tls, plain, rendezvous, management, dns);
             bindPrivateEndpoints(networkState.current());
             networkState.onChange(this::networkChanged);
+            registry.onChange(this::registryChanged);
             serving = true;
         } catch (IOException | RuntimeException e) {
             shutdown();
@@ -290,9 +296,27 @@ public final class GatewayServer implements AutoCloseable {
      *
      * @throws IOException naming the file and the problem when the saved state is unreadable or invalid
      */
+    /** Restores the management API's namespaces, hybrid connections and rules ({@link NamespaceStateFile}). */
+    private void restoreNamespaces() throws IOException {
+        NamespaceStateFile stateFile = new NamespaceStateFile(config.dataDirectory());
+        Optional<List<NamespaceConfig>> saved = stateFile.read();
+        if (saved.isPresent()) {
+            try {
+                registry.update(configured -> saved.get());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(stateFile.path() + ": " + e.getMessage() + "; the gateway does not start "
+                        + "rather than drop the management changes saved there (fix the file, or delete it to start "
+                        + "from the configuration alone)", e);
+            }
+            logger.info("namespaces restored from {}: they replace the configured namespaces, hybrid connections "
+                    + "and rules", stateFile.path());
+        }
+        registry.storeWith(stateFile::write);
+    }
+
     private void restoreNetworkState() throws IOException {
         NetworkStateFile stateFile = new NetworkStateFile(config.dataDirectory());
-        Optional<NetworkModel> saved = stateFile.read(config.namespaces().stream().map(NamespaceConfig::name)
+        Optional<NetworkModel> saved = stateFile.read(registry.namespaces().stream().map(Namespace::name)
                 .collect(Collectors.toSet()));
         if (saved.isPresent()) {
             networkState.update(configured -> saved.get());
@@ -544,16 +568,51 @@ public final class GatewayServer implements AutoCloseable {
         unboundEndpoints.retainAll(current);
         if (current.stream().anyMatch(address -> !endpointChannels.containsKey(address)
                 && !unboundEndpoints.contains(address) && !isBindAddress(address))) {
-            try {
-                // The server certificate must cover the new address: it is handed out in accept addresses.
-                certificateAuthority = DevCertificateAuthority.loadOrCreate(
-                        config.dataDirectory().resolve(TLS_DIRECTORY), dnsNames(), ipAddresses());
-                sslContext = config.listen().tlsEnabled() ? certificateAuthority.newServerSslContext() : null;
-            } catch (IOException e) {
-                logger.warn("cannot reissue the server certificate for new private endpoint addresses: {}",
-                        e.getMessage());
-            }
+            // The server certificate must cover the new address: it is handed out in accept addresses.
+            reissueCertificate("new private endpoint addresses");
             bindPrivateEndpoints(model);
+        }
+    }
+
+    /**
+     * Follows the management API's changes of namespaces and hybrid connections: the certificate covers new
+     * namespaces' names, the DNS responder answers for the current set, and the listeners of deleted hybrid
+     * connections are closed with 1001, as the service closes them when their entity is deleted.
+     */
+    private synchronized void registryChanged(NamespaceRegistry.Change change) {
+        if (closed) {
+            return;
+        }
+        if (dnsAnswerer != null) {
+            dnsAnswerer.namespacesChanged(registry.configs());
+        }
+        if (!change.addedNamespaces().isEmpty()) {
+            reissueCertificate("new namespaces " + change.addedNamespaces());
+        }
+        for (Namespace namespace : registry.namespaces()) {
+            namespace.hybridConnections().forEach(context::metrics);
+        }
+        for (HybridConnection entity : change.removedEntities()) {
+            for (ListenerConnection listener : entity.listeners().snapshot()) {
+                listener.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, ENTITY_DELETED_REASON);
+            }
+        }
+    }
+
+    /**
+     * Makes the development CA reissue the server certificate when its names or addresses no longer cover the
+     * gateway's ({@link DevCertificateAuthority#loadOrCreate} reissues only then), and gives new connections the new
+     * one; open connections keep theirs.
+     */
+    private synchronized void reissueCertificate(String why) {
+        try {
+            certificateAuthority = DevCertificateAuthority.loadOrCreate(
+                    config.dataDirectory().resolve(TLS_DIRECTORY), dnsNames(), ipAddresses());
+            if (sslContext != null) {
+                sslContext.swap(certificateAuthority.newServerSslContext());
+            }
+        } catch (IOException e) {
+            logger.warn("cannot reissue the server certificate for {}: {}", why, e.getMessage());
         }
     }
 

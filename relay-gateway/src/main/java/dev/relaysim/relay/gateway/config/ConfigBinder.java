@@ -208,6 +208,19 @@ final class ConfigBinder {
         }
     }
 
+    /**
+     * The namespaces of a saved document, in the configuration file's shape (without private endpoints, which live
+     * in the network state).
+     */
+    List<NamespaceConfig> namespaces(JsonNode array, String path) throws ConfigException {
+        Node node = new Node(path, array);
+        List<NamespaceConfig> namespaces = new ArrayList<>();
+        for (Node element : node.elements()) {
+            namespaces.add(namespace(element, List.of(), new HashSet<>()));
+        }
+        return namespaces;
+    }
+
     private NamespaceConfig namespace(Node namespace, List<VirtualNetwork> virtualNetworks,
                                       Set<Inet4Address> takenAddresses) throws ConfigException {
         namespace.requireObject("name", "hostName", "authorizationRules", "hybridConnections", "region",
@@ -394,12 +407,15 @@ final class ConfigBinder {
     }
 
     private HybridConnectionConfig hybridConnection(Node hybridConnection) throws ConfigException {
-        hybridConnection.requireObject("name", "requiresClientAuthorization", "authorizationRules");
+        hybridConnection.requireObject("name", "requiresClientAuthorization", "authorizationRules", "userMetadata");
         String name = hybridConnection.field("name").text();
         Node requiresNode = hybridConnection.field("requiresClientAuthorization");
         boolean requiresClientAuthorization = !requiresNode.present() || requiresNode.bool();
         List<AuthorizationRuleConfig> rules = rules(hybridConnection.field("authorizationRules"));
-        return construct(hybridConnection, () -> new HybridConnectionConfig(name, requiresClientAuthorization, rules));
+        Node metadataNode = hybridConnection.field("userMetadata");
+        String userMetadata = metadataNode.present() ? metadataNode.text() : "";
+        return construct(hybridConnection, () -> new HybridConnectionConfig(name, requiresClientAuthorization, rules,
+                userMetadata));
     }
 
     private List<AuthorizationRuleConfig> rules(Node rules) throws ConfigException {

@@ -170,6 +170,16 @@ public final class ConfigLoader {
         return new ConfigBinder(sources, fileDirectory, DevDefaults.homeDirectory(environment)).bind(tree);
     }
 
+    /**
+     * Namespaces in the configuration file's shape (a JSON array like {@code namespaces}, without private endpoints):
+     * how the management API's saved namespaces are read back, with the same checks and messages.
+     *
+     * @param path the JSON path for messages, such as {@code namespaces}
+     */
+    public static List<NamespaceConfig> namespaces(JsonNode array, String path) throws ConfigException {
+        return new ConfigBinder(Map.of(), null, Path.of("")).namespaces(array, path);
+    }
+
     /** The embedded {@code default-config.json} alone, with the data directory under the user's home. */
     public static GatewayConfig defaults() {
         try {

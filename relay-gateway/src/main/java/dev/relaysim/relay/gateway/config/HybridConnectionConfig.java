@@ -14,9 +14,14 @@ import static java.util.Objects.requireNonNull;
  * @param requiresClientAuthorization whether senders need a token; listeners always do (default true)
  * @param authorizationRules rules of this hybrid connection only, in addition to the namespace's;
  *                           names unique ignoring case
+ * @param userMetadata free text the owner keeps with the entity (Azure's {@code userMetadata}), at most
+ *                     {@value #MAX_USER_METADATA_LENGTH} characters; {@code ""} when there is none
  */
 public record HybridConnectionConfig(String name, boolean requiresClientAuthorization,
-                                     List<AuthorizationRuleConfig> authorizationRules) {
+                                     List<AuthorizationRuleConfig> authorizationRules, String userMetadata) {
+
+    /** Azure's limit on {@code userMetadata}. */
+    public static final int MAX_USER_METADATA_LENGTH = 1024;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final int MAX_NAME_LENGTH = 260;
@@ -29,5 +34,16 @@ public record HybridConnectionConfig(String name, boolean requiresClientAuthoriz
         }
         authorizationRules = List.copyOf(requireNonNull(authorizationRules, "authorizationRules"));
         ConfigChecks.requireUnique("authorizationRules", authorizationRules, "name", AuthorizationRuleConfig::name);
+        requireNonNull(userMetadata, "userMetadata");
+        if (userMetadata.length() > MAX_USER_METADATA_LENGTH) {
+            throw new IllegalArgumentException("userMetadata: " + userMetadata.length() + " characters (expected: at "
+                    + "most " + MAX_USER_METADATA_LENGTH + ')');
+        }
+    }
+
+    /** A hybrid connection without user metadata. */
+    public HybridConnectionConfig(String name, boolean requiresClientAuthorization,
+                                  List<AuthorizationRuleConfig> authorizationRules) {
+        this(name, requiresClientAuthorization, authorizationRules, "");
     }
 }

@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -117,7 +119,9 @@ public final class DnsAnswerer {
         }
     }
 
-    private final Map<Name, String> namespacesByHost = new HashMap<>();
+    /** Public host name to namespace name; replaced as a whole when the management API changes namespaces. */
+    private volatile Map<Name, String> namespacesByHost = Map.of();
+    private final Set<String> outOfZoneLogged = ConcurrentHashMap.newKeySet();
     private final Supplier<NetworkModel> network;
     private final Inet4Address publicAddress;
     private final Supplier<DnsFaults> faults;
@@ -132,22 +136,32 @@ public final class DnsAnswerer {
      */
     public DnsAnswerer(List<NamespaceConfig> namespaces, Supplier<NetworkModel> network, Inet4Address publicAddress,
                        Supplier<DnsFaults> faults) {
-        for (NamespaceConfig namespace : requireNonNull(namespaces, "namespaces")) {
-            Name host = name(namespace.hostName() + '.');
-            if (host.subdomain(PUBLIC_ZONE) && !host.subdomain(PRIVATE_ZONE) && !host.equals(PUBLIC_ZONE)) {
-                namespacesByHost.put(host, namespace.name());
-            } else {
-                logger.info("namespace {}: host name {} lies outside the DNS zone {} (or in {}); the DNS responder "
-                        + "does not answer for it", namespace.name(), namespace.hostName(), PUBLIC_ZONE_NAME,
-                        PRIVATE_ZONE_NAME);
-            }
-        }
+        namespacesChanged(namespaces);
         this.network = requireNonNull(network, "network");
         this.publicAddress = requireNonNull(publicAddress, "publicAddress");
         this.faults = requireNonNull(faults, "faults");
         for (Oddity oddity : Oddity.values()) {
             logged.put(oddity, new AtomicBoolean());
         }
+    }
+
+    /**
+     * Answers for {@code namespaces} from now on (the management API created or deleted one): the next query sees
+     * the new set.
+     */
+    public void namespacesChanged(List<NamespaceConfig> namespaces) {
+        Map<Name, String> byHost = new HashMap<>();
+        for (NamespaceConfig namespace : requireNonNull(namespaces, "namespaces")) {
+            Name host = name(namespace.hostName() + '.');
+            if (host.subdomain(PUBLIC_ZONE) && !host.subdomain(PRIVATE_ZONE) && !host.equals(PUBLIC_ZONE)) {
+                byHost.put(host, namespace.name());
+            } else if (outOfZoneLogged.add(namespace.name())) {
+                logger.info("namespace {}: host name {} lies outside the DNS zone {} (or in {}); the DNS responder "
+                        + "does not answer for it", namespace.name(), namespace.hostName(), PUBLIC_ZONE_NAME,
+                        PRIVATE_ZONE_NAME);
+            }
+        }
+        namespacesByHost = Map.copyOf(byHost);
     }
 
     /**

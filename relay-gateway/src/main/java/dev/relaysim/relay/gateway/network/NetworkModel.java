@@ -99,6 +99,13 @@ public final class NetworkModel {
         return new NetworkModel(virtualNetworks(), List.copyOf(updated.values()));
     }
 
+    /** A model without {@code namespace}'s settings and private endpoints (the namespace was deleted). */
+    public NetworkModel withoutNamespace(String namespace) {
+        Map<String, NamespaceNetwork> updated = new LinkedHashMap<>(namespaces);
+        updated.remove(key(namespace));
+        return new NetworkModel(virtualNetworks(), List.copyOf(updated.values()));
+    }
+
     /** A model with {@code network} added, or replacing the one of the same name. */
     public NetworkModel withVirtualNetwork(VirtualNetwork network) {
         Map<String, VirtualNetwork> updated = new LinkedHashMap<>(virtualNetworks);

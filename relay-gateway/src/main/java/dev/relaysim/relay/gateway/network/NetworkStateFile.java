@@ -1,27 +1,16 @@
 package dev.relaysim.relay.gateway.network;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaysim.relay.gateway.config.DataFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,7 +28,7 @@ import static java.util.Objects.requireNonNull;
  * its network rule set, public network access and private endpoints with their connection states).
  *
  * <p>{@link #write} replaces the file atomically (a temporary file in the same directory, forced to disk, then
- * {@link StandardCopyOption#ATOMIC_MOVE}), so a crash leaves the old document or the new one, never half of one.
+ * {@code ATOMIC_MOVE}, see {@link DataFiles#replace}), so a crash leaves the old document or the new one, never half of one.
  * {@link #read} validates the document completely; a broken one is an {@link IOException} naming the file and the
  * JSON path, since starting without it would silently drop the saved state.
  */
@@ -50,13 +39,7 @@ public final class NetworkStateFile {
     /** The version of the document's layout; {@link #read} refuses others. */
     public static final int VERSION = 1;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
-    private static final String REFUSAL = "; the gateway does not start rather than drop the management changes "
-            + "saved there (fix the file, or delete it to start from the configuration alone)";
+    private static final JsonMapper MAPPER = DataFiles.MAPPER;
 
     private final Path file;
 
@@ -77,31 +60,21 @@ public final class NetworkStateFile {
      */
     public Optional<NetworkModel> read(Set<String> namespaces) throws IOException {
         requireNonNull(namespaces, "namespaces");
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
+        Optional<JsonNode> document = DataFiles.readJson(file);
+        if (document.isEmpty()) {
             return Optional.empty();
-        } catch (JacksonException e) {
-            JsonLocation location = e.getLocation();
-            String where = location == null ? "" : " line " + location.getLineNr() + ", column "
-                    + location.getColumnNr();
-            throw broken(where + ": " + e.getOriginalMessage().lines().findFirst().orElse("malformed")
-                    + " (expected: valid JSON)", e);
         }
-        if (root == null || root.isMissingNode()) {
-            throw broken(": empty (expected: a JSON object)", null);
-        }
+        JsonNode root = document.get();
         try {
-            Node document = new Node("", root);
-            document.requireObject("version", "virtualNetworks", "namespaces");
-            int version = document.field("version").integer();
+            Node top = new Node("", root);
+            top.requireObject("version", "virtualNetworks", "namespaces");
+            int version = top.field("version").integer();
             if (version != VERSION) {
-                throw document.field("version").error(version + " (expected: " + VERSION
+                throw top.field("version").error(version + " (expected: " + VERSION
                         + ", the version this relaysim writes)");
             }
-            List<VirtualNetwork> networks = document.field("virtualNetworks").list(NetworkStateFile::virtualNetwork);
-            List<NamespaceNetwork> namespaceNetworks = document.field("namespaces").list(node -> {
+            List<VirtualNetwork> networks = top.field("virtualNetworks").list(NetworkStateFile::virtualNetwork);
+            List<NamespaceNetwork> namespaceNetworks = top.field("namespaces").list(node -> {
                 NamespaceNetwork network = namespace(node);
                 if (namespaces.stream().noneMatch(name -> name.equalsIgnoreCase(network.namespace()))) {
                     throw node.field("namespace").error('"' + network.namespace() + "\" (expected: a namespace of "
@@ -161,31 +134,9 @@ public final class NetworkStateFile {
                         .put("privateDnsZoneGroup", endpoint.privateDnsZoneGroup());
             }
         }
-        Path temporary = null;
         try {
-            Files.createDirectories(file.getParent());
-            temporary = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(MAPPER.writeValueAsBytes(root));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true); // on disk before it replaces the old document
-            }
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + file.getParent() + " cannot replace files atomically",
-                        e);
-            }
+            DataFiles.replace(file, MAPPER.writeValueAsBytes(root));
         } catch (IOException e) {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
             throw new UncheckedIOException("cannot save the network state to " + file + ": " + e.getMessage(), e);
         }
     }
@@ -195,7 +146,7 @@ public final class NetworkStateFile {
     }
 
     private IOException broken(String problem, Exception cause) {
-        return new IOException(file + problem + REFUSAL, cause);
+        return new IOException(file + problem + DataFiles.REFUSAL, cause);
     }
 
     private static VirtualNetwork virtualNetwork(Node node) {

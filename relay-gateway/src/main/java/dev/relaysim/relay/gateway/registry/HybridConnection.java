@@ -8,17 +8,30 @@ import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
-/** A hybrid connection at run time: its configuration and the listeners connected to it. */
+/**
+ * A hybrid connection at run time: its configuration and the listeners connected to it. The object lives as long as
+ * the entity (its listeners stay when the management API changes its settings or rules); the configuration is
+ * replaced as a whole by {@link NamespaceRegistry#update}, so readers see one consistent version without locking.
+ */
 public final class HybridConnection {
 
     private final Namespace namespace;
-    private final HybridConnectionConfig config;
     private final ListenerSet listeners;
+    private volatile HybridConnectionConfig config;
 
     HybridConnection(Namespace namespace, HybridConnectionConfig config, int maxListeners) {
         this.namespace = requireNonNull(namespace, "namespace");
         this.config = requireNonNull(config, "config");
         listeners = new ListenerSet(maxListeners);
+    }
+
+    /** The entity's current settings and rules. */
+    public HybridConnectionConfig config() {
+        return config;
+    }
+
+    void config(HybridConnectionConfig changed) {
+        config = requireNonNull(changed, "changed");
     }
 
     public Namespace namespace() {

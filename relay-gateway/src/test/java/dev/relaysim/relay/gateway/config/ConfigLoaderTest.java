@@ -259,7 +259,7 @@ class ConfigLoaderTest {
                 """), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespaces[0].hybridConnections[0].requiresAuthorization: unknown field "
-                            + "(expected: one of name, requiresClientAuthorization, authorizationRules)");
+                            + "(expected: one of name, requiresClientAuthorization, authorizationRules, userMetadata)");
         assertThatThrownBy(() -> ConfigLoader.load(write("{\"namespace\": []}"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespace: unknown field "

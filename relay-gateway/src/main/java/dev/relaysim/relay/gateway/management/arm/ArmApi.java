@@ -61,15 +61,15 @@ public final class ArmApi {
     private final RelayResources relay;
 
     /**
-     * @param config the namespaces, hybrid connections and rules the API shows, and the admin key
-     * @param registry for the listener counts of hybrid connections
+     * @param config the admin key
+     * @param registry the live namespaces, hybrid connections and rules the API shows and changes
      * @param state the live network model the API reads and changes
      */
     public ArmApi(GatewayConfig config, NamespaceRegistry registry, NetworkState state) {
         requireNonNull(config, "config");
         adminKey = config.listen().managementAdminKey().getBytes(StandardCharsets.UTF_8);
-        network = new NetworkResources(config, state);
-        relay = new RelayResources(config, registry, state);
+        network = new NetworkResources(registry, state);
+        relay = new RelayResources(registry, state);
     }
 
     /** Adds the API's routes to {@code routes}. */
@@ -89,6 +89,7 @@ public final class ArmApi {
                 .route(HttpMethod.GET, RelayResources.NAMESPACES, guarded(RELAY, relay::listNamespaces))
                 .route(HttpMethod.GET, ns, guarded(RELAY, relay::getNamespace))
                 .route(HttpMethod.PUT, ns, guarded(RELAY, relay::putNamespace))
+                .route(HttpMethod.DELETE, ns, guarded(RELAY, relay::deleteNamespace))
                 .route(HttpMethod.GET, ns + "/privateEndpointConnections", guarded(RELAY, relay::listConnections))
                 .route(HttpMethod.GET, ns + "/privateEndpointConnections/{name}", guarded(RELAY, relay::getConnection))
                 .route(HttpMethod.PUT, ns + "/privateEndpointConnections/{name}", guarded(RELAY, relay::putConnection))
@@ -101,13 +102,21 @@ public final class ArmApi {
                 .route(HttpMethod.GET, ns + "/networkRuleSets/{name}", guarded(RELAY, relay::getNetworkRuleSet))
                 .route(HttpMethod.PUT, ns + "/networkRuleSets/{name}", guarded(RELAY, relay::putNetworkRuleSet))
                 .route(HttpMethod.GET, ns + "/hybridConnections", guarded(RELAY, relay::listHybridConnections))
-                .route(HttpMethod.GET, hc, guarded(RELAY, relay::getHybridConnection));
+                .route(HttpMethod.GET, hc, guarded(RELAY, relay::getHybridConnection))
+                .route(HttpMethod.PUT, hc, guarded(RELAY, relay::putHybridConnection))
+                .route(HttpMethod.DELETE, hc, guarded(RELAY, relay::deleteHybridConnection));
         for (String parent : List.of(ns, hc)) {
             routes.route(HttpMethod.GET, parent + "/authorizationRules", guarded(RELAY, relay::listAuthorizationRules))
                     .route(HttpMethod.GET, parent + "/authorizationRules/{name}",
                             guarded(RELAY, relay::getAuthorizationRule))
+                    .route(HttpMethod.PUT, parent + "/authorizationRules/{name}",
+                            guarded(RELAY, relay::putAuthorizationRule))
+                    .route(HttpMethod.DELETE, parent + "/authorizationRules/{name}",
+                            guarded(RELAY, relay::deleteAuthorizationRule))
                     .route(HttpMethod.POST, parent + "/authorizationRules/{name}/listKeys",
-                            guarded(RELAY, relay::listKeys));
+                            guarded(RELAY, relay::listKeys))
+                    .route(HttpMethod.POST, parent + "/authorizationRules/{name}/regenerateKeys",
+                            guarded(RELAY, relay::regenerateKeys));
         }
         return routes;
     }

@@ -1,7 +1,6 @@
 package dev.relaysim.relay.gateway.management.arm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.management.ManagementRequest;
 import dev.relaysim.relay.gateway.management.ManagementResponse;
@@ -14,6 +13,8 @@ import dev.relaysim.relay.gateway.network.PrivateEndpoint;
 import dev.relaysim.relay.gateway.network.QuotaExceededException;
 import dev.relaysim.relay.gateway.network.Subnet;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import dev.relaysim.relay.gateway.registry.Namespace;
+import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +42,11 @@ final class NetworkResources {
 
     private static final Logger logger = LoggerFactory.getLogger(NetworkResources.class);
 
-    private final GatewayConfig config;
+    private final NamespaceRegistry registry;
     private final NetworkState state;
 
-    NetworkResources(GatewayConfig config, NetworkState state) {
-        this.config = requireNonNull(config, "config");
+    NetworkResources(NamespaceRegistry registry, NetworkState state) {
+        this.registry = requireNonNull(registry, "registry");
         this.state = requireNonNull(state, "state");
     }
 
@@ -145,7 +146,8 @@ final class NetworkResources {
         ArmScope scope = ArmScope.of(request);
         List<ObjectNode> endpoints = new ArrayList<>();
         for (NamespaceNetwork namespace : state.current().namespaces()) {
-            NamespaceConfig namespaceConfig = config.namespace(namespace.namespace()).orElse(null);
+            NamespaceConfig namespaceConfig = registry.namespace(namespace.namespace()).map(Namespace::config)
+                    .orElse(null);
             if (namespaceConfig != null) {
                 namespace.privateEndpoints().forEach(endpoint ->
                         endpoints.add(ArmJson.privateEndpoint(scope, namespaceConfig, endpoint)));
@@ -193,7 +195,7 @@ final class NetworkResources {
         RequestBody serviceId = connection.field("privateLinkServiceId");
         String namespaceName = ArmScope.namespaceOf(serviceId.text()).orElseThrow(() -> ArmException.invalidId(
                 serviceId.path(), serviceId.text(), "a Microsoft.Relay/namespaces resource"));
-        NamespaceConfig namespace = config.namespace(namespaceName)
+        NamespaceConfig namespace = registry.namespace(namespaceName).map(Namespace::config)
                 .orElseThrow(() -> ArmException.invalidReference(serviceId.text(), id));
         RequestBody groupIds = connection.field("groupIds");
         List<RequestBody> groups = groupIds.elements();
@@ -283,7 +285,7 @@ final class NetworkResources {
 
     /** The endpoint named {@code name} (ignoring case) of any configured namespace. */
     Optional<Owned> find(NetworkModel model, String name) {
-        for (NamespaceConfig namespace : config.namespaces()) {
+        for (NamespaceConfig namespace : registry.configs()) {
             Optional<PrivateEndpoint> endpoint = model.namespace(namespace.name()).privateEndpoint(name);
             if (endpoint.isPresent()) {
                 return Optional.of(new Owned(namespace, endpoint.get()));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
-import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.management.ManagementRequest;
@@ -19,24 +18,31 @@ import dev.relaysim.relay.gateway.network.NetworkRuleSet;
 import dev.relaysim.relay.gateway.network.NetworkState;
 import dev.relaysim.relay.gateway.network.PrivateEndpoint;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
+import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The provider side, {@code Microsoft.Relay}: namespaces (from the configuration; their network settings live),
- * their private endpoint connections (approve, reject, remove), private link resources, the network rule set,
- * hybrid connections and authorization rules with {@code listKeys}. Every change goes through
- * {@link NetworkState#update}.
+ * The provider side, {@code Microsoft.Relay}: namespaces, hybrid connections and authorization rules (created,
+ * changed and deleted live through the {@link NamespaceRegistry}, with {@code listKeys} and {@code regenerateKeys}),
+ * and per namespace its private endpoint connections (approve, reject, remove), private link resources and network
+ * rule set (through {@link NetworkState#update}).
  */
 final class RelayResources {
 
@@ -46,12 +52,14 @@ final class RelayResources {
     private static final Logger logger = LoggerFactory.getLogger(RelayResources.class);
     private static final String RULE_SET_NAME = "default";
 
-    private final GatewayConfig config;
+    private static final String ROOT_RULE = "RootManageSharedAccessKey";
+    private static final int KEY_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final NamespaceRegistry registry;
     private final NetworkState state;
 
-    RelayResources(GatewayConfig config, NamespaceRegistry registry, NetworkState state) {
-        this.config = requireNonNull(config, "config");
+    RelayResources(NamespaceRegistry registry, NetworkState state) {
         this.registry = requireNonNull(registry, "registry");
         this.state = requireNonNull(state, "state");
     }
@@ -59,7 +67,7 @@ final class RelayResources {
     ManagementResponse listNamespaces(ManagementRequest request) {
         ArmScope scope = ArmScope.of(request);
         NetworkModel model = state.current();
-        return ok(ArmJson.list(config.namespaces().stream()
+        return ok(ArmJson.list(registry.configs().stream()
                 .map(namespace -> ArmJson.namespace(scope, namespace, model)).toList()));
     }
 
@@ -68,30 +76,64 @@ final class RelayResources {
     }
 
     /**
-     * Namespaces come from the configuration: a PUT of a configured one may set
-     * {@code properties.publicNetworkAccess} and answers it; any other is refused, since the gateway's host names
-     * and certificate are fixed at start.
+     * Creates a namespace (201), or sets {@code properties.publicNetworkAccess} of an existing one (200). A new one
+     * gets the host name {@code <name>.servicebus.windows.net}, the region of {@code location} (default
+     * {@value NamespaceConfig#DEFAULT_REGION}) and, as in Azure, the rule {@value #ROOT_RULE} with random keys. An
+     * existing namespace does not move to another region.
      */
     ManagementResponse putNamespace(ManagementRequest request) {
         String name = request.pathParameters().get("namespace");
-        NamespaceConfig namespace = config.namespace(name).orElseThrow(() -> ArmException.badRequest("Namespace "
-                + name + " is not in the gateway configuration; relaysim serves the namespaces of its "
-                + "configuration (namespaces[] in the config file) and cannot create others at run time."));
         RequestBody body = RequestBody.parse(request.body());
         Optional<String> location = body.field("location").optionalText().map(NetworkResources::region);
-        if (location.isPresent() && !location.get().equalsIgnoreCase(namespace.region())) {
-            throw body.field("location").refused(namespace.region() + ", the namespace's region; a namespace "
+        RequestBody accessNode = body.field("properties").field("publicNetworkAccess");
+        Optional<PublicNetworkAccess> access = accessNode.present()
+                ? Optional.of(accessNode.parsed(PublicNetworkAccess::fromWireName)) : Optional.empty();
+        Optional<NamespaceConfig> existing = registry.namespace(name).map(Namespace::config);
+        if (existing.isPresent() && location.isPresent() && !location.get().equalsIgnoreCase(existing.get().region())) {
+            throw body.field("location").refused(existing.get().region() + ", the namespace's region; a namespace "
                     + "cannot move");
         }
-        Optional<PublicNetworkAccess> access = body.field("properties").field("publicNetworkAccess").present()
-                ? Optional.of(body.field("properties").field("publicNetworkAccess")
-                .parsed(PublicNetworkAccess::fromWireName))
-                : Optional.empty();
+        if (existing.isEmpty()) {
+            NamespaceConfig created = validated(() -> new NamespaceConfig(name, null,
+                    List.of(new AuthorizationRuleConfig(ROOT_RULE, newKey(), newKey(),
+                            EnumSet.of(AccessRight.LISTEN, AccessRight.SEND, AccessRight.MANAGE))),
+                    List.of(), location.orElse(NamespaceConfig.DEFAULT_REGION), NetworkRuleSet.OPEN, List.of()));
+            registry.update(namespaces -> {
+                List<NamespaceConfig> updated = new ArrayList<>(namespaces);
+                updated.add(created);
+                return updated;
+            });
+            logger.info("namespace {} created ({}, {})", created.name(), created.hostName(), created.region());
+        }
+        NamespaceConfig namespace = namespace(request);
         NetworkModel model = access.isEmpty() ? state.current() : state.update(current -> current.withNamespace(
                 namespace.name(), network -> new NamespaceNetwork(network.namespace(), withAccess(network.ruleSet(),
                         access.get()), network.privateEndpoints())));
         access.ifPresent(value -> logger.info("namespace {}: publicNetworkAccess {}", namespace.name(), value));
-        return ok(ArmJson.namespace(ArmScope.of(request), namespace, model));
+        return ManagementResponse.json(existing.isPresent() ? HttpResponseStatus.OK : HttpResponseStatus.CREATED,
+                ArmJson.namespace(ArmScope.of(request), namespace, model));
+    }
+
+    /**
+     * Deletes a namespace with its hybrid connections, rules and network settings (200); 204 when there is none;
+     * the default namespace is refused (409).
+     */
+    ManagementResponse deleteNamespace(ManagementRequest request) {
+        String name = request.pathParameters().get("namespace");
+        Optional<Namespace> namespace = registry.namespace(name);
+        if (namespace.isEmpty()) {
+            return ArmApi.noContent();
+        }
+        if (namespace.get() == registry.defaultNamespace()) {
+            throw new ArmException(HttpResponseStatus.CONFLICT, "Conflict", "Namespace " + namespace.get().name()
+                    + " is the gateway's default namespace (defaultNamespace: the one clients reach as localhost) and "
+                    + "cannot be deleted.");
+        }
+        registry.update(namespaces -> namespaces.stream()
+                .filter(config -> !config.name().equalsIgnoreCase(name)).toList());
+        state.update(current -> current.withoutNamespace(namespace.get().name()));
+        logger.info("namespace {} deleted", namespace.get().name());
+        return ok(ArmJson.object());
     }
 
     ManagementResponse listConnections(ManagementRequest request) {
@@ -250,6 +292,121 @@ final class RelayResources {
     }
 
     /**
+     * Creates or updates a hybrid connection: {@code properties.requiresClientAuthorization} (default true) and
+     * {@code properties.userMetadata}; a property left out keeps its value. Azure answers 200 either way.
+     */
+    ManagementResponse putHybridConnection(ManagementRequest request) {
+        NamespaceConfig namespace = namespace(request);
+        String name = request.pathParameters().get("hybridConnection");
+        RequestBody properties = RequestBody.parse(request.body()).field("properties");
+        Optional<Boolean> requires = properties.field("requiresClientAuthorization").optionalBoolean();
+        Optional<String> metadata = properties.field("userMetadata").optionalText();
+        Optional<HybridConnectionConfig> existing = namespace.hybridConnection(name);
+        HybridConnectionConfig changed = validated(() -> new HybridConnectionConfig(
+                existing.map(HybridConnectionConfig::name).orElse(name),
+                requires.orElse(existing.map(HybridConnectionConfig::requiresClientAuthorization).orElse(true)),
+                existing.map(HybridConnectionConfig::authorizationRules).orElse(List.of()),
+                metadata.orElse(existing.map(HybridConnectionConfig::userMetadata).orElse(""))));
+        changeNamespace(namespace, current -> withHybridConnections(current,
+                replaced(current.hybridConnections(), HybridConnectionConfig::name, changed)));
+        logger.info("hybrid connection {}/{} {} (requiresClientAuthorization {})", namespace.name(), changed.name(),
+                existing.isPresent() ? "updated" : "created", changed.requiresClientAuthorization());
+        return ok(hybridConnection(ArmScope.of(request), namespace, changed));
+    }
+
+    /**
+     * Deletes a hybrid connection (200; 204 when there is none). Its listeners' control channels are closed with
+     * 1001 by the registry's change listener; relayed connections stay.
+     */
+    ManagementResponse deleteHybridConnection(ManagementRequest request) {
+        NamespaceConfig namespace = namespace(request);
+        String name = request.pathParameters().get("hybridConnection");
+        if (namespace.hybridConnection(name).isEmpty()) {
+            return ArmApi.noContent();
+        }
+        changeNamespace(namespace, current -> withHybridConnections(current, current.hybridConnections().stream()
+                .filter(entity -> !entity.name().equalsIgnoreCase(name)).toList()));
+        logger.info("hybrid connection {}/{} deleted", namespace.name(), name);
+        return ok(ArmJson.object());
+    }
+
+    /**
+     * Creates a rule with two random keys, or replaces an existing rule's rights (keeping its keys):
+     * {@code properties.rights}, one or more of Listen, Send, Manage.
+     */
+    ManagementResponse putAuthorizationRule(ManagementRequest request) {
+        NamespaceConfig namespace = namespace(request);
+        Optional<HybridConnectionConfig> entity = entity(namespace, request);
+        String name = request.pathParameters().get("name");
+        RequestBody rightsNode = RequestBody.parse(request.body()).field("properties").field("rights");
+        Set<AccessRight> rights = EnumSet.noneOf(AccessRight.class);
+        for (RequestBody right : rightsNode.elements()) {
+            rights.add(right.parsed(AccessRight::fromWireName));
+        }
+        Optional<AuthorizationRuleConfig> existing = rules(namespace, entity).stream()
+                .filter(rule -> rule.name().equalsIgnoreCase(name)).findFirst();
+        AuthorizationRuleConfig changed = validated(() -> existing
+                .map(rule -> new AuthorizationRuleConfig(rule.name(), rule.primaryKey(), rule.secondaryKey(), rights,
+                        rule.trustedService()))
+                .orElseGet(() -> new AuthorizationRuleConfig(name, newKey(), newKey(), rights)));
+        changeRules(namespace, entity, rules -> replaced(rules, AuthorizationRuleConfig::name, changed));
+        logger.info("authorization rule {} of {}{} {}: {}", changed.name(), namespace.name(),
+                entity.map(hc -> "/" + hc.name()).orElse(""), existing.isPresent() ? "updated" : "created", changed);
+        return ok(authorizationRule(ArmScope.of(request), namespace, entity, changed));
+    }
+
+    /** Deletes a rule (200; 204 when there is none): tokens signed with its keys are refused from now on. */
+    ManagementResponse deleteAuthorizationRule(ManagementRequest request) {
+        NamespaceConfig namespace = namespace(request);
+        Optional<HybridConnectionConfig> entity = entity(namespace, request);
+        String name = request.pathParameters().get("name");
+        if (rules(namespace, entity).stream().noneMatch(rule -> rule.name().equalsIgnoreCase(name))) {
+            return ArmApi.noContent();
+        }
+        changeRules(namespace, entity, rules -> rules.stream()
+                .filter(rule -> !rule.name().equalsIgnoreCase(name)).toList());
+        logger.info("authorization rule {} of {}{} deleted", name, namespace.name(),
+                entity.map(hc -> "/" + hc.name()).orElse(""));
+        return ok(ArmJson.object());
+    }
+
+    /**
+     * {@code POST .../authorizationRules/{name}/regenerateKeys} with {@code {"keyType": "PrimaryKey"|"SecondaryKey",
+     * "key": optional}}: a new random key (or the one given) replaces that key; answers as {@link #listKeys}.
+     */
+    ManagementResponse regenerateKeys(ManagementRequest request) {
+        NamespaceConfig namespace = namespace(request);
+        Optional<HybridConnectionConfig> entity = entity(namespace, request);
+        AuthorizationRuleConfig rule = authorizationRule(namespace, entity, request);
+        RequestBody body = RequestBody.parse(request.body());
+        RequestBody keyTypeNode = body.field("keyType");
+        boolean primary = keyTypeNode.parsed(KeyType::fromWireName) == KeyType.PRIMARY;
+        String key = body.field("key").optionalText().orElseGet(RelayResources::newKey);
+        AuthorizationRuleConfig changed = validated(() -> new AuthorizationRuleConfig(rule.name(),
+                primary ? key : rule.primaryKey(), primary ? rule.secondaryKey() : key, rule.rights(),
+                rule.trustedService()));
+        changeRules(namespace, entity, rules -> replaced(rules, AuthorizationRuleConfig::name, changed));
+        logger.info("{} of authorization rule {} of {}{} regenerated", primary ? "primary key" : "secondary key",
+                rule.name(), namespace.name(), entity.map(hc -> "/" + hc.name()).orElse(""));
+        return ok(accessKeys(namespace, entity, changed));
+    }
+
+    /** The {@code keyType} of {@code regenerateKeys}. */
+    private enum KeyType {
+        PRIMARY, SECONDARY;
+
+        static KeyType fromWireName(String text) {
+            if (text.equalsIgnoreCase("PrimaryKey")) {
+                return PRIMARY;
+            }
+            if (text.equalsIgnoreCase("SecondaryKey")) {
+                return SECONDARY;
+            }
+            throw new IllegalArgumentException('"' + text + "\" (expected: PrimaryKey or SecondaryKey)");
+        }
+    }
+
+    /**
      * {@code POST .../authorizationRules/{name}/listKeys}: the keys and connection strings in Azure's form
      * ({@code Endpoint=sb://<namespace host>/;...}, with {@code EntityPath} for a hybrid connection's rule).
      */
@@ -257,6 +414,14 @@ final class RelayResources {
         NamespaceConfig namespace = namespace(request);
         Optional<HybridConnectionConfig> entity = entity(namespace, request);
         AuthorizationRuleConfig rule = authorizationRule(namespace, entity, request);
+        logger.info("keys of authorization rule {} of {}{} listed", rule.name(), namespace.name(),
+                entity.map(hc -> "/" + hc.name()).orElse(""));
+        return ok(accessKeys(namespace, entity, rule));
+    }
+
+    /** Azure's {@code AccessKeys}: the keys and connection strings ({@code EntityPath} for an entity's rule). */
+    private static ObjectNode accessKeys(NamespaceConfig namespace, Optional<HybridConnectionConfig> entity,
+                                         AuthorizationRuleConfig rule) {
         URI endpoint = URI.create("sb://" + namespace.hostName() + '/');
         String entityPath = entity.map(HybridConnectionConfig::name).orElse(null);
         ObjectNode keys = ArmJson.object();
@@ -267,14 +432,83 @@ final class RelayResources {
         keys.put("primaryKey", rule.primaryKey());
         keys.put("secondaryKey", rule.secondaryKey());
         keys.put("keyName", rule.name());
-        logger.info("keys of authorization rule {} of {}{} listed", rule.name(), namespace.name(),
-                entityPath == null ? "" : "/" + entityPath);
-        return ok(keys);
+        return keys;
+    }
+
+    /** 32 random bytes in base64, the form of Azure's generated keys. */
+    private static String newKey() {
+        byte[] key = new byte[KEY_BYTES];
+        RANDOM.nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Runs a record constructor; its validation message becomes a 400 {@code BadRequest}. */
+    private static <T> T validated(Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (IllegalArgumentException e) {
+            throw ArmException.badRequest("The request content was invalid: " + e.getMessage() + '.');
+        }
+    }
+
+    /** Replaces {@code namespace}'s configuration with what {@code change} makes of its current one. */
+    private void changeNamespace(NamespaceConfig namespace, UnaryOperator<NamespaceConfig> change) {
+        registry.update(namespaces -> namespaces.stream()
+                .map(config -> config.name().equalsIgnoreCase(namespace.name()) ? change.apply(config) : config)
+                .toList());
+    }
+
+    /** Replaces the rules of the namespace, or of {@code entity} when present. */
+    private void changeRules(NamespaceConfig namespace, Optional<HybridConnectionConfig> entity,
+                             UnaryOperator<List<AuthorizationRuleConfig>> change) {
+        changeNamespace(namespace, current -> {
+            if (entity.isEmpty()) {
+                return new NamespaceConfig(current.name(), current.hostName(), change.apply(current.authorizationRules()),
+                        current.hybridConnections(), current.region(), current.networkRuleSet(),
+                        current.privateEndpoints());
+            }
+            return withHybridConnections(current, current.hybridConnections().stream()
+                    .map(hc -> hc.name().equalsIgnoreCase(entity.get().name())
+                            ? new HybridConnectionConfig(hc.name(), hc.requiresClientAuthorization(),
+                            change.apply(hc.authorizationRules()), hc.userMetadata())
+                            : hc)
+                    .toList());
+        });
+    }
+
+    private static NamespaceConfig withHybridConnections(NamespaceConfig namespace,
+                                                         List<HybridConnectionConfig> hybridConnections) {
+        return new NamespaceConfig(namespace.name(), namespace.hostName(), namespace.authorizationRules(),
+                hybridConnections, namespace.region(), namespace.networkRuleSet(), namespace.privateEndpoints());
+    }
+
+    /** {@code items} with the one named like {@code item} (ignoring case) replaced by it, or with it added. */
+    private static <T> List<T> replaced(List<T> items, Function<T, String> name, T item) {
+        List<T> result = new ArrayList<>(items.size() + 1);
+        boolean found = false;
+        for (T existing : items) {
+            if (name.apply(existing).equalsIgnoreCase(name.apply(item))) {
+                result.add(item);
+                found = true;
+            } else {
+                result.add(existing);
+            }
+        }
+        if (!found) {
+            result.add(item);
+        }
+        return result;
     }
 
     private NamespaceConfig namespace(ManagementRequest request) {
         String name = request.pathParameters().get("namespace");
-        return config.namespace(name).orElseThrow(() -> ArmException.notFound("Microsoft.Relay/namespaces", name));
+        return registry.namespace(name).map(Namespace::config)
+                .orElseThrow(() -> ArmException.notFound("Microsoft.Relay/namespaces", name));
+    }
+
+    private static List<AuthorizationRuleConfig> rules(NamespaceConfig namespace,
+                                                       Optional<HybridConnectionConfig> entity) {
+        return entity.map(HybridConnectionConfig::authorizationRules).orElse(namespace.authorizationRules());
     }
 
     private static PrivateEndpoint connection(NetworkModel model, NamespaceConfig namespace,
@@ -318,13 +552,11 @@ final class RelayResources {
         ObjectNode json = ArmJson.resource(scope.namespaceId(namespace.name()) + "/hybridConnections/"
                 + entity.name(), entity.name(), "Microsoft.Relay/Namespaces/HybridConnections", namespace.region());
         ObjectNode properties = json.putObject("properties");
-        properties.put("listenerCount", registry.namespaces().stream()
-                .filter(ns -> ns.name().equalsIgnoreCase(namespace.name()))
-                .flatMap(ns -> ns.hybridConnections().stream())
-                .filter(hc -> hc.name().equalsIgnoreCase(entity.name()))
-                .mapToInt(hc -> hc.listeners().size()).sum());
+        properties.put("listenerCount", registry.namespace(namespace.name())
+                .flatMap(live -> live.hybridConnection(entity.name()))
+                .map(live -> live.listeners().size()).orElse(0));
         properties.put("requiresClientAuthorization", entity.requiresClientAuthorization());
-        properties.put("userMetadata", "");
+        properties.put("userMetadata", entity.userMetadata());
         return json;
     }
 

@@ -319,7 +319,8 @@ class ArmApiTest {
                 + "{\"publicNetworkAccess\": \"Enabled\"}}"), 200).at("/properties/publicNetworkAccess").asText())
                 .isEqualTo("Enabled");
         assertThat(json(call("GET", RELAY + "sandbox/networkRuleSets", null), 200).path("value")).hasSize(1);
-        error(call("PUT", RELAY + "fabrikam", "{}"), 400, "BadRequest");
+        assertThat(error(call("PUT", RELAY + "sandbox", "{\"location\": \"northeurope\"}"), 400,
+                "BadRequest")).contains("a namespace cannot move");
     }
 
     @Test
