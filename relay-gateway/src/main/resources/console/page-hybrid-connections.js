@@ -63,8 +63,8 @@ export default async function hybridConnections(main, { params, navigate, refres
   const [entities, rules] = await Promise.all([list(`${namespacePath}/hybridConnections`),
     list(`${namespacePath}/authorizationRules`)]);
 
-  const name = el('input', { id: 'hc-name', required: true, placeholder: 'such as orders or orders/eu', size: 28,
-    pattern: '[A-Za-z0-9][A-Za-z0-9._/-]*' });
+  const name = el('input', { id: 'hc-name', required: true, placeholder: 'such as orders', size: 28,
+    pattern: '[A-Za-z0-9._-]{1,260}' });
   const requiresAuth = el('input', { id: 'hc-requires-auth', type: 'checkbox', checked: true });
   const form = el('form', {
     id: 'hc-create',

@@ -28,9 +28,14 @@ final class ConsoleDriver {
         browser.awaitPage("overview");
     }
 
-    /** Opens {@code #/<hash>} and waits until {@code page} is rendered. */
+    /** Opens {@code #/<hash>} (reloading it when it is open already) and waits until {@code page} is rendered. */
     void open(String hash, String page) {
-        browser.open(url("#/" + hash));
+        String target = url("#/" + hash);
+        boolean reload = target.equals(browser.driver().getCurrentUrl());
+        browser.open(target);
+        if (reload) {
+            browser.driver().navigate().refresh();
+        }
         browser.awaitPage(page);
     }
 
