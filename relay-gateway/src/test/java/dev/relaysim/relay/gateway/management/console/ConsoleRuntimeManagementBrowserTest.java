@@ -1,7 +1,9 @@
 package dev.relaysim.relay.gateway.management.console;
 
+import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.testing.Browser;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
+import dev.relaysim.relay.gateway.testing.ManagementApi;
 import dev.relaysim.relay.gateway.testing.NodeClients;
 import dev.relaysim.relay.gateway.testing.NodeClients.NodeProcess;
 import dev.relaysim.relay.gateway.testing.RawHttp;
@@ -23,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The console over the runtime management API, in headless Chromium: a hybrid connection created in the console
- * carries Microsoft's {@code hyco-ws}; a key regenerated in the console refuses tokens signed with the old one.
+ * carries Microsoft's {@code hyco-ws} and is deleted there; a key regenerated in the console refuses tokens signed with the old one.
  */
 @Timeout(180)
 class ConsoleRuntimeManagementBrowserTest {
@@ -75,6 +77,16 @@ class ConsoleRuntimeManagementBrowserTest {
             assertThat(browser.visible(By.cssSelector("#hybrid-connections tr[data-name='orders'] td:nth-child(2)"))
                     .getText()).isEqualTo("1");
             console.screenshot("hybrid-connections-created");
+
+            browser.click(By.cssSelector("#hybrid-connections tr[data-name='orders'] button.danger"));
+            browser.click(By.id("prompt-ok"));
+            browser.awaitText(By.id("toast"), "Hybrid connection orders deleted.");
+            browser.awaitPage("hybrid-connections");
+            assertThat(browser.driver().findElements(By.cssSelector("#hybrid-connections tr[data-name='orders']")))
+                    .isEmpty();
+            assertThat(gw.management("GET", ManagementApi.RELAY_NAMESPACES + "sandbox/hybridConnections/orders"
+                    + "?api-version=2021-11-01", "Bearer " + ListenSettings.DEFAULT_ADMIN_KEY, null).statusCode())
+                    .isEqualTo(404);
         }
     }
 
