@@ -1,6 +1,6 @@
 // Overview: namespaces, entities, listeners, relayed connections, and charts of the last minutes of traffic.
-import { get, list, namespaces, RELAY } from './api.js';
-import { badge, bytes, el, heading, replace, section, table } from './dom.js';
+import { del, get, list, namespaces, put, RELAY } from './api.js';
+import { attempt, badge, bytes, el, heading, promptDescription, replace, section, table } from './dom.js';
 import { lineChart } from './chart.js';
 
 const REFRESH_MS = 5000;
@@ -19,12 +19,46 @@ function rates(samples, field) {
   });
 }
 
-export default async function overview(main, { onLeave }) {
+function createNamespaceForm(refresh) {
+  const name = el('input', { id: 'ns-name', required: true, size: 24, placeholder: 'such as fabrikam-relay',
+    pattern: '[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]' });
+  const location = el('input', { id: 'ns-location', size: 14, value: 'westeurope' });
+  return el('form', {
+    id: 'ns-create',
+    class: 'inline-form',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      if (await attempt(() => put(`${RELAY}/${encodeURIComponent(name.value)}`, { location: location.value }),
+        `Namespace ${name.value} created.`)) {
+        refresh();
+      }
+    },
+  }, el('label', {}, 'Name ', name), el('label', {}, 'Region ', location),
+  el('button', { type: 'submit', class: 'primary' }, 'Create namespace'));
+}
+
+function deleteNamespaceButton(ns, refresh) {
+  return el('button', {
+    type: 'button',
+    class: 'danger',
+    onclick: async () => {
+      const confirmed = await promptDescription(`Delete namespace ${ns.name}?`,
+        'Its hybrid connections go with it; their listeners are closed.', { withDescription: false });
+      if (confirmed !== null && await attempt(() => del(`${RELAY}/${encodeURIComponent(ns.name)}`),
+        `Namespace ${ns.name} deleted.`) !== undefined) {
+        refresh();
+      }
+    },
+  }, 'Delete');
+}
+
+export default async function overview(main, { onLeave, refresh }) {
   const charts = el('div', { class: 'charts', id: 'charts' });
   const stats = el('div', { class: 'stats', id: 'stats' });
   const namespaceTable = el('div');
   replace(main, heading('Overview', 'The gateway at a glance; the charts cover the last ten minutes and refresh '
-      + 'every five seconds.'), stats, section('Traffic', charts), section('Namespaces', namespaceTable));
+      + 'every five seconds.'), stats, section('Traffic', charts),
+  section('Namespaces', createNamespaceForm(refresh), namespaceTable));
 
   async function render() {
     const [all, history] = await Promise.all([namespaces(), get('/relaysim/stats')]);
@@ -55,10 +89,11 @@ export default async function overview(main, { onLeave }) {
         ns.name) },
       { title: 'Host', value: (ns) => new URL(ns.properties.serviceBusEndpoint).hostname },
       { title: 'Region', value: (ns) => ns.location ?? '' },
-      { title: 'Hybrid connections', value: (ns, index) => String(entities[all.indexOf(ns)].length) },
+      { title: 'Hybrid connections', value: (ns) => String(entities[all.indexOf(ns)].length) },
       { title: 'Public network access', value: (ns) => badge(ns.properties.publicNetworkAccess) },
       { title: 'Private endpoint connections',
         value: (ns) => String(ns.properties.privateEndpointConnections?.length ?? 0) },
+      { title: '', value: (ns) => deleteNamespaceButton(ns, refresh) },
     ], all, { key: (ns) => ns.name, id: 'namespaces' }));
   }
 

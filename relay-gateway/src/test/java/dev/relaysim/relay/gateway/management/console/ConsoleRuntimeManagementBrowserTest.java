@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The console over the runtime management API, in headless Chromium: a hybrid connection created in the console
- * carries Microsoft's {@code hyco-ws} and is deleted there; a key regenerated in the console refuses tokens signed with the old one.
+ * carries Microsoft's {@code hyco-ws} and is deleted there; so is a namespace; a key regenerated in the console refuses tokens signed with the old one.
  */
 @Timeout(180)
 class ConsoleRuntimeManagementBrowserTest {
@@ -112,6 +112,29 @@ class ConsoleRuntimeManagementBrowserTest {
         assertThat(browser.driver().findElement(By.id(KEY_NAME + "-primary-connection-string")).getAttribute("value"))
                 .endsWith("SharedAccessKey=" + newKey);
         console.screenshot("hybrid-connections-keys");
+    }
+
+    @Test
+    void aNamespaceCreatedInTheOverviewGetsItsRootRuleAndIsDeletedThere() throws Exception {
+        TestGateway gw = gateway.get();
+        console.signIn();
+
+        browser.visible(By.id("ns-name")).sendKeys("fabrikam-relay");
+        browser.click(By.cssSelector("#ns-create button[type=submit]"));
+        By row = By.cssSelector("#namespaces tr[data-name='fabrikam-relay']");
+        assertThat(browser.visible(row).getText()).contains("fabrikam-relay.servicebus.windows.net", "westeurope",
+                "Enabled");
+        console.open("hybrid-connections?namespace=fabrikam-relay", "hybrid-connections");
+        browser.visible(By.cssSelector("#policies tr[data-name='RootManageSharedAccessKey']"));
+
+        console.open("overview", "overview");
+        browser.click(By.cssSelector("#namespaces tr[data-name='fabrikam-relay'] button.danger"));
+        browser.click(By.id("prompt-ok"));
+        browser.awaitText(By.id("toast"), "Namespace fabrikam-relay deleted.");
+        browser.awaitPage("overview");
+        assertThat(browser.driver().findElements(row)).isEmpty();
+        assertThat(gw.management("GET", ManagementApi.RELAY_NAMESPACES + "fabrikam-relay?api-version=2021-11-01",
+                "Bearer " + ListenSettings.DEFAULT_ADMIN_KEY, null).statusCode()).isEqualTo(404);
     }
 
     /** The status a sender's upgrade gets with a token signed by {@code key} ({@code 404}: past authorization). */
