@@ -1,4 +1,4 @@
-// The gateway's Prometheus metrics (/metrics, public), as a filterable table of series.
+// The gateway's Prometheus metrics (/metrics, public), as a filterable table of series with their help as tooltip.
 import { el, heading, replace, section, table } from './dom.js';
 
 function parse(text) {
@@ -6,8 +6,8 @@ function parse(text) {
   const series = [];
   for (const line of text.split('\n')) {
     if (line.startsWith('# HELP ')) {
-      const [, name, ...rest] = line.split(' ').slice(1);
-      help.set(line.split(' ')[2], rest.join(' ') || name);
+      const [, , name, ...rest] = line.split(' ');
+      help.set(name, rest.join(' '));
     } else if (line && !line.startsWith('#')) {
       const cut = line.lastIndexOf(' ');
       const key = line.slice(0, cut);
@@ -27,7 +27,8 @@ export default async function metrics(main, { onLeave }) {
     const wanted = filter.value.trim();
     const rows = parsed.series.filter((row) => row.name.includes(wanted) && !row.name.endsWith('_bucket'));
     replace(holder, table([
-      { title: 'Series', value: (row) => row.name },
+      { title: 'Series', value: (row) => el('span', { title: parsed.help.get(row.name)
+        ?? parsed.help.get(row.name.replace(/_(count|sum|max)$/, '')) }, row.name) },
       { title: 'Labels', value: (row) => row.labels },
       { title: 'Value', value: (row) => row.value, class: 'number' },
     ], rows, { id: 'metrics-table', empty: 'No series matches.' }));
