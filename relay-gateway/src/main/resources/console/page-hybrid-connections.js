@@ -9,9 +9,9 @@ function secretField(label, value, id) {
     el('button', { type: 'button', class: 'copy', onclick: () => copy(value, field) }, 'Copy'));
 }
 
-async function showKeys(panel, rulePath, ruleName, refreshKeys) {
+async function showKeys(panel, rulePath, ruleName, refreshKeys, prefix) {
   const keys = await post(`${rulePath}/listKeys`);
-  const id = (what) => `${ruleName}-${what}`;
+  const id = (what) => `${prefix}${ruleName}-${what}`;
   replace(panel,
     secretField('Primary key', keys.primaryKey, id('primary-key')),
     secretField('Secondary key', keys.secondaryKey, id('secondary-key')),
@@ -20,7 +20,7 @@ async function showKeys(panel, rulePath, ruleName, refreshKeys) {
     el('div', { class: 'buttons' },
       ['Primary', 'Secondary'].map((which) => el('button', {
         type: 'button',
-        id: `${ruleName}-regenerate-${which.toLowerCase()}`,
+        id: id(`regenerate-${which.toLowerCase()}`),
         onclick: async () => {
           const confirmed = await promptDescription(`Regenerate the ${which.toLowerCase()} key of ${ruleName}?`,
             'Clients signing with the current key are refused from then on.', { withDescription: false });
@@ -34,7 +34,31 @@ async function showKeys(panel, rulePath, ruleName, refreshKeys) {
       el('button', { type: 'button', onclick: () => replace(panel) }, 'Hide keys')));
 }
 
-function policies(namespacePath, rules) {
+const RIGHTS = ['Listen', 'Send', 'Manage'];
+
+/** A form adding a shared access policy (name and claims) under {@code parentPath}. */
+function addPolicyForm(parentPath, refresh) {
+  const name = el('input', { id: 'policy-name', required: true, size: 20, placeholder: 'such as app',
+    pattern: '[A-Za-z0-9._-]{1,256}' });
+  const boxes = RIGHTS.map((right) => el('input', { type: 'checkbox', value: right, id: `policy-${right}`,
+    checked: right !== 'Manage' }));
+  return el('form', {
+    id: 'policy-create',
+    class: 'inline-form',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      const rights = boxes.filter((box) => box.checked).map((box) => box.value);
+      if (await attempt(() => put(`${parentPath}/authorizationRules/${encodeURIComponent(name.value)}`,
+        { properties: { rights } }), `Policy ${name.value} added.`)) {
+        refresh();
+      }
+    },
+  }, el('label', {}, 'Policy ', name), boxes.map((box) => el('label', {}, box, ` ${box.value}`)),
+  el('button', { type: 'submit', class: 'primary' }, 'Add policy'));
+}
+
+/** The policies of {@code parentPath}; element ids start with {@code prefix}. */
+function policies(parentPath, rules, prefix = '') {
   return table([
     { title: 'Policy', value: (rule) => rule.name },
     { title: 'Claims', value: (rule) => (rule.properties?.rights ?? []).join(', ') },
@@ -42,17 +66,18 @@ function policies(namespacePath, rules) {
       title: 'Keys',
       class: 'wide',
       value: (rule) => {
-        const panel = el('div', { class: 'keys', id: `keys-${rule.name}` });
-        const rulePath = `${namespacePath}/authorizationRules/${encodeURIComponent(rule.name)}`;
-        const refreshKeys = () => attempt(() => showKeys(panel, rulePath, rule.name, refreshKeys));
+        const panel = el('div', { class: 'keys', id: `${prefix}keys-${rule.name}` });
+        const rulePath = `${parentPath}/authorizationRules/${encodeURIComponent(rule.name)}`;
+        const refreshKeys = () => attempt(() => showKeys(panel, rulePath, rule.name, refreshKeys, prefix));
         return el('div', {},
-          el('button', { type: 'button', id: `show-keys-${rule.name}`, onclick: refreshKeys }, 'Show keys'), panel);
+          el('button', { type: 'button', id: `${prefix}show-keys-${rule.name}`, onclick: refreshKeys }, 'Show keys'), panel);
       },
     },
-  ], rules, { key: (rule) => rule.name, id: 'policies' });
+  ], rules, { key: (rule) => rule.name, id: `${prefix}policies`, empty: 'No shared access policy.' });
 }
 
 export default async function hybridConnections(main, { params, navigate, refresh }) {
+  const chosen = params.get('hc');
   const names = (await namespaces()).map((ns) => ns.name);
   const namespace = names.includes(params.get('namespace')) ? params.get('namespace') : names[0];
   if (!namespace) {
@@ -62,6 +87,9 @@ export default async function hybridConnections(main, { params, navigate, refres
   const namespacePath = `${RELAY}/${encodeURIComponent(namespace)}`;
   const [entities, rules] = await Promise.all([list(`${namespacePath}/hybridConnections`),
     list(`${namespacePath}/authorizationRules`)]);
+  const entity = entities.find((hc) => hc.name === chosen);
+  const entityPath = entity && `${namespacePath}/hybridConnections/${encodeURIComponent(entity.name)}`;
+  const entityRules = entity ? await list(`${entityPath}/authorizationRules`) : [];
 
   const name = el('input', { id: 'hc-name', required: true, placeholder: 'such as orders', size: 28,
     pattern: '[A-Za-z0-9._-]{1,260}' });
@@ -86,7 +114,9 @@ export default async function hybridConnections(main, { params, navigate, refres
       + 'of the namespace\'s shared access policies are shown on demand.'),
     el('div', { class: 'toolbar' }, namespaceSelect(names, namespace, (next) => navigate({ namespace: next }))),
     section('Hybrid connections', form, table([
-      { title: 'Name', value: (hc) => hc.name },
+      { title: 'Name', value: (hc) => (hc.name.includes('/') ? hc.name
+        : el('a', { href: `#/hybrid-connections?${new URLSearchParams({ namespace, hc: hc.name })}`,
+          title: 'Its own shared access policies' }, hc.name)) },
       { title: 'Listeners', value: (hc) => String(hc.properties?.listenerCount ?? 0) },
       { title: 'Requires client authorization', value: (hc) => (hc.properties?.requiresClientAuthorization ? 'Yes' : 'No') },
       { title: 'User metadata', value: (hc) => hc.properties?.userMetadata ?? '' },
@@ -106,5 +136,9 @@ export default async function hybridConnections(main, { params, navigate, refres
         }, 'Delete'),
       },
     ], entities, { key: (hc) => hc.name, id: 'hybrid-connections', empty: 'No hybrid connection.' })),
-    section('Shared access policies', policies(namespacePath, rules)));
+    entity ? section(`Shared access policies of ${entity.name}`,
+      el('p', { class: 'muted' }, 'Policies of the hybrid connection only; their connection strings carry '
+        + `EntityPath=${entity.name}.`),
+      addPolicyForm(entityPath, refresh), policies(entityPath, entityRules, 'hc-')) : null,
+    section('Shared access policies of the namespace', policies(namespacePath, rules)));
 }

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The console over the runtime management API, in headless Chromium: a hybrid connection created in the console
- * carries Microsoft's {@code hyco-ws} and is deleted there; so is a namespace; a key regenerated in the console refuses tokens signed with the old one.
+ * carries Microsoft's {@code hyco-ws} and is deleted there; so is a namespace; a policy added to a hybrid connection signs for it; a key regenerated in the console refuses tokens signed with the old one.
  */
 @Timeout(180)
 class ConsoleRuntimeManagementBrowserTest {
@@ -137,9 +137,34 @@ class ConsoleRuntimeManagementBrowserTest {
                 "Bearer " + ListenSettings.DEFAULT_ADMIN_KEY, null).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aPolicyAddedToAHybridConnectionSignsForItAndItsConnectionStringNamesTheEntity() throws Exception {
+        TestGateway gw = gateway.get();
+        console.signIn();
+        console.open("hybrid-connections?namespace=sandbox&hc=echo", "hybrid-connections");
+
+        browser.visible(By.id("policy-name")).sendKeys("app");
+        browser.click(By.cssSelector("#policy-create button[type=submit]"));
+        assertThat(browser.visible(By.cssSelector("#hc-policies tr[data-name='app']")).getText())
+                .contains("Listen, Send");
+        browser.click(By.id("hc-show-keys-app"));
+        String connectionString = browser.visible(By.id("hc-app-primary-connection-string")).getAttribute("value");
+        String key = browser.driver().findElement(By.id("hc-app-primary-key")).getAttribute("value");
+
+        assertThat(connectionString).isEqualTo("Endpoint=sb://" + TestGateway.HOST + "/;SharedAccessKeyName=app"
+                + ";SharedAccessKey=" + key + ";EntityPath=echo");
+        assertThat(senderStatus(gw, "app", key)).isEqualTo(404); // authorized; no listener
+        assertThat(senderStatus(gw, "app", TestGateway.KEY)).isEqualTo(401);
+        console.screenshot("hybrid-connection-policies");
+    }
+
     /** The status a sender's upgrade gets with a token signed by {@code key} ({@code 404}: past authorization). */
     private static int senderStatus(TestGateway gw, String key) throws Exception {
-        String token = TestGateway.token(TestGateway.ENTITY, KEY_NAME, key, Instant.now().plus(Duration.ofHours(1)));
+        return senderStatus(gw, KEY_NAME, key);
+    }
+
+    private static int senderStatus(TestGateway gw, String keyName, String key) throws Exception {
+        String token = TestGateway.token(TestGateway.ENTITY, keyName, key, Instant.now().plus(Duration.ofHours(1)));
         return RawHttp.exchange(gw.addresses().plainPort(), RawHttp.upgradeRequest("/$hc/" + TestGateway.ENTITY
                 + "?sb-hc-action=connect", TestGateway.HOST, "ServiceBusAuthorization: " + token)).status();
     }
