@@ -24,6 +24,7 @@ import dev.relaysim.relay.gateway.testing.ManagementApi;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
 import dev.relaysim.relay.gateway.testing.WsPeer;
+import com.sun.net.httpserver.HttpServer;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslContext;
@@ -35,9 +36,11 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,6 +175,44 @@ class ConsoleBrowserTest {
         browser.driver().navigate().refresh();
         browser.awaitPage("networking");
         assertThat(browser.driver().findElement(By.id("login")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void aPageOfAnotherOriginCannotUseTheApiEvenKnowingTheKey() throws Exception {
+        int port = gateway.addresses().managementPort();
+        HttpServer otherSite = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        otherSite.createContext("/", exchange -> {
+            byte[] page = "<!DOCTYPE html><title>another site</title>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        otherSite.start();
+        try {
+            browser.open("http://127.0.0.1:" + otherSite.getAddress().getPort() + "/");
+        } finally {
+            otherSite.stop(0);
+        }
+        String rule = "http://127.0.0.1:" + port + ManagementApi.RELAY_NAMESPACES + TestGateway.NAMESPACE
+                + "/authorizationRules/" + KEY_NAME;
+        Object outcome = browser.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const body = JSON.stringify({keyType: 'PrimaryKey'});
+                const withKey = fetch(arguments[0] + '/regenerateKeys?api-version=2021-11-01', {method: 'POST', body,
+                    headers: {Authorization: 'Bearer ' + arguments[1], 'Content-Type': 'application/json'}})
+                  .then(r => 'answered ' + r.status, e => 'refused: ' + e.name);
+                const simple = fetch(arguments[0] + '/regenerateKeys?api-version=2021-11-01',
+                    {method: 'POST', mode: 'no-cors', body})
+                  .then(r => 'sent (' + r.type + ')', e => 'refused: ' + e.name);
+                Promise.all([withKey, simple]).then(done);""", rule, ListenSettings.DEFAULT_ADMIN_KEY);
+
+        // The preflight that the Authorization header needs is refused (no CORS). The simple request goes out, is
+        // refused 403 by the CrossOriginGuard before the admin key is checked, and Cross-Origin-Resource-Policy
+        // keeps even its opaque answer from the page.
+        assertThat(outcome).asString().isEqualTo("[refused: TypeError, refused: TypeError]");
+        assertThat(ManagementApi.json(send("POST", ManagementApi.RELAY_NAMESPACES + TestGateway.NAMESPACE
+                + "/authorizationRules/" + KEY_NAME + "/listKeys"), 200).path("primaryKey").asText()).isEqualTo(KEY);
     }
 
     @Test
