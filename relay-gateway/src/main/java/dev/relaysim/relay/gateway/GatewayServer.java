@@ -13,6 +13,9 @@ import dev.relaysim.relay.gateway.dns.DnsAnswerer;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.dns.DnsFaultsEndpoint;
 import dev.relaysim.relay.gateway.dns.DnsServer;
+import dev.relaysim.relay.gateway.events.EventFileWriter;
+import dev.relaysim.relay.gateway.events.EventJournal;
+import dev.relaysim.relay.gateway.events.EventsEndpoint;
 import dev.relaysim.relay.gateway.management.HealthEndpoint;
 import dev.relaysim.relay.gateway.management.ManagementChannelInitializer;
 import dev.relaysim.relay.gateway.management.ManagementRoutes;
@@ -142,6 +145,9 @@ public final class GatewayServer implements AutoCloseable {
     private EventLoopGroup managementGroup;
     private PrometheusMeterRegistry meterRegistry;
     private MicrometerGatewayMetrics metrics;
+    private EventJournal events;
+    /** Appends events to the data directory when {@code events.file}; null otherwise. */
+    private EventFileWriter eventFile;
     /** Read by {@code /health} on the management loop. */
     private volatile GatewayAddresses addresses;
     /** Whether {@code /health} reports healthy: from the end of {@link #start()} to the start of {@link #close()}. */
@@ -189,8 +195,9 @@ public final class GatewayServer implements AutoCloseable {
         Instant startedAt = clock.instant();
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new MicrometerGatewayMetrics(meterRegistry);
+        events = new EventJournal(config.events().capacity());
         context = new GatewayContext(config.protocol(), registry, ports, channels, clock, metrics,
-                new NetworkGuard(networkState), config.limits());
+                new NetworkGuard(networkState), config.limits(), events);
         context.rendezvousFaults().set(config.faults());
         // Every configured hybrid connection's series exist from the start (at 0), not from their first use.
         for (Namespace namespace : registry.namespaces()) {
@@ -235,7 +242,8 @@ public final class GatewayServer implements AutoCloseable {
             }
             Optional<InetSocketAddress> management = Optional.empty();
             if (listen.managementEnabled()) {
-                ArmApi armApi = new ArmApi(config, registry, networkState);
+                ArmApi armApi = new ArmApi(config, registry, networkState, events);
+                EventsEndpoint eventsEndpoint = new EventsEndpoint(events);
                 DnsFaultsEndpoint faultsEndpoint = new DnsFaultsEndpoint(dnsFaults,
                         config.namespaces().stream().map(NamespaceConfig::name).toList());
                 RendezvousFaultsEndpoint rendezvousFaults = new RendezvousFaultsEndpoint(context.rendezvousFaults(),
@@ -249,6 +257,9 @@ public final class GatewayServer implements AutoCloseable {
                                 .route(HttpMethod.PUT, DnsFaultsEndpoint.PATH, armApi.adminOnly(faultsEndpoint::put))
                                 .route(HttpMethod.GET, RendezvousFaultsEndpoint.PATH, armApi.adminOnly(rendezvousFaults::get))
                                 .route(HttpMethod.PUT, RendezvousFaultsEndpoint.PATH, armApi.adminOnly(rendezvousFaults::put))
+                                .route(HttpMethod.GET, EventsEndpoint.PATH, armApi.adminOnly(eventsEndpoint::list))
+                                .route(HttpMethod.GET, EventsEndpoint.STREAM_PATH,
+                                        armApi.adminOnly(eventsEndpoint::stream))
                                 .route(HttpMethod.GET, "/health",
                                         new HealthEndpoint(this::serving, this::ports, clock, startedAt))
                                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(meterRegistry))))
@@ -269,6 +280,10 @@ public final class GatewayServer implements AutoCloseable {
                         .bind(ioGroup, dnsSettings.bindAddress(), dnsSettings.port());
                 serverChannels.addAll(List.of(bound));
                 dns = Optional.of((InetSocketAddress) bound[0].localAddress());
+            }
+            if (config.events().file() && config.dataDirectoryExplicit()) {
+                eventFile = new EventFileWriter(events, config.dataDirectory());
+                eventFile.start();
             }
             addresses = new GatewayAddresses(tls, plain, rendezvous, management, dns);
             bindPrivateEndpoints(networkState.current());
@@ -504,6 +519,9 @@ public final class GatewayServer implements AutoCloseable {
             metrics.close();
             meterRegistry.close();
         }
+        if (eventFile != null) {
+            eventFile.close();
+        }
     }
 
     /**
@@ -535,6 +553,11 @@ public final class GatewayServer implements AutoCloseable {
         String address = NetUtil.isValidIpV4Address(bindAddress) && !bindAddress.equals("0.0.0.0")
                 ? bindAddress : "127.0.0.1";
         return (Inet4Address) InetAddress.getByName(address);
+    }
+
+    /** The event journal ({@code GET /relaysim/events} reads it too). */
+    public EventJournal events() {
+        return events;
     }
 
     /** The live rendezvous fault toggle ({@code PUT /relaysim/faults/rendezvous} changes it too). */

@@ -21,7 +21,6 @@ import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -224,18 +222,8 @@ class RuntimeManagementIntegrationTest {
 
     /** The status a sender's upgrade with a token of {@code keyName}/{@code key} gets (101, 401, 404 ...). */
     private static int connect(TestGateway gateway, String entity, String keyName, String key) throws Exception {
-        String token = TestGateway.token(entity, keyName, key, Instant.now().plus(Duration.ofHours(1)));
-        try {
-            WsPeer peer = WsPeer.connect(gateway.httpClient(), gateway.connectUri(true, entity),
-                    Map.of("ServiceBusAuthorization", token)).get(10, TimeUnit.SECONDS);
-            peer.socket().abort();
-            return 101;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException handshake) {
-                return handshake.getResponse().statusCode();
-            }
-            throw e;
-        }
+        return WsPeer.upgradeStatus(gateway.httpClient(), gateway.connectUri(true, entity),
+                TestGateway.token(entity, keyName, key, Instant.now().plus(Duration.ofHours(1))));
     }
 
     private static Message dns(TestGateway gateway, String host) throws Exception {

@@ -59,6 +59,8 @@ public final class HandlerNames {
     public static final String HTTP_EXCHANGE = "relay.http-exchange";
     /** Management server: routes requests ({@code /health}, {@code /metrics}) to their handlers. */
     public static final String MANAGEMENT = "relay.management";
+    /** Management server: a streamed body (Server-Sent Events) that took the connection over after its head. */
+    public static final String MANAGEMENT_STREAM = "relay.management-stream";
     /** Management server: adds the browser security headers (CSP, nosniff, no framing) to every response. */
     public static final String SECURITY_HEADERS = "relay.security-headers";
     /** Management server: refuses API requests a browser sent from another origin (403). */

@@ -63,7 +63,7 @@ final class ConfigBinder {
     GatewayConfig bind(JsonNode tree) throws ConfigException {
         Node root = new Node("", tree);
         root.requireObject("listen", "protocol", "dataDirectory", "defaultNamespace", "namespaces",
-                "virtualNetworks", "dns", "faults", "limits");
+                "virtualNetworks", "dns", "faults", "limits", "events");
         ListenSettings listen = listen(root.field("listen"));
         ProtocolSettings protocol = protocol(root.field("protocol"));
         Path dataDirectory = dataDirectory(root.field("dataDirectory"));
@@ -89,8 +89,9 @@ final class ConfigBinder {
         RendezvousFaults faults = faultsNode.present()
                 ? construct(root, () -> RendezvousFaults.fromJson(faultsNode.json, "faults")) : RendezvousFaults.NONE;
         LimitSettings limits = limits(root.field("limits"));
+        EventSettings events = events(root.field("events"));
         return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
-                virtualNetworks, dns, faults, limits, dataDirectoryExplicit));
+                virtualNetworks, dns, faults, limits, dataDirectoryExplicit, events));
     }
 
     private LimitSettings limits(Node limits) throws ConfigException {
@@ -100,6 +101,18 @@ final class ConfigBinder {
         int pendingPerEntity = limits.field("maxPendingRendezvousPerEntity").integer();
         int relayedPerNamespace = limits.field("maxRelayedConnectionsPerNamespace").integer();
         return construct(limits, () -> new LimitSettings(perSource, pendingPerEntity, relayedPerNamespace));
+    }
+
+    private EventSettings events(Node events) throws ConfigException {
+        if (!events.present()) {
+            return EventSettings.DEFAULTS;
+        }
+        events.requireObject("capacity", "file");
+        Node capacityNode = events.field("capacity");
+        int capacity = capacityNode.present() ? capacityNode.integer() : EventSettings.DEFAULT_CAPACITY;
+        Node fileNode = events.field("file");
+        boolean file = fileNode.present() && fileNode.bool();
+        return construct(events, () -> new EventSettings(capacity, file));
     }
 
     private DnsSettings dns(Node dns) throws ConfigException {

@@ -31,11 +31,12 @@ import static java.util.Objects.requireNonNull;
  * @param dataDirectoryExplicit whether {@code dataDirectory} was configured explicitly (flag, environment or file)
  *                              rather than defaulted: only then are the management API's changes saved there and
  *                              reloaded at start
+ * @param events the event journal's ring size and whether it is also written to a file
  */
 public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                             String defaultNamespace, List<NamespaceConfig> namespaces,
                             List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults,
-                            LimitSettings limits, boolean dataDirectoryExplicit) {
+                            LimitSettings limits, boolean dataDirectoryExplicit, EventSettings events) {
 
     public GatewayConfig {
         requireNonNull(listen, "listen");
@@ -66,6 +67,16 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         }
         requireNonNull(faults, "faults").requireWithin(listen.rendezvousPorts(), "faults");
         requireNonNull(limits, "limits");
+        requireNonNull(events, "events");
+    }
+
+    /** A configuration with the default event journal. */
+    public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
+                         String defaultNamespace, List<NamespaceConfig> namespaces,
+                         List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults,
+                         LimitSettings limits, boolean dataDirectoryExplicit) {
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns, faults, limits,
+                dataDirectoryExplicit, EventSettings.DEFAULTS);
     }
 
     /** A configuration with the default limits whose management changes are not saved. */

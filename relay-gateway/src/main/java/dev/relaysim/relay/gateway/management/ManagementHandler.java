@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.management;
 
+import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.management.ManagementRoutes.Match;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,6 +33,9 @@ import static java.util.Objects.requireNonNull;
  *   <li>Errors, ARM-shaped JSON: 400 {@code BadRequest} for undecodable HTTP (connection closed), 404
  *       {@code NotFound}, 405 {@code MethodNotAllowed} with {@code Allow}, 500 {@code InternalServerError} when a
  *       route handler throws (logged once with its stack trace).</li>
+ *   <li>A streamed response ({@link ManagementResponse#stream()}) is written as a chunked head; then the stream takes
+ *       the connection over (see {@link ManagementResponse.StreamBody}), and {@code IDLE_TIMEOUT} and
+ *       {@code HTTP_KEEP_ALIVE} leave the pipeline.</li>
  *   <li>Events: an {@link IdleStateEvent} from {@code IDLE_TIMEOUT} closes the connection.</li>
  * </ul>
  * One instance per channel.
@@ -104,6 +108,15 @@ final class ManagementHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static void write(ChannelHandlerContext ctx, ManagementResponse response, boolean keepAlive) {
+        if (response.stream() != null) {
+            // The stream owns the connection from now on: no idle close (it sends keep-alives), no keep-alive
+            // bookkeeping of a response that does not end.
+            ctx.pipeline().remove(HandlerNames.IDLE_TIMEOUT);
+            ctx.pipeline().remove(HandlerNames.HTTP_KEEP_ALIVE);
+            ctx.writeAndFlush(response.toStreamHead());
+            response.stream().start(ctx);
+            return;
+        }
         FullHttpResponse http = response.toHttpResponse();
         if (keepAlive) {
             ctx.writeAndFlush(http);

@@ -3,9 +3,13 @@ package dev.relaysim.relay.gateway.management;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -23,9 +27,22 @@ import static java.util.Objects.requireNonNull;
  * @param contentType the {@code Content-Type}
  * @param body the body bytes
  * @param headers extra response headers, such as {@code Allow}
+ * @param stream null, or what writes the body after the head for as long as the connection lasts (the head then has
+ *               {@code Transfer-Encoding: chunked} instead of {@code Content-Length}, and {@code body} is unused)
  */
 public record ManagementResponse(HttpResponseStatus status, String contentType, byte[] body,
-                                 Map<String, String> headers) {
+                                 Map<String, String> headers, StreamBody stream) {
+
+    /** A body written piece by piece on the connection's own terms, such as a Server-Sent Events stream. */
+    @FunctionalInterface
+    public interface StreamBody {
+
+        /**
+         * Takes the connection over once the head is written: on its event loop, adds its handler (named
+         * {@code HandlerNames.MANAGEMENT_STREAM}, before {@code ERROR_HANDLER}) and writes {@code HttpContent}s.
+         */
+        void start(ChannelHandlerContext ctx);
+    }
 
     /** The response header naming the relaysim version. */
     public static final String VERSION_HEADER = "x-relaysim-version";
@@ -38,6 +55,17 @@ public record ManagementResponse(HttpResponseStatus status, String contentType, 
         requireNonNull(contentType, "contentType");
         requireNonNull(body, "body");
         headers = Map.copyOf(requireNonNull(headers, "headers"));
+    }
+
+    /** A response with a complete body. */
+    public ManagementResponse(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
+        this(status, contentType, body, headers, null);
+    }
+
+    /** 200 with a body of {@code contentType} that {@code stream} writes. */
+    public static ManagementResponse streamed(String contentType, StreamBody stream) {
+        return new ManagementResponse(HttpResponseStatus.OK, contentType, new byte[0], Map.of(),
+                requireNonNull(stream, "stream"));
     }
 
     /** {@code value} serialized by Jackson. */
@@ -63,6 +91,18 @@ public record ManagementResponse(HttpResponseStatus status, String contentType, 
         return json(status, Map.of("error", error));
     }
 
+    /** The head of a {@linkplain #stream streamed} response: chunked, not cached. */
+    HttpResponse toStreamHead() {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        headers.forEach(response.headers()::set);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                .set(VERSION_HEADER, RelaysimVersion.current());
+        return response;
+    }
+
     /** The HTTP/1.1 response: the extra headers, {@code Content-Type}, {@code Content-Length}, the version. */
     public FullHttpResponse toHttpResponse() {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -81,6 +121,6 @@ public record ManagementResponse(HttpResponseStatus status, String contentType, 
     public ManagementResponse withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
-        return new ManagementResponse(status, contentType, body, more);
+        return new ManagementResponse(status, contentType, body, more, stream);
     }
 }

@@ -1,13 +1,19 @@
 package dev.relaysim.relay.gateway.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.gateway.auth.RelayAuthorizer;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import dev.relaysim.relay.gateway.events.EventJournal;
+import dev.relaysim.relay.gateway.events.JournalingEntityMetrics;
+import dev.relaysim.relay.gateway.events.RelayEvent;
 import dev.relaysim.relay.gateway.http.HttpExchanges;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
+import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkState;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
@@ -18,6 +24,7 @@ import dev.relaysim.relay.gateway.relay.RelaySettings;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousTable;
+import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 
 import java.net.InetSocketAddress;
@@ -60,6 +67,7 @@ public final class GatewayContext {
     private final Set<RelayPair> relayPairs = ConcurrentHashMap.newKeySet();
     private final HttpExchanges httpExchanges = new HttpExchanges();
     private final NetworkGuard networkGuard;
+    private final EventJournal events;
     private final AtomicReference<RendezvousFaults> rendezvousFaults = new AtomicReference<>(RendezvousFaults.NONE);
 
     public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
@@ -79,12 +87,27 @@ public final class GatewayContext {
     }
 
     /**
+     * With an event journal of {@link EventJournal#DEFAULT_CAPACITY}.
+     *
      * @param networkGuard enforces the network settings (Private Link, IP rules) on every connection
      * @param limits connections per source, waiting senders per hybrid connection, relayed connections per namespace
      */
     public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
                           ChannelGroup channels, Clock clock, GatewayMetrics metrics, NetworkGuard networkGuard,
                           LimitSettings limits) {
+        this(protocol, registry, rendezvousPorts, channels, clock, metrics, networkGuard, limits,
+                new EventJournal(EventJournal.DEFAULT_CAPACITY));
+    }
+
+    /**
+     * @param networkGuard enforces the network settings (Private Link, IP rules) on every connection
+     * @param limits connections per source, waiting senders per hybrid connection, relayed connections per namespace
+     * @param events where the pipelines journal listeners, rendezvous, relayed connections and refusals
+     */
+    public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
+                          ChannelGroup channels, Clock clock, GatewayMetrics metrics, NetworkGuard networkGuard,
+                          LimitSettings limits, EventJournal events) {
+        this.events = requireNonNull(events, "events");
         this.limits = new ConnectionLimits(limits);
         rendezvousTable = new RendezvousTable(limits.maxPendingRendezvousPerEntity());
         this.networkGuard = requireNonNull(networkGuard, "networkGuard");
@@ -145,6 +168,52 @@ public final class GatewayContext {
     /** The meters of {@code entity}. */
     public EntityMetrics metrics(HybridConnection entity) {
         return metrics.entity(entity.namespace().name(), entity.name());
+    }
+
+    /**
+     * The meters of {@code entity} for one connection, journaling its moments as well ({@link JournalingEntityMetrics}).
+     *
+     * @param listenerId the listener's id, or null
+     * @param trackingId the rendezvous id, or null
+     * @param client the client's channel, whose remote address is the event's source
+     */
+    public EntityMetrics metrics(HybridConnection entity, String listenerId, String trackingId, Channel client) {
+        return new JournalingEntityMetrics(metrics(entity), events, clock, entity.namespace().name(), entity.name(),
+                listenerId, trackingId, source(client));
+    }
+
+    /** The event journal. */
+    public EventJournal events() {
+        return events;
+    }
+
+    /**
+     * Counts and journals a refused request: {@code AuthorizationFailed} for {@link RefusalReason#AUTH}, else
+     * {@code ConnectionRefused} with the reason's tag.
+     *
+     * @param tracker {@code <host>:<path>}, the error text's system tracker, for the event's namespace and entity
+     * @param detail what decided, as logged (for network rules, the rule)
+     */
+    public void refused(Channel client, RefusalReason why, int status, String tracker, String trackingId,
+                        String detail) {
+        metrics.refused(why);
+        int colon = tracker.indexOf(':');
+        String host = colon < 0 ? tracker : tracker.substring(0, colon);
+        String path = colon < 0 ? null : tracker.substring(colon + 1);
+        String namespace = host.isEmpty() ? null : registry.resolve(host, null).map(Namespace::name).orElse(null);
+        ObjectNode details = RelayEvent.newDetails().put("statusCode", status).put("reason", why.tagValue());
+        if (why == RefusalReason.NETWORK_RULE) {
+            details.put("rule", detail);
+        }
+        events.record(new RelayEvent(clock.instant(), why == RefusalReason.AUTH
+                ? RelayEvent.Operation.AUTHORIZATION_FAILED : RelayEvent.Operation.CONNECTION_REFUSED, namespace,
+                path == null || path.isEmpty() ? null : path, null, trackingId, source(client),
+                status + ": " + LogRedaction.redact(detail), details));
+    }
+
+    private static String source(Channel client) {
+        return client.remoteAddress() instanceof InetSocketAddress address
+                ? address.getAddress().getHostAddress() + ':' + address.getPort() : null;
     }
 
     /** The HTTP-mode requests waiting for or receiving their response. */

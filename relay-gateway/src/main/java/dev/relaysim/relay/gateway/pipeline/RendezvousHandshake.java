@@ -75,7 +75,7 @@ final class RendezvousHandshake {
                 ? HttpResponseStatus.valueOf(code).reasonPhrase()
                 : description;
         logger.info("{} listener rejected {} with {} {}", listener, pending.id(), code, reason);
-        context.metrics(pending.match().entity()).rendezvousRejected();
+        context.metrics(pending.match().entity(), null, pending.id(), pending.sender()).rendezvousRejected();
         ServiceErrors.respondAndClose(listener, ServiceErrors.response(410, "Gone",
                 "The rendezvous " + pending.id() + " was rejected; the sender gets " + code + '.'));
         Channel sender = pending.sender();
@@ -221,7 +221,7 @@ final class RendezvousHandshake {
             this.context = context;
             this.listener = listener;
             this.pending = pending;
-            metrics = context.metrics(pending.match().entity());
+            metrics = context.metrics(pending.match().entity(), null, pending.id(), pending.sender());
         }
 
         @Override

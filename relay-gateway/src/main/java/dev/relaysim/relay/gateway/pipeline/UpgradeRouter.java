@@ -264,7 +264,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
                     "listener limit of " + listeners.maxListeners() + " reached");
             return false;
         }
-        EntityMetrics metrics = context.metrics(entity);
+        EntityMetrics metrics = context.metrics(entity, id, null, channel);
         metrics.listenerConnected();
         channel.closeFuture().addListener(closed -> {
             if (listeners.remove(listener)) {
@@ -299,7 +299,6 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
                     "no listener connected");
             return false;
         }
-        EntityMetrics metrics = context.metrics(match.entity());
         ListenerConnection listener = chosen.get();
         Channel sender = ctx.channel();
         ConnectionLimits limits = context.limits();
@@ -312,6 +311,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         }
         int rendezvousInstance = context.rendezvousPorts().nextInstance();
         String id = PendingRendezvous.newId(rendezvousInstance);
+        EntityMetrics metrics = context.metrics(match.entity(), listener.id(), id, sender);
         int port = context.rendezvousPorts().port(rendezvousInstance);
         PendingRendezvous pending = new PendingRendezvous(id, rendezvousInstance, match, sender, request,
                 target.appParameters().size());
@@ -361,7 +361,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
     }
 
     private void expired(PendingRendezvous pending) {
-        context.metrics(pending.match().entity()).rendezvousExpired();
+        context.metrics(pending.match().entity(), null, pending.id(), pending.sender()).rendezvousExpired();
         pending.request().release();
         refuse(pending.sender(), RefusalReason.TIMEOUT, 404, NOT_ACCEPTED, pending.match().entity().systemTracker(),
                 "rendezvous " + pending.id() + " not accepted within " + context.protocol().rendezvousTimeout());
@@ -501,10 +501,10 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
      */
     private void refuseLimit(Channel channel, int status, String message, String tracker, RefusalLog log,
                              String reason) {
-        context.metrics().refused(RefusalReason.LIMIT);
+        String trackingId = ServiceErrors.trackingId(Math.max(instance, 0));
+        context.refused(channel, RefusalReason.LIMIT, status, tracker, trackingId, reason);
         log.refused(channel, () -> status + ": " + reason);
-        String text = ServiceErrors.describe(message, ServiceErrors.trackingId(Math.max(instance, 0)), tracker,
-                context.clock().instant());
+        String text = ServiceErrors.describe(message, trackingId, tracker, context.clock().instant());
         ServiceErrors.respondAndClose(channel, status == 429
                 ? ServiceErrors.retryAfter(status, text, ConnectionLimits.RETRY_AFTER_SECONDS)
                 : ServiceErrors.response(status, text, text));
@@ -524,10 +524,10 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
      */
     private void refuse(Channel channel, RefusalReason why, int status, String message, String tracker,
                         String reason) {
-        context.metrics().refused(why);
+        String trackingId = ServiceErrors.trackingId(Math.max(instance, 0));
+        context.refused(channel, why, status, tracker, trackingId, reason);
         logger.info("{} refused {}: {} (remote {})", channel, status, LogRedaction.redact(reason), channel.remoteAddress());
-        String text = ServiceErrors.describe(message, ServiceErrors.trackingId(Math.max(instance, 0)), tracker,
-                context.clock().instant());
+        String text = ServiceErrors.describe(message, trackingId, tracker, context.clock().instant());
         ServiceErrors.respondAndClose(channel, status, text);
     }
 

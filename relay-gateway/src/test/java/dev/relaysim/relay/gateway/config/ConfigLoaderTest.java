@@ -264,7 +264,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespace: unknown field "
                             + "(expected: one of listen, protocol, dataDirectory, defaultNamespace, namespaces, "
-                            + "virtualNetworks, dns, faults, limits)");
+                            + "virtualNetworks, dns, faults, limits, events)");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.DnsSettings;
+import dev.relaysim.relay.gateway.config.EventSettings;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.LimitSettings;
@@ -273,8 +274,15 @@ public final class TestGateway implements AutoCloseable {
         private boolean dns;
         private LimitSettings limits = LimitSettings.DEFAULTS;
         private boolean persistent;
+        private EventSettings events = EventSettings.DEFAULTS;
 
         private Builder() {
+        }
+
+        /** The event journal's ring size and file (the defaults: 10000 events, no file). */
+        public Builder events(EventSettings events) {
+            this.events = requireNonNull(events, "events");
+            return this;
         }
 
         /** Connections per source, waiting senders per hybrid connection, relayed per namespace (the defaults). */
@@ -359,7 +367,7 @@ public final class TestGateway implements AutoCloseable {
             return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
                     dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
-                    RendezvousFaults.NONE, limits, persistent);
+                    RendezvousFaults.NONE, limits, persistent, events);
         }
 
         public TestGateway start() {

@@ -4,12 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +72,23 @@ public final class WsPeer implements WebSocket.Listener {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
         return builder.buildAsync(uri, peer).thenApply(socket -> peer);
+    }
+
+    /**
+     * The status of a WebSocket upgrade to {@code uri} with {@code token} in {@code ServiceBusAuthorization}: 101
+     * (the connection is then aborted) or the refusal's status.
+     */
+    public static int upgradeStatus(HttpClient client, URI uri, String token) throws Exception {
+        try {
+            WsPeer peer = connect(client, uri, Map.of("ServiceBusAuthorization", token)).get(10, TimeUnit.SECONDS);
+            peer.socket().abort();
+            return 101;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException handshake) {
+                return handshake.getResponse().statusCode();
+            }
+            throw e;
+        }
     }
 
     public WebSocket socket() {

@@ -1,6 +1,8 @@
 package dev.relaysim.relay.gateway.management.arm;
 
 import dev.relaysim.relay.gateway.config.GatewayConfig;
+import dev.relaysim.relay.gateway.events.EventJournal;
+import dev.relaysim.relay.gateway.events.RelayEvent;
 import dev.relaysim.relay.gateway.management.ManagementRequest;
 import dev.relaysim.relay.gateway.management.ManagementResponse;
 import dev.relaysim.relay.gateway.management.ManagementRoutes;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,6 +62,7 @@ public final class ArmApi {
     private final byte[] adminKey;
     private final NetworkResources network;
     private final RelayResources relay;
+    private final EventJournal events;
 
     /**
      * @param config the admin key
@@ -66,7 +70,13 @@ public final class ArmApi {
      * @param state the live network model the API reads and changes
      */
     public ArmApi(GatewayConfig config, NamespaceRegistry registry, NetworkState state) {
+        this(config, registry, state, new EventJournal(1));
+    }
+
+    /** With the journal that gets a {@code ManagementChange} event for every successful change. */
+    public ArmApi(GatewayConfig config, NamespaceRegistry registry, NetworkState state, EventJournal events) {
         requireNonNull(config, "config");
+        this.events = requireNonNull(events, "events");
         adminKey = config.listen().managementAdminKey().getBytes(StandardCharsets.UTF_8);
         network = new NetworkResources(registry, state);
         relay = new RelayResources(registry, state);
@@ -152,9 +162,14 @@ public final class ArmApi {
         };
     }
 
-    private static ManagementResponse handle(RouteHandler handler, ManagementRequest request) {
+    private ManagementResponse handle(RouteHandler handler, ManagementRequest request) {
         try {
-            return handler.handle(request);
+            ManagementResponse response = handler.handle(request);
+            if (!request.method().equals(HttpMethod.GET) && response.status().code() < 300
+                    && !request.path().endsWith("/listKeys")) {
+                journalChange(request, response);
+            }
+            return response;
         } catch (ArmException e) {
             logger.info("management {} {} refused {} {}: {}", request.method(), request.path(), e.status().code(),
                     e.code(), e.getMessage());
@@ -170,6 +185,16 @@ public final class ArmApi {
             return ManagementResponse.error(HttpResponseStatus.BAD_REQUEST, "BadRequest",
                     "The request content was invalid: " + e.getMessage() + '.');
         }
+    }
+
+    /** A {@code ManagementChange} event: what was changed, by which method, and the status it was answered. */
+    private void journalChange(ManagementRequest request, ManagementResponse response) {
+        Map<String, String> parameters = request.pathParameters();
+        events.record(new RelayEvent(Instant.now(), RelayEvent.Operation.MANAGEMENT_CHANGE,
+                parameters.get("namespace"), parameters.get("hybridConnection"), null, null, null,
+                request.method() + " " + request.path() + ": " + response.status().code(),
+                RelayEvent.newDetails().put("action", request.method().name()).put("resource", request.path())
+                        .put("statusCode", response.status().code())));
     }
 
     /** Null when the request carries the admin key, else the 401. */

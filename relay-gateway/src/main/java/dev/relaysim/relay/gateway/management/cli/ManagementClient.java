@@ -68,6 +68,10 @@ final class ManagementClient {
         return send("PUT", path, body);
     }
 
+    JsonNode post(String path, JsonNode body) throws ManagementException {
+        return send("POST", path, body);
+    }
+
     JsonNode delete(String path) throws ManagementException {
         return send("DELETE", path, null);
     }

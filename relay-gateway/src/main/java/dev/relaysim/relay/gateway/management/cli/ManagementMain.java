@@ -4,12 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The management commands {@code pe} and {@code network} (the launcher runs {@code ./relaysim pe ...} as
- * {@code ManagementMain pe ...}), talking to a running gateway's ARM-shaped management API. Exit codes: 0 done,
+ * The management commands {@code pe}, {@code network}, {@code hc}, {@code keys} and {@code ns} (the launcher runs
+ * {@code ./relaysim pe ...} as {@code ManagementMain pe ...}), talking to a running gateway's ARM-shaped management API. Exit codes: 0 done,
  * 1 the API refused the request or could not be reached (the reason on stderr), 2 bad arguments.
  */
 @Command(name = "relaysim", mixinStandardHelpOptions = true,
-        subcommands = {PeCommand.class, NetworkCommand.class},
+        subcommands = {PeCommand.class, NetworkCommand.class, HcCommand.class, KeysCommand.class, NsCommand.class},
         description = "Manages a running relaysim gateway through its management API.")
 public final class ManagementMain {
 
@@ -19,7 +19,7 @@ public final class ManagementMain {
     private ManagementMain() {
     }
 
-    /** The command line of {@code pe} and {@code network}. */
+    /** The command line of the management commands. */
     public static CommandLine commandLine() {
         return new CommandLine(new ManagementMain());
     }

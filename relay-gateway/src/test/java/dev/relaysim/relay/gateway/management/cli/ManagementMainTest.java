@@ -23,7 +23,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -34,9 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManagementMainTest {
 
     private TestGateway gateway;
-
-    private record Run(int exitCode, String out, String err) {
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -65,7 +61,7 @@ class ManagementMainTest {
 
     @Test
     void peListShowsEveryConnectionWithItsStatusAndAddress() {
-        Run list = run("pe", "list");
+        CliRun list = run("pe", "list");
 
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.out()).isEqualTo("""
@@ -79,7 +75,7 @@ class ManagementMainTest {
 
     @Test
     void approveRejectAndRemoveChangeTheLiveState() {
-        Run approve = run("pe", "approve", "pending-pe", "--description", "looks fine");
+        CliRun approve = run("pe", "approve", "pending-pe", "--description", "looks fine");
         assertThat(approve.exitCode()).as(approve.err()).isZero();
         assertThat(approve.out()).isEqualTo("contoso/pending-pe: Approved (looks fine)\n");
         assertThat(status("pending-pe")).isEqualTo(ConnectionStatus.APPROVED);
@@ -92,7 +88,7 @@ class ManagementMainTest {
                 .isEqualTo("contoso/pending-pe: Disconnected (Removed by the namespace owner)\n");
         assertThat(status("pending-pe")).isEqualTo(ConnectionStatus.DISCONNECTED);
 
-        Run again = run("pe", "approve", "pending-pe");
+        CliRun again = run("pe", "approve", "pending-pe");
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).startsWith("pe: BadRequest: ").contains("was removed");
         assertThat(status("contoso-pe")).isEqualTo(ConnectionStatus.APPROVED);
@@ -100,18 +96,18 @@ class ManagementMainTest {
 
     @Test
     void anUnknownConnectionIsNamedWithTheOnesThatExist() {
-        Run unknown = run("pe", "approve", "nope");
+        CliRun unknown = run("pe", "approve", "nope");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).isEqualTo("pe: no private endpoint connection nope (connections: "
                 + "contoso/contoso-pe, contoso/pending-pe)\n");
-        Run wrongNamespace = run("pe", "reject", "contoso-pe", "--namespace", "sandbox");
+        CliRun wrongNamespace = run("pe", "reject", "contoso-pe", "--namespace", "sandbox");
         assertThat(wrongNamespace.exitCode()).isEqualTo(1);
         assertThat(wrongNamespace.err()).startsWith("pe: ResourceNotFound: ");
     }
 
     @Test
     void networkSetChangesWhatItIsGivenAndShowShowsIt() {
-        Run set = run("network", "set", "--namespace", "sandbox", "--default-action", "Deny", "--ip-rule",
+        CliRun set = run("network", "set", "--namespace", "sandbox", "--default-action", "Deny", "--ip-rule",
                 "127.13.0.0/24", "--ip-rule", "127.14.0.7", "--trusted-services", "true");
         assertThat(set.exitCode()).as(set.err()).isZero();
         assertThat(set.out()).isEqualTo("""
@@ -130,7 +126,7 @@ class ManagementMainTest {
         assertThat(ruleSet("sandbox")).isEqualTo(new NetworkRuleSet(PublicNetworkAccess.DISABLED, DefaultAction.DENY,
                 List.of(), true));
 
-        Run show = run("network", "show", "--namespace", "contoso");
+        CliRun show = run("network", "show", "--namespace", "contoso");
         assertThat(show.out()).isEqualTo("""
                 contoso
                   publicNetworkAccess          Disabled
@@ -144,22 +140,22 @@ class ManagementMainTest {
 
     @Test
     void badArgumentsAndRefusalsHaveTheirExitCodes() {
-        Run badValue = run("network", "set", "--namespace", "sandbox", "--default-action", "Maybe");
+        CliRun badValue = run("network", "set", "--namespace", "sandbox", "--default-action", "Maybe");
         assertThat(badValue.exitCode()).isEqualTo(1);
         assertThat(badValue.err()).startsWith("network: InvalidRequestContent: ")
                 .contains("properties.defaultAction: \"Maybe\" (expected: Allow or Deny)");
-        Run badRule = run("network", "set", "--namespace", "sandbox", "--ip-rule", "10.0.0.1/8");
+        CliRun badRule = run("network", "set", "--namespace", "sandbox", "--ip-rule", "10.0.0.1/8");
         assertThat(badRule.exitCode()).isEqualTo(1);
         assertThat(badRule.err()).contains("properties.ipRules[0].ipMask");
         assertThat(ruleSet("sandbox")).isEqualTo(NetworkRuleSet.OPEN);
 
-        Run noNamespace = run("network", "set", "--default-action", "Deny");
+        CliRun noNamespace = run("network", "set", "--default-action", "Deny");
         assertThat(noNamespace.exitCode()).isEqualTo(2);
         assertThat(noNamespace.err()).isEqualTo("network set: --namespace is needed (namespaces: sandbox, contoso)\n");
         assertThat(run("network", "set", "--namespace", "sandbox").exitCode()).isEqualTo(2);
         assertThat(run("pe", "approve").exitCode()).isEqualTo(2);
 
-        Run wrongKey = run("pe", "list", "--admin-key", "wrong");
+        CliRun wrongKey = run("pe", "list", "--admin-key", "wrong");
         assertThat(wrongKey.exitCode()).isEqualTo(1);
         assertThat(wrongKey.err()).startsWith("pe: InvalidAuthenticationToken: ");
         StringWriter out = new StringWriter();
@@ -170,16 +166,8 @@ class ManagementMainTest {
         assertThat(err.toString()).startsWith("pe: cannot reach the management API at http://127.0.0.1:1: ");
     }
 
-    private Run run(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--management-url");
-        all.add("http://127.0.0.1:" + gateway.addresses().managementPort());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine command = ManagementMain.commandLine().setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true));
-        int exitCode = command.execute(all.toArray(String[]::new));
-        return new Run(exitCode, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.run(gateway, args);
     }
 
     private ConnectionStatus status(String endpoint) {

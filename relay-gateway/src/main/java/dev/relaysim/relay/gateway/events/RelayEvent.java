@@ -1,0 +1,105 @@
+package dev.relaysim.relay.gateway.events;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One moment of the gateway's life, as the journal keeps it. Fields that do not apply are null and left out of the
+ * JSON. Names and JSON: {@code docs/management-api.md}.
+ *
+ * @param time when it happened
+ * @param operationName what happened, an {@link Operation}'s wire name
+ * @param namespace the namespace's name, or null
+ * @param entity the hybrid connection's name (or the requested path when none matched), or null
+ * @param listenerId the listener's id ({@code sb-hc-id}), or null
+ * @param trackingId the tracking id of the connection or error text, or null
+ * @param source the client's {@code address:port}, or null
+ * @param message what a person reads
+ * @param details the fields of this kind of event ({@code statusCode}, {@code bytesSenderToListener} ...), or null
+ */
+public record RelayEvent(Instant time, Operation operationName, String namespace, String entity, String listenerId,
+                         String trackingId, String source, String message, ObjectNode details) {
+
+    /** The operations, with Azure's {@code HybridConnectionsEvent} names where Azure has one. */
+    public enum Operation {
+        NEW_LISTENER_REGISTERED("NewListenerRegistered"),
+        LISTENER_DISCONNECTED("ListenerDisconnected"),
+        LISTENER_ACCEPTING_CONNECTION("ListenerAcceptingConnection"),
+        LISTENER_ACCEPTING_CONNECTION_TIMEOUT("ListenerAcceptingConnectionTimeout"),
+        LISTENER_REJECTED_CONNECTION("ListenerRejectedConnection"),
+        SENDER_LISTENER_CONNECTION_ESTABLISHED("SenderListenerConnectionEstablished"),
+        SENDER_CONNECTION_CLOSED("SenderConnectionClosed"),
+        AUTHORIZATION_FAILED("AuthorizationFailed"),
+        CONNECTION_REFUSED("ConnectionRefused"),
+        MANAGEMENT_CHANGE("ManagementChange"),
+        /** Only in streams and the file: events a slow reader lost. */
+        EVENTS_DROPPED("EventsDropped");
+
+        private final String wireName;
+
+        Operation(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+
+        /** The category of Azure's diagnostic logs this operation belongs to. */
+        public String category() {
+            return this == MANAGEMENT_CHANGE ? "ManagementEvent" : "HybridConnectionsEvent";
+        }
+
+        /** The operation named {@code wireName}, ignoring case. */
+        public static Operation fromWireName(String wireName) {
+            for (Operation operation : values()) {
+                if (operation.wireName.equalsIgnoreCase(wireName)) {
+                    return operation;
+                }
+            }
+            throw new IllegalArgumentException('"' + wireName + "\" (expected: an operation name such as "
+                    + NEW_LISTENER_REGISTERED.wireName + ')');
+        }
+    }
+
+    public RelayEvent {
+        requireNonNull(time, "time");
+        requireNonNull(operationName, "operationName");
+        requireNonNull(message, "message");
+    }
+
+    /** A new object for the {@code details} of an event. */
+    public static ObjectNode newDetails() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    /** The event's JSON with its journal {@code id}. */
+    public ObjectNode toJson(long id) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("id", id);
+        json.put("time", time.truncatedTo(ChronoUnit.MILLIS).toString());
+        json.put("category", operationName.category());
+        json.put("operationName", operationName.wireName());
+        putIfPresent(json, "namespace", namespace);
+        putIfPresent(json, "entity", entity);
+        putIfPresent(json, "listenerId", listenerId);
+        putIfPresent(json, "trackingId", trackingId);
+        putIfPresent(json, "source", source);
+        json.put("message", message);
+        if (details != null) {
+            json.setAll(details);
+        }
+        return json;
+    }
+
+    private static void putIfPresent(ObjectNode json, String name, String value) {
+        if (value != null) {
+            json.put(name, value);
+        }
+    }
+}
