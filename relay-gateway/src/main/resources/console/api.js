@@ -42,13 +42,18 @@ function url(path, query = {}) {
 }
 
 /** Sends a request with the admin key; returns the response after checking its status. */
-export async function send(method, path, { body, query, key = adminKey.get(), signal, accept } = {}) {
+export async function send(method, path, {
+  body, query, key = adminKey.get(), signal, accept, lastEventId,
+} = {}) {
   const headers = { Authorization: `Bearer ${key ?? ''}` };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
   }
   if (accept) {
     headers.Accept = accept;
+  }
+  if (lastEventId) {
+    headers['Last-Event-ID'] = lastEventId;
   }
   const response = await fetch(url(path, query), {
     method,

@@ -5,6 +5,7 @@ import overview from './page-overview.js';
 import hybridConnections from './page-hybrid-connections.js';
 import networking from './page-networking.js';
 import virtualNetworks from './page-virtual-networks.js';
+import events from './page-events.js';
 import faults from './page-faults.js';
 import metrics from './page-metrics.js';
 
@@ -13,6 +14,7 @@ const PAGES = {
   'hybrid-connections': hybridConnections,
   networking,
   'virtual-networks': virtualNetworks,
+  events,
   faults,
   metrics,
 };
