@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.DevDefaults;
+import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
+import dev.relaysim.relay.gateway.config.PortRange;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,14 +17,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What a benchmark gateway (in-process or a child JVM) runs on: a configuration file with namespace
  * {@value #NAMESPACE} (the default namespace, the development rule {@code RootManageSharedAccessKey}) holding
  * hybrid connection {@value #ENTITY} and {@code <prefix>0..<prefix>N} ({@code idle-} by default), optionally a
- * {@code limits} object, a free block of rendezvous ports in 9400-9599, and a temporary data directory, deleted by
- * {@link #close()}. The management server and the DNS responder take ephemeral ports, so that runs on one machine
+ * {@code limits} object, a free block of rendezvous ports off the daemon's 9400-9599 ({@link EmbeddedPortBlocks}),
+ * and a temporary data directory, deleted by {@link #close()}. The management server and the DNS responder take ephemeral ports, so that runs on one machine
  * never collide on them.
  */
 final class GatewaySetup implements AutoCloseable {
@@ -43,8 +44,6 @@ final class GatewaySetup implements AutoCloseable {
     static final TokenProvider TOKENS = (audience, validFor) -> SharedAccessSignature.createToken(audience,
             DevDefaults.KEY_NAME, DevDefaults.KEY, Instant.now().plus(validFor));
 
-    private static final int FIRST_RENDEZVOUS_PORT = 9400;
-    private static final int RENDEZVOUS_PORTS = 200;
     private static final int BLOCK = 4;
     private static final int ATTEMPTS = 50;
 
@@ -124,16 +123,19 @@ final class GatewaySetup implements AutoCloseable {
         entity.putArray("authorizationRules");
     }
 
-    /** A block of {@value #BLOCK} rendezvous ports nobody listens on, chosen at random to avoid other runs. */
+    /**
+     * A block of {@value #BLOCK} rendezvous ports nobody listens on, chosen at random to avoid other runs, off the
+     * ports a running {@code ./relaysim gateway} holds ({@link EmbeddedPortBlocks}).
+     */
     private static String freeRendezvousBlock() throws IOException {
-        int blocks = RENDEZVOUS_PORTS / BLOCK;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            int first = FIRST_RENDEZVOUS_PORT + ThreadLocalRandom.current().nextInt(blocks) * BLOCK;
-            if (free(first, first + BLOCK - 1)) {
-                return first + "-" + (first + BLOCK - 1);
+            PortRange block = EmbeddedPortBlocks.random(BLOCK);
+            if (free(block.first(), block.last())) {
+                return block.toString();
             }
         }
-        throw new IOException("no free block of " + BLOCK + " ports in 9400-9599 for the gateway's rendezvous ports");
+        throw new IOException("no free block of " + BLOCK + " ports in " + EmbeddedPortBlocks.FIRST_PORT + '-'
+                + EmbeddedPortBlocks.LAST_PORT + " for the gateway's rendezvous ports");
     }
 
     private static boolean free(int first, int last) {

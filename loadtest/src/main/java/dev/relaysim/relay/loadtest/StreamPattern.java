@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * message {@code i} follows from (seed, stream, direction, i) alone, so the receiver regenerates the message it
  * expects next. Each message starts with a header (stream number, direction, sequence number) followed by random
  * bytes; sizes are log-uniform between {@value #HEADER} bytes and the largest size, so most messages are small and a
- * few span several frames (the gateway fragments messages toward listeners at 64 KiB).
+ * few span several frames (the gateway fragments messages toward both legs at 64 KiB).
  */
 final class StreamPattern {
 

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
+import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.network.NetworkStateFile;
 import dev.relaysim.relay.gateway.testing.TestGateway;
@@ -51,7 +52,8 @@ class GatewayMainTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
 
         int exitCode = new CommandLine(main).execute("--data-dir", dataDirectory.toString(), "--tls-port", "0",
-                "--plain-port", "0", "--no-management", "--no-dns");
+                "--plain-port", "0", "--rendezvous-ports", EmbeddedPortBlocks.random(10).toString(), "--no-management",
+                "--no-dns");
 
         assertThat(exitCode).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("gateway: cannot start: " + stateFile

@@ -41,7 +41,8 @@ class GatewayServerTest {
 
     @Test
     void servesTheFullRendezvousRange() throws Exception {
-        try (TestGateway gw = TestGateway.builder().rendezvousPorts(new PortRange(9400, 9599)).start();
+        // The full default range, on an address of its own: a running ./relaysim gateway holds it on 127.0.0.1.
+        try (TestGateway gw = TestGateway.builder().rendezvousPorts(new PortRange(9400, 9599)).isolatedAddress().start();
              TestListener listener = TestListener.connect(gw.httpClient(), gw.listenUri(true, ENTITY),
                      TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
             assertThat(gw.addresses().rendezvous()).hasSize(200);
@@ -62,7 +63,8 @@ class GatewayServerTest {
     void aFrontEndPortInsideTheRendezvousRangeServesBothRoles() throws Exception {
         PortRange range = new PortRange(9590, 9593);
         int sharedPort = range.port(2);
-        try (TestGateway gw = TestGateway.builder().rendezvousPorts(range).tlsPort(sharedPort).start()) {
+        try (TestGateway gw = TestGateway.builder().rendezvousPorts(range).tlsPort(sharedPort).isolatedAddress()
+                .start()) {
             assertThat(gw.addresses().tlsPort()).isEqualTo(sharedPort);
             assertThat(gw.addresses().rendezvous().get(2).getPort()).isEqualTo(sharedPort);
             for (boolean tls : new boolean[] {true, false}) {

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.NodeClients;
@@ -171,6 +172,28 @@ class HycoHttpsInteropTest {
                 .contains("\"authorization\":\"Bearer app-token\"")
                 .contains("\"via\":\"1.1 upstream\"")
                 .doesNotContain("sb-hc-", "SharedAccessSignature", "servicebusauthorization", "connection");
+    }
+
+    /** hyco-https hands {@code requestTarget} to the app as {@code req.url}: the path decoded, the query as sent. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "/a%20b                     | /a b",
+            "/a%2Fb                     | /a/b",
+            "/a+b                       | /a+b",
+            "/%C3%A4%E2%82%AC/x         | /ä€/x",
+            "/100%25/what%3F?q=%3F      | /100%25/what%3F?q=%3F",
+            "/a%20b?q=a%20b+c&x=%2F&sb-hc-id=1 | /a b?q=a%20b+c&x=%2F",
+    })
+    void listenerSeesTheDecodedPathAndTheQueryAsSent(String sent, String expected) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base(true) + "/" + ENTITY + sent))
+                .header("ServiceBusAuthorization", TestGateway.token(ENTITY))
+                .GET().build();
+
+        HttpResponse<String> response = client.send(request, BodyHandlers.ofString(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(response.body()).path("url").asText())
+                .isEqualTo("/" + ENTITY + expected);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway;
 
+import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.NodeClients;
 import dev.relaysim.relay.gateway.testing.NodeClients.NodeProcess;
@@ -98,7 +99,8 @@ class HycoWsInteropTest {
             assertThat(listener.accepts()).singleElement().satisfies(accept -> {
                 assertThat(accept.connectHeaders()).containsKey("Sec-WebSocket-Key")
                         .doesNotContainKey("ServiceBusAuthorization");
-                assertThat(URI.create(accept.address()).getPort()).isBetween(9400, 9599);
+                PortRange ports = gateway.get().config().listen().rendezvousPorts();
+                assertThat(URI.create(accept.address()).getPort()).isBetween(ports.first(), ports.last());
             });
         }
     }

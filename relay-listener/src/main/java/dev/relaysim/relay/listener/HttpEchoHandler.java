@@ -13,7 +13,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The request handler of {@code listen --http-echo}: answers every request with 200 and headers describing it,
- * {@code X-Echo-Method}, {@code X-Echo-Target} (the request target) and {@code X-Echo-Header-<name>} for each
+ * {@code X-Echo-Method}, {@code X-Echo-Target} (the request target; the relay sends its path decoded, so spaces,
+ * non-ASCII and control characters are percent-encoded again to fit a header) and {@code X-Echo-Header-<name>} for each
  * request header. A request body is echoed byte for byte (with the request's {@code Content-Type}); without a body
  * (or with an empty one) the response body is a plain-text summary: the request line, then one
  * {@code name: value} line per header. {@code HEAD} gets the headers only.
@@ -34,7 +35,7 @@ final class HttpEchoHandler implements RequestHandler {
     @Override
     public void handle(RelayedHttpRequest request, RelayedHttpResponse response) throws IOException {
         response.statusCode(200);
-        response.headers().set(METHOD_HEADER, request.method()).set(TARGET_HEADER, request.requestTarget());
+        response.headers().set(METHOD_HEADER, request.method()).set(TARGET_HEADER, asHeaderValue(request.requestTarget()));
         StringBuilder summary = new StringBuilder(request.method()).append(' ').append(request.requestTarget()).append('\n');
         for (Map.Entry<String, String> header : request.headers()) {
             response.headers().add(HEADER_PREFIX + header.getKey(), header.getValue());
@@ -66,5 +67,20 @@ final class HttpEchoHandler implements RequestHandler {
                 + (request.remoteEndpoint() == null ? "an unknown address"
                 : request.remoteEndpoint().address() + ':' + request.remoteEndpoint().port())
                 + " -> 200, " + what);
+    }
+
+    /** {@code target} with every character other than visible ASCII as {@code %XX} over its UTF-8 bytes. */
+    static String asHeaderValue(String target) {
+        StringBuilder out = new StringBuilder(target.length() + 16);
+        for (byte b : target.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c > 0x20 && c < 0x7F) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >>> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return out.toString();
     }
 }

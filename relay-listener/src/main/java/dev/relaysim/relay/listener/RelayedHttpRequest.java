@@ -51,12 +51,17 @@ public final class RelayedHttpRequest {
         return method;
     }
 
-    /** Origin-form path and query as the sender sent them, entity path included, {@code sb-hc-*} parameters removed. */
+    /**
+     * Origin-form path and query, entity path included, {@code sb-hc-*} parameters removed, as the relay sends it:
+     * the path percent-decoded ({@code /echo/a b} for {@code /echo/a%20b}, UTF-8 escapes as their characters) except
+     * {@code '%'}, {@code '?'}, {@code '#'} and control characters, the query as the sender sent it. See
+     * {@code docs/protocol.md}.
+     */
     public String requestTarget() {
         return requestTarget;
     }
 
-    /** The path part of {@link #requestTarget()}, still percent-encoded. */
+    /** The path part of {@link #requestTarget()} (up to its first {@code '?'}), decoded as described there. */
     public String path() {
         int query = requestTarget.indexOf('?');
         return query < 0 ? requestTarget : requestTarget.substring(0, query);

@@ -168,9 +168,39 @@ class HybridConnectionHttpClientTest {
                 assertThat(response.statusCode()).isEqualTo(200);
             }
             RelayedHttpRequest received = requests.poll(10, TimeUnit.SECONDS);
-            assertThat(received.requestTarget()).isEqualTo("/" + ENTITY + "/a%20b/c?x=1&y=%2F%3D&z");
-            assertThat(received.path()).isEqualTo("/" + ENTITY + "/a%20b/c");
+            assertThat(received.requestTarget()).isEqualTo("/" + ENTITY + "/a b/c?x=1&y=%2F%3D&z");
+            assertThat(received.path()).isEqualTo("/" + ENTITY + "/a b/c");
             assertThat(received.query()).isEqualTo("x=1&y=%2F%3D&z");
+        }
+    }
+
+    /** The path arrives percent-decoded, as the service sends it (docs/protocol.md); the query as sent. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a%20b               |            | /a b",
+            "a%2Fb               |            | /a/b",
+            "a+b                 |            | /a+b",
+            "%C3%A4%E2%82%AC/x   |            | /ä€/x",
+            "100%25/what%3F      | q=%3F      | /100%25/what%3F?q=%3F",
+            "a%20b               | q=a%20b+c&x=%2F&sb-hc-id=1 | /a b?q=a%20b+c&x=%2F",
+    })
+    void theListenerSeesTheDecodedPath(String suffix, String query, String expected) throws Exception {
+        RequestHandler recorder = (received, response) -> {
+            requests.add(received);
+            response.body().close();
+        };
+        try (HybridConnectionListener listener = listener(recorder);
+             HybridConnectionHttpClient client = client(false)) {
+            listener.open().get(20, TimeUnit.SECONDS);
+            RelayHttpRequest.Builder request = RelayHttpRequest.builder().pathSuffix(suffix);
+            if (query != null) {
+                request.query(query);
+            }
+            try (RelayHttpResponse response = client.send(request.build()).get(30, TimeUnit.SECONDS)) {
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+            RelayedHttpRequest received = requests.poll(10, TimeUnit.SECONDS);
+            assertThat(received.requestTarget()).isEqualTo("/" + ENTITY + expected);
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,9 +25,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The relay pair's per-frame work, without sockets: a binary frame read on the sender's leg (an
- * {@code EmbeddedChannel}) goes through the flow-control and relay handlers and is written and flushed on the
- * listener's leg. In this package (in the loadtest module) because {@code RelayPair.start} is package-private.
+ * The relay pair's per-frame work, without sockets: a binary frame read on one leg (an {@code EmbeddedChannel})
+ * goes through the flow-control and relay handlers and is written and flushed on the other leg, in 64 KiB
+ * fragments beyond that size. In this package (in the loadtest module) because {@code RelayPair.start} is
+ * package-private.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
 public class RelayPairBenchmark {
 
-    @Param({"64", "65536"})
+    @Param({"64", "65536", "262144"})
     public int size;
 
     private EmbeddedChannel sender;
@@ -61,23 +63,27 @@ public class RelayPairBenchmark {
         listener.finishAndReleaseAll();
     }
 
-    /** One frame from the sender to the listener. */
+    /** One frame from the sender to the listener (in 64 KiB fragments when larger). */
     @Benchmark
     public int senderToListener() {
         sender.writeInbound(new BinaryWebSocketFrame(payload.retainedDuplicate()));
-        Object relayed = listener.readOutbound();
-        int bytes = ((BinaryWebSocketFrame) relayed).content().readableBytes();
-        ReferenceCountUtil.release(relayed);
-        return bytes;
+        return drain(listener);
     }
 
-    /** One frame from the listener back to the sender. */
+    /** One frame from the listener back to the sender (in 64 KiB fragments when larger). */
     @Benchmark
     public int listenerToSender() {
         listener.writeInbound(new BinaryWebSocketFrame(payload.retainedDuplicate()));
-        Object relayed = sender.readOutbound();
-        int bytes = ((BinaryWebSocketFrame) relayed).content().readableBytes();
-        ReferenceCountUtil.release(relayed);
+        return drain(sender);
+    }
+
+    /** Reads and releases every frame written to {@code leg}, returning their payload bytes. */
+    private static int drain(EmbeddedChannel leg) {
+        int bytes = 0;
+        for (Object relayed = leg.readOutbound(); relayed != null; relayed = leg.readOutbound()) {
+            bytes += ((WebSocketFrame) relayed).content().readableBytes();
+            ReferenceCountUtil.release(relayed);
+        }
         return bytes;
     }
 }

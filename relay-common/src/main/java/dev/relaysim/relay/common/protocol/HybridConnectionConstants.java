@@ -24,8 +24,8 @@ public final class HybridConnectionConstants {
     public static final String SERVICE_BUS_AUTHORIZATION = "ServiceBusAuthorization";
     /** Documented maximum of listeners connected to one hybrid connection. */
     public static final int MAX_LISTENERS_PER_ENDPOINT = 25;
-    /** Largest frame fragment delivered to listeners (the Java SDK's limit). */
-    public static final int LISTENER_FRAGMENT_SIZE = 64 * 1024;
+    /** Largest frame fragment relayed to listeners and senders (the Java SDK's limit, on both sides). */
+    public static final int RELAY_FRAGMENT_SIZE = 64 * 1024;
 
     private HybridConnectionConstants() {
     }

@@ -209,12 +209,34 @@ public record RelayRequestTarget(boolean hybridConnectionPath, String path, List
     }
 
     /**
-     * The target a listener sees: {@code /<encoded path>} plus {@code ?<appQuery>} when that is not empty, for
-     * example {@code /echo/sfx?a=1} (the {@code requestTarget} of a {@code request} command).
+     * The target a listener sees in a {@code request} command's {@code requestTarget}, as the service sends it:
+     * {@code /<path>} percent-decoded (so {@code /echo/a%20b} gives {@code /echo/a b}, {@code %2F} gives {@code '/'},
+     * UTF-8 escapes give their characters, {@code '+'} stays {@code '+'}) plus {@code ?<appQuery>} as the sender sent
+     * it. The SDKs encode the path again to build the request URI; {@code docs/protocol.md} has the evidence. Only
+     * {@code '%'}, {@code '?'}, {@code '#'} and control characters stay encoded, so that the target still splits
+     * into path and query at its first {@code '?'} and decodes back to {@link #path()}.
      */
     public String listenerRequestTarget() {
         String query = appQuery();
-        return "/" + encodedPath() + (query.isEmpty() ? "" : "?" + query);
+        return "/" + encodeTargetDelimiters(path) + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    /** {@code path} with {@code '%'}, {@code '?'}, {@code '#'} and control characters as {@code %XX}. */
+    private static String encodeTargetDelimiters(String path) {
+        StringBuilder out = null;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean delimiter = c == '%' || c == '?' || c == '#' || c < 0x20 || c == 0x7F;
+            if (delimiter && out == null) {
+                out = new StringBuilder(path.length() + 8).append(path, 0, i);
+            }
+            if (delimiter) {
+                out.append(PercentCodec.encode(String.valueOf(c)));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? path : out.toString();
     }
 
     /** The decoded value of the first relay parameter called {@code name} (ignoring case). */

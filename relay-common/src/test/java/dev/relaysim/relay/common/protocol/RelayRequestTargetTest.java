@@ -130,12 +130,14 @@ class RelayRequestTargetTest {
     @CsvSource(delimiter = '|', value = {
             "/$hc/echo?sb-hc-action=connect                 | echo         | /echo",
             "/$hc/echo/sfx/?a=1&sb-hc-id=2&b                | echo/sfx     | /echo/sfx?a=1&b",
-            "/echo/my%20x+y?&&                              | echo/my%20x%2By | /echo/my%20x%2By?&&",
+            "/echo/my%20x+y?&&                              | echo/my%20x%2By | /echo/my x+y?&&",
             "/echo?                                         | echo         | /echo",
             "/echo?sb-hc-token=x                            | echo         | /echo",
-            "/%C3%B8/a%2Fb                                  | %C3%B8/a/b   | /%C3%B8/a/b",
+            "/%C3%B8/a%2Fb                                  | %C3%B8/a/b   | /ø/a/b",
+            "/echo/a%20b?q=a%20b+c&sb-hc-id=1&x=%2F          | echo/a%20b   | /echo/a b?q=a%20b+c&x=%2F",
+            "/echo/100%25/what%3F/%23x/%0A?y                | echo/100%25/what%3F/%23x/%0A | /echo/100%25/what%3F/%23x/%0A?y",
     })
-    void listenerRequestTargetDropsRelayParameters(String target, String encodedPath, String listenerTarget)
+    void listenerRequestTargetDecodesThePathAndDropsRelayParameters(String target, String encodedPath, String listenerTarget)
             throws Exception {
         RelayRequestTarget parsed = RelayRequestTarget.parse(target);
         assertThat(parsed.encodedPath()).isEqualTo(encodedPath);
@@ -283,7 +285,11 @@ class RelayRequestTargetTest {
                     parameter.name();
                     parameter.value();
                 });
-                assertThat(RelayRequestTarget.parse(parsed.listenerRequestTarget()).appQuery()).isEqualTo(parsed.appQuery());
+                String listenerTarget = parsed.listenerRequestTarget();
+                int query = listenerTarget.indexOf('?');
+                assertThat(query < 0 ? "" : listenerTarget.substring(query + 1)).isEqualTo(parsed.appQuery());
+                assertThat(PercentCodec.decode(query < 0 ? listenerTarget : listenerTarget.substring(0, query)))
+                        .isEqualTo("/" + parsed.path());
             } catch (InvalidRequestTargetException expected) {
                 assertThat(expected.getMessage()).isNotBlank();
             } catch (RuntimeException e) {

@@ -111,8 +111,11 @@ final class ManagementHandler extends ChannelInboundHandlerAdapter {
         if (response.stream() != null) {
             // The stream owns the connection from now on: no idle close (it sends keep-alives), no keep-alive
             // bookkeeping of a response that does not end.
-            ctx.pipeline().remove(HandlerNames.IDLE_TIMEOUT);
-            ctx.pipeline().remove(HandlerNames.HTTP_KEEP_ALIVE);
+            for (String name : new String[] {HandlerNames.IDLE_TIMEOUT, HandlerNames.HTTP_KEEP_ALIVE}) {
+                if (ctx.pipeline().get(name) != null) {
+                    ctx.pipeline().remove(name);
+                }
+            }
             ctx.writeAndFlush(response.toStreamHead());
             response.stream().start(ctx);
             return;

@@ -118,7 +118,7 @@ public final class GatewayContext {
         this.clock = requireNonNull(clock, "clock");
         this.metrics = requireNonNull(metrics, "metrics");
         authorizer = new RelayAuthorizer(clock);
-        relaySettings = new RelaySettings(HybridConnectionConstants.LISTENER_FRAGMENT_SIZE, protocol.maxMessageSize(),
+        relaySettings = new RelaySettings(HybridConnectionConstants.RELAY_FRAGMENT_SIZE, protocol.maxMessageSize(),
                 CLOSE_HANDSHAKE_TIMEOUT);
     }
 

@@ -41,10 +41,11 @@ import static java.util.Objects.requireNonNull;
  *
  * <h2>Frames</h2>
  * Text, binary and continuation frames are forwarded with their type and FIN bit (their RSV bits must be 0: no
- * extension is negotiated on either leg). Toward the listener, a frame whose payload exceeds
- * {@link RelaySettings#listenerFragmentSize()} is split into slices of at most that size: the first keeps the
- * frame's type, the others are continuations, only the last carries the frame's FIN bit. Toward the sender frames
- * go as they came. A message (summed over its fragments) larger than {@link RelaySettings#maxMessageSize()} closes
+ * extension is negotiated on either leg). Toward either leg, a frame whose payload exceeds
+ * {@link RelaySettings#fragmentSize()} is split into slices of at most that size (new frame headers around slices
+ * of the same buffer, no copy): the first keeps the frame's type, the others are continuations, only the last
+ * carries the frame's FIN bit, so message boundaries and types are kept. The service fragments both ways: the
+ * Java SDK's sender, like its listener, refuses frames over 64 KiB. A message (summed over its fragments) larger than {@link RelaySettings#maxMessageSize()} closes
  * its sender with 1009 {@value #MESSAGE_TOO_BIG_REASON} and the other leg with 1011
  * {@value #PEER_MESSAGE_TOO_BIG_REASON}; a frame with RSV bits set closes its sender with 1002 and the other leg
  * with 1011 {@value #PEER_LOST_REASON}. Pings and pongs that get this far are dropped.
@@ -107,9 +108,9 @@ public final class RelayPair {
     private RelayPair(Channel senderChannel, Channel listenerChannel, RelaySettings settings, EntityMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
-        sender = new RelayHandler(this, "sender", senderChannel, Integer.MAX_VALUE, metrics,
+        sender = new RelayHandler(this, "sender", senderChannel, settings.fragmentSize(), metrics,
                 TrafficDirection.SENDER_TO_LISTENER);
-        listener = new RelayHandler(this, "listener", listenerChannel, settings.listenerFragmentSize(), metrics,
+        listener = new RelayHandler(this, "listener", listenerChannel, settings.fragmentSize(), metrics,
                 TrafficDirection.LISTENER_TO_SENDER);
         sender.peer(listener);
         listener.peer(sender);

@@ -133,12 +133,28 @@ class RelayPairTest {
     }
 
     @Test
-    void forwardsLargeFramesTowardSenderAsTheyCame() {
+    void fragmentsLargeFramesTowardSender() {
         byte[] payload = randomBytes(200 * KIB);
         listener.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
 
-        assertFragment(outbound(sender), BinaryWebSocketFrame.class, true, payload, 0, payload.length);
+        assertFragment(outbound(sender), BinaryWebSocketFrame.class, false, payload, 0, 64 * KIB);
+        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, false, payload, 64 * KIB, 64 * KIB);
+        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, false, payload, 128 * KIB, 64 * KIB);
+        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, true, payload, 192 * KIB, 8 * KIB);
         assertThat(sender.outboundMessages()).isEmpty();
+        assertFinished();
+    }
+
+    @Test
+    void fragmentsLargeTextFramesTowardSenderKeepingTheMessageOpen() {
+        byte[] head = "héllo".getBytes(StandardCharsets.UTF_8);
+        byte[] tail = randomText(70 * KIB);
+        listener.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(head)));
+        listener.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(tail)));
+
+        assertFragment(outbound(sender), TextWebSocketFrame.class, false, head, 0, head.length);
+        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, false, tail, 0, 64 * KIB);
+        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, true, tail, 64 * KIB, 6 * KIB);
         assertFinished();
     }
 
@@ -166,7 +182,8 @@ class RelayPairTest {
         // The other direction still works.
         byte[] reply = randomBytes(100 * KIB);
         listener.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(reply)));
-        assertFragment(outbound(sender), BinaryWebSocketFrame.class, true, reply, 0, reply.length);
+        assertFragment(outbound(sender), BinaryWebSocketFrame.class, false, reply, 0, 64 * KIB);
+        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, true, reply, 64 * KIB, 36 * KIB);
 
         listener.writeInbound(new CloseWebSocketFrame(1000, "Bye"));
         assertClose(outbound(sender), 1000, "Bye");

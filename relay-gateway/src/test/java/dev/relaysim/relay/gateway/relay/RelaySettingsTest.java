@@ -15,7 +15,7 @@ class RelaySettingsTest {
     void refusesNonPositiveSizesAndTimeouts() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new RelaySettings(0, 1, Duration.ofSeconds(1)))
-                .withMessage("listenerFragmentSize: 0 (expected: > 0)");
+                .withMessage("fragmentSize: 0 (expected: > 0)");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new RelaySettings(1, -1, Duration.ofSeconds(1)))
                 .withMessage("maxMessageSize: -1 (expected: > 0)");

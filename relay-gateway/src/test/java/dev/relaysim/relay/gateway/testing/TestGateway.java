@@ -7,6 +7,7 @@ import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.DnsSettings;
+import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
 import dev.relaysim.relay.gateway.config.EventSettings;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
@@ -59,9 +60,12 @@ import static java.util.Objects.requireNonNull;
  * <p>Unless a data directory is given, every test gateway of the JVM shares one temporary data directory, deleted
  * when the JVM exits, so that the development CA is created once per JVM.
  *
- * <p>Unless a range is given, the rendezvous ports are a random free block of {@value #DEFAULT_BLOCK} ports in
- * 9400-9599, so that test JVMs running at the same time rarely collide; a collision is retried with another block.
- * The management server ({@code /health}, {@code /metrics}) runs on an ephemeral port unless turned off.
+ * <p>Test gateways never need the ports a running {@code ./relaysim gateway} owns on 127.0.0.1 (9443, 9080, 9390,
+ * 1053, 9400-9599): front ends, the management server and the DNS responder use ephemeral ports, and unless a range
+ * is given the rendezvous ports are a random block of {@value #DEFAULT_BLOCK} ports from {@link EmbeddedPortBlocks},
+ * so that test JVMs running at the same time rarely collide; a collision is retried with another block. A test that
+ * needs fixed ports (the full 9400-9599 range, say) asks for {@link Builder#isolatedAddress()}: the gateway then
+ * binds to a random loopback address of its own, and {@link #host()} names it.
  */
 public final class TestGateway implements AutoCloseable {
 
@@ -81,13 +85,12 @@ public final class TestGateway implements AutoCloseable {
     public static final String SEND_KEY = "c2VuZC1vbmx5LWtleS1mb3ItdGVzdHMtb25seQ==";
     public static final int DEFAULT_BLOCK = 10;
 
-    private static final int FIRST_RENDEZVOUS_PORT = 9400;
-    private static final int RENDEZVOUS_PORTS = 200;
     private static final int BIND_ATTEMPTS = 20;
 
     private static Path sharedDataDirectory;
 
     private final GatewayServer server;
+    private final String host;
     private final GatewayAddresses addresses;
     private final Path dataDirectory;
     private final SSLContext sslContext;
@@ -95,6 +98,7 @@ public final class TestGateway implements AutoCloseable {
 
     private TestGateway(GatewayServer server, GatewayAddresses addresses, Path dataDirectory) {
         this.server = server;
+        host = server.config().listen().bindAddress();
         this.addresses = addresses;
         this.dataDirectory = dataDirectory;
         sslContext = trusting(server.certificateAuthority().truststore(),
@@ -140,6 +144,11 @@ public final class TestGateway implements AutoCloseable {
         return server;
     }
 
+    /** The address every port of this gateway is bound to: 127.0.0.1, or its own with {@link Builder#isolatedAddress()}. */
+    public String host() {
+        return host;
+    }
+
     public GatewayAddresses addresses() {
         return addresses;
     }
@@ -162,11 +171,14 @@ public final class TestGateway implements AutoCloseable {
         return httpClient;
     }
 
-    /** {@code wss://localhost:<tls port>/$hc/<entity>?<query>} or {@code ws://127.0.0.1:<plain port>/...}. */
+    /**
+     * {@code wss://localhost:<tls port>/$hc/<entity>?<query>} or {@code ws://127.0.0.1:<plain port>/...}; with an
+     * {@link Builder#isolatedAddress() isolated address}, that address instead of localhost and 127.0.0.1.
+     */
     public URI uri(boolean tls, String entityPath, String query) {
         String base = tls
-                ? "wss://localhost:" + addresses.tlsPort()
-                : "ws://127.0.0.1:" + addresses.plainPort();
+                ? "wss://" + ("127.0.0.1".equals(host) ? "localhost" : host) + ':' + addresses.tlsPort()
+                : "ws://" + host + ':' + addresses.plainPort();
         return URI.create(base + "/$hc/" + entityPath + (query == null || query.isEmpty() ? "" : "?" + query));
     }
 
@@ -195,7 +207,7 @@ public final class TestGateway implements AutoCloseable {
      */
     public HttpResponse<String> management(String method, String pathAndQuery, String authorization, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ':'
                         + addresses.managementPort() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
@@ -275,6 +287,7 @@ public final class TestGateway implements AutoCloseable {
         private LimitSettings limits = LimitSettings.DEFAULTS;
         private boolean persistent;
         private EventSettings events = EventSettings.DEFAULTS;
+        private boolean isolatedAddress;
 
         private Builder() {
         }
@@ -282,6 +295,17 @@ public final class TestGateway implements AutoCloseable {
         /** The event journal's ring size and file (the defaults: 10000 events, no file). */
         public Builder events(EventSettings events) {
             this.events = requireNonNull(events, "events");
+            return this;
+        }
+
+        /**
+         * Binds every port to a random loopback address in 127.20.0.1-127.250.255.254 instead of 127.0.0.1 (another
+         * one is tried when a port is taken there), for tests that need fixed port numbers such as the full 9400-9599
+         * range, which a running {@code ./relaysim gateway} holds on 127.0.0.1. Clients reach it through
+         * {@link TestGateway#host()}, {@link TestGateway#uri} and {@link TestGateway#management}.
+         */
+        public Builder isolatedAddress() {
+            this.isolatedAddress = true;
             return this;
         }
 
@@ -364,7 +388,11 @@ public final class TestGateway implements AutoCloseable {
 
         /** The configuration {@link #start()} would use first. */
         public GatewayConfig config(Path directory, PortRange ports) {
-            return new GatewayConfig(new ListenSettings("127.0.0.1", tls, tlsPort, plain, 0, ports, management, 0),
+            return config(directory, ports, "127.0.0.1");
+        }
+
+        private GatewayConfig config(Path directory, PortRange ports, String bindAddress) {
+            return new GatewayConfig(new ListenSettings(bindAddress, tls, tlsPort, plain, 0, ports, management, 0),
                     protocol, directory, defaultNamespace, namespaces, virtualNetworks,
                     dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
                     RendezvousFaults.NONE, limits, persistent, events);
@@ -372,11 +400,12 @@ public final class TestGateway implements AutoCloseable {
 
         public TestGateway start() {
             Path directory = dataDirectory != null ? dataDirectory : sharedDataDirectory();
-            int attempts = rendezvousPorts == null ? BIND_ATTEMPTS : 1;
+            int attempts = rendezvousPorts == null || isolatedAddress ? BIND_ATTEMPTS : 1;
             IOException failure = null;
             for (int attempt = 0; attempt < attempts; attempt++) {
-                PortRange ports = rendezvousPorts != null ? rendezvousPorts : randomBlock();
-                GatewayServer server = new GatewayServer(config(directory, ports), clock);
+                PortRange ports = rendezvousPorts != null ? rendezvousPorts : EmbeddedPortBlocks.random(DEFAULT_BLOCK);
+                String bindAddress = isolatedAddress ? randomLoopbackAddress() : "127.0.0.1";
+                GatewayServer server = new GatewayServer(config(directory, ports, bindAddress), clock);
                 try {
                     return new TestGateway(server, server.start(), directory);
                 } catch (BindException e) {
@@ -389,10 +418,10 @@ public final class TestGateway implements AutoCloseable {
             throw new UncheckedIOException("cannot start the test gateway", failure);
         }
 
-        private static PortRange randomBlock() {
-            int blocks = RENDEZVOUS_PORTS / DEFAULT_BLOCK;
-            int first = FIRST_RENDEZVOUS_PORT + ThreadLocalRandom.current().nextInt(blocks) * DEFAULT_BLOCK;
-            return new PortRange(first, first + DEFAULT_BLOCK - 1);
+        /** Outside 127.0.0.1, the per-engineer blocks 127.0.x and the default VNets 127.10-127.11. */
+        private static String randomLoopbackAddress() {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            return "127." + random.nextInt(20, 251) + '.' + random.nextInt(256) + '.' + random.nextInt(1, 255);
         }
     }
 }

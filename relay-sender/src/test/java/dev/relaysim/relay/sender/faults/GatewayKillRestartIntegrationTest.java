@@ -5,6 +5,8 @@ import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.gateway.GatewayMain;
+import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
+import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.listener.HybridConnectionListener;
 import dev.relaysim.relay.listener.ListenerStatusListener;
 import dev.relaysim.relay.sender.HybridConnectionClient;
@@ -19,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,9 +49,10 @@ class GatewayKillRestartIntegrationTest {
         ChildJvm gateway = null;
         String[] flags = null;
         for (int attempt = 0; gateway == null; attempt++) {
-            int block = 9400 + ThreadLocalRandom.current().nextInt(200 / RENDEZVOUS_BLOCK) * RENDEZVOUS_BLOCK;
+            // Off the ports a running ./relaysim gateway holds (9400-9599 and its front ends on 127.0.0.1).
+            PortRange block = EmbeddedPortBlocks.random(RENDEZVOUS_BLOCK);
             flags = new String[] {"--tls-port", Integer.toString(freePort()), "--plain-port",
-                    Integer.toString(freePort()), "--rendezvous-ports", block + "-" + (block + RENDEZVOUS_BLOCK - 1),
+                    Integer.toString(freePort()), "--rendezvous-ports", block.toString(),
                     "--no-management", "--no-dns", "--data-dir", dataDirectory.toString()};
             ChildJvm started = ChildJvm.start(GatewayMain.class, flags);
             String line = started.awaitLine(text -> text.contains("TLS front end") || text.contains("cannot start"),

@@ -129,9 +129,11 @@ final class RelayResources {
                     + " is the gateway's default namespace (defaultNamespace: the one clients reach as localhost) and "
                     + "cannot be deleted.");
         }
+        // Network settings first: a crash between the two saves leaves a namespace open to the public network,
+        // never network settings of a namespace that no longer exists (which would stop the next start).
+        state.update(current -> current.withoutNamespace(namespace.get().name()));
         registry.update(namespaces -> namespaces.stream()
                 .filter(config -> !config.name().equalsIgnoreCase(name)).toList());
-        state.update(current -> current.withoutNamespace(namespace.get().name()));
         logger.info("namespace {} deleted", namespace.get().name());
         return ok(ArmJson.object());
     }
