@@ -22,6 +22,8 @@ import dev.relaysim.relay.gateway.management.ManagementChannelInitializer;
 import dev.relaysim.relay.gateway.management.ManagementRoutes;
 import dev.relaysim.relay.gateway.management.MetricsEndpoint;
 import dev.relaysim.relay.gateway.management.arm.ArmApi;
+import dev.relaysim.relay.gateway.management.console.ConsoleAssets;
+import dev.relaysim.relay.gateway.management.console.TrafficHistory;
 import dev.relaysim.relay.gateway.metrics.MicrometerGatewayMetrics;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkState;
@@ -85,7 +87,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The gateway: a TLS front end, a plain front end and one rendezvous port per gateway instance, sharing one
  * {@link GatewayContext}, and the management HTTP server ({@code /health}, {@code /metrics}, the ARM-shaped
- * {@link ArmApi} changing the {@link NetworkState}, {@code /relaysim/dns/faults}, {@code /relaysim/faults/rendezvous}) on an event loop of its own, and
+ * {@link ArmApi} changing the {@link NetworkState}, {@code /relaysim/dns/faults}, {@code /relaysim/faults/rendezvous},
+ * the web console {@link ConsoleAssets} and its {@link TrafficHistory}) on an event loop of its own, and
  * the split-horizon {@link DnsServer} (UDP and TCP) when {@code dns.enabled}. The front ends and rendezvous ports are bound on the bind address and again, with the same port numbers, on
  * every private endpoint's address of the live {@link NetworkState} (bound and unbound as endpoints come and go; the
  * server certificate is reissued to cover new addresses). {@link #start()} binds them all and returns the bound
@@ -111,6 +114,9 @@ public final class GatewayServer implements AutoCloseable {
     public static final String SHUTDOWN_REASON = "The gateway is shutting down";
     /** Longest the shutdown waits for the relay pairs it closed at its deadline to finish their close handshakes. */
     private static final Duration PAIR_CLOSE_WAIT = Duration.ofSeconds(1);
+    /** The console's charts: a sample of the traffic meters every 5 s for the last 10 minutes. */
+    private static final Duration TRAFFIC_SAMPLE_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration TRAFFIC_WINDOW = Duration.ofMinutes(10);
 
     private static final Logger logger = LoggerFactory.getLogger(GatewayServer.class);
     private static final String TLS_DIRECTORY = "tls";
@@ -257,8 +263,11 @@ public final class GatewayServer implements AutoCloseable {
                         config.namespaces().stream().map(NamespaceConfig::name).toList());
                 RendezvousFaultsEndpoint rendezvousFaults = new RendezvousFaultsEndpoint(context.rendezvousFaults(),
                         listen.rendezvousPorts());
-                ManagementRoutes routes = armApi.addRoutes(
+                TrafficHistory trafficHistory = new TrafficHistory(meterRegistry, clock, TRAFFIC_SAMPLE_INTERVAL,
+                        TRAFFIC_WINDOW);
+                ManagementRoutes routes = new ConsoleAssets().addRoutes(armApi.addRoutes(
                         ManagementRoutes.builder()
+                                .route(HttpMethod.GET, TrafficHistory.PATH, armApi.adminOnly(trafficHistory::get))
                                 .route(HttpMethod.GET, DnsFaultsEndpoint.PATH, armApi.adminOnly(faultsEndpoint::get))
                                 .route(HttpMethod.PUT, DnsFaultsEndpoint.PATH, armApi.adminOnly(faultsEndpoint::put))
                                 .route(HttpMethod.GET, RendezvousFaultsEndpoint.PATH, armApi.adminOnly(rendezvousFaults::get))
@@ -270,8 +279,11 @@ public final class GatewayServer implements AutoCloseable {
                                         new HealthEndpoint(this::serving, this::ports, clock, startedAt))
                                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(meterRegistry))
                                 .route(HttpMethod.GET, CaCertificateEndpoint.PATH,
-                                        new CaCertificateEndpoint(this::certificateAuthority)))
+                                        new CaCertificateEndpoint(this::certificateAuthority))))
                         .build();
+                long sampleMillis = TRAFFIC_SAMPLE_INTERVAL.toMillis();
+                managementGroup.next().scheduleAtFixedRate(trafficHistory::sample, 0, sampleMillis,
+                        TimeUnit.MILLISECONDS);
                 management = Optional.of((InetSocketAddress) bind("management server", listen.managementPort(),
                         managementGroup, managementGroup, new ManagementChannelInitializer(routes, channels))
                         .localAddress());

@@ -123,11 +123,11 @@ class EventJournalIntegrationTest {
 
             listener.close();
             await().atMost(Duration.ofSeconds(10)).until(() -> operations(events(gateway, ""))
-                    .contains("ListenerDisconnected"));
+                    .contains("ListenerUnregistered"));
             // The file gets the same lines.
             Path file = dataDirectory.resolve(EventFileWriter.FILE_NAME);
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file)
-                    && Files.readString(file).contains("ListenerDisconnected"));
+                    && Files.readString(file).contains("ListenerUnregistered"));
             try (Stream<String> lines = Files.lines(file)) {
                 assertThat(lines.map(EventJournalIntegrationTest::operation)).contains("NewListenerRegistered",
                         "SenderConnectionClosed", "ManagementChange");

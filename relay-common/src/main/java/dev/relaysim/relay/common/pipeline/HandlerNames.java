@@ -61,6 +61,10 @@ public final class HandlerNames {
     public static final String MANAGEMENT = "relay.management";
     /** Management server: a streamed body (Server-Sent Events) that took the connection over after its head. */
     public static final String MANAGEMENT_STREAM = "relay.management-stream";
+    /** Management server: adds the browser security headers (CSP, nosniff, no framing) to every response. */
+    public static final String SECURITY_HEADERS = "relay.security-headers";
+    /** Management server: refuses API requests a browser sent from another origin (403). */
+    public static final String CROSS_ORIGIN_GUARD = "relay.cross-origin-guard";
     /** DNS over TCP: splits the stream into messages by their two-byte length prefix. */
     public static final String DNS_FRAME_DECODER = "relay.dns-frame-decoder";
     /** DNS over TCP: prefixes each response with its two-byte length. */

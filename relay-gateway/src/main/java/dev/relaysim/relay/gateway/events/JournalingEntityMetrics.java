@@ -55,7 +55,7 @@ public final class JournalingEntityMetrics implements EntityMetrics {
     @Override
     public void listenerDisconnected() {
         meters.listenerDisconnected();
-        record(RelayEvent.Operation.LISTENER_DISCONNECTED, "listener " + listenerId + "'s control channel closed",
+        record(RelayEvent.Operation.LISTENER_UNREGISTERED, "listener " + listenerId + "'s control channel closed",
                 null);
     }
 

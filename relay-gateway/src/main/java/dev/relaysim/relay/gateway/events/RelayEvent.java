@@ -28,7 +28,7 @@ public record RelayEvent(Instant time, Operation operationName, String namespace
     /** The operations, with Azure's {@code HybridConnectionsEvent} names where Azure has one. */
     public enum Operation {
         NEW_LISTENER_REGISTERED("NewListenerRegistered"),
-        LISTENER_DISCONNECTED("ListenerDisconnected"),
+        LISTENER_UNREGISTERED("ListenerUnregistered"),
         LISTENER_ACCEPTING_CONNECTION("ListenerAcceptingConnection"),
         LISTENER_ACCEPTING_CONNECTION_TIMEOUT("ListenerAcceptingConnectionTimeout"),
         LISTENER_REJECTED_CONNECTION("ListenerRejectedConnection"),

@@ -1,6 +1,8 @@
 package dev.relaysim.relay.gateway.management;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.management.console.CrossOriginGuard;
+import dev.relaysim.relay.gateway.management.console.SecurityHeaders;
 import dev.relaysim.relay.gateway.pipeline.ErrorHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,8 +28,10 @@ import static java.util.Objects.requireNonNull;
  * <pre>
  *  IDLE_TIMEOUT (IdleStateHandler: an idle event after {@value #IDLE_SECONDS} s without reads or writes)
  *   -> HTTP_CODEC (HttpServerCodec)
+ *   -> SECURITY_HEADERS (SecurityHeaders, outbound: CSP, nosniff, no framing on every response)
  *   -> HTTP_KEEP_ALIVE (HttpServerKeepAliveHandler: closes after a response when a side asked to)
  *   -> HTTP_AGGREGATOR (HttpObjectAggregator, {@value #MAX_CONTENT_LENGTH} bytes: 413 JSON beyond, closed)
+ *   -> CROSS_ORIGIN_GUARD (CrossOriginGuard: 403 for API requests a browser sent from another origin)
  *   -> MANAGEMENT (ManagementHandler: routes, answers, closes on the idle event)
  *   -> ERROR_HANDLER (ErrorHandler)
  * </pre>
@@ -53,8 +57,10 @@ public final class ManagementChannelInitializer extends ChannelInitializer<Socke
         channel.pipeline()
                 .addLast(HandlerNames.IDLE_TIMEOUT, new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                 .addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(HandlerNames.SECURITY_HEADERS, SecurityHeaders.INSTANCE)
                 .addLast(HandlerNames.HTTP_KEEP_ALIVE, new HttpServerKeepAliveHandler())
                 .addLast(HandlerNames.HTTP_AGGREGATOR, new JsonErrorAggregator())
+                .addLast(HandlerNames.CROSS_ORIGIN_GUARD, new CrossOriginGuard())
                 .addLast(HandlerNames.MANAGEMENT, new ManagementHandler(routes))
                 .addLast(HandlerNames.ERROR_HANDLER, new ErrorHandler());
     }

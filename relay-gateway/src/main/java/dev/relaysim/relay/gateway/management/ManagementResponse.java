@@ -105,7 +105,7 @@ public record ManagementResponse(HttpResponseStatus status, String contentType, 
     }
 
     /** The HTTP/1.1 response: the extra headers, {@code Content-Type}, {@code Content-Length}, the version. */
-    FullHttpResponse toHttpResponse() {
+    public FullHttpResponse toHttpResponse() {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body));
         for (Map.Entry<String, String> header : headers.entrySet()) {
