@@ -2,7 +2,7 @@
 # build the repository's Dockerfile on that base. No registry is reachable here, so the base (a Java 17 runtime) is
 # made from Debian packages with debootstrap and cached as a local image. dockerd starts only when none runs, without
 # NAT, forwarding or iptables rules (containers reach nothing beyond this machine; published ports go through the
-# userland proxy), and the EXIT trap stops the daemon this script started.
+# userland proxy), and ci_stop_dockerd (in .ci/run's EXIT trap) stops the daemon this script started.
 
 RELAYSIM_BASE_IMAGE="${RELAYSIM_BASE_IMAGE:-relaysim-base:bookworm-jre17}"
 
@@ -22,7 +22,6 @@ ci_start_dockerd() {
   dockerd --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --userland-proxy=true \
     >"$log" 2>&1 &
   ci_dockerd_pid=$!
-  trap 'kill "$ci_dockerd_pid" 2>/dev/null; wait "$ci_dockerd_pid" 2>/dev/null' EXIT
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && { echo ".ci/run: started dockerd (pid $ci_dockerd_pid, log $log)"; return; }
     kill -0 "$ci_dockerd_pid" 2>/dev/null || break
@@ -31,6 +30,14 @@ ci_start_dockerd() {
   echo ".ci/run: dockerd did not come up; its log ($log) ends:" >&2
   tail -n 20 "$log" >&2
   exit 1
+}
+
+# Stops the daemon ci_start_dockerd started, if it started one (.ci/run's EXIT trap calls it).
+ci_stop_dockerd() {
+  if [ -n "${ci_dockerd_pid:-}" ]; then
+    kill "$ci_dockerd_pid" 2>/dev/null || true
+    wait "$ci_dockerd_pid" 2>/dev/null || true
+  fi
 }
 
 # The mirror apt uses here (deb822 sources or the one-line format).
