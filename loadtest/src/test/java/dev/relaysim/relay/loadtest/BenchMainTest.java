@@ -2,6 +2,7 @@ package dev.relaysim.relay.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,9 @@ class BenchMainTest {
     @TempDir
     Path results;
 
+    /** What the last {@link #run} printed. */
+    private String printed;
+
     @Test
     void throughputRelaysEveryMessageIntactAndWritesResults() throws IOException {
         JsonNode json = run("throughput", "--size", "4096", "--window", "4", "--connections", "2", "--duration", "1s",
@@ -35,6 +39,8 @@ class BenchMainTest {
         assertThat(json.path("figures").path("relay").has("CPU s/GB")).isTrue();
         assertThat(json.path("figures").path("direct").path("down msg/s").asDouble()).isPositive();
         assertThat(json.path("ratios").path("relay/direct").has("down MB/s")).isTrue();
+        assertThat(json.path("parameters").path("tls").asBoolean()).isFalse();
+        assertThat(json.path("parameters").path("gateway").asText()).isEqualTo("in-process");
     }
 
     @Test
@@ -43,6 +49,29 @@ class BenchMainTest {
                 "--no-nginx");
         assertThat(json.path("parameters").path("tls").asBoolean()).isTrue();
         assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
+    }
+
+    /**
+     * A connection string's sb:// endpoint is always TLS, so the baselines (echo server, its clients, nginx) run over
+     * TLS too, without {@code --tls}, and the header line, the JSON (and the chart title, which follows its
+     * {@code tls} parameter) say so. Before, the baselines ran plain beside a TLS relay under a "plain ws" label.
+     */
+    @Test
+    void connectionStringToATlsGatewayRunsTheBaselinesOverTlsTooAndSaysSo() throws IOException {
+        try (TestGateway gateway = TestGateway.builder().plain(false).start()) {
+            String connectionString = "Endpoint=sb://localhost:" + gateway.addresses().tlsPort() + "/;SharedAccessKeyName="
+                    + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY + ";EntityPath=" + TestGateway.ENTITY;
+            JsonNode json = run("throughput", "--connection-string", connectionString,
+                    "--ca", gateway.server().certificateAuthority().caCertificatePem().toString(),
+                    "--size", "2048", "--window", "2", "--duration", "1s", "--warmup", "0s", "--no-nginx");
+
+            assertThat(json.path("parameters").path("tls").asBoolean()).isTrue();
+            assertThat(json.path("parameters").path("gateway").asText()).isEqualTo("external");
+            assertThat(printed).contains("tls=true, gateway=external");
+            assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
+            assertThat(json.path("figures").path("direct").path("down MB/s").asDouble()).isPositive();
+            assertThat(json.path("notes").toString()).contains("external gateway");
+        }
     }
 
     @Test
@@ -139,6 +168,7 @@ class BenchMainTest {
         int code = new CommandLine(bench).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(all.toArray(String[]::new));
         assertThat(code).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isZero();
+        printed = out.toString();
         String expected = switch (args[0]) {
             case "idle" -> "RSS KB/pair";
             case "integrity" -> "heap end MB";
