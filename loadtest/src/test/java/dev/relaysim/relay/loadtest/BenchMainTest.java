@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,10 +55,12 @@ class BenchMainTest {
     /**
      * A connection string's sb:// endpoint is always TLS, so the baselines (echo server, its clients, nginx) run over
      * TLS too, without {@code --tls}, and the header line, the JSON (and the chart title, which follows its
-     * {@code tls} parameter) say so. Before, the baselines ran plain beside a TLS relay under a "plain ws" label.
+     * {@code tls} parameter) say so. Before, the baselines ran plain beside a TLS relay under a "plain ws" label. The
+     * echo server's CA, made for the run in a temporary directory, is deleted after it.
      */
     @Test
     void connectionStringToATlsGatewayRunsTheBaselinesOverTlsTooAndSaysSo() throws IOException {
+        List<Path> echoCasBefore = echoCertificateAuthorities();
         try (TestGateway gateway = TestGateway.builder().plain(false).start()) {
             String connectionString = "Endpoint=sb://localhost:" + gateway.addresses().tlsPort() + "/;SharedAccessKeyName="
                     + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY + ";EntityPath=" + TestGateway.ENTITY;
@@ -71,6 +74,14 @@ class BenchMainTest {
             assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
             assertThat(json.path("figures").path("direct").path("down MB/s").asDouble()).isPositive();
             assertThat(json.path("notes").toString()).contains("external gateway");
+        }
+        assertThat(echoCertificateAuthorities()).isSubsetOf(echoCasBefore);
+    }
+
+    /** The temporary directories holding an echo server CA of a {@code --connection-string} run. */
+    private static List<Path> echoCertificateAuthorities() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(entry -> entry.getFileName().toString().startsWith(BenchMain.ECHO_CA_DIRECTORY_PREFIX)).toList();
         }
     }
 
