@@ -53,6 +53,8 @@ public final class BenchMain implements Callable<Integer> {
 
     private static final List<String> SCENARIOS = List.of("throughput", "latency", "connect-rate", "idle", "integrity");
     private static final String INTEGRITY = "integrity";
+    /** Prefix of the temporary directory of the echo server's CA in a TLS run against {@code --connection-string}. */
+    static final String ECHO_CA_DIRECTORY_PREFIX = "relaysim-bench-ca";
 
     @Spec
     private CommandSpec spec;
@@ -245,6 +247,11 @@ public final class BenchMain implements Callable<Integer> {
                 } finally {
                     nginx.ifPresent(NginxProxy::close);
                 }
+            } finally {
+                if (gateway == null && endpoints.serverCertificate != null) {
+                    // The echo server's CA was made for this run; an in-process gateway's CA goes with its setup.
+                    TempDirectories.delete(endpoints.serverCertificate);
+                }
             }
             if (gateway == null) {
                 run.note("external gateway " + endpoints.relay + ": its CPU is not measured");
@@ -398,7 +405,7 @@ public final class BenchMain implements Callable<Integer> {
             }
             tokens = parsed.hasCredentials() ? TokenProvider.of(parsed) : null;
             relaySsl = ca != null ? SslContexts.forClient(ca) : SslContexts.forClientWithSystemTrust();
-            echoCa = tls ? DevCertificateAuthority.loadOrCreate(Files.createTempDirectory("relaysim-bench-ca"),
+            echoCa = tls ? DevCertificateAuthority.loadOrCreate(Files.createTempDirectory(ECHO_CA_DIRECTORY_PREFIX),
                     List.of("localhost"), List.of("127.0.0.1")) : null;
         }
         if (!tls) {

@@ -2,6 +2,7 @@ package dev.relaysim.relay.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +29,9 @@ class BenchMainTest {
     @TempDir
     Path results;
 
+    /** What the last {@link #run} printed. */
+    private String printed;
+
     @Test
     void throughputRelaysEveryMessageIntactAndWritesResults() throws IOException {
         JsonNode json = run("throughput", "--size", "4096", "--window", "4", "--connections", "2", "--duration", "1s",
@@ -35,6 +40,8 @@ class BenchMainTest {
         assertThat(json.path("figures").path("relay").has("CPU s/GB")).isTrue();
         assertThat(json.path("figures").path("direct").path("down msg/s").asDouble()).isPositive();
         assertThat(json.path("ratios").path("relay/direct").has("down MB/s")).isTrue();
+        assertThat(json.path("parameters").path("tls").asBoolean()).isFalse();
+        assertThat(json.path("parameters").path("gateway").asText()).isEqualTo("in-process");
     }
 
     @Test
@@ -43,6 +50,39 @@ class BenchMainTest {
                 "--no-nginx");
         assertThat(json.path("parameters").path("tls").asBoolean()).isTrue();
         assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
+    }
+
+    /**
+     * A connection string's sb:// endpoint is always TLS, so the baselines (echo server, its clients, nginx) run over
+     * TLS too, without {@code --tls}, and the header line, the JSON (and the chart title, which follows its
+     * {@code tls} parameter) say so. Before, the baselines ran plain beside a TLS relay under a "plain ws" label. The
+     * echo server's CA, made for the run in a temporary directory, is deleted after it.
+     */
+    @Test
+    void connectionStringToATlsGatewayRunsTheBaselinesOverTlsTooAndSaysSo() throws IOException {
+        List<Path> echoCasBefore = echoCertificateAuthorities();
+        try (TestGateway gateway = TestGateway.builder().plain(false).start()) {
+            String connectionString = "Endpoint=sb://localhost:" + gateway.addresses().tlsPort() + "/;SharedAccessKeyName="
+                    + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY + ";EntityPath=" + TestGateway.ENTITY;
+            JsonNode json = run("throughput", "--connection-string", connectionString,
+                    "--ca", gateway.server().certificateAuthority().caCertificatePem().toString(),
+                    "--size", "2048", "--window", "2", "--duration", "1s", "--warmup", "0s", "--no-nginx");
+
+            assertThat(json.path("parameters").path("tls").asBoolean()).isTrue();
+            assertThat(json.path("parameters").path("gateway").asText()).isEqualTo("external");
+            assertThat(printed).contains("tls=true, gateway=external");
+            assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
+            assertThat(json.path("figures").path("direct").path("down MB/s").asDouble()).isPositive();
+            assertThat(json.path("notes").toString()).contains("external gateway");
+        }
+        assertThat(echoCertificateAuthorities()).isSubsetOf(echoCasBefore);
+    }
+
+    /** The temporary directories holding an echo server CA of a {@code --connection-string} run. */
+    private static List<Path> echoCertificateAuthorities() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(entry -> entry.getFileName().toString().startsWith(BenchMain.ECHO_CA_DIRECTORY_PREFIX)).toList();
+        }
     }
 
     @Test
@@ -139,6 +179,7 @@ class BenchMainTest {
         int code = new CommandLine(bench).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(all.toArray(String[]::new));
         assertThat(code).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isZero();
+        printed = out.toString();
         String expected = switch (args[0]) {
             case "idle" -> "RSS KB/pair";
             case "integrity" -> "heap end MB";
