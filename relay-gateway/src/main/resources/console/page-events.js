@@ -5,8 +5,8 @@ import { el, heading, replace, section, table } from './dom.js';
 
 const KINDS = ['NewListenerRegistered', 'ListenerUnregistered', 'ListenerAcceptingConnection',
   'ListenerAcceptingConnectionTimeout', 'ListenerRejectedConnection', 'SenderListenerConnectionEstablished',
-  'SenderConnectionClosed', 'ListenerAcceptingRequestTimeout', 'ListenerReturningHttpResponseFailed', 'AuthorizationFailed',
-  'ConnectionRefused', 'ManagementChange', 'EventsDropped'];
+  'SenderConnectionClosed', 'ListenerAcceptingRequestTimeout', 'ListenerReturningHttpResponseFailed',
+  'AuthorizationFailed', 'ConnectionRefused', 'ManagementChange', 'EventsDropped'];
 const SHOWN = 300;
 const RETRY_MS = 3000;
 const DETAIL_FIELDS = ['closeCode', 'statusCode', 'reason', 'rule', 'action', 'resource', 'bytesSenderToListener',

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.relaysim.relay.gateway.config.EventSettings;
 import dev.relaysim.relay.gateway.config.ListenSettings;
+import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.events.EventFileWriter;
 import dev.relaysim.relay.gateway.events.EventJournal;
 import dev.relaysim.relay.gateway.events.RelayEvent;
 import dev.relaysim.relay.gateway.testing.ManagementApi;
+import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
 import dev.relaysim.relay.gateway.testing.WsPeer;
@@ -16,9 +18,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -34,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,8 +50,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The event journal of a running gateway: what a listener, a relayed connection, a refusal and a management change
  * record, read through {@code GET /relaysim/events} with filters and through the Server-Sent Events stream (live and
- * resumed with {@code Last-Event-ID}), appended to the data directory's file; and a stream reader that never reads
- * neither holds up recording nor relaying, nor makes the gateway keep more than the ring.
+ * resumed with {@code Last-Event-ID}), appended to the data directory's file; the refusals of HTTP-mode requests,
+ * oversized heads and handshake timeouts; and a stream reader that never reads neither holds up recording nor
+ * relaying, nor makes the gateway keep more than the ring.
  */
 @Timeout(90)
 class EventJournalIntegrationTest {
@@ -133,6 +139,89 @@ class EventJournalIntegrationTest {
                         "SenderConnectionClosed", "ManagementChange");
             }
         }
+    }
+
+    /**
+     * Refusals outside the WebSocket upgrade path are journaled as well, one event each: HTTP-mode requests (bad
+     * token, unknown entity, no listener, a listener that never responds, a listener that goes away before it
+     * responds), an oversized request head and a request cut by the handshake timeout.
+     */
+    @Test
+    void httpModeOversizedAndLateRequestsBecomeRefusalEvents() throws Exception {
+        ProtocolSettings defaults = TestGateway.defaultProtocol();
+        ProtocolSettings shortTimeouts = new ProtocolSettings(defaults.rendezvousTimeout(), Duration.ofSeconds(1),
+                defaults.maxMessageSize(), defaults.maxListenersPerEndpoint(), defaults.shutdownTimeout(),
+                Duration.ofSeconds(1), ProtocolSettings.DEFAULT_TOKEN_EXPIRY_GRACE);
+        try (TestGateway gateway = TestGateway.builder().protocol(shortTimeouts).start()) {
+            int port = gateway.addresses().plainPort();
+            String badToken = TestGateway.token(TestGateway.ENTITY, TestGateway.KEY_NAME, "wrong-key",
+                    Instant.now().plusSeconds(600));
+            assertThat(RawHttp.exchange(port, httpModeGet("/echo", badToken)).status()).isEqualTo(401);
+            assertThat(RawHttp.exchange(port, httpModeGet("/nothing-here", TestGateway.token("nothing-here")))
+                    .status()).isEqualTo(404);
+            assertThat(RawHttp.exchange(port, httpModeGet("/echo", TestGateway.token(TestGateway.ENTITY)))
+                    .status()).isEqualTo(502);
+            WsPeer silentListener = WsPeer.connect(gateway.httpClient(), gateway.uri(false, TestGateway.ENTITY,
+                            "sb-hc-action=listen&sb-hc-id=listener-9"),
+                    Map.of("ServiceBusAuthorization", TestGateway.token(TestGateway.ENTITY))).get(10, TimeUnit.SECONDS);
+            assertThat(RawHttp.exchange(port, httpModeGet("/echo", TestGateway.token(TestGateway.ENTITY)))
+                    .status()).isEqualTo(504);
+            CompletableFuture<RawHttp.Response> abandoned = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawHttp.exchange(port, httpModeGet("/echo", TestGateway.token(TestGateway.ENTITY)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            silentListener.next();
+            silentListener.next();
+            silentListener.socket().abort();
+            assertThat(abandoned.get(30, TimeUnit.SECONDS).status()).isEqualTo(502);
+            assertThat(RawHttp.exchange(port, "GET /echo HTTP/1.1\r\nHost: " + TestGateway.HOST + "\r\nX-Big: "
+                    + "a".repeat(40_000) + "\r\n\r\n").status()).isEqualTo(431);
+            try (Socket late = new Socket("127.0.0.1", port)) {
+                late.setSoTimeout(30_000);
+                late.getOutputStream().write("GET /echo HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(RawHttp.read(late.getInputStream()).status()).isEqualTo(408);
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> refusals(events(gateway, "")).size() == 7);
+            List<JsonNode> refusals = refusals(events(gateway, ""));
+            assertThat(refusals).extracting(event -> event.path("operationName").asText() + ' '
+                    + event.path("statusCode").asInt() + ' ' + event.path("reason").asText()).containsExactly(
+                    "AuthorizationFailed 401 auth", "ConnectionRefused 404 not_found",
+                    "ConnectionRefused 502 no_listener", "ListenerAcceptingRequestTimeout 504 timeout",
+                    "ListenerReturningHttpResponseFailed 502 endpoint_state", "ConnectionRefused 431 bad_request",
+                    "ConnectionRefused 408 timeout");
+            assertThat(refusals).allSatisfy(event -> {
+                assertThat(event.path("trackingId").asText()).matches("[0-9a-f-]{36}_G\\d+");
+                assertThat(event.path("source").asText()).startsWith("127.0.0.1:");
+            });
+            assertThat(refusals).extracting(event -> event.path("namespace").asText(null)).containsExactly(
+                    TestGateway.NAMESPACE, TestGateway.NAMESPACE, TestGateway.NAMESPACE, TestGateway.NAMESPACE,
+                    TestGateway.NAMESPACE, null, null);
+            assertThat(refusals).extracting(event -> event.path("entity").asText(null))
+                    .containsExactly("echo", "nothing-here", "echo", "echo", "echo", null, null);
+            assertThat(refusals.subList(3, 5)).allSatisfy(event ->
+                    assertThat(event.path("listenerId").asText()).isEqualTo("listener-9"));
+        }
+    }
+
+    /** An HTTP-mode (no {@code $hc}) GET of {@code path} with {@code token}, closing the connection after it. */
+    private static String httpModeGet(String path, String token) {
+        return "GET " + path + " HTTP/1.1\r\nHost: " + TestGateway.HOST + "\r\nServiceBusAuthorization: " + token
+                + "\r\nConnection: close\r\n\r\n";
+    }
+
+    /** The events of refusals and failed requests, oldest first. */
+    private static List<JsonNode> refusals(JsonNode answer) {
+        List<JsonNode> refusals = new ArrayList<>();
+        answer.path("events").forEach(event -> {
+            if (event.has("statusCode") && !event.path("category").asText().equals("ManagementEvent")) {
+                refusals.add(event);
+            }
+        });
+        return refusals;
     }
 
     @Test

@@ -34,6 +34,10 @@ public record RelayEvent(Instant time, Operation operationName, String namespace
         LISTENER_REJECTED_CONNECTION("ListenerRejectedConnection"),
         SENDER_LISTENER_CONNECTION_ESTABLISHED("SenderListenerConnectionEstablished"),
         SENDER_CONNECTION_CLOSED("SenderConnectionClosed"),
+        /** An HTTP-mode request: the listener opened no rendezvous for it, or did not respond, in time (504). */
+        LISTENER_ACCEPTING_REQUEST_TIMEOUT("ListenerAcceptingRequestTimeout"),
+        /** An HTTP-mode request: the listener went away or failed before its response was complete (502). */
+        LISTENER_RETURNING_HTTP_RESPONSE_FAILED("ListenerReturningHttpResponseFailed"),
         AUTHORIZATION_FAILED("AuthorizationFailed"),
         CONNECTION_REFUSED("ConnectionRefused"),
         MANAGEMENT_CHANGE("ManagementChange"),

@@ -398,13 +398,15 @@ public final class HttpExchange implements HttpResponseReceiver {
         end();
         logger.info("{} HTTP request {} failed {}: {}", sender, id, status, reason);
         closeQuietly(rendezvous, WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "The request failed");
+        String trackingId = ServiceErrors.trackingId(instance);
+        context.requestFailed(sender, status, !responseStarted, systemTracker, listener.id(), trackingId,
+                "request " + id + ": " + reason);
         if (responseStarted) {
             sender.close();
             return;
         }
         context.metrics().httpRequest(status);
-        String text = ServiceErrors.describe(message, ServiceErrors.trackingId(instance), systemTracker,
-                context.clock().instant());
+        String text = ServiceErrors.describe(message, trackingId, systemTracker, context.clock().instant());
         ServiceErrors.respondAndClose(sender, HttpErrors.response(status, code, text));
     }
 

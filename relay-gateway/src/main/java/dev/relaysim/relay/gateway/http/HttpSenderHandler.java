@@ -215,9 +215,11 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         Optional<ListenerConnection> chosen = entity.listeners().next();
         if (chosen.isEmpty()) {
             logger.info("{} refused 502: no listener connected to {}", ctx.channel(), entity);
-            context.metrics().refused(RefusalReason.NO_LISTENER);
+            String trackingId = ServiceErrors.trackingId(0);
+            context.refused(ctx.channel(), RefusalReason.NO_LISTENER, 502, entity.systemTracker(), trackingId,
+                    "no listener connected");
             context.metrics().httpRequest(502);
-            String text = ServiceErrors.describe(NO_LISTENERS, ServiceErrors.trackingId(0), entity.systemTracker(),
+            String text = ServiceErrors.describe(NO_LISTENERS, trackingId, entity.systemTracker(),
                     context.clock().instant());
             ServiceErrors.respondAndClose(ctx.channel(), HttpErrors.response(502, HttpErrors.BAD_GATEWAY, text));
             return;
@@ -251,9 +253,10 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
     /** 401 as the service refuses a client its network rules keep out; the log names the rule that decided. */
     private void refuseNetwork(ChannelHandlerContext ctx, String tracker, String rule) {
         logger.info("{} refused 401: network rules: {} (remote {})", ctx.channel(), rule, ctx.channel().remoteAddress());
-        context.metrics().refused(RefusalReason.NETWORK_RULE);
+        String trackingId = ServiceErrors.trackingId(0);
+        context.refused(ctx.channel(), RefusalReason.NETWORK_RULE, 401, tracker, trackingId, rule);
         context.metrics().httpRequest(401);
-        String text = ServiceErrors.describe(NetworkGuard.refusalMessage(), ServiceErrors.trackingId(0), tracker,
+        String text = ServiceErrors.describe(NetworkGuard.refusalMessage(), trackingId, tracker,
                 context.clock().instant());
         ServiceErrors.respondAndClose(ctx.channel(), 401, text);
     }
@@ -261,9 +264,10 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
     private void refuse(ChannelHandlerContext ctx, int status, String message, String tracker, String reason) {
         logger.info("{} refused {}: {} (remote {})", ctx.channel(), status, LogRedaction.redact(reason),
                 ctx.channel().remoteAddress());
-        context.metrics().refused(RefusalReason.forStatus(status));
+        String trackingId = ServiceErrors.trackingId(0);
+        context.refused(ctx.channel(), RefusalReason.forStatus(status), status, tracker, trackingId, reason);
         context.metrics().httpRequest(status);
-        String text = ServiceErrors.describe(message, ServiceErrors.trackingId(0), tracker, context.clock().instant());
+        String text = ServiceErrors.describe(message, trackingId, tracker, context.clock().instant());
         ServiceErrors.respondAndClose(ctx.channel(), status, text);
     }
 

@@ -189,26 +189,63 @@ public final class GatewayContext {
 
     /**
      * Counts and journals a refused request: {@code AuthorizationFailed} for {@link RefusalReason#AUTH}, else
-     * {@code ConnectionRefused} with the reason's tag.
+     * {@code ConnectionRefused} with the reason's tag. Every refusal of the gateway, on any port and in any mode,
+     * goes through here (or through {@link #requestFailed}), on the refused channel's event loop.
      *
-     * @param tracker {@code <host>:<path>}, the error text's system tracker, for the event's namespace and entity
+     * @param status the status code answered, or 0 where the connection was closed without an answer
+     * @param tracker {@code <host>:<path>}, the error text's system tracker, for the event's namespace and entity;
+     *                {@link ServiceErrors#addressTracker} (no request head read) names neither
      * @param detail what decided, as logged (for network rules, the rule)
      */
     public void refused(Channel client, RefusalReason why, int status, String tracker, String trackingId,
                         String detail) {
         metrics.refused(why);
-        int colon = tracker.indexOf(':');
-        String host = colon < 0 ? tracker : tracker.substring(0, colon);
-        String path = colon < 0 ? null : tracker.substring(colon + 1);
-        String namespace = host.isEmpty() ? null : registry.resolve(host, null).map(Namespace::name).orElse(null);
-        ObjectNode details = RelayEvent.newDetails().put("statusCode", status).put("reason", why.tagValue());
+        journal(why == RefusalReason.AUTH ? RelayEvent.Operation.AUTHORIZATION_FAILED
+                : RelayEvent.Operation.CONNECTION_REFUSED, client, why, status, tracker, null, trackingId, detail);
+    }
+
+    /**
+     * Journals an HTTP-mode request that reached a listener and failed there (it is counted by its status, through
+     * {@link GatewayMetrics#httpRequest}, not as a refusal): {@code ListenerAcceptingRequestTimeout} for 504,
+     * reason {@code timeout}; {@code ListenerReturningHttpResponseFailed} otherwise, with the reason
+     * {@link RefusalReason#forStatus} gives ({@code endpoint_state} for 502).
+     *
+     * @param status the status code of the failure (502, 504)
+     * @param answered whether the sender got {@code status}; false where its connection was closed mid-response,
+     *                 and the event then has no {@code statusCode}
+     * @param tracker the error text's system tracker, {@code <host>:<path>}
+     */
+    public void requestFailed(Channel sender, int status, boolean answered, String tracker, String listenerId,
+                              String trackingId, String detail) {
+        boolean timeout = status == 504;
+        journal(timeout ? RelayEvent.Operation.LISTENER_ACCEPTING_REQUEST_TIMEOUT
+                        : RelayEvent.Operation.LISTENER_RETURNING_HTTP_RESPONSE_FAILED, sender,
+                timeout ? RefusalReason.TIMEOUT : RefusalReason.forStatus(status), answered ? status : 0, tracker,
+                listenerId, trackingId, detail);
+    }
+
+    /** Records the event of a refusal: a cheap append to the journal's ring. */
+    private void journal(RelayEvent.Operation operation, Channel client, RefusalReason why, int status,
+                         String tracker, String listenerId, String trackingId, String detail) {
+        String namespace = null;
+        String path = null;
+        if (!tracker.equals(ServiceErrors.addressTracker(client))) {
+            int colon = tracker.indexOf(':');
+            String host = colon < 0 ? tracker : tracker.substring(0, colon);
+            path = colon < 0 || colon == tracker.length() - 1 ? null : tracker.substring(colon + 1);
+            namespace = host.isEmpty() ? null : registry.resolve(host, null).map(Namespace::name).orElse(null);
+        }
+        ObjectNode details = RelayEvent.newDetails();
+        if (status > 0) {
+            details.put("statusCode", status);
+        }
+        details.put("reason", why.tagValue());
         if (why == RefusalReason.NETWORK_RULE) {
             details.put("rule", detail);
         }
-        events.record(new RelayEvent(clock.instant(), why == RefusalReason.AUTH
-                ? RelayEvent.Operation.AUTHORIZATION_FAILED : RelayEvent.Operation.CONNECTION_REFUSED, namespace,
-                path == null || path.isEmpty() ? null : path, null, trackingId, source(client),
-                status + ": " + LogRedaction.redact(detail), details));
+        String message = LogRedaction.redact(detail);
+        events.record(new RelayEvent(clock.instant(), operation, namespace, path, listenerId, trackingId,
+                source(client), status > 0 ? status + ": " + message : message, details));
     }
 
     private static String source(Channel client) {

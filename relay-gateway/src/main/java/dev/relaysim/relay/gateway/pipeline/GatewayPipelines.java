@@ -26,10 +26,12 @@ final class GatewayPipelines {
         ConnectionLimits limits = context.limits();
         Admission admission = limits.admit(channel);
         if (admission == Admission.RESET) {
-            context.metrics().refused(RefusalReason.LIMIT);
-            limits.sourceLog().refused(channel, () -> "by a reset: maxConnectionsPerSource of "
-                    + limits.settings().maxConnectionsPerSource() + " reached and "
-                    + ConnectionLimits.REFUSALS_IN_FLIGHT_PER_SOURCE + " more connections being refused already");
+            String reason = "reset: maxConnectionsPerSource of " + limits.settings().maxConnectionsPerSource()
+                    + " reached and " + ConnectionLimits.REFUSALS_IN_FLIGHT_PER_SOURCE
+                    + " more connections being refused already";
+            context.refused(channel, RefusalReason.LIMIT, 0, ServiceErrors.addressTracker(channel),
+                    ServiceErrors.trackingId(0), reason);
+            limits.sourceLog().refused(channel, () -> "by a " + reason);
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
             channel.close();
         }
@@ -54,7 +56,7 @@ final class GatewayPipelines {
                 .setMaxInitialLineLength(GatewayContext.MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(GatewayContext.MAX_HEADER_SIZE);
         pipeline.addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(
-                context.protocol().handshakeTimeout(), context.clock(), trackingInstance, context.metrics()));
+                context.protocol().handshakeTimeout(), trackingInstance, context));
         pipeline.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(decoderConfig));
         if (admission != Admission.ADMITTED) {
             pipeline.addLast(HandlerNames.CONNECTION_LIMIT, new SourceLimitHandler(context, trackingInstance));
@@ -65,7 +67,7 @@ final class GatewayPipelines {
             pipeline.addLast(HandlerNames.HTTP_SENDER, new HttpSenderHandler(context));
         }
         pipeline.addLast(HandlerNames.HTTP_AGGREGATOR, new UpgradeRequestAggregator(
-                GatewayContext.MAX_REQUEST_CONTENT_LENGTH, context.clock(), trackingInstance, context.metrics()));
+                GatewayContext.MAX_REQUEST_CONTENT_LENGTH, trackingInstance, context));
         pipeline.addLast(HandlerNames.UPGRADE_ROUTER, UpgradeRouter.forPort(context, frontEnd, instance));
         pipeline.addLast(HandlerNames.ERROR_HANDLER, new ErrorHandler());
     }

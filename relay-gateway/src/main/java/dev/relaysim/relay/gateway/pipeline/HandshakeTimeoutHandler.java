@@ -1,6 +1,5 @@
 package dev.relaysim.relay.gateway.pipeline;
 
-import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,7 +8,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -27,23 +25,21 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
     private static final Logger logger = LoggerFactory.getLogger(HandshakeTimeoutHandler.class);
 
     private final Duration timeout;
-    private final Clock clock;
     private final int instance;
-    private final GatewayMetrics metrics;
+    private final GatewayContext context;
     private ScheduledFuture<?> timer;
     private boolean requestStarted;
 
     /**
      * @param timeout the handshake timeout
-     * @param clock for the error text's time stamp
      * @param instance the gateway instance for tracking ids (0 on front ends)
-     * @param metrics counts each late request as a {@link RefusalReason#TIMEOUT} refusal
+     * @param context counts and journals each late request as a {@link RefusalReason#TIMEOUT} refusal; its clock
+     *                stamps the error text
      */
-    public HandshakeTimeoutHandler(Duration timeout, Clock clock, int instance, GatewayMetrics metrics) {
+    public HandshakeTimeoutHandler(Duration timeout, int instance, GatewayContext context) {
         this.timeout = requireNonNull(timeout, "timeout");
-        this.clock = requireNonNull(clock, "clock");
         this.instance = instance;
-        this.metrics = requireNonNull(metrics, "metrics");
+        this.context = requireNonNull(context, "context");
     }
 
     @Override
@@ -94,16 +90,20 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
         if (!ctx.channel().isActive()) {
             return;
         }
-        metrics.refused(RefusalReason.TIMEOUT);
+        String trackingId = ServiceErrors.trackingId(instance);
+        String tracker = ServiceErrors.addressTracker(ctx.channel());
         if (!requestStarted) {
+            context.refused(ctx.channel(), RefusalReason.TIMEOUT, 0, tracker, trackingId,
+                    "closed: no upgrade request within " + timeout);
             logger.info("{} closed: no upgrade request within {}", ctx.channel(), timeout);
             ctx.close();
             return;
         }
+        context.refused(ctx.channel(), RefusalReason.TIMEOUT, 408, tracker, trackingId,
+                "the request did not complete within " + timeout);
         logger.info("{} refused 408: the upgrade request did not complete within {}", ctx.channel(), timeout);
         String text = ServiceErrors.describe("The request did not arrive within the handshake timeout of "
-                + timeout.toMillis() + " ms.", ServiceErrors.trackingId(instance), ServiceErrors.addressTracker(
-                ctx.channel()), clock.instant());
+                + timeout.toMillis() + " ms.", trackingId, tracker, context.clock().instant());
         ServiceErrors.respondAndClose(ctx.channel(), 408, text);
     }
 }

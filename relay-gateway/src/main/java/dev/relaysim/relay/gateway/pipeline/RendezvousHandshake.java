@@ -91,10 +91,11 @@ final class RendezvousHandshake {
         Channel sender = pending.sender();
         sender.eventLoop().execute(() -> {
             pending.request().release();
-            context.metrics().refused(RefusalReason.forStatus(status));
+            String trackingId = ServiceErrors.trackingId(pending.instance());
+            String tracker = pending.match().entity().systemTracker();
+            context.refused(sender, RefusalReason.forStatus(status), status, tracker, trackingId, reason);
             logger.info("{} refused {}: {} (remote {})", sender, status, reason, sender.remoteAddress());
-            String text = ServiceErrors.describe(message, ServiceErrors.trackingId(pending.instance()),
-                    pending.match().entity().systemTracker(), context.clock().instant());
+            String text = ServiceErrors.describe(message, trackingId, tracker, context.clock().instant());
             ServiceErrors.respondAndClose(sender, status, text);
         });
     }

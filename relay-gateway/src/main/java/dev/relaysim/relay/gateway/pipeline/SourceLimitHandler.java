@@ -53,16 +53,17 @@ final class SourceLimitHandler extends ChannelInboundHandlerAdapter {
         ConnectionLimits limits = context.limits();
         InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
         int open = limits.openConnections(remote.getAddress());
-        context.metrics().refused(RefusalReason.LIMIT);
-        limits.sourceLog().refused(channel, () -> "429: maxConnectionsPerSource of "
-                + limits.settings().maxConnectionsPerSource() + " reached, " + open + " connections open from "
-                + remote.getAddress().getHostAddress());
+        String reason = "maxConnectionsPerSource of " + limits.settings().maxConnectionsPerSource() + " reached, "
+                + open + " connections open from " + remote.getAddress().getHostAddress();
         String uri = request.uri();
         int query = uri.indexOf('?');
         String tracker = NamespaceRegistry.hostPart(request.headers().get(HttpHeaderNames.HOST)) + ':'
                 + (query < 0 ? uri : uri.substring(0, query));
-        String text = ServiceErrors.describe(limits.sourceRefusal(remote.getAddress()),
-                ServiceErrors.trackingId(instance), tracker, context.clock().instant());
+        String trackingId = ServiceErrors.trackingId(instance);
+        context.refused(channel, RefusalReason.LIMIT, 429, tracker, trackingId, reason);
+        limits.sourceLog().refused(channel, () -> "429: " + reason);
+        String text = ServiceErrors.describe(limits.sourceRefusal(remote.getAddress()), trackingId, tracker,
+                context.clock().instant());
         ServiceErrors.respondAndClose(channel, ServiceErrors.retryAfter(429, text,
                 ConnectionLimits.RETRY_AFTER_SECONDS));
     }

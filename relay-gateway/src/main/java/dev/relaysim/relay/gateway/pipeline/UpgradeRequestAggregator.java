@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
-import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
+import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
+import dev.relaysim.relay.common.protocol.RelayRequestTarget;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,11 +9,10 @@ import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Clock;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,16 +25,17 @@ public final class UpgradeRequestAggregator extends HttpObjectAggregator {
 
     private static final Logger logger = LoggerFactory.getLogger(UpgradeRequestAggregator.class);
 
-    private final Clock clock;
     private final int instance;
-    private final GatewayMetrics metrics;
+    private final GatewayContext context;
 
-    /** @param metrics counts each oversized request as a {@link RefusalReason#BAD_REQUEST} refusal */
-    public UpgradeRequestAggregator(int maxContentLength, Clock clock, int instance, GatewayMetrics metrics) {
+    /**
+     * @param instance the gateway instance for tracking ids (0 on front ends)
+     * @param context counts and journals each oversized request as a {@link RefusalReason#BAD_REQUEST} refusal
+     */
+    public UpgradeRequestAggregator(int maxContentLength, int instance, GatewayContext context) {
         super(maxContentLength);
-        this.clock = requireNonNull(clock, "clock");
         this.instance = instance;
-        this.metrics = requireNonNull(metrics, "metrics");
+        this.context = requireNonNull(context, "context");
     }
 
     /** Adds no {@code Content-Length: 0} the client did not send: the headers are passed to listeners as sent. */
@@ -50,10 +51,20 @@ public final class UpgradeRequestAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         String host = NamespaceRegistry.hostPart(oversized.headers().get(HttpHeaderNames.HOST));
-        metrics.refused(RefusalReason.BAD_REQUEST);
+        String trackingId = ServiceErrors.trackingId(instance);
+        String tracker = host;
+        if (oversized instanceof HttpRequest request) {
+            try {
+                tracker = host + ':' + RelayRequestTarget.parse(request.uri()).path();
+            } catch (InvalidRequestTargetException e) {
+                // the journal then names the namespace only
+            }
+        }
+        context.refused(ctx.channel(), RefusalReason.BAD_REQUEST, 413, tracker, trackingId,
+                "request body over " + maxContentLength() + " bytes");
         logger.info("{} refused 413: request body over {} bytes", ctx.channel(), maxContentLength());
         String text = ServiceErrors.describe("The request body is larger than " + maxContentLength() + " bytes.",
-                ServiceErrors.trackingId(instance), host, clock.instant());
+                trackingId, host, context.clock().instant());
         ServiceErrors.respondAndClose(ctx.channel(), 413, text);
     }
 }
