@@ -71,6 +71,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -134,10 +135,12 @@ public final class GatewayServer implements AutoCloseable {
     /** The DNS responder's answers on {@code dns.bindAddress}, told about new and deleted namespaces; null when DNS
      *  is off. */
     private DnsAnswerer dnsAnswerer;
-    /** The answers on virtual networks' resolver addresses ({@link #bindDns}), made on first use. */
-    private DnsAnswerer resolverAnswerer;
+    /** The answers on virtual networks' resolver addresses ({@link #bindDns}), one per resolver. */
+    private final List<DnsAnswerer> resolverAnswerers = new ArrayList<>();
     /** The server channels listening on each private endpoint's address. */
     private final Map<InetAddress, List<Channel>> endpointChannels = new LinkedHashMap<>();
+    /** Further addresses of the public front ends ({@link #bindPublicFrontEnds}), covered by the certificate. */
+    private final Set<InetAddress> publicFrontEnds = new LinkedHashSet<>();
     /** Private endpoint addresses that could not be bound; not retried until the endpoint is gone and back. */
     private final Set<InetAddress> unboundEndpoints = new LinkedHashSet<>();
     /** The TLS context of every port, swapped when the certificate is reissued; null without TLS. */
@@ -590,24 +593,59 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Answers DNS (UDP and TCP) on a simulated virtual network's resolver address too ({@code gateway --netns}),
-     * with the same split horizon as on {@code dns.bindAddress}, saying recursion is available as Azure DNS does.
-     * Closed by {@link #close()}.
+     * with the same split horizon as on {@code dns.bindAddress}, saying recursion is available as Azure DNS does, and
+     * with public chains ending in {@code publicAddress}: where the public front ends are reached from that network
+     * ({@link #bindPublicFrontEnds}). Closed by {@link #close()}.
      *
      * @return the bound UDP address
      * @throws IOException naming the address and port when they cannot be bound
      * @throws IllegalStateException before {@link #start()}, after {@link #close()} or with DNS disabled
      */
-    public synchronized InetSocketAddress bindDns(String address, int port) throws IOException {
+    public synchronized InetSocketAddress bindDns(String address, int port, Inet4Address publicAddress)
+            throws IOException {
         if (dnsAnswerer == null || closed) {
             throw new IllegalStateException(closed ? "closed" : "the DNS responder is not running");
         }
-        if (resolverAnswerer == null) {
-            resolverAnswerer = new DnsAnswerer(registry.configs(), networkState::current, publicAddress(),
-                    dnsFaults::get, true);
-        }
-        Channel[] bound = new DnsServer(resolverAnswerer, metrics, channels).bind(ioGroup, address, port);
+        DnsAnswerer answerer = new DnsAnswerer(registry.configs(), networkState::current, publicAddress,
+                dnsFaults::get, true);
+        Channel[] bound = new DnsServer(answerer, metrics, channels).bind(ioGroup, address, port);
+        resolverAnswerers.add(answerer);
         serverChannels.addAll(List.of(bound));
         return (InetSocketAddress) bound[0].localAddress();
+    }
+
+    /**
+     * Serves the front ends and the rendezvous ports on {@code frontEnds} too, on the same port numbers as on the
+     * bind address: where a simulated virtual network reaches the namespaces' public endpoint ({@code gateway
+     * --netns}). No private endpoint has these addresses, so the network rules judge what arrives there as public
+     * traffic from its real source. The server certificate is reissued to cover them first, since accept addresses
+     * name the address a listener reached. Addresses already served are skipped; closed by {@link #close()}.
+     *
+     * @throws IOException naming the address and port that cannot be bound (the addresses before it stay bound)
+     * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+     */
+    public synchronized void bindPublicFrontEnds(Collection<Inet4Address> frontEnds) throws IOException {
+        requireNonNull(frontEnds, "frontEnds");
+        if (closed || addresses == null) {
+            throw new IllegalStateException(closed ? "closed" : "not started");
+        }
+        List<Inet4Address> added = frontEnds.stream().filter(address -> !publicFrontEnds.contains(address)
+                && !isBindAddress(address)).toList();
+        if (added.isEmpty()) {
+            return;
+        }
+        publicFrontEnds.addAll(added);
+        reissueCertificate("public front-end addresses " + added);
+        for (int i = 0; i < added.size(); i++) {
+            String host = added.get(i).getHostAddress();
+            try {
+                serverChannels.addAll(bindFrontEnds(host));
+            } catch (IOException e) {
+                added.subList(i, added.size()).forEach(publicFrontEnds::remove); // a later call may retry them
+                throw e;
+            }
+            logger.info("listening as the public endpoint on {}", host);
+        }
     }
 
     /** Binds new private endpoint addresses and unbinds those of endpoints that are gone. */
@@ -649,8 +687,8 @@ public final class GatewayServer implements AutoCloseable {
         if (dnsAnswerer != null) {
             dnsAnswerer.namespacesChanged(registry.configs());
         }
-        if (resolverAnswerer != null) {
-            resolverAnswerer.namespacesChanged(registry.configs());
+        for (DnsAnswerer answerer : resolverAnswerers) {
+            answerer.namespacesChanged(registry.configs());
         }
         if (!change.addedNamespaces().isEmpty()) {
             reissueCertificate("new namespaces " + change.addedNamespaces());
@@ -695,28 +733,10 @@ public final class GatewayServer implements AutoCloseable {
                 continue;
             }
             String host = address.getHostAddress();
-            List<Channel> bound = new ArrayList<>();
+            List<Channel> bound;
             try {
-                if (addresses.tls().isPresent()) {
-                    bound.add(bind("TLS front end", host, addresses.tlsPort(), acceptGroup, ioGroup, tlsInstance < 0
-                            ? new FrontEndChannelInitializer(context, sslContext)
-                            : new RendezvousChannelInitializer(context, sslContext, tlsInstance, true)));
-                }
-                if (addresses.plain().isPresent()) {
-                    bound.add(bind("plain front end", host, addresses.plainPort(), acceptGroup, ioGroup,
-                            plainInstance < 0
-                                    ? new FrontEndChannelInitializer(context, null)
-                                    : new RendezvousChannelInitializer(context, sslContext, plainInstance, true)));
-                }
-                for (int instance = 0; instance < addresses.rendezvous().size(); instance++) {
-                    if (instance != tlsInstance && instance != plainInstance) {
-                        bound.add(bind("rendezvous port of g" + instance, host,
-                                addresses.rendezvous().get(instance).getPort(), acceptGroup, ioGroup,
-                                new RendezvousChannelInitializer(context, sslContext, instance, false)));
-                    }
-                }
+                bound = bindFrontEnds(host);
             } catch (IOException e) {
-                bound.forEach(Channel::close);
                 unboundEndpoints.add(address);
                 logger.warn("private endpoint {} of {}: cannot listen on {} ({}); on Linux 127.0.0.0/8 is all "
                                 + "loopback, elsewhere add the address to an interface (e.g. macOS: sudo ifconfig "
@@ -728,6 +748,38 @@ public final class GatewayServer implements AutoCloseable {
             endpointChannels.put(address, bound);
             logger.info("listening on private endpoint {} of {} at {}", entry.getValue().endpoint().name(),
                     entry.getValue().namespace(), host);
+        }
+    }
+
+    /**
+     * Binds the front ends and the rendezvous ports on {@code host}, on the same port numbers as on the bind address;
+     * on failure closes what it bound.
+     */
+    private List<Channel> bindFrontEnds(String host) throws IOException {
+        List<Channel> bound = new ArrayList<>();
+        try {
+            if (addresses.tls().isPresent()) {
+                bound.add(bind("TLS front end", host, addresses.tlsPort(), acceptGroup, ioGroup, tlsInstance < 0
+                        ? new FrontEndChannelInitializer(context, sslContext)
+                        : new RendezvousChannelInitializer(context, sslContext, tlsInstance, true)));
+            }
+            if (addresses.plain().isPresent()) {
+                bound.add(bind("plain front end", host, addresses.plainPort(), acceptGroup, ioGroup,
+                        plainInstance < 0
+                                ? new FrontEndChannelInitializer(context, null)
+                                : new RendezvousChannelInitializer(context, sslContext, plainInstance, true)));
+            }
+            for (int instance = 0; instance < addresses.rendezvous().size(); instance++) {
+                if (instance != tlsInstance && instance != plainInstance) {
+                    bound.add(bind("rendezvous port of g" + instance, host,
+                            addresses.rendezvous().get(instance).getPort(), acceptGroup, ioGroup,
+                            new RendezvousChannelInitializer(context, sslContext, instance, false)));
+                }
+            }
+            return bound;
+        } catch (IOException e) {
+            bound.forEach(Channel::close);
+            throw e;
         }
     }
 
@@ -823,7 +875,8 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * SANs: 127.0.0.1 and the bind address if it is an IP literal; for a wildcard bind address every address of the
      * machine's interfaces instead, since accept addresses name the local address a listener reached; and every
-     * private endpoint's address, for the same reason; and the advertised host if it is an IP literal.
+     * private endpoint's address and every further public front-end address, for the same reason; and the advertised
+     * host if it is an IP literal.
      */
     private Set<String> ipAddresses() throws IOException {
         Set<String> addresses = new LinkedHashSet<>();
@@ -843,6 +896,7 @@ public final class GatewayServer implements AutoCloseable {
         for (InetAddress endpoint : networkState.current().privateEndpointsByAddress().keySet()) {
             addresses.add(endpoint.getHostAddress());
         }
+        publicFrontEnds.forEach(address -> addresses.add(address.getHostAddress()));
         config.listen().advertised().host()
                 .filter(host -> NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host))
                 .ifPresent(addresses::add);

@@ -274,6 +274,27 @@ class PrivateLinkIntegrationTest {
     }
 
     @Test
+    void aFurtherPublicFrontEndJudgesWhatArrivesAsPublicTrafficAndItsAcceptAddressesNameIt() throws Exception {
+        Inet4Address frontEnd = address("127.10.0.1"); // vnet1's default gateway address, as gateway --netns uses it
+        gateway.server().bindPublicFrontEnds(List.of(frontEnd));
+        int plain = gateway.addresses().plainPort();
+
+        assertIpRefusal(raw(VM, frontEnd, plain, "/$hc/echo?sb-hc-action=connect", CONTOSO_HOST));
+        assertIpRefusal(raw(OTHER_OFFICE, frontEnd, plain, "/$hc/echo?sb-hc-action=connect", FABRIKAM_HOST));
+
+        // fabrikam's IP rule admits the office there, over TLS with the certificate reissued for the address.
+        RelayWebSocketClient office = client(ALLOWED_OFFICE);
+        URI connect = tlsUri(frontEnd);
+        RelayConnection control = listen(office, URI.create(connect.toString().replace("=connect", "=listen")),
+                FABRIKAM_HOST);
+        Relayed relayed = connectAndAccept(office, control, connect, FABRIKAM_HOST);
+
+        assertThat(relayed.accept().address()).startsWith("wss://127.10.0.1:");
+        relayed.sender().sendText("through the public front end").get();
+        assertThat(relayed.listener().receive(TIMEOUT).asText()).isEqualTo("through the public front end");
+    }
+
+    @Test
     void trustedServicesPassTheirRulesAndNoOneElseDoes() throws Exception {
         int plain = gateway.addresses().plainPort();
         String ordinary = SharedAccessSignature.createToken(SharedAccessSignature.audienceFor(NORTHWIND_HOST, ENTITY),
@@ -311,7 +332,13 @@ class PrivateLinkIntegrationTest {
     /** A sender from the same machine connects; the listener accepts on the address it got. */
     private Relayed connectAndAccept(RelayWebSocketClient client, RelayConnection control, URI connectUri)
             throws Exception {
-        var sender = client.connect(connectUri, authorization(CONTOSO_HOST), null, TIMEOUT);
+        return connectAndAccept(client, control, connectUri, CONTOSO_HOST);
+    }
+
+    /** The same, with a token for the namespace of {@code namespaceHost}. */
+    private Relayed connectAndAccept(RelayWebSocketClient client, RelayConnection control, URI connectUri,
+                                     String namespaceHost) throws Exception {
+        var sender = client.connect(connectUri, authorization(namespaceHost), null, TIMEOUT);
         AcceptCommand accept = (AcceptCommand) ControlCommandCodec.decode(control.receive(TIMEOUT).asText());
         RelayConnection listenerSide = client.connect(URI.create(accept.address()), new DefaultHttpHeaders(), null,
                 TIMEOUT).get();

@@ -24,9 +24,10 @@ import static java.util.Objects.requireNonNull;
  * {@code gateway --netns}: a {@link GatewayServer} whose virtual networks are network namespaces ({@link VnetHost}).
  * {@link #start()} removes what a killed gateway left, makes the namespaces (so that the private endpoints'
  * addresses exist on the host ends before the server binds them), starts the server with a certificate that also
- * covers {@value #PUBLIC_WILDCARD} and {@value #PRIVATE_LINK_WILDCARD}, has the DNS responder answer on each
- * network's resolver address, port {@value #RESOLVER_PORT}, and writes {@code vnets.json} and the trust files for
- * {@code vnet run}. Network changes (management API) reach the namespaces before the server binds new endpoint
+ * covers {@value #PUBLIC_WILDCARD} and {@value #PRIVATE_LINK_WILDCARD}, serves the public endpoint on each
+ * network's public front-end address (its subnet's default gateway, {@link VnetPlan#publicFrontEnd()}), has the DNS
+ * responder answer on each network's resolver address, port {@value #RESOLVER_PORT}, with public chains ending at
+ * that network's public front end, and writes {@code vnets.json} and the trust files for {@code vnet run}. Network changes (management API) reach the namespaces before the server binds new endpoint
  * addresses. {@link #close()} stops the server, then removes everything made; idempotent.
  */
 public final class NetnsGateway implements AutoCloseable {
@@ -44,7 +45,7 @@ public final class NetnsGateway implements AutoCloseable {
     private final GatewayServer server;
     private final Set<Inet4Address> resolvers = new HashSet<>();
     private boolean started;
-    /** Whether the server has started: resolvers can be bound from then on. */
+    /** Whether the server has started: resolvers and public front ends can be bound from then on. */
     private boolean serving;
     private boolean closed;
 
@@ -88,7 +89,7 @@ public final class NetnsGateway implements AutoCloseable {
             server.networkState().onChange(this::networkChanged);
             GatewayAddresses addresses = server.start();
             serving = true;
-            bindResolvers();
+            bindPublicEndpoints();
             VnetTrust.write(layout, server.certificateAuthority().caCertificatePem());
             writeVnetsFile();
             return addresses;
@@ -136,7 +137,7 @@ public final class NetnsGateway implements AutoCloseable {
         try {
             host.apply(VnetPlan.of(model, layout));
             if (serving) {
-                bindResolvers();
+                bindPublicEndpoints();
                 writeVnetsFile();
             }
         } catch (IOException | RuntimeException e) {
@@ -144,10 +145,16 @@ public final class NetnsGateway implements AutoCloseable {
         }
     }
 
-    private void bindResolvers() throws IOException {
-        for (VnetPlan plan : host.networks()) {
+    /**
+     * Serves the public endpoint on the networks' public front-end addresses, then answers on their resolvers with
+     * public chains ending there (so that no answer names an address not served yet).
+     */
+    private void bindPublicEndpoints() throws IOException {
+        List<VnetPlan> networks = host.networks();
+        server.bindPublicFrontEnds(networks.stream().map(VnetPlan::publicFrontEnd).toList());
+        for (VnetPlan plan : networks) {
             if (resolvers.add(plan.resolver())) {
-                server.bindDns(plan.resolver().getHostAddress(), RESOLVER_PORT);
+                server.bindDns(plan.resolver().getHostAddress(), RESOLVER_PORT, plan.publicFrontEnd());
             }
         }
     }

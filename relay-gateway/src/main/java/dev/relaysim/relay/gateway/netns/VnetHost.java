@@ -29,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  * Makes the virtual networks of {@link VnetPlan}s on this machine with {@code ip}, keeps them in step with the plans
  * and removes them again. Per network: the namespace, a veth pair ({@code eth0} inside, {@code rs...} on the host),
  * the machine's address inside with the subnet route and host routes to connected networks' endpoints, on the host
- * end the resolver's and the endpoints' addresses and the subnet route, and the namespace's {@code resolv.conf}.
+ * end the public front end's, the resolver's and the endpoints' addresses (all inside the subnet) and the subnet
+ * route, and the namespace's {@code resolv.conf}.
  * No default route, no forwarding, no NAT; IPv6 address generation is off on both ends, so the pair carries only
  * the network's own IPv4 addresses.
  *
@@ -147,15 +148,17 @@ final class VnetHost implements AutoCloseable {
         String host = plan.hostInterface();
         checkNoHostRouteOverlaps(plan);
         createNamespace(plan);
+        HostCommands.ip("addr", "add", plan.publicFrontEnd().getHostAddress() + "/32", "dev", host);
         HostCommands.ip("addr", "add", plan.resolver().getHostAddress() + "/32", "dev", host);
         for (Inet4Address endpoint : plan.endpoints()) {
             HostCommands.ip("addr", "add", endpoint.getHostAddress() + "/32", "dev", host);
         }
         HostCommands.ip("link", "set", host, "up");
         HostCommands.ip("route", "add", plan.subnet().toString(), "dev", host);
-        logger.info("virtual network {}: network namespace {} ({} on eth0), host interface {} ({}, resolver {}{})",
-                plan.vnet(), plan.namespace(), plan.addressWithLength(), host, plan.subnet(),
-                plan.resolver().getHostAddress(), plan.endpoints().isEmpty() ? "" : ", private endpoints "
+        logger.info("virtual network {}: network namespace {} ({} on eth0), host interface {} ({}, public front end "
+                        + "{}, resolver {}{})", plan.vnet(), plan.namespace(), plan.addressWithLength(), host,
+                plan.subnet(), plan.publicFrontEnd().getHostAddress(), plan.resolver().getHostAddress(),
+                plan.endpoints().isEmpty() ? "" : ", private endpoints "
                         + plan.endpoints().stream().map(Inet4Address::getHostAddress).toList());
     }
 

@@ -45,7 +45,8 @@ public final class VnetMain {
 
     /** {@code vnet list}: one line per network. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Shows the virtual networks: namespace, address space, this machine's address, resolver.")
+            description = "Shows the virtual networks: namespace, address space, this machine's address, resolver, "
+                    + "where the public endpoint answers.")
     static final class ListCommand implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -59,11 +60,12 @@ public final class VnetMain {
                 return EXIT_FAILURE;
             }
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"VNET", "NAMESPACE", "ADDRESS SPACE", "MACHINE", "RESOLVER", "PRIVATE ENDPOINTS",
-                    "REACHES"});
+            rows.add(new String[] {"VNET", "NAMESPACE", "ADDRESS SPACE", "MACHINE", "RESOLVER", "PUBLIC ENDPOINT",
+                    "PRIVATE ENDPOINTS", "REACHES"});
             for (VnetsFile.Vnet vnet : vnets.get().vnets()) {
                 rows.add(new String[] {vnet.name(), vnet.namespace(), String.join(",", vnet.addressPrefixes()),
-                        vnet.address(), vnet.resolver(), orDash(vnet.privateEndpoints()), orDash(vnet.reaches())});
+                        vnet.address(), vnet.resolver(), vnet.publicFrontEnd(), orDash(vnet.privateEndpoints()),
+                        orDash(vnet.reaches())});
             }
             Table.print(out, rows);
             out.flush();

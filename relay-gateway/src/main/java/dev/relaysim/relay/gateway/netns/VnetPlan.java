@@ -18,9 +18,10 @@ import static java.util.Objects.requireNonNull;
  * What one virtual network needs on this machine: its namespace and the veth pair's host end, the machine's address
  * inside ({@code .5} of its first subnet, Azure's second VM address after the endpoint's {@code .4}; the next free
  * one when an endpoint holds it), the resolver address on the host end ({@code .2}, which Azure reserves for its
- * DNS), the private endpoints in it (their addresses on the host end), and the endpoints of other networks it
- * reaches (connected networks), each of which gets a host route inside the namespace. Nothing else is routed: no
- * default route.
+ * DNS), the public front end's address on the host end ({@code .1}, which Azure reserves for the subnet's default
+ * gateway, the way to the internet), the private endpoints in it (their addresses on the host end), and the
+ * endpoints of other networks it reaches (connected networks), each of which gets a host route inside the namespace.
+ * Nothing else is routed: no default route.
  *
  * @param subnet        the subnet the machine is in (the first one; the first address prefix without subnets)
  * @param endpoints     addresses of the private endpoints in this network
@@ -30,6 +31,7 @@ public record VnetPlan(String vnet, String namespace, String hostInterface, List
                        Ipv4Prefix subnet, Inet4Address address, Inet4Address resolver, List<Inet4Address> endpoints,
                        List<Inet4Address> peerEndpoints) {
 
+    private static final int GATEWAY_OFFSET = 1;
     private static final int RESOLVER_OFFSET = 2;
     private static final int MACHINE_OFFSET = 5;
 
@@ -55,7 +57,8 @@ public record VnetPlan(String vnet, String namespace, String hostInterface, List
                     .orElse(network.addressPrefixes().get(0));
             if (subnet.size() < 8) {
                 throw new IllegalArgumentException("virtualNetworks." + network.name() + ": subnet " + subnet
-                        + " (expected: /29 or larger, room for the resolver at .2 and a machine at .5)");
+                        + " (expected: /29 or larger, room for the public front end at .1, the resolver at .2 and a machine at"
+                        + " .5)");
             }
             Inet4Address machine = machineAddress(network.name(), subnet, taken);
             List<Inet4Address> own = new ArrayList<>();
@@ -112,6 +115,15 @@ public record VnetPlan(String vnet, String namespace, String hostInterface, List
         }
         throw new IllegalArgumentException("virtualNetworks." + network + ": subnet " + subnet
                 + " (expected: a free address for the machine besides the private endpoints)");
+    }
+
+    /**
+     * Where the network reaches the namespaces' public endpoint: the subnet's default gateway address ({@code .1}),
+     * on the host end. Public DNS chains end here for queries to this network's resolver, since traffic must stay on
+     * this machine and the network has no route to anything else.
+     */
+    Inet4Address publicFrontEnd() {
+        return subnet.address(GATEWAY_OFFSET);
     }
 
     /** The machine's address with its subnet's prefix length, as it is set on the namespace's {@code eth0}. */

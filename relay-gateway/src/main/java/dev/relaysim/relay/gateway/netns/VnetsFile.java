@@ -39,22 +39,23 @@ public record VnetsFile(long gatewayPid, List<Vnet> vnets, String caBundle, Stri
      *
      * @param address          the machine's address inside
      * @param resolver         the DNS server inside ({@code resolv.conf})
+     * @param publicFrontEnd   where the network reaches the public endpoint (its subnet's default gateway address)
      * @param privateEndpoints addresses of the private endpoints in it
      * @param reaches          addresses of private endpoints of connected networks it reaches
      */
     public record Vnet(String name, String namespace, List<String> addressPrefixes, String subnet, String address,
-                       String resolver, List<String> privateEndpoints, List<String> reaches) {
+                       String resolver, String publicFrontEnd, List<String> privateEndpoints, List<String> reaches) {
 
         /** The same network seen from another machine of it: its own namespace and address. */
         Vnet at(String machineNamespace, String machineAddress) {
-            return new Vnet(name, machineNamespace, addressPrefixes, subnet, machineAddress, resolver, privateEndpoints,
-                    reaches);
+            return new Vnet(name, machineNamespace, addressPrefixes, subnet, machineAddress, resolver, publicFrontEnd,
+                    privateEndpoints, reaches);
         }
 
         static Vnet of(VnetPlan plan) {
             return new Vnet(plan.vnet(), plan.namespace(), plan.addressPrefixes().stream().map(Object::toString).toList(),
                     plan.subnet().toString(), plan.address().getHostAddress(), plan.resolver().getHostAddress(),
-                    plan.endpoints().stream().map(Inet4Address::getHostAddress).toList(),
+                    plan.publicFrontEnd().getHostAddress(), plan.endpoints().stream().map(Inet4Address::getHostAddress).toList(),
                     plan.peerEndpoints().stream().map(Inet4Address::getHostAddress).toList());
         }
     }

@@ -28,11 +28,11 @@ class VnetPlanTest {
         assertThat(config.listen().tlsPort()).isEqualTo(443);
         assertThat(vnets).containsExactly(
                 new VnetsFile.Vnet("vnet1", "relaysim-vnet1", List.of("10.0.0.0/16"), "10.0.0.0/24", "10.0.0.5",
-                        "10.0.0.2", List.of("10.0.0.4"), List.of()),
+                        "10.0.0.2", "10.0.0.1", List.of("10.0.0.4"), List.of()),
                 new VnetsFile.Vnet("vnet2", "relaysim-vnet2", List.of("10.1.0.0/16"), "10.1.0.0/24", "10.1.0.5",
-                        "10.1.0.2", List.of(), List.of("10.0.0.4")),
+                        "10.1.0.2", "10.1.0.1", List.of(), List.of("10.0.0.4")),
                 new VnetsFile.Vnet("vnet3", "relaysim-vnet3", List.of("10.2.0.0/16"), "10.2.0.0/24", "10.2.0.5",
-                        "10.2.0.2", List.of(), List.of()));
+                        "10.2.0.2", "10.2.0.1", List.of(), List.of()));
     }
 
     @Test
@@ -45,14 +45,15 @@ class VnetPlanTest {
     @Test
     void anotherMachineNeedsAFreeAddressOfTheSubnet() throws Exception {
         VnetsFile.Vnet vnet1 = new VnetsFile.Vnet("vnet1", "relaysim-vnet1", List.of("10.0.0.0/16"), "10.0.0.0/24",
-                "10.0.0.5", "10.0.0.2", List.of("10.0.0.4"), List.of());
+                "10.0.0.5", "10.0.0.2", "10.0.0.1", List.of("10.0.0.4"), List.of());
 
         VnetPlan machine = VnetPlan.machine(vnet1, address("10.0.0.7"));
 
         assertThat(machine.namespace()).isEqualTo("relaysim-vnet1-10-0-0-7");
         assertThat(machine.addressWithLength()).isEqualTo("10.0.0.7/24");
         assertThat(machine.endpoints()).isEmpty();
-        for (String taken : List.of("10.0.0.2", "10.0.0.4", "10.0.0.5", "10.0.0.255", "10.0.1.7")) {
+        assertThat(machine.publicFrontEnd().getHostAddress()).isEqualTo("10.0.0.1");
+        for (String taken : List.of("10.0.0.1", "10.0.0.2", "10.0.0.4", "10.0.0.5", "10.0.0.255", "10.0.1.7")) {
             assertThatThrownBy(() -> VnetPlan.machine(vnet1, address(taken)))
                     .hasMessageStartingWith("--address: " + taken + " (expected: a free address of vnet1's subnet");
         }

@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +38,12 @@ final class NetnsHarness implements AutoCloseable {
             + "SharedAccessKeyName=RootManageSharedAccessKey;"
             + "SharedAccessKey=cmVsYXlzaW0tZGV2LWtleS1kby1ub3QtdXNlLXByb2Q=;EntityPath=echo";
     static final String ADMIN_KEY = "relaysim-dev-admin-key";
+    /** The public endpoint's refusal (401) while public network access is Disabled or no IP rule admits the source. */
+    static final String IP_REFUSED = "Ip has been prevented to connect to the endpoint.";
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+    /** A line of {@code ip -4 -o addr show} for an address on a veth host end. */
+    private static final Pattern HOST_END_ADDRESS = Pattern.compile("^\\d+: (rs[0-9a-f]{8})\\s+inet (\\S+)");
 
     /** A finished command: its exit code and its output (standard error merged). */
     record Result(int exitCode, String output) {
@@ -149,12 +155,25 @@ final class NetnsHarness implements AutoCloseable {
     }
 
     /**
-     * {@code ./relaysim vnet run --vnet <vnet> -- ./relaysim probe --connection-string <the real one>} (the probe's
-     * java command).
+     * {@code ./relaysim vnet run --vnet <vnet> -- ./relaysim probe --connection-string <the real one> <options>} (the
+     * probe's java command).
      */
-    Result probe(String vnet) throws IOException, InterruptedException {
-        return run(vnetRun(vnet), java(), "-cp", System.getProperty("java.class.path"), ProbeMain.class.getName(),
-                "--connection-string", CONNECTION_STRING);
+    Result probe(String vnet, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
+                ProbeMain.class.getName(), "--connection-string", CONNECTION_STRING));
+        command.addAll(Arrays.asList(options));
+        return run(vnetRun(vnet), command.toArray(String[]::new));
+    }
+
+    /**
+     * {@code curl} of a connect request without a token to {@code contoso.servicebus.windows.net} on 443 (the network
+     * rules answer it before the token is looked at); the output ends with a line of the HTTP status.
+     */
+    Result connectWithoutToken(List<String> prefix, String... curlOptions) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-w", "\n%{http_code}"));
+        command.addAll(Arrays.asList(curlOptions));
+        command.add("https://contoso.servicebus.windows.net/$hc/echo?sb-hc-action=connect");
+        return run(prefix, command.toArray(String[]::new));
     }
 
     /** A call of the gateway's management API (admin key) from the host namespace; its response body. */
@@ -169,8 +188,9 @@ final class NetnsHarness implements AutoCloseable {
     }
 
     /**
-     * What of this run's virtual networks exists on the machine: namespaces (but the host one), veth host ends in
-     * the host namespace, {@code /etc/netns} directories, owner marks and {@code vnets.json}.
+     * What of this run's virtual networks exists on the machine: namespaces (but the host one), veth host ends and
+     * the IPv4 addresses on them in the host namespace, {@code /etc/netns} directories, owner marks and
+     * {@code vnets.json}.
      */
     List<String> leftovers() throws IOException, InterruptedException {
         List<String> found = new ArrayList<>();
@@ -183,6 +203,12 @@ final class NetnsHarness implements AutoCloseable {
         for (String line : run(List.of(), "ip", "-n", hostNamespace, "-o", "link", "show").output().split("\n")) {
             if (line.matches("\\d+: rs[0-9a-f]{8}@.*")) {
                 found.add("interface " + line.split(":")[1].strip());
+            }
+        }
+        for (String line : run(List.of(), "ip", "-n", hostNamespace, "-4", "-o", "addr", "show").output().split("\n")) {
+            Matcher address = HOST_END_ADDRESS.matcher(line);
+            if (address.find()) {
+                found.add("address " + address.group(2) + " on " + address.group(1));
             }
         }
         try (Stream<Path> etc = Files.list(Path.of("/etc/netns"))) {

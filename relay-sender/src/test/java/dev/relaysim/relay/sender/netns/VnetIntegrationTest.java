@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.relaysim.relay.sender.netns.NetnsHarness.CONNECTION_STRING;
+import static dev.relaysim.relay.sender.netns.NetnsHarness.IP_REFUSED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,8 +27,10 @@ import static org.awaitility.Awaitility.await;
  * {@code gateway --netns} on its embedded config, with programs run unchanged by {@code vnet run}: the documented
  * {@code nslookup}, Microsoft's {@code hyco-ws} listener and sender given only the real connection string (port
  * 443, certificate checked against {@code contoso.servicebus.windows.net}), the refusal from the host, rejecting
- * and approving {@code contoso-pe} live, the peered {@code vnet2} and the unconnected {@code vnet3}, the DNS faults
- * as {@code nslookup} and the probe meet them, and at the end SIGTERM removing everything.
+ * and approving {@code contoso-pe} live (meanwhile vnet1 meets the public endpoint at its gateway address and its
+ * 401), the peered {@code vnet2} and the unconnected {@code vnet3} (which reaches only the public endpoint: 401 while
+ * public access is Disabled, admitted by an IP rule for its machine), the DNS faults as {@code nslookup} and the
+ * probe meet them, and at the end SIGTERM removing everything.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -39,6 +42,8 @@ class VnetIntegrationTest {
             + "relaysim/providers/Microsoft.Relay/namespaces/contoso/privateEndpointConnections/contoso-pe"
             + "?api-version=2021-11-01";
     private static final String DNS_FAULTS = "/relaysim/dns/faults";
+    private static final String NETWORK_RULES = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+            + "relaysim/providers/Microsoft.Relay/namespaces/contoso/networkRuleSets/default?api-version=2021-11-01";
 
     private NetnsHarness harness;
     private ChildJvm gateway;
@@ -119,10 +124,9 @@ class VnetIntegrationTest {
         assertThat(sender.awaitExit(PROCESS_TIMEOUT)).as("%s", sender).isNotZero();
         assertThat(sender.lines()).last().asString().contains("401");
 
-        Result curl = harness.run(harness.onHost(), "curl", "-sS", "--cacert",
-                harness.directory.resolve("data/tls/ca.pem").toString(), "-w", "\n%{http_code}",
-                "https://contoso.servicebus.windows.net/$hc/echo?sb-hc-action=connect");
-        assertThat(curl.output()).contains("Ip has been prevented to connect to the endpoint.").endsWith("\n401");
+        Result curl = harness.connectWithoutToken(harness.onHost(), "--cacert",
+                harness.directory.resolve("data/tls/ca.pem").toString());
+        assertThat(curl.output()).contains(IP_REFUSED).endsWith("\n401");
     }
 
     @Test
@@ -138,9 +142,13 @@ class VnetIntegrationTest {
             assertThat(control.awaitExit(PROCESS_TIMEOUT)).isZero();
             assertThat(control.lines()).anyMatch(line -> line.startsWith("close 1008 "));
             // hyco-ws reconnects at once and fails until the approval: while the connection is not Approved, vnet1
-            // gets the public answer, whose address a VNet cannot reach (no internet here).
+            // gets the public answer, its gateway address, where the public endpoint refuses it (public access is
+            // Disabled), as Azure's does.
             await().atMost(PROCESS_TIMEOUT).until(() -> listener.lines().stream().anyMatch(line ->
-                    line.startsWith("error:")));
+                    line.startsWith("error:") && line.contains("401")));
+            Result lookup = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
+            assertThat(lookup.output()).contains("ns-relaysim-prod.cloudapp.servicebus.windows.net", "Address: 10.0.0.1")
+                    .doesNotContain("10.0.0.4");
 
             harness.management("PUT", CONNECTION,
                     "{\"properties\":{\"privateLinkServiceConnectionState\":{\"status\":\"Approved\"}}}");
@@ -154,7 +162,7 @@ class VnetIntegrationTest {
 
     @Test
     @Order(5)
-    void thePeeredVnet2ReachesContosoPeTheUnconnectedVnet3HasNoRoute() throws Exception {
+    void thePeeredVnet2ReachesContosoPeTheUnconnectedVnet3HasNoRouteAndMeetsThePublicEndpoint() throws Exception {
         try (NodeProcess listener = startListener("vnet1")) {
             NodeProcess peered = node.startWrapped(harness.vnetRun("vnet2"), "hyco-ws-sender.js", harness.environment(),
                     CONNECTION_STRING, "1000", "1000");
@@ -166,8 +174,31 @@ class VnetIntegrationTest {
         assertThat(direct.output()).contains("Network is unreachable");
 
         Result lookup = harness.run(harness.vnetRun("vnet3"), "nslookup", "contoso.servicebus.windows.net");
-        assertThat(lookup.output()).contains("ns-relaysim-prod.cloudapp.servicebus.windows.net")
+        assertThat(lookup.output()).contains("ns-relaysim-prod.cloudapp.servicebus.windows.net", "Address: 10.2.0.1")
                 .doesNotContain("10.0.0.4");
+
+        // By the name, vnet3 reaches the public endpoint at its gateway address: refused while public access is
+        // Disabled, admitted by an IP rule for its machine's address.
+        Result refused = harness.connectWithoutToken(harness.vnetRun("vnet3"));
+        assertThat(refused.output()).contains(IP_REFUSED).endsWith("\n401");
+        // Asking the VNet's resolver itself (as the probe suggests) shows the chain, and so which address this is.
+        Result diagnosis = harness.probe("vnet3", "--dns", "10.2.0.2:53");
+        assertThat(diagnosis.exitCode()).as(diagnosis.output()).isNotZero();
+        assertThat(diagnosis.output()).containsPattern("1\\. dns +FAIL .*= 10\\.2\\.0\\.1.*this is the public address")
+                .containsPattern("2\\. front-end +PASS +10\\.2\\.0\\.1:443")
+                .containsPattern("4\\. handshake +FAIL .*network rules refuse this source");
+
+        harness.management("PUT", NETWORK_RULES, "{\"properties\":{\"publicNetworkAccess\":\"Enabled\","
+                + "\"defaultAction\":\"Deny\",\"ipRules\":[{\"ipMask\":\"10.2.0.5\",\"action\":\"Allow\"}]}}");
+        try {
+            Result admitted = harness.connectWithoutToken(harness.vnetRun("vnet3"));
+            assertThat(admitted.output()).as("admitted by the IP rule, then refused as no WebSocket upgrade")
+                    .doesNotContain(IP_REFUSED).startsWith("BadRequest: no 'Upgrade: websocket' header")
+                    .endsWith("\n400");
+        } finally {
+            harness.management("PUT", NETWORK_RULES, "{\"properties\":{\"publicNetworkAccess\":\"Disabled\","
+                    + "\"defaultAction\":\"Allow\",\"ipRules\":[]}}");
+        }
     }
 
     @Test
@@ -203,9 +234,9 @@ class VnetIntegrationTest {
         Result list = harness.run(List.of(), NetnsHarness.java(), "-cp",
                 System.getProperty("java.class.path"), "dev.relaysim.relay.gateway.netns.VnetMain", "list");
         assertThat(list.output()).containsPattern("vnet1 +" + harness.prefix + "vnet1 +10\\.0\\.0\\.0/16 +10\\.0\\.0\\.5 "
-                + "+10\\.0\\.0\\.2 +10\\.0\\.0\\.4")
-                .containsPattern("vnet2 .* 10\\.1\\.0\\.5 +10\\.1\\.0\\.2 +- +10\\.0\\.0\\.4")
-                .containsPattern("vnet3 .* 10\\.2\\.0\\.5 +10\\.2\\.0\\.2 +- +-");
+                + "+10\\.0\\.0\\.2 +10\\.0\\.0\\.1 +10\\.0\\.0\\.4")
+                .containsPattern("vnet2 .* 10\\.1\\.0\\.5 +10\\.1\\.0\\.2 +10\\.1\\.0\\.1 +- +10\\.0\\.0\\.4")
+                .containsPattern("vnet3 .* 10\\.2\\.0\\.5 +10\\.2\\.0\\.2 +10\\.2\\.0\\.1 +- +-");
         assertThat(harness.leftovers()).hasSizeGreaterThanOrEqualTo(3 * 3);
 
         gateway.terminate(Duration.ofSeconds(60));
