@@ -74,7 +74,7 @@ public final class Cli {
 
     private static void addSharedOptions(CommandLine commandLine) {
         CommandSpec spec = commandLine.getCommandSpec();
-        spec.versionProvider(new RelaysimVersion());
+        spec.versionProvider(() -> new String[] {RelaysimVersion.line()});
         if (spec.findOption("--version") == null) {
             spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
                     .description("Print the version and exit.").build());

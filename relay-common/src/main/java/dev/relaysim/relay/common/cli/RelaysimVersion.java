@@ -1,7 +1,5 @@
 package dev.relaysim.relay.common.cli;
 
-import picocli.CommandLine.IVersionProvider;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,13 +7,17 @@ import java.util.Properties;
 
 /**
  * The relaysim version this build is, from the build-time filtered {@value #RESOURCE}: what {@code -V}/{@code --version}
- * prints for every command and what the gateway's management server reports.
+ * prints for every command and what the gateway's management server reports. Free of picocli, which is optional for
+ * the library modules: an embedded gateway reports its version without it.
  */
-public final class RelaysimVersion implements IVersionProvider {
+public final class RelaysimVersion {
 
     static final String RESOURCE = "/relaysim-version.properties";
 
     private static final String VERSION = load();
+
+    private RelaysimVersion() {
+    }
 
     /** The Maven project version, such as {@code 0.1.0-SNAPSHOT}. */
     public static String current() {
@@ -23,14 +25,13 @@ public final class RelaysimVersion implements IVersionProvider {
     }
 
     /** {@code relaysim <version>}, the one line {@code --version} prints. */
-    @Override
-    public String[] getVersion() {
-        return new String[] {"relaysim " + VERSION};
+    public static String line() {
+        return "relaysim " + VERSION;
     }
 
     /** Prints the version line ({@code ./relaysim --version}). */
     public static void main(String[] args) {
-        System.out.println(new RelaysimVersion().getVersion()[0]);
+        System.out.println(line());
     }
 
     private static String load() {
