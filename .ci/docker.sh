@@ -19,6 +19,7 @@ ci_start_dockerd() {
   fi
   local log
   log="$(mktemp -t relaysim-dockerd.XXXXXX.log)"
+  ip link show docker0 >/dev/null 2>&1 || ci_dockerd_made_bridge=true
   dockerd --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false --userland-proxy=true \
     >"$log" 2>&1 &
   ci_dockerd_pid=$!
@@ -37,6 +38,10 @@ ci_stop_dockerd() {
   if [ -n "${ci_dockerd_pid:-}" ]; then
     kill "$ci_dockerd_pid" 2>/dev/null || true
     wait "$ci_dockerd_pid" 2>/dev/null || true
+  fi
+  # dockerd leaves its default bridge behind; remove it when this script's daemon made it.
+  if [ "${ci_dockerd_made_bridge:-}" = true ]; then
+    ip link delete docker0 2>/dev/null || true
   fi
 }
 
