@@ -14,6 +14,7 @@ import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class GatewaySetup {
     }
 
     /** The address the user fixed, or null for a random one. */
-    Inet4Address fixedAddress() {
+    @Nullable Inet4Address fixedAddress() {
         return fixedAddress;
     }
 

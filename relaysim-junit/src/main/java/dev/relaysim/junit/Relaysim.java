@@ -9,6 +9,7 @@ import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
+import org.jspecify.annotations.Nullable;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -97,7 +98,7 @@ public final class Relaysim {
      *
      * @throws IllegalArgumentException naming the namespace, hybrid connection or rule that does not exist
      */
-    public String connectionString(String namespace, String entityPath, String ruleName) {
+    public String connectionString(String namespace, String entityPath, @Nullable String ruleName) {
         NamespaceConfig config = namespaceConfig(namespace);
         HybridConnectionConfig entity = config.hybridConnection(requireNonNull(entityPath, "entityPath"))
                 .orElseThrow(() -> new IllegalArgumentException("entityPath: \"" + entityPath + "\" (expected: one of "

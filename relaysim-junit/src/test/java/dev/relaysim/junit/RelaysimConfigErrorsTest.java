@@ -14,7 +14,8 @@ class RelaysimConfigErrorsTest {
     void aHybridConnectionInAnUnknownNamespace() {
         assertThat(EngineRuns.classFailure(UnknownNamespace.class))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@RelaysimTest on " + UnknownNamespace.class.getName() + ": hybridConnections[1].namespace: "
+                .hasMessage("@RelaysimTest on " + UnknownNamespace.class.getName()
+                        + ": hybridConnections[1].namespace: "
                         + "\"nowhere\" (expected: one of namespaces [sandbox])");
     }
 

@@ -155,7 +155,8 @@ public class RelaysimContainer extends GenericContainer<RelaysimContainer> {
         for (int instance = 0; instance < published.size(); instance++) {
             addFixedExposedPort(published.get(instance), FIRST_RENDEZVOUS_PORT + instance);
         }
-        withEnv("RELAYSIM_RENDEZVOUS_PORTS", FIRST_RENDEZVOUS_PORT + "-" + (FIRST_RENDEZVOUS_PORT + rendezvousPorts - 1));
+        withEnv("RELAYSIM_RENDEZVOUS_PORTS",
+                FIRST_RENDEZVOUS_PORT + "-" + (FIRST_RENDEZVOUS_PORT + rendezvousPorts - 1));
         withEnv("RELAYSIM_ADVERTISED_HOST", getHost());
         withEnv("RELAYSIM_ADVERTISED_RENDEZVOUS_PORTS",
                 published.stream().map(String::valueOf).collect(Collectors.joining(",")));

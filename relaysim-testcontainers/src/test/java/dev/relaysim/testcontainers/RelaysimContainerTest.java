@@ -65,7 +65,8 @@ class RelaysimContainerTest {
     void aListenerAndASenderOnTheHostRelayThroughTheContainerOverTls() throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(relay.createSslContext())
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        String base = "wss://" + relay.getHost() + ':' + relay.getMappedPort(RelaysimContainer.TLS_PORT) + "/$hc/orders";
+        String base = "wss://" + relay.getHost() + ':' + relay.getMappedPort(RelaysimContainer.TLS_PORT)
+                + "/$hc/orders";
         try (TestListener listener = TestListener.connect(client, URI.create(base + "?sb-hc-action=listen"),
                 TestGateway.token("orders"), new TestListener.Mode.Echo())) {
             WsPeer sender = WsPeer.connect(client, URI.create(base + "?sb-hc-action=connect"),
@@ -97,7 +98,8 @@ class RelaysimContainerTest {
         String namespaces = relay.getManagementUrl() + "/subscriptions/00000000-0000-0000-0000-000000000000"
                 + "/resourceGroups/relaysim/providers/Microsoft.Relay/namespaces?api-version=2021-11-01";
         HttpResponse<String> withKey = client.send(HttpRequest.newBuilder(URI.create(namespaces))
-                .header("Authorization", "Bearer " + relay.getAdminKey()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + relay.getAdminKey()).build(),
+                HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> withoutKey = client.send(HttpRequest.newBuilder(URI.create(namespaces)).build(),
                 HttpResponse.BodyHandlers.ofString());
 

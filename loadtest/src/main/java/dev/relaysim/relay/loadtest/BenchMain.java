@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * not be set up.
  */
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
-        description = "Measures the relay against a direct WebSocket and nginx, in the same run, checking every message.")
+        description = "Measures the relay against a direct WebSocket and nginx, in the same run, "
+                + "checking every message.")
 public final class BenchMain implements Callable<Integer> {
 
     static final int EXIT_FAILURE = 1;
@@ -59,20 +60,23 @@ public final class BenchMain implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "throughput, latency, connect-rate, idle or integrity")
+    @Parameters(index = "0", paramLabel = "SCENARIO",
+            description = "throughput, latency, connect-rate, idle or integrity")
     private String scenario;
 
     @Option(names = "--connections", paramLabel = "N",
-            description = "parallel connections (throughput, latency: default 1), idle listeners and pairs (idle: default 1000), "
+            description = "parallel connections (throughput, latency: default 1), "
+                    + "idle listeners and pairs (idle: default 1000), "
                     + "relayed connections all open at once (integrity: default 5000)")
     private Integer connections;
 
     @Option(names = "--size", paramLabel = "BYTES",
-            description = "message size (default: throughput 65536, else 64); integrity: the largest message, sizes are "
-                    + "log-uniform from 9 bytes to it (default 131072)")
+            description = "message size (default: throughput 65536, else 64); "
+                    + "integrity: the largest message, sizes are log-uniform from 9 bytes to it (default 131072)")
     private Integer size;
 
-    @Option(names = "--messages", paramLabel = "M", description = "integrity: messages per connection and direction (default 16)")
+    @Option(names = "--messages", paramLabel = "M",
+            description = "integrity: messages per connection and direction (default 16)")
     private Integer messages;
 
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "7",
@@ -92,10 +96,13 @@ public final class BenchMain implements Callable<Integer> {
                     + "connection (default 1000)")
     private Integer listeners;
 
-    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", description = "measured time (default: ${DEFAULT-VALUE})")
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s",
+            description = "measured time (default: ${DEFAULT-VALUE})")
     private String duration;
 
-    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", description = "load on each target before any is measured; each is measured after up to 2 s more (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s",
+            description = "load on each target before any is measured; each is measured after up to 2 s more "
+                    + "(default: ${DEFAULT-VALUE})")
     private String warmup;
 
     @Option(names = "--tls", description = "TLS on every leg (relay, echo server and nginx); implied by "
@@ -103,7 +110,8 @@ public final class BenchMain implements Callable<Integer> {
     private boolean tls;
 
     @Option(names = "--connection-string", paramLabel = "CS",
-            description = "an existing gateway (its hybrid connection must allow 25 listeners); default: one started in-process")
+            description = "an existing gateway (its hybrid connection must allow 25 listeners); "
+                    + "default: one started in-process")
     private String connectionString;
 
     @Option(names = "--ca", paramLabel = "FILE", description = "CA certificate (PEM) of --connection-string's gateway")
@@ -112,7 +120,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--no-nginx", description = "skip the nginx baseline")
     private boolean noNginx;
 
-    @Option(names = "--client-threads", paramLabel = "N", defaultValue = "1", description = "event loops of the senders (default: ${DEFAULT-VALUE})")
+    @Option(names = "--client-threads", paramLabel = "N", defaultValue = "1",
+            description = "event loops of the senders (default: ${DEFAULT-VALUE})")
     private int clientThreads;
 
     @Option(names = "--echo-threads", paramLabel = "N", defaultValue = "1",
@@ -120,8 +129,8 @@ public final class BenchMain implements Callable<Integer> {
     private int echoThreads;
 
     @Option(names = "--gateway-jvm-option", paramLabel = "OPTION",
-            description = "a JVM option of the gateway process (repeatable; idle: default -Xmx1g; integrity: in addition "
-                    + "to --gateway-heap)")
+            description = "a JVM option of the gateway process "
+                    + "(repeatable; idle: default -Xmx1g; integrity: in addition to --gateway-heap)")
     private List<String> gatewayJvmOptions;
 
     @Option(names = "--gateway-heap", paramLabel = "SIZE", defaultValue = "512m",
@@ -186,17 +195,20 @@ public final class BenchMain implements Callable<Integer> {
         }
         run.printTable(out);
         lastResultFile = run.write(results);
-        out.println("results: " + lastResultFile + " (chart: " + lastResultFile.getFileName().toString().replace(".json", ".png") + ")");
+        out.println("results: " + lastResultFile + " (chart: " + lastResultFile.getFileName().toString()
+                .replace(".json", ".png") + ")");
         out.flush();
         return 0;
     }
 
     private LoadParameters parameters() {
         if (!SCENARIOS.contains(scenario)) {
-            throw new IllegalArgumentException("SCENARIO: " + scenario + " (expected: one of " + String.join(", ", SCENARIOS) + ")");
+            throw new IllegalArgumentException("SCENARIO: " + scenario + " (expected: one of "
+                    + String.join(", ", SCENARIOS) + ")");
         }
         if (clientThreads < 1 || echoThreads < 1) {
-            throw new IllegalArgumentException("--client-threads, --echo-threads: " + clientThreads + ", " + echoThreads + " (expected: >= 1)");
+            throw new IllegalArgumentException("--client-threads, --echo-threads: " + clientThreads + ", " + echoThreads
+                    + " (expected: >= 1)");
         }
         if (ca != null && connectionString == null) {
             throw new IllegalArgumentException("--ca: " + ca + " (expected: only with --connection-string)");
@@ -210,18 +222,20 @@ public final class BenchMain implements Callable<Integer> {
         int defaultConnections = idle ? 1000 : 1;
         int defaultSize = scenario.equals("throughput") ? 65536 : 64;
         int defaultInFlight = idle ? 100 : 16;
-        return new LoadParameters(connections != null ? connections : defaultConnections, size != null ? size : defaultSize,
-                window, inFlight != null ? inFlight : defaultInFlight, listeners != null ? listeners : 2,
+        return new LoadParameters(connections != null ? connections : defaultConnections,
+                size != null ? size : defaultSize, window, inFlight != null ? inFlight : defaultInFlight,
+                listeners != null ? listeners : 2,
                 duration("--warmup", warmup), duration("--duration", duration));
     }
 
     private IntegrityParameters integrityParameters() {
         if (connectionString != null || ca != null) {
-            throw new IllegalArgumentException("--connection-string, --ca: not with integrity (expected: none; it measures a "
-                    + "gateway process it starts itself)");
+            throw new IllegalArgumentException("--connection-string, --ca: not with integrity "
+                    + "(expected: none; it measures a gateway process it starts itself)");
         }
         if (clientThreads < 1 || echoThreads < 1) {
-            throw new IllegalArgumentException("--client-threads, --echo-threads: " + clientThreads + ", " + echoThreads + " (expected: >= 1)");
+            throw new IllegalArgumentException("--client-threads, --echo-threads: " + clientThreads + ", " + echoThreads
+                    + " (expected: >= 1)");
         }
         return new IntegrityParameters(listeners != null ? listeners : IntegrityParameters.DEFAULT_LISTENERS,
                 connections != null ? connections : IntegrityParameters.DEFAULT_CONNECTIONS,
@@ -236,13 +250,15 @@ public final class BenchMain implements Callable<Integer> {
         try (LocalGateway gateway = connectionString == null ? LocalGateway.start(0) : null) {
             Endpoints endpoints = endpoints(gateway);
             try (EchoServer echo = new EchoServer(endpoints.serverSsl, echoThreads);
-                 RelayTarget relay = new RelayTarget(endpoints.relay, endpoints.tokens, endpoints.relaySsl, load.listeners(),
-                         clientGroup, listenerGroup, gateway != null ? LocalGateway::cpuNanos : null);
-                 WebSocketTarget direct = new WebSocketTarget("direct", echo.uri(), endpoints.echoClientSsl, clientGroup, null)) {
+                 RelayTarget relay = new RelayTarget(endpoints.relay, endpoints.tokens, endpoints.relaySsl,
+                         load.listeners(), clientGroup, listenerGroup, gateway != null ? LocalGateway::cpuNanos : null);
+                 WebSocketTarget direct = new WebSocketTarget("direct", echo.uri(), endpoints.echoClientSsl,
+                         clientGroup, null)) {
                 Optional<NginxProxy> nginx = startNginx(echo, endpoints, load, run);
                 try (WebSocketTarget through = nginx.map(proxy -> new WebSocketTarget("nginx", proxy.uri(),
                         endpoints.echoClientSsl, clientGroup, proxy::cpuNanos)).orElse(null)) {
-                    List<EchoTarget> targets = through == null ? List.of(relay, direct) : List.of(relay, direct, through);
+                    List<EchoTarget> targets = through == null ? List.of(relay, direct)
+                            : List.of(relay, direct, through);
                     measureAll(targets, load, run, progress);
                 } finally {
                     nginx.ifPresent(NginxProxy::close);
@@ -281,7 +297,8 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    private Map<String, Double> run(EchoTarget target, LoadParameters load, Progress progress) throws InterruptedException {
+    private Map<String, Double> run(EchoTarget target, LoadParameters load, Progress progress)
+            throws InterruptedException {
         return switch (scenario) {
             case "throughput" -> Loads.throughput(target, load, progress);
             case "latency" -> Loads.latency(target, load, progress);
@@ -289,7 +306,8 @@ public final class BenchMain implements Callable<Integer> {
         };
     }
 
-    private Map<String, Double> measure(EchoTarget target, LoadParameters load, Progress progress) throws InterruptedException {
+    private Map<String, Double> measure(EchoTarget target, LoadParameters load, Progress progress)
+            throws InterruptedException {
         Map<String, Double> figures = run(target, load, progress);
         progress.done(target.name(), summary(figures));
         return figures;
@@ -297,17 +315,21 @@ public final class BenchMain implements Callable<Integer> {
 
     private void runIdle(LoadParameters load, BenchResults run, Progress progress) throws Exception {
         if (connectionString != null) {
-            throw new IllegalStateException("the idle scenario measures a gateway process it starts itself (expected: no --connection-string)");
+            throw new IllegalStateException("the idle scenario measures a gateway process it starts itself "
+                    + "(expected: no --connection-string)");
         }
         EventLoopGroup clientGroup = EventLoops.newGroup("bench-client", clientThreads);
         EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
-        ExecutorService handlers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("bench-listener-handler", true));
+        ExecutorService handlers = Executors.newFixedThreadPool(2,
+                new DefaultThreadFactory("bench-listener-handler", true));
         try {
             List<String> jvmOptions = gatewayJvmOptions != null ? gatewayJvmOptions : List.of("-Xmx1g");
             try (GatewayProcess gateway = GatewayProcess.start(() -> new GatewaySetup(GatewaySetup.IDLE_ENTITY_PREFIX,
                     IdleLoad.entities(load.connections()), IdleLoad.limits(load.connections())), jvmOptions)) {
-                SslContext clientSsl = tls ? SslContexts.forClient(DevDefaults.caCertificatePem(gateway.dataDirectory())) : null;
-                Map<String, Double> figures = IdleLoad.relay(gateway, tls, clientSsl, load, clientGroup, listenerGroup, handlers, progress);
+                SslContext clientSsl = tls
+                        ? SslContexts.forClient(DevDefaults.caCertificatePem(gateway.dataDirectory())) : null;
+                Map<String, Double> figures = IdleLoad.relay(gateway, tls, clientSsl, load, clientGroup, listenerGroup,
+                        handlers, progress);
                 progress.done("relay", summary(figures));
                 run.add("relay", figures);
             }
@@ -334,17 +356,20 @@ public final class BenchMain implements Callable<Integer> {
     private void runIntegrity(IntegrityParameters load, BenchResults run, Progress progress) throws Exception {
         EventLoopGroup clientGroup = EventLoops.newGroup("bench-client", clientThreads);
         EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
-        ExecutorService handlers = Executors.newFixedThreadPool(2, new DefaultThreadFactory("bench-listener-handler", true));
+        ExecutorService handlers = Executors.newFixedThreadPool(2,
+                new DefaultThreadFactory("bench-listener-handler", true));
         List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + load.gatewayHeap(), "-XX:+ExitOnOutOfMemoryError"));
         if (gatewayJvmOptions != null) {
             jvmOptions.addAll(gatewayJvmOptions);
         }
         try (GatewayProcess gateway = GatewayProcess.start(
-                () -> new GatewaySetup(GatewaySetup.LOAD_ENTITY_PREFIX, load.entities(), IntegrityLoad.limits(load)), jvmOptions)) {
-            SslContext clientSsl = tls ? SslContexts.forClient(DevDefaults.caCertificatePem(gateway.dataDirectory())) : null;
+                () -> new GatewaySetup(GatewaySetup.LOAD_ENTITY_PREFIX, load.entities(), IntegrityLoad.limits(load)),
+                jvmOptions)) {
+            SslContext clientSsl = tls ? SslContexts.forClient(DevDefaults.caCertificatePem(gateway.dataDirectory()))
+                    : null;
             List<String> notes = new ArrayList<>();
-            Map<String, Double> figures = IntegrityLoad.run(gateway, load, clientSsl, clientGroup, listenerGroup, handlers,
-                    progress, notes);
+            Map<String, Double> figures = IntegrityLoad.run(gateway, load, clientSsl, clientGroup, listenerGroup,
+                    handlers, progress, notes);
             progress.done("relay", summary(figures));
             run.add("relay", figures);
             notes.forEach(run::note);
@@ -391,8 +416,8 @@ public final class BenchMain implements Callable<Integer> {
         if (gateway != null) {
             int port = tls ? gateway.addresses().tlsPort() : gateway.addresses().plainPort();
             relay = new RelayEndpoint(tls, "127.0.0.1", port, GatewaySetup.ENTITY);
-            tokens = (audience, validFor) -> SharedAccessSignature.createToken(audience, DevDefaults.KEY_NAME, DevDefaults.KEY,
-                    Instant.now().plus(validFor));
+            tokens = (audience, validFor) -> SharedAccessSignature.createToken(audience, DevDefaults.KEY_NAME,
+                    DevDefaults.KEY, Instant.now().plus(validFor));
             echoCa = gateway.server().certificateAuthority();
             relaySsl = tls ? SslContexts.forClient(echoCa.caCertificatePem()) : null;
         } else {
@@ -411,8 +436,8 @@ public final class BenchMain implements Callable<Integer> {
         if (!tls) {
             return new Endpoints(relay, tokens, relaySsl, null, null, null);
         }
-        return new Endpoints(relay, tokens, relaySsl, echoCa.newServerSslContext(), SslContexts.forClient(echoCa.caCertificatePem()),
-                echoCa.caCertificatePem().getParent());
+        return new Endpoints(relay, tokens, relaySsl, echoCa.newServerSslContext(),
+                SslContexts.forClient(echoCa.caCertificatePem()), echoCa.caCertificatePem().getParent());
     }
 
     private Map<String, Object> describe(LoadParameters load) {
@@ -443,7 +468,8 @@ public final class BenchMain implements Callable<Integer> {
             parameters.put("duration", load.duration().toString());
         }
         parameters.put("tls", tls);
-        parameters.put("gateway", scenario.equals("idle") ? "process" : connectionString == null ? "in-process" : "external");
+        parameters.put("gateway",
+                scenario.equals("idle") ? "process" : connectionString == null ? "in-process" : "external");
         parameters.put("clientThreads", clientThreads);
         parameters.put("echoThreads", echoThreads);
         return parameters;
@@ -475,6 +501,7 @@ public final class BenchMain implements Callable<Integer> {
         } catch (RuntimeException e) {
             // Reported below with what was expected.
         }
-        throw new IllegalArgumentException(option + ": " + text + " (expected: a duration such as 20s, 500ms, 2m or PT20S)");
+        throw new IllegalArgumentException(option + ": " + text
+                + " (expected: a duration such as 20s, 500ms, 2m or PT20S)");
     }
 }

@@ -27,10 +27,12 @@ import java.util.stream.Stream;
  */
 final class BenchResults {
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
     /** Largest over smallest bar beyond which the chart's axis is logarithmic. */
     private static final double LOG_SCALE_SPREAD = 20;
-    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
 
     private final String scenario;
     private final Map<String, Object> parameters;
@@ -125,13 +127,14 @@ final class BenchResults {
 
     /**
      * Bars per figure and target, titled with the scenario and transport; parameters, machine and date below. Where
-     * the largest bar is over {@value #LOG_SCALE_SPREAD} times the smallest (latency's p99.9 beside its p50) and none is
-     * missing, the axis is logarithmic, so that the small bars stay readable.
+     * the largest bar is over {@value #LOG_SCALE_SPREAD} times the smallest (latency's p99.9 beside its p50) and none
+     * is missing, the axis is logarithmic, so that the small bars stay readable.
      */
     CategoryChart chart() {
         List<String> shown = chartedFigures();
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
-                .title("relaysim bench " + scenario + (Boolean.TRUE.equals(parameters.get("tls")) ? " (TLS on every leg)" : " (plain ws on every leg)")
+                .title("relaysim bench " + scenario + (Boolean.TRUE.equals(parameters.get("tls"))
+                        ? " (TLS on every leg)" : " (plain ws on every leg)")
                         + ", " + machineAndDate())
                 .xAxisTitle(parameters.entrySet().stream().map(entry -> entry.getKey() + '=' + entry.getValue())
                         .collect(Collectors.joining(", ")))
@@ -161,7 +164,10 @@ final class BenchResults {
         return chart;
     }
 
-    /** Machine and date for the chart's title (its x-axis title lists the parameters): a chart read alone says where and when. */
+    /**
+     * Machine and date for the chart's title (its x-axis title lists the parameters): a chart read alone says where
+     * and when.
+     */
     private String machineAndDate() {
         return Runtime.getRuntime().availableProcessors() + " cores " + cpuModel() + ", Java "
                 + System.getProperty("java.runtime.version") + ", " + DATE.format(startedAt);
@@ -172,7 +178,8 @@ final class BenchResults {
             case "throughput" -> List.of("up MB/s", "down MB/s");
             case "latency" -> List.of("p50 us", "p90 us", "p99 us", "p99.9 us");
             case "connect-rate" -> List.of("connections/s");
-            case "integrity" -> List.of("heap open MB", "heap end MB", "heap peak MB", "heap limit MB", "RSS end MB", "RSS peak MB");
+            case "integrity" -> List.of("heap open MB", "heap end MB", "heap peak MB", "heap limit MB", "RSS end MB",
+                    "RSS peak MB");
             default -> List.of("RSS KB/listener", "RSS KB/pair", "heap KB/listener", "heap KB/pair");
         };
         return wanted;
@@ -189,7 +196,8 @@ final class BenchResults {
         machine.put("cores", runtime.availableProcessors());
         machine.put("cpu", cpuModel());
         machine.put("jvm", System.getProperty("java.vm.name") + ' ' + System.getProperty("java.runtime.version"));
-        machine.put("os", System.getProperty("os.name") + ' ' + System.getProperty("os.version") + ' ' + System.getProperty("os.arch"));
+        machine.put("os", System.getProperty("os.name") + ' ' + System.getProperty("os.version") + ' '
+                + System.getProperty("os.arch"));
         machine.put("maxHeapMB", runtime.maxMemory() / (1024 * 1024));
         return machine;
     }
@@ -197,7 +205,8 @@ final class BenchResults {
     /** The CPU's model name from {@code /proc/cpuinfo}, else the architecture. */
     private static String cpuModel() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).strip())
+            return lines.filter(line -> line.startsWith("model name"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).strip())
                     .findFirst().orElse(System.getProperty("os.arch"));
         } catch (IOException | UncheckedIOException e) {
             return System.getProperty("os.arch");

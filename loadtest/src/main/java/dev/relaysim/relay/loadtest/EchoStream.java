@@ -100,7 +100,8 @@ final class EchoStream implements RelayMessageHandler {
             drained.completeExceptionally(new BenchFailure(problem + " on " + connection));
             return;
         }
-        roundTrips.recordValue(Math.min(HIGHEST_TRACKABLE_NANOS, System.nanoTime() - sendTimes[(int) (received % sendTimes.length)]));
+        roundTrips.recordValue(Math.min(HIGHEST_TRACKABLE_NANOS,
+                System.nanoTime() - sendTimes[(int) (received % sendTimes.length)]));
         received++;
         if (!stopping) {
             sendNext();
@@ -112,7 +113,8 @@ final class EchoStream implements RelayMessageHandler {
     @Override
     public synchronized void onClose(int code, String reason) {
         if (!drained.isDone()) {
-            drained.completeExceptionally(new BenchFailure("the connection closed (" + new RelayCloseStatus(code, reason)
+            drained.completeExceptionally(new BenchFailure("the connection closed ("
+                    + new RelayCloseStatus(code, reason)
                     + ") with " + (sent - received) + " messages not echoed: " + connection));
         }
     }

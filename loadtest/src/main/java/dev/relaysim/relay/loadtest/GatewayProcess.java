@@ -127,9 +127,12 @@ final class GatewayProcess implements AutoCloseable {
         return outOfMemory;
     }
 
-    /** Why the process is not healthy (ended, out of memory) with its last lines of output, or {@code null} if it is. */
+    /**
+     * Why the process is not healthy (ended, out of memory) with its last lines of output, or {@code null} if it is.
+     */
     String trouble() {
-        String what = process.isAlive() ? outOfMemory ? "ran out of memory" : null : "ended with exit code " + process.exitValue();
+        String what = process.isAlive() ? outOfMemory ? "ran out of memory" : null
+                : "ended with exit code " + process.exitValue();
         return what == null ? null : "the gateway process " + what + "; " + recentOutput();
     }
 
@@ -137,7 +140,8 @@ final class GatewayProcess implements AutoCloseable {
     String recentOutput() {
         synchronized (output) {
             return RECENT_OUTPUT + ":\n" + String.join("\n", tail)
-                    + (notable.isEmpty() ? "" : "\nits last warnings, errors and refusals:\n" + String.join("\n", notable));
+                    + (notable.isEmpty() ? "" : "\nits last warnings, errors and refusals:\n"
+                    + String.join("\n", notable));
         }
     }
 
@@ -186,7 +190,8 @@ final class GatewayProcess implements AutoCloseable {
     private void readOutput(CompletableFuture<int[]> ports) {
         int plain = -1;
         int tls = -1;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 synchronized (output) {
                     if (output.size() < 200) {

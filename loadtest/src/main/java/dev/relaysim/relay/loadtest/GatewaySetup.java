@@ -23,8 +23,8 @@ import java.util.Map;
  * {@value #NAMESPACE} (the default namespace, the development rule {@code RootManageSharedAccessKey}) holding
  * hybrid connection {@value #ENTITY} and {@code <prefix>0..<prefix>N} ({@code idle-} by default), optionally a
  * {@code limits} object, a free block of rendezvous ports off the daemon's 9400-9599 ({@link EmbeddedPortBlocks}),
- * and a temporary data directory, deleted by {@link #close()}. The management server and the DNS responder take ephemeral ports, so that runs on one machine
- * never collide on them.
+ * and a temporary data directory, deleted by {@link #close()}. The management server and the DNS responder take
+ * ephemeral ports, so that runs on one machine never collide on them.
  */
 final class GatewaySetup implements AutoCloseable {
 

@@ -66,7 +66,8 @@ final class IdleLoad {
                                      EventLoopGroup clientGroup, EventLoopGroup listenerGroup, Executor handlers,
                                      Progress progress) throws IOException, InterruptedException {
         int count = load.connections();
-        URI namespace = URI.create((tls ? "wss://127.0.0.1:" + gateway.tlsPort() : "ws://127.0.0.1:" + gateway.plainPort()) + '/');
+        URI namespace = URI.create(
+                (tls ? "wss://127.0.0.1:" + gateway.tlsPort() : "ws://127.0.0.1:" + gateway.plainPort()) + '/');
         // A first, smaller round, closed again before the baseline: what the gateway allocates once (classes, JIT
         // code, pools) is not memory per connection.
         try (Round warmUp = new Round(namespace, entities(count), clientSsl, clientGroup, listenerGroup, handlers)) {
@@ -156,7 +157,8 @@ final class IdleLoad {
         Payloads payloads = new Payloads(load.size());
         try {
             long rss0 = nginx.rssBytes();
-            runBounded(count, load.inFlight(), "nginx connections", progress, i -> target.connect().thenCompose(connection -> {
+            runBounded(count, load.inFlight(), "nginx connections", progress, i -> target.connect()
+                    .thenCompose(connection -> {
                 synchronized (connections) {
                     connections.add(connection);
                 }
@@ -194,7 +196,9 @@ final class IdleLoad {
         return listener.open();
     }
 
-    /** Starts {@code count} operations, at most {@code inFlight} at once, and waits for all; the first failure throws. */
+    /**
+     * Starts {@code count} operations, at most {@code inFlight} at once, and waits for all; the first failure throws.
+     */
     static void runBounded(int count, int inFlight, String what, Progress progress, Operation operation)
             throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);
@@ -214,7 +218,8 @@ final class IdleLoad {
             }
             started.whenComplete((ignored, error) -> {
                 if (error != null) {
-                    failure.completeExceptionally(new BenchFailure(what + ": number " + index + " failed: " + error, error));
+                    failure.completeExceptionally(new BenchFailure(what + ": number " + index + " failed: " + error,
+                            error));
                 }
                 permits.release();
             });

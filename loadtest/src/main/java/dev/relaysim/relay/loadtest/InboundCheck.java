@@ -55,7 +55,8 @@ final class InboundCheck {
         }
         int offset = message.mismatch(ByteBuffer.wrap(wanted));
         if (offset >= 0) {
-            return "message " + expected + ": byte " + offset + " is " + (message.get(message.position() + offset) & 0xff)
+            return "message " + expected + ": byte " + offset + " is "
+                    + (message.get(message.position() + offset) & 0xff)
                     + " (expected: " + (wanted[offset] & 0xff) + ", corrupted)";
         }
         return null;

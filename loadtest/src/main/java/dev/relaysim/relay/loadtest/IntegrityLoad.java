@@ -77,7 +77,8 @@ final class IntegrityLoad {
     private long heapPeak;
     private long rssPeak;
 
-    private IntegrityLoad(GatewayProcess gateway, IntegrityParameters load, SslContext clientSsl, EventLoopGroup clientGroup,
+    private IntegrityLoad(GatewayProcess gateway, IntegrityParameters load, SslContext clientSsl,
+                          EventLoopGroup clientGroup,
                           EventLoopGroup listenerGroup, Executor handlers, Progress progress) {
         this.gateway = gateway;
         this.load = load;
@@ -86,7 +87,8 @@ final class IntegrityLoad {
         this.listenerGroup = listenerGroup;
         this.handlers = handlers;
         this.progress = progress;
-        namespace = URI.create((load.tls() ? "wss://127.0.0.1:" + gateway.tlsPort() : "ws://127.0.0.1:" + gateway.plainPort()) + '/');
+        namespace = URI.create(
+                (load.tls() ? "wss://127.0.0.1:" + gateway.tlsPort() : "ws://127.0.0.1:" + gateway.plainPort()) + '/');
         senderEnds = new AtomicReferenceArray<>(load.connections());
         for (int i = 0; i < load.connections(); i++) {
             listenerEnds.add(new CompletableFuture<>());
@@ -170,13 +172,14 @@ final class IntegrityLoad {
             figures.put("RSS peak MB", rssPeak / MIB);
             figures.put("clients heap MB", clientHeap / MIB);
             figures.put("clients RSS MB", clientRss / MIB);
-            notes.add(String.format(Locale.ROOT, "every byte checked: %d connections x 2 directions x %d messages, each "
+            notes.add(String.format(Locale.ROOT,
+                    "every byte checked: %d connections x 2 directions x %d messages, each "
                     + "message byte-exact and in sequence, SHA-256 at each receiver equal to the sender's; "
                     + "nothing lost, duplicated, reordered or corrupted", load.connections(), load.messages()));
-            notes.add(quotaProbe() + " refused with " + QUOTA_STATUS + " \"" + refusal + "\"; then every one of the " + load.connections()
-                    + " open connections moved all its bytes intact and closed normally");
-            notes.add("gateway process: -Xmx" + load.gatewayHeap() + ", alive to the end, no OutOfMemoryError; heap after a "
-                    + "full GC with every connection open: " + Math.round(heapEnd / MIB) + " MB");
+            notes.add(quotaProbe() + " refused with " + QUOTA_STATUS + " \"" + refusal + "\"; then every one of the "
+                    + load.connections() + " open connections moved all its bytes intact and closed normally");
+            notes.add("gateway process: -Xmx" + load.gatewayHeap() + ", alive to the end, no OutOfMemoryError; "
+                    + "heap after a full GC with every connection open: " + Math.round(heapEnd / MIB) + " MB");
             return figures;
         } catch (BenchFailure e) {
             throw e.getMessage().contains(GatewayProcess.RECENT_OUTPUT) ? e
@@ -189,21 +192,22 @@ final class IntegrityLoad {
     private void openListeners() throws InterruptedException {
         int entities = load.entities();
         IdleLoad.runBounded(load.listeners(), load.inFlight(), "listeners", progress, i -> IdleLoad.open(listeners,
-                IdleLoad.listener(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + (i % entities), clientSsl, listenerGroup, handlers,
-                        this::accepted)));
+                IdleLoad.listener(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + (i % entities), clientSsl,
+                        listenerGroup, handlers, this::accepted)));
     }
 
     private void openConnections() throws InterruptedException {
         int entities = load.entities();
         for (int e = 0; e < entities; e++) {
-            clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + e), GatewaySetup.TOKENS,
-                    clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
+            clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + e),
+                    GatewaySetup.TOKENS, clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
         }
-        IdleLoad.runBounded(load.connections(), load.inFlight(), "relayed connections", progress, i -> clients.get(i % entities)
+        IdleLoad.runBounded(load.connections(), load.inFlight(), "relayed connections", progress,
+                i -> clients.get(i % entities)
                 .connect(null, new DefaultHttpHeaders().add(STREAM_HEADER, Integer.toString(i)))
                 .thenCompose(connection -> {
-                    StreamEnd end = new StreamEnd(connection, pattern(i, Direction.UP), pattern(i, Direction.DOWN), failure,
-                            receivedBytes);
+                    StreamEnd end = new StreamEnd(connection, pattern(i, Direction.UP), pattern(i, Direction.DOWN),
+                            failure, receivedBytes);
                     senderEnds.set(i, end);
                     connection.setHandler(end);
                     return listenerEnds.get(i);
@@ -229,8 +233,8 @@ final class IntegrityLoad {
                 progress.done("quota", which + " refused: " + refused.statusCode() + " " + refused.description());
                 return refused.description();
             }
-            throw new BenchFailure(which + " failed with " + e.getCause() + " (expected: " + QUOTA_STATUS + " " + QUOTA_EXCEEDED
-                    + ")", e.getCause());
+            throw new BenchFailure(which + " failed with " + e.getCause() + " (expected: " + QUOTA_STATUS + " "
+                    + QUOTA_EXCEEDED + ")", e.getCause());
         } catch (TimeoutException e) {
             probe.thenAccept(RelayConnection::abort);
             throw new BenchFailure(which + ": no answer within " + CONNECT_TIMEOUT.toSeconds() + " s (expected: "
@@ -240,7 +244,8 @@ final class IntegrityLoad {
 
     /** The connection past the quota, as notes and failures name it. */
     private String quotaProbe() {
-        return "connection " + (load.connections() + 1) + " past " + GatewaySetup.QUOTA_LIMIT + " = " + load.connections();
+        return "connection " + (load.connections() + 1) + " past " + GatewaySetup.QUOTA_LIMIT + " = "
+                + load.connections();
     }
 
     /** A listener accepted a relayed connection (on the handler executor). */
@@ -253,13 +258,13 @@ final class IntegrityLoad {
         }
         int stream = streamOf(accept);
         if (stream < 0) {
-            failure.completeExceptionally(new BenchFailure("a listener accepted a connection without a valid " + STREAM_HEADER
-                    + " header: " + accept.connectHeaders()));
+            failure.completeExceptionally(new BenchFailure("a listener accepted a connection without a valid "
+                    + STREAM_HEADER + " header: " + accept.connectHeaders()));
             connection.abort();
             return;
         }
-        StreamEnd end = new StreamEnd(connection, pattern(stream, Direction.DOWN), pattern(stream, Direction.UP), failure,
-                receivedBytes);
+        StreamEnd end = new StreamEnd(connection, pattern(stream, Direction.DOWN), pattern(stream, Direction.UP),
+                failure, receivedBytes);
         connection.setHandler(end);
         if (!listenerEnds.get(stream).complete(end)) {
             failure.completeExceptionally(new BenchFailure("stream " + stream + " was accepted twice"));
@@ -322,16 +327,18 @@ final class IntegrityLoad {
             }
             long now = System.nanoTime();
             Duration elapsed = Duration.ofNanos(now - start);
-            progress.show("data both ways", elapsed, DATA_TIMEOUT, String.format(Locale.ROOT, "%.0f/%.0f MB, %d/%d ends done",
-                    receivedBytes.sum() / MIB, expected / MIB, finished.get(), ends.size()));
+            progress.show("data both ways", elapsed, DATA_TIMEOUT,
+                    String.format(Locale.ROOT, "%.0f/%.0f MB, %d/%d ends done",
+                            receivedBytes.sum() / MIB, expected / MIB, finished.get(), ends.size()));
             checkGateway();
             if (now >= nextSample) {
                 sample(true);
                 nextSample = now + SAMPLE_INTERVAL_NANOS;
             }
             if (elapsed.compareTo(DATA_TIMEOUT) > 0) {
-                throw new BenchFailure("data not complete within " + DATA_TIMEOUT.toMinutes() + " min: " + receivedBytes.sum()
-                        + " of " + expected + " bytes arrived, " + finished.get() + " of " + ends.size() + " ends done");
+                throw new BenchFailure("data not complete within " + DATA_TIMEOUT.toMinutes() + " min: "
+                        + receivedBytes.sum() + " of " + expected + " bytes arrived, " + finished.get() + " of "
+                        + ends.size() + " ends done");
             }
         }
         throwIfFailed();
@@ -365,9 +372,9 @@ final class IntegrityLoad {
         byte[] received = to.receivedSha256();
         if (from.sentBytes() != to.receivedBytes() || !Arrays.equals(sent, received)) {
             HexFormat hex = HexFormat.of();
-            throw new BenchFailure("stream " + stream + ", " + direction + ": " + to.receivedBytes() + " bytes with SHA-256 "
-                    + hex.formatHex(received) + " arrived, " + from.sentBytes() + " bytes with SHA-256 " + hex.formatHex(sent)
-                    + " were sent");
+            throw new BenchFailure("stream " + stream + ", " + direction + ": " + to.receivedBytes()
+                    + " bytes with SHA-256 " + hex.formatHex(received) + " arrived, " + from.sentBytes()
+                    + " bytes with SHA-256 " + hex.formatHex(sent) + " were sent");
         }
     }
 
@@ -390,7 +397,8 @@ final class IntegrityLoad {
             closes.add(listenerEnds.get(i).join().connection().closeFuture());
         }
         try {
-            CompletableFuture.allOf(closes.toArray(CompletableFuture<?>[]::new)).get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture.allOf(closes.toArray(CompletableFuture<?>[]::new))
+                    .get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             long closed = closes.stream().filter(CompletableFuture::isDone).count();
             throw new BenchFailure("closing: " + closed + " of " + closes.size() + " connection ends closed within "
@@ -405,7 +413,8 @@ final class IntegrityLoad {
             }
         }
         throwIfFailed();
-        progress.done("close", load.connections() + " connections closed with " + RelayCloseStatus.NORMAL + " at both ends");
+        progress.done("close", load.connections() + " connections closed with " + RelayCloseStatus.NORMAL
+                + " at both ends");
     }
 
     /** Records the gateway's heap (without a GC when {@code quick}: garbage included) and resident memory peaks. */

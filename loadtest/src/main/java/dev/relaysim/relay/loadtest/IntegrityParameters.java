@@ -42,14 +42,16 @@ record IntegrityParameters(int listeners, int connections, int messages, int max
             throw new IllegalArgumentException("--messages: " + messages + " (expected: >= 1)");
         }
         if (maxSize < StreamPattern.HEADER || maxSize > MAX_SIZE) {
-            throw new IllegalArgumentException("--size: " + maxSize + " (expected: " + StreamPattern.HEADER + "-" + MAX_SIZE + ")");
+            throw new IllegalArgumentException("--size: " + maxSize + " (expected: " + StreamPattern.HEADER + "-"
+                    + MAX_SIZE + ")");
         }
         if (inFlight < 1) {
             throw new IllegalArgumentException("--in-flight: " + inFlight + " (expected: >= 1)");
         }
         requireNonNull(gatewayHeap, "gatewayHeap");
         if (!HEAP.matcher(gatewayHeap.toLowerCase(Locale.ROOT)).matches()) {
-            throw new IllegalArgumentException("--gateway-heap: " + gatewayHeap + " (expected: a size such as 512m or 1g)");
+            throw new IllegalArgumentException("--gateway-heap: " + gatewayHeap
+                    + " (expected: a size such as 512m or 1g)");
         }
     }
 

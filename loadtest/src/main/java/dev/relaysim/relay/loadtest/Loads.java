@@ -87,8 +87,8 @@ final class Loads {
             workers.add(worker);
             nextCycle(target, payloads, running, measuring, completed, cycles, failure, worker);
         }
-        long measuredNanos = runPhases(load, progress, target.name(), failure, elapsed -> completed.get() + " connections",
-                () -> {
+        long measuredNanos = runPhases(load, progress, target.name(), failure,
+                elapsed -> completed.get() + " connections", () -> {
                     completed.set(0);
                     synchronized (cycles) {
                         cycles.reset();
@@ -138,7 +138,8 @@ final class Loads {
         return roundTrip(connection, payloads).thenCompose(ignored -> connection.close(RelayCloseStatus.NORMAL, ""))
                 .thenAccept(status -> {
                     if (status.code() != RelayCloseStatus.NORMAL) {
-                        throw new BenchFailure("the close handshake ended with " + status + " instead of 1000: " + connection);
+                        throw new BenchFailure("the close handshake ended with " + status + " instead of 1000: "
+                                + connection);
                     }
                 });
     }
@@ -159,8 +160,8 @@ final class Loads {
 
             @Override
             public void onClose(int code, String reason) {
-                echoed.completeExceptionally(new BenchFailure("the connection closed (" + new RelayCloseStatus(code, reason)
-                        + ") before the echo: " + connection));
+                echoed.completeExceptionally(new BenchFailure("the connection closed ("
+                        + new RelayCloseStatus(code, reason) + ") before the echo: " + connection));
             }
         });
         connection.send(payloads.create(0));
@@ -185,7 +186,8 @@ final class Loads {
             long[] start = new long[3];
             long measuredNanos = runPhases(load, progress, target.name(), failure, elapsed -> {
                 long received = sum(streams)[1] - start[1];
-                return String.format("%.1f MB/s", received * (double) load.size() / MIB / Math.max(1e-9, elapsed / 1e9));
+                return String.format("%.1f MB/s",
+                        received * (double) load.size() / MIB / Math.max(1e-9, elapsed / 1e9));
             }, () -> {
                 long[] counts = sum(streams);
                 start[0] = counts[0];
@@ -228,7 +230,8 @@ final class Loads {
         long warmupEnd = System.nanoTime() + load.warmup().toNanos();
         while (System.nanoTime() < warmupEnd && !failure.isDone()) {
             Thread.sleep(Math.min(TICK.toMillis(), Math.max(1, (warmupEnd - System.nanoTime()) / 1_000_000)));
-            progress.show(name + " warm-up", load.warmup().minusNanos(warmupEnd - System.nanoTime()), load.warmup(), "");
+            progress.show(name + " warm-up", load.warmup().minusNanos(warmupEnd - System.nanoTime()), load.warmup(),
+                    "");
         }
         reset.run();
         long start = System.nanoTime();
@@ -246,17 +249,20 @@ final class Loads {
     private static void awaitAll(List<CompletableFuture<Void>> futures, CompletableFuture<Void> failure, String what)
             throws InterruptedException {
         try {
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+                    .get(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw asFailure(e.getCause());
         } catch (TimeoutException e) {
             rethrow(failure);
-            throw new BenchFailure("the " + what + " did not complete within " + DRAIN_TIMEOUT_SECONDS + " s (lost messages?)");
+            throw new BenchFailure("the " + what + " did not complete within " + DRAIN_TIMEOUT_SECONDS
+                    + " s (lost messages?)");
         }
         rethrow(failure);
     }
 
-    private static RelayConnection await(CompletableFuture<RelayConnection> future, String what) throws InterruptedException {
+    private static RelayConnection await(CompletableFuture<RelayConnection> future, String what)
+            throws InterruptedException {
         try {
             return future.get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

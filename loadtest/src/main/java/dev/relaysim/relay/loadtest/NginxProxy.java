@@ -63,7 +63,8 @@ final class NginxProxy implements AutoCloseable {
         Path prefix = Files.createTempDirectory("relaysim-bench-nginx");
         int port = freePort();
         boolean tls = certificate != null;
-        Files.writeString(prefix.resolve("nginx.conf"), config(prefix, port, upstreamPort, certificate, key, maxConnections));
+        Files.writeString(prefix.resolve("nginx.conf"),
+                config(prefix, port, upstreamPort, certificate, key, maxConnections));
         Process process = new ProcessBuilder(executable.toString(), "-p", prefix.toString(), "-c",
                 prefix.resolve("nginx.conf").toString(), "-e", prefix.resolve("error.log").toString())
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
@@ -132,7 +133,8 @@ final class NginxProxy implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("nginx did not listen on port " + port + " within " + START_TIMEOUT_MILLIS + " ms", e);
+                    throw new IOException("nginx did not listen on port " + port + " within " + START_TIMEOUT_MILLIS
+                            + " ms", e);
                 }
                 Thread.sleep(20);
             }
@@ -145,7 +147,8 @@ final class NginxProxy implements AutoCloseable {
         }
     }
 
-    private static String config(Path prefix, int port, int upstreamPort, Path certificate, Path key, int maxConnections) {
+    private static String config(Path prefix, int port, int upstreamPort, Path certificate, Path key,
+            int maxConnections) {
         String listen = "127.0.0.1:" + port + (certificate != null ? " ssl" : "");
         String tls = certificate == null ? "" : """
                         ssl_certificate %s;

@@ -20,7 +20,8 @@ final class Progress {
         if (!live) {
             return;
         }
-        String line = String.format("  %-22s %5.1f/%.0f s  %s", phase, elapsed.toMillis() / 1000.0, total.toMillis() / 1000.0, text);
+        String line = String.format("  %-22s %5.1f/%.0f s  %s", phase, elapsed.toMillis() / 1000.0,
+                total.toMillis() / 1000.0, text);
         out.print('\r' + line + " ".repeat(Math.max(0, lastLength - line.length())));
         out.flush();
         lastLength = line.length();

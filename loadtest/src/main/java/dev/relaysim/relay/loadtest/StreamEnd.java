@@ -40,8 +40,8 @@ final class StreamEnd implements RelayMessageHandler {
      * @param failure       completed exceptionally with the run's first {@link BenchFailure}
      * @param receivedBytes counts the bytes every end receives, for the progress line
      */
-    StreamEnd(RelayConnection connection, StreamPattern outbound, StreamPattern inbound, CompletableFuture<Void> failure,
-              LongAdder receivedBytes) {
+    StreamEnd(RelayConnection connection, StreamPattern outbound, StreamPattern inbound,
+              CompletableFuture<Void> failure, LongAdder receivedBytes) {
         this.connection = connection;
         this.outbound = outbound;
         this.inboundDirection = inbound.direction();
@@ -111,8 +111,8 @@ final class StreamEnd implements RelayMessageHandler {
     @Override
     public synchronized void onClose(int code, String reason) {
         if (!done.isDone()) {
-            fail(inboundDirection, "the connection closed (" + new RelayCloseStatus(code, reason) + ") after " + inbound.received() + " of "
-                    + outbound.messages() + " messages received and " + sent + " sent");
+            fail(inboundDirection, "the connection closed (" + new RelayCloseStatus(code, reason) + ") after "
+                    + inbound.received() + " of " + outbound.messages() + " messages received and " + sent + " sent");
         }
     }
 

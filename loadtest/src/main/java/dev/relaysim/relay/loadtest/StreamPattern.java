@@ -94,7 +94,8 @@ final class StreamPattern {
     }
 
     private SplittableRandom random(int sequence) {
-        return new SplittableRandom(seed ^ (stream + 1L) * STREAM_MIX ^ ((long) sequence * 2 + direction.ordinal() + 1) * MESSAGE_MIX);
+        return new SplittableRandom(
+                seed ^ (stream + 1L) * STREAM_MIX ^ ((long) sequence * 2 + direction.ordinal() + 1) * MESSAGE_MIX);
     }
 
     /** The size drawn first from a message's generator. */
@@ -108,7 +109,8 @@ final class StreamPattern {
         /** The header of {@code message}, which holds at least {@value StreamPattern#HEADER} bytes. */
         static Header of(ByteBuffer message) {
             int at = message.position();
-            return new Header(message.getInt(at), message.get(at + Integer.BYTES), message.getInt(at + Integer.BYTES + 1));
+            return new Header(message.getInt(at), message.get(at + Integer.BYTES),
+                    message.getInt(at + Integer.BYTES + 1));
         }
     }
 }

@@ -46,8 +46,8 @@ class BenchMainTest {
 
     @Test
     void throughputOverTlsOnEveryLeg() throws IOException {
-        JsonNode json = run("throughput", "--tls", "--size", "2048", "--window", "2", "--duration", "1s", "--warmup", "0s",
-                "--no-nginx");
+        JsonNode json = run("throughput", "--tls", "--size", "2048", "--window", "2", "--duration", "1s", "--warmup",
+                "0s", "--no-nginx");
         assertThat(json.path("parameters").path("tls").asBoolean()).isTrue();
         assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
     }
@@ -62,8 +62,9 @@ class BenchMainTest {
     void connectionStringToATlsGatewayRunsTheBaselinesOverTlsTooAndSaysSo() throws IOException {
         List<Path> echoCasBefore = echoCertificateAuthorities();
         try (TestGateway gateway = TestGateway.builder().plain(false).start()) {
-            String connectionString = "Endpoint=sb://localhost:" + gateway.addresses().tlsPort() + "/;SharedAccessKeyName="
-                    + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY + ";EntityPath=" + TestGateway.ENTITY;
+            String connectionString = "Endpoint=sb://localhost:" + gateway.addresses().tlsPort()
+                    + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY
+                    + ";EntityPath=" + TestGateway.ENTITY;
             JsonNode json = run("throughput", "--connection-string", connectionString,
                     "--ca", gateway.server().certificateAuthority().caCertificatePem().toString(),
                     "--size", "2048", "--window", "2", "--duration", "1s", "--warmup", "0s", "--no-nginx");
@@ -81,7 +82,8 @@ class BenchMainTest {
     /** The temporary directories holding an echo server CA of a {@code --connection-string} run. */
     private static List<Path> echoCertificateAuthorities() throws IOException {
         try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return entries.filter(entry -> entry.getFileName().toString().startsWith(BenchMain.ECHO_CA_DIRECTORY_PREFIX)).toList();
+            return entries.filter(entry -> entry.getFileName().toString()
+                    .startsWith(BenchMain.ECHO_CA_DIRECTORY_PREFIX)).toList();
         }
     }
 
@@ -121,7 +123,8 @@ class BenchMainTest {
                 "--messages", Integer.toString(messages), "--size", Integer.toString(maxSize), "--in-flight", "20",
                 "--seed", "11", "--gateway-heap", "256m");
         assertThat(json.path("parameters").path("hybridConnections").asInt()).isEqualTo(2);
-        assertThat(json.path("parameters").path("limits").path("maxRelayedConnectionsPerNamespace").asInt()).isEqualTo(connections);
+        assertThat(json.path("parameters").path("limits").path("maxRelayedConnectionsPerNamespace").asInt())
+                .isEqualTo(connections);
         JsonNode relay = json.path("figures").path("relay");
         assertThat(relay.path("connections").asInt()).isEqualTo(connections);
         assertThat(relay.path("refused past quota").asInt()).isEqualTo(1);
@@ -136,7 +139,8 @@ class BenchMainTest {
         assertThat(relay.path("down bytes").asLong()).isEqualTo(down);
         assertThat(relay.path("messages").asInt()).isEqualTo(2 * connections * messages);
         assertThat(relay.path("gateway open files").asInt()).isGreaterThan(50 + 2 * connections);
-        assertThat(relay.path("heap end MB").asDouble()).isPositive().isLessThan(relay.path("heap limit MB").asDouble());
+        assertThat(relay.path("heap end MB").asDouble()).isPositive()
+                .isLessThan(relay.path("heap limit MB").asDouble());
         assertThat(relay.path("heap limit MB").asDouble()).isEqualTo(256.0);
         assertThat(json.path("notes").toString()).contains("every byte checked", "no OutOfMemoryError",
                 "connection 201 past maxRelayedConnectionsPerNamespace = 200 refused with 403 \\\"Quota exceeded.");
@@ -159,7 +163,8 @@ class BenchMainTest {
         StringWriter err = new StringWriter();
         int code = new CommandLine(new BenchMain()).setErr(new PrintWriter(err)).execute("sprint");
         assertThat(code).isEqualTo(BenchMain.EXIT_USAGE);
-        assertThat(err.toString()).contains("SCENARIO: sprint (expected: one of throughput, latency, connect-rate, idle, integrity)");
+        assertThat(err.toString())
+                .contains("SCENARIO: sprint (expected: one of throughput, latency, connect-rate, idle, integrity)");
         assertThat(new CommandLine(new BenchMain()).setErr(new PrintWriter(new StringWriter()))
                 .execute("latency", "--duration", "soon")).isEqualTo(BenchMain.EXIT_USAGE);
         StringWriter heapErr = new StringWriter();

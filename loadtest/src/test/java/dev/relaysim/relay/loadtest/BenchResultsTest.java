@@ -20,7 +20,8 @@ class BenchResultsTest {
 
     @Test
     void latencyPercentilesThatSpreadWidelyGetALogarithmicAxis() throws IOException {
-        BenchResults results = results("latency", Map.of("p50 us", 80.0, "p90 us", 95.0, "p99 us", 130.0, "p99.9 us", 4200.0));
+        BenchResults results = results("latency",
+                Map.of("p50 us", 80.0, "p90 us", 95.0, "p99 us", 130.0, "p99.9 us", 4200.0));
 
         CategoryChart chart = results.chart();
 
@@ -37,7 +38,9 @@ class BenchResultsTest {
         CategoryChart chart = results.chart();
 
         assertThat(chart.getStyler().isYAxisLogarithmic()).isFalse();
-        assertThat(chart.getTitle()).startsWith("relaysim bench throughput (TLS on every leg), " + Runtime.getRuntime().availableProcessors() + " cores ")
+        assertThat(chart.getTitle())
+                .startsWith("relaysim bench throughput (TLS on every leg), "
+                        + Runtime.getRuntime().availableProcessors() + " cores ")
                 .contains("Java " + System.getProperty("java.runtime.version"));
         assertThat(chart.getXAxisTitle()).isEqualTo("connections=1, tls=true");
     }

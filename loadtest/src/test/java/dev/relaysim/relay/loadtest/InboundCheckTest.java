@@ -29,8 +29,10 @@ class InboundCheckTest {
             total += message.length;
         }
         assertThat(pattern.totalBytes()).isEqualTo(total);
-        assertThat(new StreamPattern(8, 3, Direction.UP, MESSAGES, MAX_SIZE).message(0)).isNotEqualTo(pattern.message(0));
-        assertThat(new StreamPattern(7, 3, Direction.DOWN, MESSAGES, MAX_SIZE).message(0)).isNotEqualTo(pattern.message(0));
+        assertThat(new StreamPattern(8, 3, Direction.UP, MESSAGES, MAX_SIZE).message(0))
+                .isNotEqualTo(pattern.message(0));
+        assertThat(new StreamPattern(7, 3, Direction.DOWN, MESSAGES, MAX_SIZE).message(0))
+                .isNotEqualTo(pattern.message(0));
     }
 
     @Test
@@ -77,8 +79,9 @@ class InboundCheckTest {
         int offset = message.length - 1;
         int original = message[offset] & 0xff;
         message[offset] = (byte) (original ^ 0x40);
-        assertThat(check.accept(ByteBuffer.wrap(message))).isEqualTo("message 0: byte " + offset + " is " + (original ^ 0x40)
-                + " (expected: " + original + ", corrupted)");
+        assertThat(check.accept(ByteBuffer.wrap(message)))
+                .isEqualTo("message 0: byte " + offset + " is " + (original ^ 0x40)
+                        + " (expected: " + original + ", corrupted)");
     }
 
     @Test
@@ -94,7 +97,8 @@ class InboundCheckTest {
     @Test
     void anotherStreamsMessageIsCrossed() {
         byte[] foreign = new StreamPattern(7, 4, Direction.UP, MESSAGES, MAX_SIZE).message(0);
-        assertThat(check.accept(ByteBuffer.wrap(foreign))).isEqualTo("message 0 belongs to stream 4 direction 0 (crossed streams)");
+        assertThat(check.accept(ByteBuffer.wrap(foreign)))
+                .isEqualTo("message 0 belongs to stream 4 direction 0 (crossed streams)");
         byte[] echoed = new StreamPattern(7, 3, Direction.DOWN, MESSAGES, MAX_SIZE).message(0);
         assertThat(new InboundCheck(pattern).accept(ByteBuffer.wrap(echoed)))
                 .isEqualTo("message 0 belongs to stream 3 direction 1 (crossed streams)");

@@ -27,7 +27,8 @@ class PayloadsTest {
         byte[] message = payloads.create(3);
         message[500] ^= 1;
         assertThat(payloads.check(ByteBuffer.wrap(message), 3)).isEqualTo("message 3 is corrupted (CRC-32C mismatch)");
-        assertThat(payloads.check(ByteBuffer.wrap(message, 0, 1000), 3)).isEqualTo("message 3: 1000 bytes (expected: 1024)");
+        assertThat(payloads.check(ByteBuffer.wrap(message, 0, 1000), 3))
+                .isEqualTo("message 3: 1000 bytes (expected: 1024)");
     }
 
     @Test

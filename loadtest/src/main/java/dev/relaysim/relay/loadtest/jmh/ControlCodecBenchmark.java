@@ -49,7 +49,8 @@ public class ControlCodecBenchmark {
         headers.put("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
         headers.put("Sec-WebSocket-Version", "13");
         headers.put("User-Agent", "relaysim-bench");
-        return new AcceptCommand("wss://127.0.0.1:9443/$hc/echo?sb-hc-action=accept&sb-hc-id=4f0c5a8e-2b1d-4c3e-9f7a-1d2e3f4a5b6c_G3",
-                "4f0c5a8e-2b1d-4c3e-9f7a-1d2e3f4a5b6c_G3", headers, new RemoteEndpoint("127.0.0.1", 51234));
+        String id = "4f0c5a8e-2b1d-4c3e-9f7a-1d2e3f4a5b6c_G3";
+        return new AcceptCommand("wss://127.0.0.1:9443/$hc/echo?sb-hc-action=accept&sb-hc-id=" + id, id, headers,
+                new RemoteEndpoint("127.0.0.1", 51234));
     }
 }

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway.events;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
@@ -17,8 +19,8 @@ import java.util.Set;
  * @param sinceId only events numbered after this (0: from the oldest in the ring)
  * @param sinceTime only events after this instant, or null
  */
-public record EventFilter(String namespace, String entity, Set<RelayEvent.Operation> kinds, long sinceId,
-                          Instant sinceTime) {
+public record EventFilter(@Nullable String namespace, @Nullable String entity, Set<RelayEvent.Operation> kinds,
+                          long sinceId, @Nullable Instant sinceTime) {
 
     /** Every event. */
     public static final EventFilter ALL = new EventFilter(null, null, Set.of(), 0, null);

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.events;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,8 +23,9 @@ import static java.util.Objects.requireNonNull;
  * @param message what a person reads
  * @param details the fields of this kind of event ({@code statusCode}, {@code bytesSenderToListener} ...), or null
  */
-public record RelayEvent(Instant time, Operation operationName, String namespace, String entity, String listenerId,
-                         String trackingId, String source, String message, ObjectNode details) {
+public record RelayEvent(Instant time, Operation operationName, @Nullable String namespace, @Nullable String entity,
+                         @Nullable String listenerId, @Nullable String trackingId, @Nullable String source,
+                         String message, @Nullable ObjectNode details) {
 
     /** The operations, with Azure's {@code HybridConnectionsEvent} names where Azure has one. */
     public enum Operation {

@@ -8,8 +8,8 @@ package dev.relaysim.relay.gateway.metrics;
  *
  * <p>Cardinality: meters are tagged with at most {@value #NAMESPACE} and {@value #ENTITY} (both bounded by the
  * configuration) and with tags whose values are fixed here ({@value #DIRECTION}, {@value #ACTION},
- * {@value #REASON}, {@value #STATUS_CLASS}, {@value #ANSWER}). Never tag with a remote address, a rendezvous id, a listener id or a
- * request path: each would create a time series per client.
+ * {@value #REASON}, {@value #STATUS_CLASS}, {@value #ANSWER}). Never tag with a remote address, a rendezvous id, a
+ * listener id or a request path: each would create a time series per client.
  *
  * <table>
  *   <caption>relay meters</caption>

@@ -34,8 +34,8 @@ final class HostCommands {
         }
         for (String tool : List.of("ip", "setpriv")) {
             if (find(tool).isEmpty()) {
-                return Optional.of("'" + tool + "' not found (install " + (tool.equals("ip") ? "iproute2" : "util-linux")
-                        + ')');
+                return Optional.of("'" + tool + "' not found (install "
+                        + (tool.equals("ip") ? "iproute2" : "util-linux") + ')');
             }
         }
         return Optional.empty();
@@ -83,7 +83,8 @@ final class HostCommands {
                 throw new IOException(String.join(" ", command) + ": no answer within " + TIMEOUT_SECONDS + " s");
             }
             if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + ": " + new String(stderr, StandardCharsets.UTF_8).strip()
+                throw new IOException(String.join(" ", command) + ": "
+                        + new String(stderr, StandardCharsets.UTF_8).strip()
                         + " (exit code " + process.exitValue() + ')');
             }
             return stdout;

@@ -27,8 +27,9 @@ import static java.util.Objects.requireNonNull;
  * covers {@value #PUBLIC_WILDCARD} and {@value #PRIVATE_LINK_WILDCARD}, serves the public endpoint on each
  * network's public front-end address (its subnet's default gateway, {@link VnetPlan#publicFrontEnd()}), has the DNS
  * responder answer on each network's resolver address, port {@value #RESOLVER_PORT}, with public chains ending at
- * that network's public front end, and writes {@code vnets.json} and the trust files for {@code vnet run}. Network changes (management API) reach the namespaces before the server binds new endpoint
- * addresses. {@link #close()} stops the server, then removes everything made; idempotent.
+ * that network's public front end, and writes {@code vnets.json} and the trust files for {@code vnet run}. Network
+ * changes (management API) reach the namespaces before the server binds new endpoint addresses. {@link #close()} stops
+ * the server, then removes everything made; idempotent.
  */
 public final class NetnsGateway implements AutoCloseable {
 

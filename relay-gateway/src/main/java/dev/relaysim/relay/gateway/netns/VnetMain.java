@@ -79,7 +79,8 @@ public final class VnetMain {
 
     /** {@code vnet run [--vnet NAME] -- COMMAND ARGS...}. */
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Runs COMMAND inside a virtual network, with the development CA trusted; exits with its code.")
+            description = "Runs COMMAND inside a virtual network, with the development CA trusted; "
+                    + "exits with its code.")
     static final class RunCommand implements Callable<Integer> {
 
         @CommandLine.Spec

@@ -57,8 +57,8 @@ public record VnetPlan(String vnet, String namespace, String hostInterface, List
                     .orElse(network.addressPrefixes().get(0));
             if (subnet.size() < 8) {
                 throw new IllegalArgumentException("virtualNetworks." + network.name() + ": subnet " + subnet
-                        + " (expected: /29 or larger, room for the public front end at .1, the resolver at .2 and a machine at"
-                        + " .5)");
+                        + " (expected: /29 or larger, room for the public front end at .1, the resolver at .2"
+                        + " and a machine at .5)");
             }
             Inet4Address machine = machineAddress(network.name(), subnet, taken);
             List<Inet4Address> own = new ArrayList<>();

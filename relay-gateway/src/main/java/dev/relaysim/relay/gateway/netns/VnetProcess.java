@@ -10,8 +10,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A program started inside a virtual network's namespace: {@code ip netns exec} (which also puts the namespace's
  * {@code resolv.conf} in place), then {@code setpriv} back to the user who invoked {@code sudo} ({@code SUDO_UID},
- * {@code SUDO_GID}) when there is one (with that user's {@code HOME}), with the trust environment of {@link VnetMain#trustEnvironment} and
- * {@value VnetMain#VNET_ENV}; standard streams inherited.
+ * {@code SUDO_GID}) when there is one (with that user's {@code HOME}), with the trust environment of {@link
+ * VnetMain#trustEnvironment} and {@value VnetMain#VNET_ENV}; standard streams inherited.
  */
 final class VnetProcess {
 

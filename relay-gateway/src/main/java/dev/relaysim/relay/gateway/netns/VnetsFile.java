@@ -53,9 +53,11 @@ public record VnetsFile(long gatewayPid, List<Vnet> vnets, String caBundle, Stri
         }
 
         static Vnet of(VnetPlan plan) {
-            return new Vnet(plan.vnet(), plan.namespace(), plan.addressPrefixes().stream().map(Object::toString).toList(),
+            return new Vnet(plan.vnet(), plan.namespace(),
+                    plan.addressPrefixes().stream().map(Object::toString).toList(),
                     plan.subnet().toString(), plan.address().getHostAddress(), plan.resolver().getHostAddress(),
-                    plan.publicFrontEnd().getHostAddress(), plan.endpoints().stream().map(Inet4Address::getHostAddress).toList(),
+                    plan.publicFrontEnd().getHostAddress(),
+                    plan.endpoints().stream().map(Inet4Address::getHostAddress).toList(),
                     plan.peerEndpoints().stream().map(Inet4Address::getHostAddress).toList());
         }
     }

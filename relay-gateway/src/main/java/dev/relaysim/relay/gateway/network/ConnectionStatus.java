@@ -1,7 +1,5 @@
 package dev.relaysim.relay.gateway.network;
 
-import java.util.Arrays;
-
 /**
  * The {@code privateLinkServiceConnectionState.status} of a private endpoint connection. Only {@code Approved}
  * endpoints carry traffic; the namespace owner moves a connection between the states (Remove gives
@@ -25,9 +23,7 @@ public enum ConnectionStatus {
 
     /** Case-insensitive, as ARM reads enum values. */
     public static ConnectionStatus fromWireName(String text) {
-        return Arrays.stream(values()).filter(value -> value.wireName.equalsIgnoreCase(text)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException('"' + text
-                        + "\" (expected: Pending, Approved, Rejected or Disconnected)"));
+        return WireNames.parse(values(), ConnectionStatus::wireName, text);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.relaysim.relay.gateway.network;
 
-import java.util.Arrays;
-
 /** What a network rule set does with public traffic that no IP rule matched. */
 public enum DefaultAction {
     ALLOW("Allow"),
@@ -19,8 +17,7 @@ public enum DefaultAction {
 
     /** Case-insensitive, as ARM reads enum values. */
     public static DefaultAction fromWireName(String text) {
-        return Arrays.stream(values()).filter(value -> value.wireName.equalsIgnoreCase(text)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException('"' + text + "\" (expected: Allow or Deny)"));
+        return WireNames.parse(values(), DefaultAction::wireName, text);
     }
 
     @Override

@@ -37,7 +37,8 @@ public record Ipv4Prefix(int network, int length) {
         if (slash >= 0) {
             String digits = text.substring(slash + 1);
             if (digits.isEmpty() || digits.length() > 2 || !digits.chars().allMatch(Character::isDigit)) {
-                throw new IllegalArgumentException('"' + text + "\" (expected: an IPv4 address or CIDR prefix such as 10.0.0.0/16)");
+                throw new IllegalArgumentException('"' + text
+                        + "\" (expected: an IPv4 address or CIDR prefix such as 10.0.0.0/16)");
             }
             length = Integer.parseInt(digits);
         }
@@ -101,13 +102,15 @@ public record Ipv4Prefix(int network, int length) {
     private static int parseAddress(String text, String address) {
         String[] parts = address.split("\\.", -1);
         if (parts.length != 4) {
-            throw new IllegalArgumentException('"' + text + "\" (expected: an IPv4 address or CIDR prefix such as 10.0.0.0/16)");
+            throw new IllegalArgumentException('"' + text
+                    + "\" (expected: an IPv4 address or CIDR prefix such as 10.0.0.0/16)");
         }
         int value = 0;
         for (String part : parts) {
             if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
                     || Integer.parseInt(part) > 255) {
-                throw new IllegalArgumentException('"' + text + "\" (expected: an IPv4 address or CIDR prefix such as 10.0.0.0/16)");
+                throw new IllegalArgumentException('"' + text
+                        + "\" (expected: an IPv4 address or CIDR prefix such as 10.0.0.0/16)");
             }
             value = value << 8 | Integer.parseInt(part);
         }

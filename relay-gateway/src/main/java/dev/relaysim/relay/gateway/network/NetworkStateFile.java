@@ -28,8 +28,8 @@ import static java.util.Objects.requireNonNull;
  * its network rule set, public network access and private endpoints with their connection states).
  *
  * <p>{@link #write} replaces the file atomically (a temporary file in the same directory, forced to disk, then
- * {@code ATOMIC_MOVE}, see {@link DataFiles#replace}), so a crash leaves the old document or the new one, never half of one.
- * {@link #read} validates the document completely; a broken one is an {@link IOException} naming the file and the
+ * {@code ATOMIC_MOVE}, see {@link DataFiles#replace}), so a crash leaves the old document or the new one, never half of
+ * one. {@link #read} validates the document completely; a broken one is an {@link IOException} naming the file and the
  * JSON path, since starting without it would silently drop the saved state.
  */
 public final class NetworkStateFile {

@@ -1,7 +1,5 @@
 package dev.relaysim.relay.gateway.network;
 
-import java.util.Arrays;
-
 /** A namespace's {@code publicNetworkAccess}; {@code SecuredByPerimeter} is treated as {@code Disabled} here. */
 public enum PublicNetworkAccess {
     ENABLED("Enabled"),
@@ -25,9 +23,7 @@ public enum PublicNetworkAccess {
 
     /** Case-insensitive, as ARM reads enum values. */
     public static PublicNetworkAccess fromWireName(String text) {
-        return Arrays.stream(values()).filter(value -> value.wireName.equalsIgnoreCase(text)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException('"' + text
-                        + "\" (expected: Enabled, Disabled or SecuredByPerimeter)"));
+        return WireNames.parse(values(), PublicNetworkAccess::wireName, text);
     }
 
     @Override

@@ -45,7 +45,8 @@ public record VirtualNetwork(String name, String region, List<Ipv4Prefix> addres
         Set<String> names = new HashSet<>();
         for (Subnet subnet : subnets) {
             if (!names.add(subnet.name().toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("subnets: \"" + subnet.name() + "\" (expected: unique subnet names)");
+                throw new IllegalArgumentException("subnets: \"" + subnet.name()
+                        + "\" (expected: unique subnet names)");
             }
             if (addressPrefixes.stream().noneMatch(prefix -> prefix.contains(subnet.addressPrefix()))) {
                 throw new IllegalArgumentException("subnets." + subnet.name() + ".addressPrefix: "

@@ -97,7 +97,8 @@ class DnsFuzzTest {
         Optional<DnsAnswerer.Answer> answer = answerer.answer(packet, source);
         assertNoWarnings();
         if (answer.isEmpty()) {
-            assertThat(packet.length < 12 || (packet[2] & 0x80) != 0).as("dropped %s", Arrays.toString(packet)).isTrue();
+            assertThat(packet.length < 12 || (packet[2] & 0x80) != 0).as("dropped %s", Arrays.toString(packet))
+                    .isTrue();
             return;
         }
         Message response = answer.get().response();

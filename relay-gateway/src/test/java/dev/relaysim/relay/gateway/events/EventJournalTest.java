@@ -56,7 +56,8 @@ class EventJournalTest {
         RelayEvent registered = event("listener", "echo");
         RelayEvent other = new RelayEvent(Instant.parse("2026-12-07T01:00:00Z"),
                 RelayEvent.Operation.CONNECTION_REFUSED, "contoso", "orders", null, null, null, "refused", null);
-        EventFilter byKind = EventFilter.fromQuery(Map.of("kinds", List.of("NewListenerRegistered, ListenerUnregistered")));
+        EventFilter byKind = EventFilter.fromQuery(Map.of("kinds",
+                List.of("NewListenerRegistered, ListenerUnregistered")));
         assertThat(byKind.matches(registered)).isTrue();
         assertThat(byKind.matches(other)).isFalse();
         EventFilter byEntity = EventFilter.fromQuery(Map.of("namespace", List.of("CONTOSO"), "entity",

@@ -81,7 +81,8 @@ class NetworkModelTest {
         NetworkModel model = new NetworkModel(List.of(), List.of(new NamespaceNetwork("contoso",
                 new NetworkRuleSet(PublicNetworkAccess.SECURED_BY_PERIMETER, DefaultAction.ALLOW, List.of(), true),
                 List.of())));
-        assertThat(model.admit("contoso", PUBLIC_FRONT_END, address("127.0.0.1"))).isInstanceOf(Admission.Refused.class);
+        assertThat(model.admit("contoso", PUBLIC_FRONT_END, address("127.0.0.1")))
+                .isInstanceOf(Admission.Refused.class);
     }
 
     @Test
@@ -119,7 +120,8 @@ class NetworkModelTest {
     @Test
     void endpointsNeedAnExistingSubnetAndAnAssignableUnusedAddress() {
         assertThatThrownBy(() -> endpointAt("default", "127.10.0.3"))
-                .hasMessageContaining("privateIpAddress: 127.10.0.3 (expected: an assignable address of subnet default");
+                .hasMessageContaining(
+                        "privateIpAddress: 127.10.0.3 (expected: an assignable address of subnet default");
         assertThatThrownBy(() -> endpointAt("default", "127.10.1.4"))
                 .hasMessageContaining("privateIpAddress: 127.10.1.4");
         assertThatThrownBy(() -> endpointAt("other", "127.10.0.4"))

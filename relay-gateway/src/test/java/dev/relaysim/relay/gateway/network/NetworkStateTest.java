@@ -32,7 +32,8 @@ class NetworkStateTest {
 
         assertThat(state.current()).isSameAs(updated);
         assertThat(seen).containsExactly(updated);
-        assertThat(updated.namespace("sandbox").ruleSet().publicNetworkAccess()).isEqualTo(PublicNetworkAccess.DISABLED);
+        assertThat(updated.namespace("sandbox").ruleSet().publicNetworkAccess())
+                .isEqualTo(PublicNetworkAccess.DISABLED);
     }
 
     @Test

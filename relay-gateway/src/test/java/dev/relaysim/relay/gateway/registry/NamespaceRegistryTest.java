@@ -32,7 +32,8 @@ class NamespaceRegistryTest {
     void extractsTheHostPartOfHostHeaders() {
         assertThat(NamespaceRegistry.hostPart("localhost:9443")).isEqualTo("localhost");
         assertThat(NamespaceRegistry.hostPart("[::1]:9443")).isEqualTo("::1");
-        assertThat(NamespaceRegistry.hostPart("sandbox.servicebus.windows.net")).isEqualTo("sandbox.servicebus.windows.net");
+        assertThat(NamespaceRegistry.hostPart("sandbox.servicebus.windows.net"))
+                .isEqualTo("sandbox.servicebus.windows.net");
         assertThat(NamespaceRegistry.hostPart(null)).isEmpty();
     }
 

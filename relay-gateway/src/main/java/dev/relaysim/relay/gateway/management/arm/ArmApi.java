@@ -13,6 +13,7 @@ import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,7 +199,7 @@ public final class ArmApi {
     }
 
     /** Null when the request carries the admin key, else the 401. */
-    private ManagementResponse authenticate(ManagementRequest request) {
+    private @Nullable ManagementResponse authenticate(ManagementRequest request) {
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         String code;
         String message;
@@ -221,7 +222,7 @@ public final class ArmApi {
     }
 
     /** The {@code Warning} for an api-version relaysim does not know, or null. */
-    private static String apiVersionWarning(String provider, ManagementRequest request) {
+    private static @Nullable String apiVersionWarning(String provider, ManagementRequest request) {
         List<String> values = request.query().getOrDefault("api-version", List.of());
         String version = values.isEmpty() ? null : values.get(0);
         boolean known = version != null && (provider.equals(RELAY) ? RELAY_API_VERSIONS.contains(version)

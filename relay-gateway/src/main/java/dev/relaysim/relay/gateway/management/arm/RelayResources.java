@@ -21,6 +21,7 @@ import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -279,16 +280,15 @@ final class RelayResources {
     ManagementResponse listAuthorizationRules(ManagementRequest request) {
         ArmScope scope = ArmScope.of(request);
         NamespaceConfig namespace = namespace(request);
-        Optional<HybridConnectionConfig> entity = entity(namespace, request);
-        List<AuthorizationRuleConfig> rules = entity.map(HybridConnectionConfig::authorizationRules)
-                .orElse(namespace.authorizationRules());
+        HybridConnectionConfig entity = entity(namespace, request);
+        List<AuthorizationRuleConfig> rules = rules(namespace, entity);
         return ok(ArmJson.list(rules.stream().map(rule -> authorizationRule(scope, namespace, entity, rule))
                 .toList()));
     }
 
     ManagementResponse getAuthorizationRule(ManagementRequest request) {
         NamespaceConfig namespace = namespace(request);
-        Optional<HybridConnectionConfig> entity = entity(namespace, request);
+        HybridConnectionConfig entity = entity(namespace, request);
         return ok(authorizationRule(ArmScope.of(request), namespace, entity,
                 authorizationRule(namespace, entity, request)));
     }
@@ -338,7 +338,7 @@ final class RelayResources {
      */
     ManagementResponse putAuthorizationRule(ManagementRequest request) {
         NamespaceConfig namespace = namespace(request);
-        Optional<HybridConnectionConfig> entity = entity(namespace, request);
+        HybridConnectionConfig entity = entity(namespace, request);
         String name = request.pathParameters().get("name");
         RequestBody rightsNode = RequestBody.parse(request.body()).field("properties").field("rights");
         Set<AccessRight> rights = EnumSet.noneOf(AccessRight.class);
@@ -353,14 +353,14 @@ final class RelayResources {
                 .orElseGet(() -> new AuthorizationRuleConfig(name, newKey(), newKey(), rights)));
         changeRules(namespace, entity, rules -> replaced(rules, AuthorizationRuleConfig::name, changed));
         logger.info("authorization rule {} of {}{} {}: {}", changed.name(), namespace.name(),
-                entity.map(hc -> "/" + hc.name()).orElse(""), existing.isPresent() ? "updated" : "created", changed);
+                entityPath(entity), existing.isPresent() ? "updated" : "created", changed);
         return ok(authorizationRule(ArmScope.of(request), namespace, entity, changed));
     }
 
     /** Deletes a rule (200; 204 when there is none): tokens signed with its keys are refused from now on. */
     ManagementResponse deleteAuthorizationRule(ManagementRequest request) {
         NamespaceConfig namespace = namespace(request);
-        Optional<HybridConnectionConfig> entity = entity(namespace, request);
+        HybridConnectionConfig entity = entity(namespace, request);
         String name = request.pathParameters().get("name");
         if (rules(namespace, entity).stream().noneMatch(rule -> rule.name().equalsIgnoreCase(name))) {
             return ArmApi.noContent();
@@ -368,7 +368,7 @@ final class RelayResources {
         changeRules(namespace, entity, rules -> rules.stream()
                 .filter(rule -> !rule.name().equalsIgnoreCase(name)).toList());
         logger.info("authorization rule {} of {}{} deleted", name, namespace.name(),
-                entity.map(hc -> "/" + hc.name()).orElse(""));
+                entityPath(entity));
         return ok(ArmJson.object());
     }
 
@@ -378,7 +378,7 @@ final class RelayResources {
      */
     ManagementResponse regenerateKeys(ManagementRequest request) {
         NamespaceConfig namespace = namespace(request);
-        Optional<HybridConnectionConfig> entity = entity(namespace, request);
+        HybridConnectionConfig entity = entity(namespace, request);
         AuthorizationRuleConfig rule = authorizationRule(namespace, entity, request);
         RequestBody body = RequestBody.parse(request.body());
         RequestBody keyTypeNode = body.field("keyType");
@@ -389,7 +389,7 @@ final class RelayResources {
                 rule.trustedService()));
         changeRules(namespace, entity, rules -> replaced(rules, AuthorizationRuleConfig::name, changed));
         logger.info("{} of authorization rule {} of {}{} regenerated", primary ? "primary key" : "secondary key",
-                rule.name(), namespace.name(), entity.map(hc -> "/" + hc.name()).orElse(""));
+                rule.name(), namespace.name(), entityPath(entity));
         return ok(accessKeys(namespace, entity, changed));
     }
 
@@ -414,18 +414,18 @@ final class RelayResources {
      */
     ManagementResponse listKeys(ManagementRequest request) {
         NamespaceConfig namespace = namespace(request);
-        Optional<HybridConnectionConfig> entity = entity(namespace, request);
+        HybridConnectionConfig entity = entity(namespace, request);
         AuthorizationRuleConfig rule = authorizationRule(namespace, entity, request);
         logger.info("keys of authorization rule {} of {}{} listed", rule.name(), namespace.name(),
-                entity.map(hc -> "/" + hc.name()).orElse(""));
+                entityPath(entity));
         return ok(accessKeys(namespace, entity, rule));
     }
 
     /** Azure's {@code AccessKeys}: the keys and connection strings ({@code EntityPath} for an entity's rule). */
-    private static ObjectNode accessKeys(NamespaceConfig namespace, Optional<HybridConnectionConfig> entity,
+    private static ObjectNode accessKeys(NamespaceConfig namespace, @Nullable HybridConnectionConfig entity,
                                          AuthorizationRuleConfig rule) {
         URI endpoint = URI.create("sb://" + namespace.hostName() + '/');
-        String entityPath = entity.map(HybridConnectionConfig::name).orElse(null);
+        String entityPath = entity == null ? null : entity.name();
         ObjectNode keys = ArmJson.object();
         keys.put("primaryConnectionString", new ConnectionString(endpoint, entityPath, rule.name(), rule.primaryKey(),
                 null, null).format());
@@ -460,17 +460,18 @@ final class RelayResources {
                 .toList());
     }
 
-    /** Replaces the rules of the namespace, or of {@code entity} when present. */
-    private void changeRules(NamespaceConfig namespace, Optional<HybridConnectionConfig> entity,
+    /** Replaces the rules of the namespace, or of {@code entity} when there is one. */
+    private void changeRules(NamespaceConfig namespace, @Nullable HybridConnectionConfig entity,
                              UnaryOperator<List<AuthorizationRuleConfig>> change) {
         changeNamespace(namespace, current -> {
-            if (entity.isEmpty()) {
-                return new NamespaceConfig(current.name(), current.hostName(), change.apply(current.authorizationRules()),
+            if (entity == null) {
+                return new NamespaceConfig(current.name(), current.hostName(),
+                        change.apply(current.authorizationRules()),
                         current.hybridConnections(), current.region(), current.networkRuleSet(),
                         current.privateEndpoints());
             }
             return withHybridConnections(current, current.hybridConnections().stream()
-                    .map(hc -> hc.name().equalsIgnoreCase(entity.get().name())
+                    .map(hc -> hc.name().equalsIgnoreCase(entity.name())
                             ? new HybridConnectionConfig(hc.name(), hc.requiresClientAuthorization(),
                             change.apply(hc.authorizationRules()), hc.userMetadata())
                             : hc)
@@ -509,8 +510,18 @@ final class RelayResources {
     }
 
     private static List<AuthorizationRuleConfig> rules(NamespaceConfig namespace,
-                                                       Optional<HybridConnectionConfig> entity) {
-        return entity.map(HybridConnectionConfig::authorizationRules).orElse(namespace.authorizationRules());
+                                                       @Nullable HybridConnectionConfig entity) {
+        return entity == null ? namespace.authorizationRules() : entity.authorizationRules();
+    }
+
+    /** {@code /<hybrid connection>} for an entity's rule, empty for a namespace's (log lines). */
+    private static String entityPath(@Nullable HybridConnectionConfig entity) {
+        return entity == null ? "" : "/" + entity.name();
+    }
+
+    /** {@code /hybridConnections/<name>} for an entity's rule, empty for a namespace's (resource ids). */
+    private static String entityResource(@Nullable HybridConnectionConfig entity) {
+        return entity == null ? "" : "/hybridConnections/" + entity.name();
     }
 
     private static PrivateEndpoint connection(NetworkModel model, NamespaceConfig namespace,
@@ -568,29 +579,27 @@ final class RelayResources {
                 "Microsoft.Relay/namespaces/" + namespace.name() + "/hybridConnections", name));
     }
 
-    private static Optional<HybridConnectionConfig> entity(NamespaceConfig namespace, ManagementRequest request) {
-        return request.pathParameters().containsKey("hybridConnection")
-                ? Optional.of(hybridConnection(namespace, request)) : Optional.empty();
+    /** The hybrid connection the path names, or null for a namespace-level path. */
+    private static @Nullable HybridConnectionConfig entity(NamespaceConfig namespace, ManagementRequest request) {
+        return request.pathParameters().containsKey("hybridConnection") ? hybridConnection(namespace, request) : null;
     }
 
     private static AuthorizationRuleConfig authorizationRule(NamespaceConfig namespace,
-                                                             Optional<HybridConnectionConfig> entity,
+                                                             @Nullable HybridConnectionConfig entity,
                                                              ManagementRequest request) {
         String name = request.pathParameters().get("name");
-        List<AuthorizationRuleConfig> rules = entity.map(HybridConnectionConfig::authorizationRules)
-                .orElse(namespace.authorizationRules());
-        return rules.stream().filter(rule -> rule.name().equalsIgnoreCase(name)).findFirst()
+        return rules(namespace, entity).stream().filter(rule -> rule.name().equalsIgnoreCase(name)).findFirst()
                 .orElseThrow(() -> ArmException.notFound("Microsoft.Relay/namespaces/" + namespace.name()
-                        + entity.map(hc -> "/hybridConnections/" + hc.name()).orElse("") + "/authorizationRules",
+                        + entityResource(entity) + "/authorizationRules",
                         name));
     }
 
     private static ObjectNode authorizationRule(ArmScope scope, NamespaceConfig namespace,
-                                                Optional<HybridConnectionConfig> entity, AuthorizationRuleConfig rule) {
-        String parent = scope.namespaceId(namespace.name())
-                + entity.map(hc -> "/hybridConnections/" + hc.name()).orElse("");
+                                                @Nullable HybridConnectionConfig entity,
+                                                AuthorizationRuleConfig rule) {
+        String parent = scope.namespaceId(namespace.name()) + entityResource(entity);
         ObjectNode json = ArmJson.resource(parent + "/authorizationRules/" + rule.name(), rule.name(),
-                entity.isPresent() ? "Microsoft.Relay/Namespaces/HybridConnections/AuthorizationRules"
+                entity != null ? "Microsoft.Relay/Namespaces/HybridConnections/AuthorizationRules"
                         : "Microsoft.Relay/Namespaces/AuthorizationRules", null);
         json.putObject("properties").putArray("rights")
                 .addAll(rule.rights().stream().map(AccessRight::wireName)

@@ -96,8 +96,9 @@ final class KeysCommand extends EntityCommands {
             JsonNode keys = options.client().post(scope.rulesPath('/' + ManagementClient.segment(rule)
                     + "/regenerateKeys"), body);
             boolean primary = keyType.equals("PrimaryKey");
-            out().println(scope.label() + '/' + keys.path("keyName").asText() + ' ' + (primary ? "primary" : "secondary")
-                    + " key: " + keys.path(primary ? "primaryKey" : "secondaryKey").asText());
+            out().println(scope.label() + '/' + keys.path("keyName").asText() + ' '
+                    + (primary ? "primary" : "secondary") + " key: "
+                    + keys.path(primary ? "primaryKey" : "secondaryKey").asText());
             out().println(keys.path(primary ? "primaryConnectionString" : "secondaryConnectionString").asText());
             return 0;
         } catch (ManagementException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.net.URI;
@@ -55,7 +56,7 @@ public final class ManagementClient {
     }
 
     /** {@code .../providers/Microsoft.Relay/namespaces[/<namespace>]} plus {@code rest}. */
-    public static String namespacePath(String namespace, String rest) {
+    public static String namespacePath(@Nullable String namespace, String rest) {
         return "/providers/Microsoft.Relay/namespaces" + (namespace == null ? "" : '/' + segment(namespace)) + rest;
     }
 
@@ -86,7 +87,7 @@ public final class ManagementClient {
      * description, as the namespace owner does; returns the connection.
      */
     public JsonNode setPrivateEndpointConnectionStatus(String namespace, String connection, String status,
-                                                       String description) throws ManagementException {
+                                                       @Nullable String description) throws ManagementException {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode state = body.putObject("properties").putObject("privateLinkServiceConnectionState");
         state.put("status", requireNonNull(status, "status"));
@@ -102,7 +103,7 @@ public final class ManagementClient {
                 + segment(requireNonNull(connection, "connection")));
     }
 
-    private JsonNode send(String method, String path, JsonNode body) throws ManagementException {
+    private JsonNode send(String method, String path, @Nullable JsonNode body) throws ManagementException {
         URI uri = URI.create(base + "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + RESOURCE_GROUP + path
                 + "?api-version=" + API_VERSION);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)

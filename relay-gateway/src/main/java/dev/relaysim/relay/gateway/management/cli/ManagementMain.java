@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 
 /**
  * The management commands {@code pe}, {@code network}, {@code hc}, {@code keys} and {@code ns} (the launcher runs
- * {@code ./relaysim pe ...} as {@code ManagementMain pe ...}), talking to a running gateway's ARM-shaped management API. Exit codes: 0 done,
- * 1 the API refused the request or could not be reached (the reason on stderr), 2 bad arguments.
+ * {@code ./relaysim pe ...} as {@code ManagementMain pe ...}), talking to a running gateway's ARM-shaped management
+ * API. Exit codes: 0 done, 1 the API refused the request or could not be reached (the reason on stderr), 2 bad
+ * arguments.
  */
 @Command(name = "relaysim", mixinStandardHelpOptions = true,
         subcommands = {PeCommand.class, NetworkCommand.class, HcCommand.class, KeysCommand.class, NsCommand.class},

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ public final class CrossOriginGuard extends ChannelInboundHandlerAdapter {
     }
 
     /** Why {@code request} is refused, or null when it may pass. */
-    static String refusal(FullHttpRequest request) {
+    static @Nullable String refusal(FullHttpRequest request) {
         HttpMethod method = request.method();
         String path = new QueryStringDecoder(request.uri()).path();
         boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);

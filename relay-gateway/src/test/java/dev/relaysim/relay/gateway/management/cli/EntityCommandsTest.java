@@ -66,7 +66,8 @@ class EntityCommandsTest {
         assertThat(list.out()).containsPattern("RootManageSharedAccessKey\\s+Listen,Send,Manage\\s+"
                 + TestGateway.KEY.replace("+", "\\+") + "\\s+" + TestGateway.SECONDARY_KEY.replace("+", "\\+"));
         assertThat(run("keys", "list", "--connection-strings").out())
-                .contains("Endpoint=sb://sandbox.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey");
+                .contains("Endpoint=sb://sandbox.servicebus.windows.net/;"
+                        + "SharedAccessKeyName=RootManageSharedAccessKey");
 
         CliRun regenerated = run("keys", "regenerate", "RootManageSharedAccessKey");
         assertThat(regenerated.exitCode()).as(regenerated.err()).isZero();

@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The console over the runtime management API, in headless Chromium: a hybrid connection created in the console
- * carries Microsoft's {@code hyco-ws} and is deleted there; so is a namespace; a policy added to a hybrid connection signs for it; a key regenerated in the console refuses tokens signed with the old one.
+ * carries Microsoft's {@code hyco-ws} and is deleted there; so is a namespace; a policy added to a hybrid connection
+ * signs for it; a key regenerated in the console refuses tokens signed with the old one.
  */
 @Timeout(180)
 class ConsoleRuntimeManagementBrowserTest {

@@ -31,7 +31,8 @@ class SecurityHeadersTest {
             assertThat(first.headers().get("Referrer-Policy")).isEqualTo("no-referrer");
             assertThat(first.headers().get("Cache-Control")).isEqualTo("no-store");
             assertThat(second.headers().get("Cache-Control")).isEqualTo("no-cache");
-            assertThat(second.headers().get("Content-Security-Policy")).isEqualTo(SecurityHeaders.CONTENT_SECURITY_POLICY);
+            assertThat(second.headers().get("Content-Security-Policy"))
+                    .isEqualTo(SecurityHeaders.CONTENT_SECURITY_POLICY);
         } finally {
             first.release();
             second.release();
