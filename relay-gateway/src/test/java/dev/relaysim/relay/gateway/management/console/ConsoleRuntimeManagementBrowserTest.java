@@ -8,8 +8,6 @@ import dev.relaysim.relay.gateway.testing.NodeClients;
 import dev.relaysim.relay.gateway.testing.NodeClients.NodeProcess;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The console over the runtime management API, in headless Chromium: a hybrid connection created in the console
- * carries Microsoft's {@code hyco-ws} and is deleted there; so is a namespace; a policy added to a hybrid connection signs for it; a key regenerated in the console refuses tokens signed with the old one.
+ * carries Microsoft's {@code hyco-ws} and is deleted there; so is a namespace; a policy added to a hybrid connection
+ * signs for it; a key regenerated in the console refuses tokens signed with the old one.
  */
 @Timeout(180)
 class ConsoleRuntimeManagementBrowserTest {
@@ -35,24 +34,11 @@ class ConsoleRuntimeManagementBrowserTest {
     @RegisterExtension
     final GatewayExtension gateway = new GatewayExtension();
 
-    private Browser browser;
-    private ConsoleDriver console;
-
-    @BeforeEach
-    void start() {
-        browser = Browser.start();
-        console = new ConsoleDriver(browser, gateway.get());
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    final ConsoleExtension console = new ConsoleExtension(gateway);
 
     @Test
-    void aHybridConnectionCreatedInTheConsoleRelaysHycoWs() throws Exception {
+    void aHybridConnectionCreatedInTheConsoleRelaysHycoWs(Browser browser) throws Exception {
         NodeClients node = NodeClients.install();
         TestGateway gw = gateway.get();
         console.signIn();
@@ -91,7 +77,7 @@ class ConsoleRuntimeManagementBrowserTest {
     }
 
     @Test
-    void aKeyRegeneratedInTheConsoleRefusesTokensSignedWithTheOldOne() throws Exception {
+    void aKeyRegeneratedInTheConsoleRefusesTokensSignedWithTheOldOne(Browser browser) throws Exception {
         TestGateway gw = gateway.get();
         console.signIn();
         console.open("hybrid-connections?namespace=sandbox", "hybrid-connections");
@@ -115,7 +101,7 @@ class ConsoleRuntimeManagementBrowserTest {
     }
 
     @Test
-    void aNamespaceCreatedInTheOverviewGetsItsRootRuleAndIsDeletedThere() throws Exception {
+    void aNamespaceCreatedInTheOverviewGetsItsRootRuleAndIsDeletedThere(Browser browser) throws Exception {
         TestGateway gw = gateway.get();
         console.signIn();
 
@@ -138,7 +124,8 @@ class ConsoleRuntimeManagementBrowserTest {
     }
 
     @Test
-    void aPolicyAddedToAHybridConnectionSignsForItAndItsConnectionStringNamesTheEntity() throws Exception {
+    void aPolicyAddedToAHybridConnectionSignsForItAndItsConnectionStringNamesTheEntity(Browser browser)
+            throws Exception {
         TestGateway gw = gateway.get();
         console.signIn();
         console.open("hybrid-connections?namespace=sandbox&hc=echo", "hybrid-connections");
