@@ -16,6 +16,7 @@ import dev.relaysim.relay.gateway.management.arm.ArmApi;
 import dev.relaysim.relay.gateway.management.console.ConsoleAssets;
 import dev.relaysim.relay.gateway.management.console.TrafficHistory;
 import dev.relaysim.relay.gateway.metrics.MicrometerGatewayMetrics;
+import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkState;
 import dev.relaysim.relay.gateway.network.NetworkStateFile;
 import dev.relaysim.relay.gateway.pipeline.GatewayContext;
@@ -222,7 +223,7 @@ public final class GatewayServer implements AutoCloseable {
             addresses = relayPorts.addresses(relayChannels, management, dnsAddress);
             endpointAddresses = new EndpointAddresses(listen.bindAddress(), relayPorts, certificates);
             endpointAddresses.bindPrivateEndpoints(networkState.current());
-            networkState.onChange(model -> networkChanged());
+            networkState.onChange(this::networkChanged);
             registry.onChange(this::registryChanged);
             serving = true;
         } catch (IOException | RuntimeException e) {
@@ -246,8 +247,12 @@ public final class GatewayServer implements AutoCloseable {
         return started(addresses);
     }
 
-    /** The development CA whose server certificate the TLS endpoints present; throws before {@link #start()}. */
-    public synchronized DevCertificateAuthority certificateAuthority() {
+    /**
+     * The development CA whose server certificate the TLS endpoints present; throws before {@link #start()}. Not
+     * synchronized on the gateway: {@code /relaysim/ca.pem} reads it on the management loop, which a
+     * {@link #close()} in progress waits for.
+     */
+    public DevCertificateAuthority certificateAuthority() {
         return certificates.authority();
     }
 
@@ -367,9 +372,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Binds new private endpoint addresses and unbinds those of endpoints that are gone. */
-    private synchronized void networkChanged() {
+    private synchronized void networkChanged(NetworkModel model) {
         if (!closed && endpointAddresses != null) {
-            endpointAddresses.networkChanged(networkState.current());
+            endpointAddresses.networkChanged(model);
         }
     }
 
