@@ -198,24 +198,10 @@ public final class GatewayServer implements AutoCloseable {
                     certificates.sslContext());
             List<Channel> relayChannels = relayPorts.bind(listen.bindAddress());
             serverChannels.addAll(relayChannels);
-            Optional<InetSocketAddress> management = Optional.empty();
-            if (managementGroup != null) {
-                Channel channel = new ManagementServer(config, registry, networkState, events, dnsFaults,
-                        context.rendezvousFaults(), meterRegistry,
-                        new HealthEndpoint(this::serving, () -> ManagementServer.healthPorts(addresses), clock,
-                                startedAt),
-                        new CaCertificateEndpoint(this::certificateAuthority), clock)
-                        .bind(binder, managementGroup, channels);
-                serverChannels.add(channel);
-                management = Optional.of((InetSocketAddress) channel.localAddress());
-            }
-            Optional<InetSocketAddress> dnsAddress = Optional.empty();
-            DnsSettings dnsSettings = config.dns();
-            if (dnsSettings.enabled()) {
-                dns = new DnsResponders(registry, networkState, dnsFaults, metrics, channels, ioGroup);
-                dnsAddress = Optional.of(dns.bind(dnsSettings.bindAddress(), dnsSettings.port(),
-                        DnsResponders.publicAddress(listen), false));
-            }
+            Optional<InetSocketAddress> management = managementGroup == null ? Optional.empty()
+                    : Optional.of(startManagement(managementGroup, context, startedAt));
+            Optional<InetSocketAddress> dnsAddress = config.dns().enabled()
+                    ? Optional.of(startDns(ioGroup)) : Optional.empty();
             if (config.events().file() && config.dataDirectoryExplicit()) {
                 eventFile = new EventFileWriter(events, config.dataDirectory());
                 eventFile.start();
@@ -240,6 +226,29 @@ public final class GatewayServer implements AutoCloseable {
                 bound.dns().map(Object::toString).orElse("off"));
         PublicSecretsWarning.of(config).ifPresent(logger::warn);
         return bound;
+    }
+
+    /** Binds the management server on {@code group}; it reads the parts {@link #start()} made before. */
+    private InetSocketAddress startManagement(EventLoopGroup group, GatewayContext context, Instant startedAt)
+            throws IOException {
+        HealthEndpoint health = new HealthEndpoint(this::serving, () -> ManagementServer.healthPorts(addresses),
+                clock, startedAt);
+        Channel channel = new ManagementServer(config, registry, networkState, requireNonNull(events), dnsFaults,
+                context.rendezvousFaults(), requireNonNull(meterRegistry), health,
+                new CaCertificateEndpoint(this::certificateAuthority), clock)
+                .bind(binder, group, channels);
+        serverChannels.add(channel);
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Starts the DNS responder on {@code dns.bindAddress}; public chains end at the public front end. */
+    private InetSocketAddress startDns(EventLoopGroup ioGroup) throws IOException {
+        DnsSettings settings = config.dns();
+        DnsResponders responders = new DnsResponders(registry, networkState, dnsFaults, requireNonNull(metrics),
+                channels, ioGroup);
+        dns = responders;
+        return responders.bind(settings.bindAddress(), settings.port(), DnsResponders.publicAddress(config.listen()),
+                false);
     }
 
     /** Where the gateway listens; throws before {@link #start()}. */

@@ -23,9 +23,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Sets up a connection accepted on a gateway port by the port's {@link PortRole}:
  * <ul>
- *   <li>{@link PortRole#FRONT_END} (the TLS front end, 9443 unless it lies in the rendezvous range, and the plain
- *       one, 9080): listeners open control channels, senders connect or send HTTP requests. TLS is required on the
- *       TLS front end and absent on the plain one.</li>
+ *   <li>{@link PortRole#FRONT_END} (a front end outside the rendezvous range: the plain one, 9080, and the TLS one
+ *       where it is moved out, such as 443 under {@code gateway --netns}): listeners open control channels, senders
+ *       connect or send HTTP requests. TLS is required on the TLS front end and absent on the plain one.</li>
  *   <li>{@link PortRole#RENDEZVOUS} (9400+N for gateway instance {@code gN}): listeners open accept and request
  *       addresses. These are {@code ws://} or {@code wss://} depending on how the listener's control channel
  *       connected, so TLS is detected from the first bytes. The rendezvous fault toggle
