@@ -114,7 +114,8 @@ public final class GatewayBanner {
                         .append(entity.requiresClientAuthorization() ? "" : " (senders need no token)").append('\n');
                 List<AuthorizationRuleConfig> rules = new ArrayList<>(namespace.authorizationRules());
                 rules.addAll(entity.authorizationRules());
-                // Connection strings name sb:// endpoints, which every SDK reaches over TLS; plain ws has its URL above.
+                // Connection strings name sb:// endpoints, which every SDK reaches over TLS; plain ws has its URL
+                // above.
                 for (AuthorizationRuleConfig rule : rules) {
                     addresses.tls().ifPresent(tls -> text.append("    ").append(connectionString(endpointHost,
                             listen.advertisedTlsPort(tls.getPort()), rule, entity.name())).append('\n'));

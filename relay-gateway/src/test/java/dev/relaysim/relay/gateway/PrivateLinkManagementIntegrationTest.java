@@ -2,7 +2,6 @@ package dev.relaysim.relay.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
@@ -12,12 +11,6 @@ import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.tls.SslContexts;
-import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
-import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
-import dev.relaysim.relay.gateway.config.NamespaceConfig;
-import dev.relaysim.relay.gateway.network.DefaultAction;
-import dev.relaysim.relay.gateway.network.NetworkRuleSet;
-import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
 import dev.relaysim.relay.gateway.testing.ManagementApi;
 import dev.relaysim.relay.gateway.testing.RawHttp;
@@ -40,7 +33,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -74,13 +66,7 @@ class PrivateLinkManagementIntegrationTest {
 
     @BeforeEach
     void start() {
-        AuthorizationRuleConfig root = new AuthorizationRuleConfig(KEY_NAME, KEY, TestGateway.SECONDARY_KEY,
-                EnumSet.allOf(AccessRight.class));
-        List<HybridConnectionConfig> echo = List.of(new HybridConnectionConfig(ENTITY, true, List.of()));
-        NamespaceConfig sandbox = new NamespaceConfig(TestGateway.NAMESPACE, TestGateway.HOST, List.of(root), echo);
-        NamespaceConfig contoso = new NamespaceConfig("contoso", CONTOSO_HOST, List.of(root), echo, "westeurope",
-                new NetworkRuleSet(PublicNetworkAccess.DISABLED, DefaultAction.ALLOW, List.of(), false), List.of());
-        gateway = TestGateway.builder().namespaces(List.of(sandbox, contoso), TestGateway.NAMESPACE).start();
+        gateway = TestGateway.builder().privateLinkScenario().start();
         sslContext = SslContexts.forClient(gateway.server().certificateAuthority().caCertificatePem());
     }
 

@@ -24,14 +24,14 @@ class PublicSecretsWarningTest {
     @Test
     void loopbackIsQuietWhateverTheKeys() {
         for (String bind : List.of("127.0.0.1", "127.20.0.4", "::1", "localhost")) {
-            assertThat(GatewayServer.publicSecretsWarning(config(bind, ListenSettings.DEFAULT_ADMIN_KEY,
+            assertThat(PublicSecretsWarning.of(config(bind, ListenSettings.DEFAULT_ADMIN_KEY,
                     TestGateway.defaultNamespaces()))).as(bind).isEmpty();
         }
     }
 
     @Test
     void aWildcardWithTheDevelopmentSecretsNamesEachOne() {
-        assertThat(GatewayServer.publicSecretsWarning(config("0.0.0.0", ListenSettings.DEFAULT_ADMIN_KEY,
+        assertThat(PublicSecretsWarning.of(config("0.0.0.0", ListenSettings.DEFAULT_ADMIN_KEY,
                 TestGateway.defaultNamespaces()))).hasValueSatisfying(warning -> assertThat(warning)
                 .startsWith("listening on 0.0.0.0, beyond loopback, with the development admin key")
                 .contains("sandbox/RootManageSharedAccessKey", "contoso/RootManageSharedAccessKey")
@@ -39,7 +39,7 @@ class PublicSecretsWarningTest {
         NamespaceConfig entityRule = new NamespaceConfig("ownkeys", "ownkeys.servicebus.windows.net", List.of(), List.of(
                 new HybridConnectionConfig("hc", true, List.of(new AuthorizationRuleConfig("r", "b3du",
                         TestGateway.SECONDARY_KEY, EnumSet.of(AccessRight.SEND))))));
-        assertThat(GatewayServer.publicSecretsWarning(config("192.0.2.10", "own-admin-key", List.of(entityRule))))
+        assertThat(PublicSecretsWarning.of(config("192.0.2.10", "own-admin-key", List.of(entityRule))))
                 .hasValueSatisfying(warning -> assertThat(warning).doesNotContain("admin key")
                         .contains("development SAS keys of rules [ownkeys/hc/r]"));
     }
@@ -49,7 +49,7 @@ class PublicSecretsWarningTest {
         NamespaceConfig own = new NamespaceConfig("ownkeys", "ownkeys.servicebus.windows.net", List.of(
                 new AuthorizationRuleConfig("root", "b3duLWtleQ==", "b3duLWtleS0y", EnumSet.allOf(AccessRight.class))),
                 List.of(new HybridConnectionConfig("hc", true, List.of())));
-        assertThat(GatewayServer.publicSecretsWarning(config("0.0.0.0", "own-admin-key", List.of(own)))).isEmpty();
+        assertThat(PublicSecretsWarning.of(config("0.0.0.0", "own-admin-key", List.of(own)))).isEmpty();
     }
 
     private static GatewayConfig config(String bind, String adminKey, List<NamespaceConfig> namespaces) {

@@ -11,7 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
-/** The HTTP part shared by both initializers. */
+/** The HTTP part of every port's pipeline ({@link GatewayChannelInitializer}). */
 final class GatewayPipelines {
 
     private GatewayPipelines() {

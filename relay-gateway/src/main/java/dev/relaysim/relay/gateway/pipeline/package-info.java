@@ -1,7 +1,7 @@
 /**
- * The gateway's Netty pipelines: one initializer per role
- * ({@link dev.relaysim.relay.gateway.pipeline.FrontEndChannelInitializer front ends},
- * {@link dev.relaysim.relay.gateway.pipeline.RendezvousChannelInitializer rendezvous ports}), the
+ * The gateway's Netty pipelines: one initializer,
+ * {@link dev.relaysim.relay.gateway.pipeline.GatewayChannelInitializer}, keyed by the port's
+ * {@link dev.relaysim.relay.gateway.pipeline.PortRole} (front end, rendezvous port or both), the
  * {@link dev.relaysim.relay.gateway.pipeline.UpgradeRouter} that parses, authorizes and dispatches each upgrade
  * request, the handlers around it (handshake timeout, request aggregation, the error handler), the
  * service-style error responses, and the {@link dev.relaysim.relay.gateway.pipeline.NetworkGuard} that judges every

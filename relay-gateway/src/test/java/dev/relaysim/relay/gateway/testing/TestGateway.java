@@ -20,6 +20,9 @@ import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
 import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
+import dev.relaysim.relay.gateway.network.DefaultAction;
+import dev.relaysim.relay.gateway.network.NetworkRuleSet;
+import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
@@ -114,6 +117,21 @@ public final class TestGateway implements AutoCloseable {
         NamespaceConfig other = new NamespaceConfig(OTHER_NAMESPACE, OTHER_HOST, List.of(root),
                 List.of(new HybridConnectionConfig(ENTITY, true, List.of())));
         return List.of(sandbox, other);
+    }
+
+    /**
+     * The Private Link scenario's namespaces: {@value #NAMESPACE} (public) and {@value #OTHER_NAMESPACE} (public
+     * network access disabled, reached only through private endpoints), each with rule {@value #KEY_NAME} (Listen,
+     * Send, Manage; the development keys) and hybrid connection {@value #ENTITY}.
+     */
+    public static List<NamespaceConfig> privateLinkNamespaces() {
+        AuthorizationRuleConfig root = new AuthorizationRuleConfig(KEY_NAME, KEY, SECONDARY_KEY,
+                EnumSet.allOf(AccessRight.class));
+        List<HybridConnectionConfig> echo = List.of(new HybridConnectionConfig(ENTITY, true, List.of()));
+        NamespaceConfig sandbox = new NamespaceConfig(NAMESPACE, HOST, List.of(root), echo);
+        NamespaceConfig contoso = new NamespaceConfig(OTHER_NAMESPACE, OTHER_HOST, List.of(root), echo, "westeurope",
+                new NetworkRuleSet(PublicNetworkAccess.DISABLED, DefaultAction.ALLOW, List.of(), false), List.of());
+        return List.of(sandbox, contoso);
     }
 
     /** Protocol settings for tests: the defaults with a 10 s rendezvous timeout and a 2 s shutdown timeout. */
@@ -277,6 +295,11 @@ public final class TestGateway implements AutoCloseable {
             this.namespaces = List.copyOf(requireNonNull(namespaces, "namespaces"));
             this.defaultNamespace = requireNonNull(defaultNamespace, "defaultNamespace");
             return this;
+        }
+
+        /** {@link #privateLinkNamespaces()}, {@value #NAMESPACE} the default namespace. */
+        public Builder privateLinkScenario() {
+            return namespaces(privateLinkNamespaces(), NAMESPACE);
         }
 
         public Builder protocol(ProtocolSettings protocol) {

@@ -1,7 +1,6 @@
 package dev.relaysim.relay.gateway.management.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
@@ -11,15 +10,10 @@ import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.tls.SslContexts;
-import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
-import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
-import dev.relaysim.relay.gateway.config.NamespaceConfig;
-import dev.relaysim.relay.gateway.network.DefaultAction;
-import dev.relaysim.relay.gateway.network.NetworkRuleSet;
-import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
 import dev.relaysim.relay.gateway.testing.Browser;
+import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.ManagementApi;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
@@ -32,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -44,7 +39,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,36 +64,27 @@ class ConsoleBrowserTest {
     private static final String ENDPOINT = "127.10.0.4";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+    @RegisterExtension
+    final GatewayExtension gatewayExtension = new GatewayExtension(TestGateway.Builder::privateLinkScenario);
+    @RegisterExtension
+    final ConsoleExtension console = new ConsoleExtension(gatewayExtension);
+
     private TestGateway gateway;
     private Browser browser;
-    private ConsoleDriver console;
     private SslContext sslContext;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final List<RelayWebSocketClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        browser = Browser.start();
-        AuthorizationRuleConfig root = new AuthorizationRuleConfig(KEY_NAME, KEY, TestGateway.SECONDARY_KEY,
-                EnumSet.allOf(AccessRight.class));
-        List<HybridConnectionConfig> echo = List.of(new HybridConnectionConfig(ENTITY, true, List.of()));
-        NamespaceConfig sandbox = new NamespaceConfig(TestGateway.NAMESPACE, TestGateway.HOST, List.of(root), echo);
-        NamespaceConfig contoso = new NamespaceConfig("contoso", CONTOSO_HOST, List.of(root), echo, "westeurope",
-                new NetworkRuleSet(PublicNetworkAccess.DISABLED, DefaultAction.ALLOW, List.of(), false), List.of());
-        gateway = TestGateway.builder().namespaces(List.of(sandbox, contoso), TestGateway.NAMESPACE).start();
-        console = new ConsoleDriver(browser, gateway);
+        gateway = gatewayExtension.get();
+        browser = console.browser();
         sslContext = SslContexts.forClient(gateway.server().certificateAuthority().caCertificatePem());
     }
 
     @AfterEach
     void stop() {
         clients.forEach(RelayWebSocketClient::close);
-        if (browser != null) {
-            browser.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     @Test

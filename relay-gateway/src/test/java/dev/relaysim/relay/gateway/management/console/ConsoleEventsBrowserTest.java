@@ -4,8 +4,6 @@ import dev.relaysim.relay.gateway.testing.Browser;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,24 +22,11 @@ class ConsoleEventsBrowserTest {
     @RegisterExtension
     final GatewayExtension gateway = new GatewayExtension();
 
-    private Browser browser;
-    private ConsoleDriver console;
-
-    @BeforeEach
-    void start() {
-        browser = Browser.start();
-        console = new ConsoleDriver(browser, gateway.get());
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    final ConsoleExtension console = new ConsoleExtension(gateway);
 
     @Test
-    void theEventsPageShowsAListenerConnectingAndLeavingAsItHappens() throws Exception {
+    void theEventsPageShowsAListenerConnectingAndLeavingAsItHappens(Browser browser) throws Exception {
         TestGateway gw = gateway.get();
         console.signIn();
         console.open("events", "events");

@@ -8,8 +8,6 @@ import dev.relaysim.relay.gateway.testing.NodeClients;
 import dev.relaysim.relay.gateway.testing.NodeClients.NodeProcess;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,24 +34,11 @@ class ConsoleRuntimeManagementBrowserTest {
     @RegisterExtension
     final GatewayExtension gateway = new GatewayExtension();
 
-    private Browser browser;
-    private ConsoleDriver console;
-
-    @BeforeEach
-    void start() {
-        browser = Browser.start();
-        console = new ConsoleDriver(browser, gateway.get());
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    final ConsoleExtension console = new ConsoleExtension(gateway);
 
     @Test
-    void aHybridConnectionCreatedInTheConsoleRelaysHycoWs() throws Exception {
+    void aHybridConnectionCreatedInTheConsoleRelaysHycoWs(Browser browser) throws Exception {
         NodeClients node = NodeClients.install();
         TestGateway gw = gateway.get();
         console.signIn();
@@ -92,7 +77,7 @@ class ConsoleRuntimeManagementBrowserTest {
     }
 
     @Test
-    void aKeyRegeneratedInTheConsoleRefusesTokensSignedWithTheOldOne() throws Exception {
+    void aKeyRegeneratedInTheConsoleRefusesTokensSignedWithTheOldOne(Browser browser) throws Exception {
         TestGateway gw = gateway.get();
         console.signIn();
         console.open("hybrid-connections?namespace=sandbox", "hybrid-connections");
@@ -116,7 +101,7 @@ class ConsoleRuntimeManagementBrowserTest {
     }
 
     @Test
-    void aNamespaceCreatedInTheOverviewGetsItsRootRuleAndIsDeletedThere() throws Exception {
+    void aNamespaceCreatedInTheOverviewGetsItsRootRuleAndIsDeletedThere(Browser browser) throws Exception {
         TestGateway gw = gateway.get();
         console.signIn();
 
@@ -139,7 +124,8 @@ class ConsoleRuntimeManagementBrowserTest {
     }
 
     @Test
-    void aPolicyAddedToAHybridConnectionSignsForItAndItsConnectionStringNamesTheEntity() throws Exception {
+    void aPolicyAddedToAHybridConnectionSignsForItAndItsConnectionStringNamesTheEntity(Browser browser)
+            throws Exception {
         TestGateway gw = gateway.get();
         console.signIn();
         console.open("hybrid-connections?namespace=sandbox&hc=echo", "hybrid-connections");

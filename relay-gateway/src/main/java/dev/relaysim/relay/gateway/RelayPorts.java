@@ -1,0 +1,159 @@
+package dev.relaysim.relay.gateway;
+
+import dev.relaysim.relay.gateway.config.ListenSettings;
+import dev.relaysim.relay.gateway.config.PortRange;
+import dev.relaysim.relay.gateway.pipeline.GatewayChannelInitializer;
+import dev.relaysim.relay.gateway.pipeline.GatewayContext;
+import dev.relaysim.relay.gateway.pipeline.PortRole;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The gateway's relay ports, each with its {@link PortRole}: the TLS and plain front ends and one rendezvous port
+ * per gateway instance, a front end inside the rendezvous range being one port with role {@link PortRole#BOTH}. One
+ * routine, {@link #bind(String)}, binds them all on an address: the bind address at start, then each private
+ * endpoint's address and each public front-end address, on the same port numbers.
+ */
+final class RelayPorts {
+
+    /** Which of the gateway's ports a {@link Port} is, for its name and its place in {@link GatewayAddresses}. */
+    enum Kind { TLS_FRONT_END, PLAIN_FRONT_END, RENDEZVOUS }
+
+    /**
+     * One port to bind.
+     *
+     * @param number the port number; 0 until the first bind when configured so
+     * @param instance N of {@code gN} when the port serves rendezvous, else -1
+     */
+    record Port(Kind kind, int number, PortRole role, int instance) {
+
+        /** Names the port in logs and bind failures. */
+        String what() {
+            return switch (kind) {
+                case TLS_FRONT_END -> "TLS front end";
+                case PLAIN_FRONT_END -> "plain front end";
+                case RENDEZVOUS -> "rendezvous port of g" + instance;
+            };
+        }
+
+        Port withNumber(int bound) {
+            return new Port(kind, bound, role, instance);
+        }
+    }
+
+    private final ServerBinder binder;
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup ioGroup;
+    private final GatewayContext context;
+    private final @Nullable SslContext sslContext;
+    private List<Port> ports;
+    private boolean numbersFixed;
+
+    /**
+     * @param sslContext the server TLS context, {@code null} when TLS is disabled
+     */
+    RelayPorts(ListenSettings listen, ServerBinder binder, EventLoopGroup acceptGroup, EventLoopGroup ioGroup,
+               GatewayContext context, @Nullable SslContext sslContext) {
+        this.binder = requireNonNull(binder, "binder");
+        this.acceptGroup = requireNonNull(acceptGroup, "acceptGroup");
+        this.ioGroup = requireNonNull(ioGroup, "ioGroup");
+        this.context = requireNonNull(context, "context");
+        this.sslContext = sslContext;
+        ports = plan(listen);
+    }
+
+    /**
+     * The ports {@code listen} asks for, in binding order: the TLS front end, the plain front end, then the
+     * rendezvous ports that are not a front end too, by instance.
+     */
+    static List<Port> plan(ListenSettings listen) {
+        PortRange range = listen.rendezvousPorts();
+        List<Port> plan = new ArrayList<>(range.size() + 2);
+        if (listen.tlsEnabled()) {
+            plan.add(frontEnd(Kind.TLS_FRONT_END, listen.tlsPort(), range));
+        }
+        if (listen.plainEnabled()) {
+            plan.add(frontEnd(Kind.PLAIN_FRONT_END, listen.plainPort(), range));
+        }
+        for (int instance = 0; instance < range.size(); instance++) {
+            int shared = instance;
+            if (plan.stream().noneMatch(port -> port.instance() == shared)) {
+                plan.add(new Port(Kind.RENDEZVOUS, range.port(instance), PortRole.RENDEZVOUS, instance));
+            }
+        }
+        return List.copyOf(plan);
+    }
+
+    private static Port frontEnd(Kind kind, int number, PortRange range) {
+        int instance = range.instanceOf(number);
+        return new Port(kind, number, instance < 0 ? PortRole.FRONT_END : PortRole.BOTH, instance);
+    }
+
+    /**
+     * Binds every port on {@code host}; the first call fixes the port numbers for the later ones (a port configured
+     * as 0 keeps the one the system chose). On failure closes what it bound.
+     *
+     * @return the server channels, in {@link #plan} order
+     * @throws IOException naming the port and address that cannot be bound
+     */
+    synchronized List<Channel> bind(String host) throws IOException {
+        List<Channel> bound = new ArrayList<>(ports.size());
+        try {
+            for (Port port : ports) {
+                bound.add(binder.bind(port.what(), host, port.number(), acceptGroup, ioGroup,
+                        new GatewayChannelInitializer(context, port.role(), port.instance(), sslContextOf(port))));
+            }
+        } catch (IOException | RuntimeException e) {
+            bound.forEach(Channel::close);
+            throw e;
+        }
+        if (!numbersFixed) {
+            List<Port> fixed = new ArrayList<>(ports.size());
+            for (int i = 0; i < ports.size(); i++) {
+                fixed.add(ports.get(i).withNumber(((InetSocketAddress) bound.get(i).localAddress()).getPort()));
+            }
+            ports = List.copyOf(fixed);
+            numbersFixed = true;
+        }
+        return bound;
+    }
+
+    /** The plain front end has no TLS; the other ports require it (front end) or detect it (rendezvous). */
+    private @Nullable SslContext sslContextOf(Port port) {
+        return port.kind() == Kind.PLAIN_FRONT_END && port.role() == PortRole.FRONT_END ? null : sslContext;
+    }
+
+    /**
+     * Where the relay ports of {@code bound} (what {@link #bind} returned) listen, with the management server's and
+     * the DNS responder's addresses.
+     */
+    synchronized GatewayAddresses addresses(List<Channel> bound, Optional<InetSocketAddress> management,
+                                            Optional<InetSocketAddress> dns) {
+        Optional<InetSocketAddress> tls = Optional.empty();
+        Optional<InetSocketAddress> plain = Optional.empty();
+        InetSocketAddress[] rendezvous = new InetSocketAddress[context.rendezvousPorts().size()];
+        for (int i = 0; i < ports.size(); i++) {
+            Port port = ports.get(i);
+            InetSocketAddress address = (InetSocketAddress) bound.get(i).localAddress();
+            if (port.kind() == Kind.TLS_FRONT_END) {
+                tls = Optional.of(address);
+            } else if (port.kind() == Kind.PLAIN_FRONT_END) {
+                plain = Optional.of(address);
+            }
+            if (port.role().servesRendezvous()) {
+                rendezvous[port.instance()] = address;
+            }
+        }
+        return new GatewayAddresses(tls, plain, List.of(rendezvous), management, dns);
+    }
+}
