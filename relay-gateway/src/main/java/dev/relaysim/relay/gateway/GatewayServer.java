@@ -198,10 +198,9 @@ public final class GatewayServer implements AutoCloseable {
                     certificates.sslContext());
             List<Channel> relayChannels = relayPorts.bind(listen.bindAddress());
             serverChannels.addAll(relayChannels);
-            Optional<InetSocketAddress> management = managementGroup == null ? Optional.empty()
-                    : Optional.of(startManagement(managementGroup, context, startedAt));
-            Optional<InetSocketAddress> dnsAddress = config.dns().enabled()
-                    ? Optional.of(startDns(ioGroup)) : Optional.empty();
+            InetSocketAddress management = managementGroup == null ? null
+                    : startManagement(managementGroup, context, startedAt);
+            InetSocketAddress dnsAddress = config.dns().enabled() ? startDns(ioGroup) : null;
             if (config.events().file() && config.dataDirectoryExplicit()) {
                 eventFile = new EventFileWriter(events, config.dataDirectory());
                 eventFile.start();

@@ -135,10 +135,10 @@ final class RelayPorts {
 
     /**
      * Where the relay ports of {@code bound} (what {@link #bind} returned) listen, with the management server's and
-     * the DNS responder's addresses.
+     * the DNS responder's addresses (null where that server does not run).
      */
-    synchronized GatewayAddresses addresses(List<Channel> bound, Optional<InetSocketAddress> management,
-                                            Optional<InetSocketAddress> dns) {
+    synchronized GatewayAddresses addresses(List<Channel> bound, @Nullable InetSocketAddress management,
+                                            @Nullable InetSocketAddress dns) {
         Optional<InetSocketAddress> tls = Optional.empty();
         Optional<InetSocketAddress> plain = Optional.empty();
         InetSocketAddress[] rendezvous = new InetSocketAddress[context.rendezvousPorts().size()];
@@ -154,6 +154,7 @@ final class RelayPorts {
                 rendezvous[port.instance()] = address;
             }
         }
-        return new GatewayAddresses(tls, plain, List.of(rendezvous), management, dns);
+        return new GatewayAddresses(tls, plain, List.of(rendezvous), Optional.ofNullable(management),
+                Optional.ofNullable(dns));
     }
 }
