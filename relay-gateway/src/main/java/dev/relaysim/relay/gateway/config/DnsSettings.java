@@ -1,6 +1,5 @@
 package dev.relaysim.relay.gateway.config;
 
-import dev.relaysim.relay.gateway.dns.DnsFaults;
 import io.netty.util.NetUtil;
 
 import static dev.relaysim.relay.gateway.config.ConfigChecks.quote;

@@ -2,7 +2,6 @@ package dev.relaysim.relay.gateway.config;
 
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import java.nio.file.Path;
 import java.util.List;

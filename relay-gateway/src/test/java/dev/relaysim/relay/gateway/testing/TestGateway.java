@@ -17,11 +17,11 @@ import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
-import dev.relaysim.relay.gateway.dns.DnsFaults;
+import dev.relaysim.relay.gateway.config.DnsFaults;
 import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
 import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
+import dev.relaysim.relay.gateway.config.RendezvousFaults;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;

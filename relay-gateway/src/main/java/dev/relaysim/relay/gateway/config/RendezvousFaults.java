@@ -1,7 +1,6 @@
-package dev.relaysim.relay.gateway.rendezvous;
+package dev.relaysim.relay.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
 
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.dns;
+package dev.relaysim.relay.gateway.config;
 
 import java.net.Inet4Address;
 import java.util.LinkedHashMap;

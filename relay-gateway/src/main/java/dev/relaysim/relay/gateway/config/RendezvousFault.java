@@ -1,6 +1,5 @@
-package dev.relaysim.relay.gateway.rendezvous;
+package dev.relaysim.relay.gateway.config;
 
-import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
 
 import java.net.InetAddress;
