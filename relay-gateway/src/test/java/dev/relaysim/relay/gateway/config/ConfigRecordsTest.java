@@ -83,6 +83,25 @@ class ConfigRecordsTest {
     }
 
     @Test
+    void theBuilderStartsFromTheDefaultsAndValidatesWhatItBuilds() {
+        NamespaceConfig contoso = new NamespaceConfig("contoso", null, List.of(), List.of());
+
+        assertThat(GatewayConfig.builder().build()).isEqualTo(ConfigLoader.defaults());
+        GatewayConfig built = GatewayConfig.builder().listen(LISTEN).protocol(PROTOCOL)
+                .dataDirectory(Path.of("data"), true).namespaces(List.of(contoso), "contoso")
+                .virtualNetworks(List.of()).dns(DnsSettings.DISABLED).limits(new LimitSettings(1, 2, 3))
+                .events(new EventSettings(5, true)).build();
+        assertThat(built).isEqualTo(new GatewayConfig(LISTEN, PROTOCOL, Path.of("data"), "contoso",
+                List.of(contoso), List.of(), DnsSettings.DISABLED, RendezvousFaults.NONE, new LimitSettings(1, 2, 3),
+                true, new EventSettings(5, true)));
+        assertThat(built.toBuilder().protocol(ConfigLoader.defaults().protocol()).build().protocol())
+                .isEqualTo(ConfigLoader.defaults().protocol());
+        assertThatThrownBy(() -> built.toBuilder().namespaces(List.of(contoso), "other").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("defaultNamespace: \"other\" (expected: one of contoso)");
+    }
+
+    @Test
     void nullsAreRefusedByName() {
         assertThatThrownBy(() -> new GatewayConfig(LISTEN, PROTOCOL, null, "contoso", List.of()))
                 .isInstanceOf(NullPointerException.class)
