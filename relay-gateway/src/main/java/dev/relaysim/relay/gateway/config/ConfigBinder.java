@@ -166,10 +166,6 @@ final class ConfigBinder {
     }
 
     private AdvertisedSettings advertised(Node root) throws ConfigException {
-        Node advertised = root.field("listen").field("advertised");
-        if (!advertised.present()) {
-            return AdvertisedSettings.NONE;
-        }
         requireSettingsObject(root, "listen.advertised");
         String hostText = optional(root, GatewaySettings.ADVERTISED_HOST);
         Optional<String> host = hostText != null && !hostText.isBlank() ? Optional.of(hostText.strip())
@@ -178,7 +174,8 @@ final class ConfigBinder {
         int plainPort = value(root, GatewaySettings.ADVERTISED_PLAIN_PORT);
         List<Integer> configuredPorts = optional(root, GatewaySettings.ADVERTISED_RENDEZVOUS_PORTS);
         List<Integer> rendezvousPorts = configuredPorts != null ? configuredPorts : List.of();
-        return construct(advertised, () -> new AdvertisedSettings(host, tlsPort, plainPort, rendezvousPorts));
+        return construct(root.field("listen").field("advertised"),
+                () -> new AdvertisedSettings(host, tlsPort, plainPort, rendezvousPorts));
     }
 
     private ProtocolSettings protocol(Node root) throws ConfigException {
@@ -426,7 +423,8 @@ final class ConfigBinder {
         Set<Inet4Address> taken = new HashSet<>();
         for (Node namespace : namespaces) {
             Node endpoints = namespace.field("privateEndpoints");
-            if (namespace.json != null && namespace.json.isObject() && endpoints.present() && endpoints.json.isArray()) {
+            if (namespace.json != null && namespace.json.isObject() && endpoints.present()
+                    && endpoints.json.isArray()) {
                 for (Node endpoint : endpoints.elements()) {
                     Node address = endpoint.field("privateIpAddress");
                     if (address.present()) {

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Checks shared by the config records; every failure is an {@link IllegalArgumentException} "field: value (expected: ...)". */
+/**
+ * Checks shared by the config records; every failure is an {@link IllegalArgumentException}
+ * "field: value (expected: ...)".
+ */
 final class ConfigChecks {
 
     private static final Pattern HOST_NAME = Pattern.compile(

@@ -218,7 +218,8 @@ public final class ConfigLoader {
             tree = MAPPER.readTree(in);
         } catch (JacksonException e) {
             JsonLocation location = e.getLocation();
-            String where = location == null ? "" : ": line " + location.getLineNr() + ", column " + location.getColumnNr();
+            String where = location == null ? ""
+                    : ": line " + location.getLineNr() + ", column " + location.getColumnNr();
             String problem = e.getOriginalMessage().lines().findFirst().orElse("malformed");
             throw new ConfigException(file + where + ": " + problem + " (expected: valid JSON)", e);
         } catch (NoSuchFileException e) {
@@ -236,7 +237,10 @@ public final class ConfigLoader {
         return (ObjectNode) tree;
     }
 
-    /** Overlays {@code overlay} onto {@code base}: objects merge field by field, anything else replaces, null is skipped. */
+    /**
+     * Overlays {@code overlay} onto {@code base}: objects merge field by field, anything else replaces, null is
+     * skipped.
+     */
     private static void merge(ObjectNode base, ObjectNode overlay) {
         for (Map.Entry<String, JsonNode> field : overlay.properties()) {
             JsonNode value = field.getValue();

@@ -90,7 +90,8 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
     public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                          String defaultNamespace, List<NamespaceConfig> namespaces,
                          List<VirtualNetwork> virtualNetworks, DnsSettings dns) {
-        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns, RendezvousFaults.NONE);
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns,
+                RendezvousFaults.NONE);
     }
 
     /** A configuration without a DNS responder. */
@@ -227,7 +228,9 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         return networkModel(virtualNetworks, namespaces);
     }
 
-    /** Validates as it builds: messages name the path, such as {@code namespaces.contoso.privateEndpoints.pe.subnet}. */
+    /**
+     * Validates as it builds: messages name the path, such as {@code namespaces.contoso.privateEndpoints.pe.subnet}.
+     */
     private static NetworkModel networkModel(List<VirtualNetwork> virtualNetworks, List<NamespaceConfig> namespaces) {
         return new NetworkModel(virtualNetworks, namespaces.stream().map(NamespaceConfig::network).toList());
     }

@@ -65,7 +65,8 @@ public record ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort
         requirePort("plain.port", plainPort);
         if (!tlsEnabled && !plainEnabled) {
             throw new IllegalArgumentException(
-                    "tls.enabled: false (expected: true while plain.enabled is false; at least one front end must run)");
+                    "tls.enabled: false (expected: true while plain.enabled is false; at least one front end "
+                            + "must run)");
         }
         if (tlsEnabled && plainEnabled && tlsPort != 0 && tlsPort == plainPort) {
             throw new IllegalArgumentException("plain.port: " + plainPort + " (expected: a port other than tls.port)");
@@ -86,7 +87,8 @@ public record ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort
         requireNonNull(advertised, "advertised");
         int advertisedRendezvous = advertised.rendezvousPorts().size();
         if (advertisedRendezvous != 0 && advertisedRendezvous != rendezvousPorts.size()) {
-            throw new IllegalArgumentException("advertised.rendezvousPorts: " + advertisedRendezvous + " ports (expected: "
+            throw new IllegalArgumentException("advertised.rendezvousPorts: " + advertisedRendezvous
+                    + " ports (expected: "
                     + rendezvousPorts.size() + ", one per port of rendezvousPorts " + rendezvousPorts + ')');
         }
     }

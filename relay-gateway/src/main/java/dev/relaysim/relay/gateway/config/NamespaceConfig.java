@@ -45,7 +45,8 @@ public record NamespaceConfig(String name, String hostName, List<AuthorizationRu
             throw new IllegalArgumentException("name: " + quote(name) + " (expected: 6-50 characters of A-Z, a-z, "
                     + "0-9, '-', starting with a letter and not ending with '-')");
         }
-        hostName = hostName == null ? name.toLowerCase(Locale.ROOT) + DEFAULT_HOST_SUFFIX : hostName.toLowerCase(Locale.ROOT);
+        hostName = hostName == null ? name.toLowerCase(Locale.ROOT) + DEFAULT_HOST_SUFFIX
+                : hostName.toLowerCase(Locale.ROOT);
         ConfigChecks.requireHostName("hostName", hostName);
         authorizationRules = List.copyOf(requireNonNull(authorizationRules, "authorizationRules"));
         hybridConnections = List.copyOf(requireNonNull(hybridConnections, "hybridConnections"));
