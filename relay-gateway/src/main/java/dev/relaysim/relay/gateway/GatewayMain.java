@@ -246,7 +246,7 @@ public final class GatewayMain implements Callable<Integer> {
 
     /**
      * Adds an option per {@linkplain GatewaySettings declared setting} with a flag: {@code --tls-port PORT}, or the
-     * switch {@code --no-tls} for a boolean; the help line is the declaration's, with its default.
+     * switch {@code --no-tls} for a boolean; the help line is the declaration's, with its default and variable.
      */
     static final class SettingOptions implements CommandLine.IModelTransformer {
 
@@ -255,11 +255,14 @@ public final class GatewayMain implements Callable<Integer> {
             for (Setting<?> setting : GatewaySettings.withFlags()) {
                 String name = setting.option().orElseThrow();
                 OptionSpec.Builder option = OptionSpec.builder(name);
+                String variable = "$" + setting.environmentVariable().orElseThrow();
                 if (setting.isSwitch()) {
-                    option.arity("0").type(boolean.class).description("disable " + setting.help());
+                    option.arity("0").type(boolean.class)
+                            .description("disable " + setting.help() + " (" + variable + "=false)");
                 } else {
                     option.paramLabel(setting.paramLabel()).type(String.class)
-                            .description(setting.help() + " (default: " + setting.defaultText() + ")");
+                            .description(setting.help() + " (default: " + setting.defaultText() + "; " + variable
+                                    + ")");
                 }
                 command.addOption(option.build());
             }

@@ -212,8 +212,8 @@ class GatewayMainTest {
         for (Setting<?> setting : GatewaySettings.withFlags()) {
             assertThat(help).contains(setting.option().orElseThrow()).contains(setting.help().replaceAll("\\s+", " "));
         }
-        assertThat(help).contains("--tls-port=PORT").contains("(default: 9443)").contains("--no-tls")
-                .contains("--check");
+        assertThat(help).contains("--tls-port=PORT").contains("(default: 9443; $RELAYSIM_TLS_PORT)")
+                .contains("--no-tls").contains("($RELAYSIM_TLS=false)").contains("--check");
     }
 
     private record Run(int exitCode, String out, String err) {
