@@ -507,10 +507,17 @@ final class ConfigBinder {
         return result;
     }
 
-    /** Builds a record, turning its "field: value (expected: ...)" message into one with the full path. */
+    /**
+     * Builds a record; its {@link InvalidValueException} names the field relative to {@code node}, which gets the full
+     * path. The network package's records (virtual networks, rule sets, endpoints) throw a plain
+     * {@link IllegalArgumentException} "field: value (expected: ...)", whose field is taken from the message.
+     */
     private <T> T construct(Node node, Supplier<T> constructor) throws ConfigException {
         try {
             return constructor.get();
+        } catch (InvalidValueException e) {
+            String path = node.path.isEmpty() ? e.field() : node.path + '.' + e.field();
+            throw new ConfigException(path + sourceOf(path) + ": " + e.detail(), e);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             int colon = message.indexOf(": ");

@@ -44,12 +44,12 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         requireNonNull(defaultNamespace, "defaultNamespace");
         namespaces = List.copyOf(requireNonNull(namespaces, "namespaces"));
         if (namespaces.isEmpty()) {
-            throw new IllegalArgumentException("namespaces: [] (expected: at least one namespace)");
+            throw new InvalidValueException("namespaces", "[] (expected: at least one namespace)");
         }
         ConfigChecks.requireUnique("namespaces", namespaces, "name", NamespaceConfig::name);
         ConfigChecks.requireUnique("namespaces", namespaces, "hostName", NamespaceConfig::hostName);
         if (namespaces.stream().noneMatch(ns -> ns.name().equalsIgnoreCase(defaultNamespace))) {
-            throw new IllegalArgumentException("defaultNamespace: " + quote(defaultNamespace) + " (expected: one of "
+            throw new InvalidValueException("defaultNamespace", quote(defaultNamespace) + " (expected: one of "
                     + namespaces.stream().map(NamespaceConfig::name).collect(Collectors.joining(", ")) + ')');
         }
         virtualNetworks = List.copyOf(requireNonNull(virtualNetworks, "virtualNetworks"));
@@ -60,7 +60,7 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
                 || listen.plainEnabled() && dns.port() == listen.plainPort()
                 || listen.managementEnabled() && dns.port() == listen.managementPort()
                 || listen.rendezvousPorts().instanceOf(dns.port()) >= 0)) {
-            throw new IllegalArgumentException("dns.port: " + dns.port() + " (expected: a port other than "
+            throw new InvalidValueException("dns.port", dns.port() + " (expected: a port other than "
                     + "listen's TLS, plain and management ports and outside rendezvousPorts " + listen.rendezvousPorts()
                     + ", since DNS also listens on TCP)");
         }

@@ -47,12 +47,12 @@ public record ProtocolSettings(Duration rendezvousTimeout, Duration handshakeTim
         requirePositive("responseTimeout", responseTimeout);
         requirePositive("tokenExpiryGrace", tokenExpiryGrace);
         if (maxMessageSize < MIN_MESSAGE_SIZE || maxMessageSize > MAX_MESSAGE_SIZE) {
-            throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize + " (expected: "
+            throw new InvalidValueException("maxMessageSize", maxMessageSize + " (expected: "
                     + MIN_MESSAGE_SIZE + '-' + MAX_MESSAGE_SIZE + " bytes, 1KiB-256MiB)");
         }
         int cap = HybridConnectionConstants.MAX_LISTENERS_PER_ENDPOINT;
         if (maxListenersPerEndpoint < 1 || maxListenersPerEndpoint > cap) {
-            throw new IllegalArgumentException("maxListenersPerEndpoint: " + maxListenersPerEndpoint
+            throw new InvalidValueException("maxListenersPerEndpoint", maxListenersPerEndpoint
                     + " (expected: 1-" + cap + ')');
         }
     }

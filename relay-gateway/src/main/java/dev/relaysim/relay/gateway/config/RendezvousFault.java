@@ -22,7 +22,7 @@ public record RendezvousFault(PortRange ports, List<Ipv4Prefix> sources) {
         requireNonNull(ports, "ports");
         sources = List.copyOf(requireNonNull(sources, "sources"));
         if (sources.isEmpty()) {
-            throw new IllegalArgumentException("sources: [] (expected: at least one IPv4 prefix, such as 127.10.0.0/16 "
+            throw new InvalidValueException("sources", "[] (expected: at least one IPv4 prefix, such as 127.10.0.0/16 "
                     + "or 0.0.0.0/0 for every source)");
         }
     }

@@ -117,7 +117,11 @@ class ConfigRecordsTest {
     @Test
     void recordMessagesNameTheirFields() {
         assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, -1, true, 0, new PortRange(1, 1), true, 0))
-                .hasMessage("tls.port: -1 (expected: 0-65535, 0 for an ephemeral port)");
+                .hasMessage("tls.port: -1 (expected: 0-65535, 0 for an ephemeral port)")
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
+                    assertThat(e.field()).isEqualTo("tls.port");
+                    assertThat(e.detail()).isEqualTo("-1 (expected: 0-65535, 0 for an ephemeral port)");
+                });
         assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, 0, true, 0, new PortRange(1, 1), false, -1))
                 .hasMessage("management.port: -1 (expected: 0-65535, 0 for an ephemeral port)");
         assertThatThrownBy(() -> new ProtocolSettings(Duration.ZERO, Duration.ofSeconds(1), 1024, 1, Duration.ofSeconds(1)))
