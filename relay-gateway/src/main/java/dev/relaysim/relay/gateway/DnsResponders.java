@@ -2,7 +2,7 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.dns.DnsAnswerer;
-import dev.relaysim.relay.gateway.dns.DnsFaults;
+import dev.relaysim.relay.gateway.config.DnsFaults;
 import dev.relaysim.relay.gateway.dns.DnsServer;
 import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
 import dev.relaysim.relay.gateway.network.NetworkState;

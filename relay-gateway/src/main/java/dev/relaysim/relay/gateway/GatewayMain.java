@@ -7,10 +7,18 @@ import dev.relaysim.relay.common.cli.FileErrors;
 import dev.relaysim.relay.gateway.config.ConfigException;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
+import dev.relaysim.relay.gateway.config.GatewaySettings;
+import dev.relaysim.relay.gateway.config.LoadedConfig;
+import dev.relaysim.relay.gateway.config.NamespaceConfig;
+import dev.relaysim.relay.gateway.config.Setting;
 import dev.relaysim.relay.gateway.netns.NetnsGateway;
+import dev.relaysim.relay.gateway.network.VirtualNetwork;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,14 +30,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 /**
  * The {@code gateway} command: loads the configuration (flags over {@code RELAYSIM_*} environment variables over
  * the file over the embedded defaults), starts the gateway, prints the banner and runs until the JVM is stopped;
  * a shutdown hook closes the gateway gracefully. Exit codes: 2 for a configuration error (its one-line message
  * on stderr), 1 when the gateway cannot start.
+ *
+ * <p>The setting flags are not fields here: {@link SettingOptions} derives them from {@link GatewaySettings}, with
+ * their help lines. {@code --check} validates the configuration and prints the effective settings with their
+ * sources instead of starting.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true, sortOptions = false,
+        modelTransformer = GatewayMain.SettingOptions.class,
         description = "Runs the relaysim gateway: a local Azure Relay Hybrid Connections data plane.")
 public final class GatewayMain implements Callable<Integer> {
 
@@ -45,78 +59,17 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--netns", description = "each virtual network as a Linux network namespace (root): Azure's "
             + "documented addresses, TLS on 443; programs run inside with ./relaysim vnet run -- COMMAND")
     private boolean netns;
-    @Option(names = "--bind-address", paramLabel = "ADDRESS", description = "local address of every port (default 127.0.0.1)")
-    private String bindAddress;
-    @Option(names = "--tls-port", paramLabel = "PORT", description = "TLS front end port (default 9443, 0 = any)")
-    private String tlsPort;
-    @Option(names = "--plain-port", paramLabel = "PORT", description = "plain front end port (default 9080, 0 = any)")
-    private String plainPort;
-    @Option(names = "--no-tls", description = "disable the TLS front end")
-    private boolean noTls;
-    @Option(names = "--no-plain", description = "disable the plain front end")
-    private boolean noPlain;
-    @Option(names = "--rendezvous-ports", paramLabel = "FIRST-LAST", description = "rendezvous ports (default 9400-9599)")
-    private String rendezvousPorts;
-    @Option(names = "--management-port", paramLabel = "PORT",
-            description = "management HTTP port: /health, /metrics (default 9390, 0 = any)")
-    private String managementPort;
-    @Option(names = "--no-management", description = "disable the management HTTP server")
-    private boolean noManagement;
-    @Option(names = "--management-admin-key", paramLabel = "KEY",
-            description = "key of the management API (Authorization: Bearer KEY; default relaysim-dev-admin-key)")
-    private String managementAdminKey;
-    @Option(names = "--advertised-host", paramLabel = "HOST",
-            description = "host clients use, in accept addresses, the banner, DNS and the certificate (default: the "
-                    + "address a client reached; in a container: localhost)")
-    private String advertisedHost;
-    @Option(names = "--advertised-tls-port", paramLabel = "PORT", description = "published TLS port (default: the bound one)")
-    private String advertisedTlsPort;
-    @Option(names = "--advertised-plain-port", paramLabel = "PORT",
-            description = "published plain port (default: the bound one)")
-    private String advertisedPlainPort;
-    @Option(names = "--advertised-rendezvous-ports", paramLabel = "PORTS",
-            description = "published rendezvous ports of g0..gN, e.g. 9400-9599 or 32768,32771 (default: the bound ones)")
-    private String advertisedRendezvousPorts;
-    @Option(names = "--dns-port", paramLabel = "PORT",
-            description = "split-horizon DNS responder port, UDP and TCP (default 1053, 0 = any)")
-    private String dnsPort;
-    @Option(names = "--dns-bind-address", paramLabel = "ADDRESS",
-            description = "local address of the DNS responder (default 127.0.0.1)")
-    private String dnsBindAddress;
-    @Option(names = "--no-dns", description = "disable the DNS responder")
-    private boolean noDns;
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "where the development CA is kept (default ~/.relaysim); "
-            + "given explicitly, management API changes are saved there and restored at start")
-    private String dataDir;
-    @Option(names = "--default-namespace", paramLabel = "NAME", description = "namespace for localhost and IP literals")
-    private String defaultNamespace;
-    @Option(names = "--rendezvous-timeout", paramLabel = "DURATION", description = "e.g. 30s or PT30S")
-    private String rendezvousTimeout;
-    @Option(names = "--handshake-timeout", paramLabel = "DURATION", description = "e.g. 10s")
-    private String handshakeTimeout;
-    @Option(names = "--max-message-size", paramLabel = "SIZE", description = "e.g. 16MiB")
-    private String maxMessageSize;
-    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", description = "e.g. 5s")
-    private String shutdownTimeout;
-    @Option(names = "--response-timeout", paramLabel = "DURATION", description = "HTTP senders get 504 after it (default 60s)")
-    private String responseTimeout;
-    @Option(names = "--token-expiry-grace", paramLabel = "DURATION",
-            description = "control channels close 1008 this long after an unrenewed token expired (default 5m)")
-    private String tokenExpiryGrace;
-    @Option(names = "--max-connections-per-source", paramLabel = "N",
-            description = "open connections from one source address; beyond: 429 (default 10000)")
-    private String maxConnectionsPerSource;
-    @Option(names = "--max-pending-rendezvous-per-entity", paramLabel = "N",
-            description = "senders waiting for an accept per hybrid connection; beyond: 429 (default 1000)")
-    private String maxPendingRendezvousPerEntity;
-    @Option(names = "--max-relayed-connections-per-namespace", paramLabel = "N",
-            description = "relayed connections and waiting senders per namespace; beyond: 403 (default 5000)")
-    private String maxRelayedConnectionsPerNamespace;
+    @Option(names = "--check", description = "validate the configuration and print the effective settings with "
+            + "their source (default, file, env or flag), then exit; binds nothing")
+    private boolean check;
 
     @Option(names = "--log-format", paramLabel = "FORMAT",
             description = "text, or json: one JSON object per line on stdout, the banner then goes to stderr "
                     + "(default: $" + LOG_FORMAT_ENV + ", else text)")
     private String logFormat;
+
+    @Spec
+    private CommandSpec spec;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -167,6 +120,9 @@ public final class GatewayMain implements Callable<Integer> {
             System.setProperty(LOGBACK_CONFIGURATION, JSON_LOGGING);
         }
         PrintStream bannerOut = jsonLog ? err : out;
+        if (check) {
+            return check();
+        }
         if (netns) {
             Optional<String> unsupported = NetnsGateway.unsupportedReason();
             if (unsupported.isPresent()) {
@@ -177,8 +133,7 @@ public final class GatewayMain implements Callable<Integer> {
         }
         GatewayConfig gatewayConfig;
         try {
-            gatewayConfig = ConfigLoader.load(config, flags(), environment,
-                    netns ? ConfigLoader.Embedded.NETNS : ConfigLoader.Embedded.LOOPBACK);
+            gatewayConfig = ConfigLoader.load(config, flags(), environment, embedded());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return CONFIG_ERROR;
@@ -248,50 +203,70 @@ public final class GatewayMain implements Callable<Integer> {
         };
     }
 
-    /** The flags given on the command line, by their configuration names. */
+    /** {@code --check}: loads and validates the configuration, prints the effective settings and their sources. */
+    private int check() {
+        LoadedConfig loaded;
+        try {
+            loaded = ConfigLoader.loadWithSources(config, flags(), environment, embedded());
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return CONFIG_ERROR;
+        }
+        GatewayConfig checked = loaded.config();
+        out.println("configuration valid: " + (config != null ? config.toAbsolutePath() : "the embedded defaults")
+                + (netns ? " (--netns)" : ""));
+        loaded.describe().forEach(out::println);
+        out.println("namespaces: " + checked.namespaces().stream().map(NamespaceConfig::name)
+                .collect(Collectors.joining(", ")) + "; virtual networks: " + (checked.virtualNetworks().isEmpty()
+                ? "none" : checked.virtualNetworks().stream().map(VirtualNetwork::name)
+                .collect(Collectors.joining(", "))));
+        out.flush();
+        return 0;
+    }
+
+    private ConfigLoader.Embedded embedded() {
+        return netns ? ConfigLoader.Embedded.NETNS : ConfigLoader.Embedded.LOOPBACK;
+    }
+
+    /** The flags given on the command line, by their configuration names ({@link Setting#flag()}), in order. */
     Map<String, String> flags() {
         Map<String, String> flags = new LinkedHashMap<>();
-        put(flags, "bind-address", bindAddress);
-        put(flags, "tls-port", tlsPort);
-        put(flags, "plain-port", plainPort);
-        if (noTls) {
-            flags.put("tls", "false");
+        for (Setting<?> setting : GatewaySettings.withFlags()) {
+            Object value = spec.findOption(setting.option().orElseThrow()).getValue();
+            if (setting.isSwitch()) {
+                if (Boolean.TRUE.equals(value)) {
+                    flags.put(setting.flag(), "false");
+                }
+            } else if (value != null) {
+                flags.put(setting.flag(), (String) value);
+            }
         }
-        if (noPlain) {
-            flags.put("plain", "false");
-        }
-        put(flags, "rendezvous-ports", rendezvousPorts);
-        put(flags, "management-port", managementPort);
-        put(flags, "management-admin-key", managementAdminKey);
-        put(flags, "advertised-host", advertisedHost);
-        put(flags, "advertised-tls-port", advertisedTlsPort);
-        put(flags, "advertised-plain-port", advertisedPlainPort);
-        put(flags, "advertised-rendezvous-ports", advertisedRendezvousPorts);
-        if (noManagement) {
-            flags.put("management", "false");
-        }
-        put(flags, "dns-port", dnsPort);
-        put(flags, "dns-bind-address", dnsBindAddress);
-        if (noDns) {
-            flags.put("dns", "false");
-        }
-        put(flags, "data-dir", dataDir);
-        put(flags, "default-namespace", defaultNamespace);
-        put(flags, "rendezvous-timeout", rendezvousTimeout);
-        put(flags, "handshake-timeout", handshakeTimeout);
-        put(flags, "max-message-size", maxMessageSize);
-        put(flags, "shutdown-timeout", shutdownTimeout);
-        put(flags, "response-timeout", responseTimeout);
-        put(flags, "token-expiry-grace", tokenExpiryGrace);
-        put(flags, "max-connections-per-source", maxConnectionsPerSource);
-        put(flags, "max-pending-rendezvous-per-entity", maxPendingRendezvousPerEntity);
-        put(flags, "max-relayed-connections-per-namespace", maxRelayedConnectionsPerNamespace);
         return flags;
     }
 
-    private static void put(Map<String, String> flags, String name, String value) {
-        if (value != null) {
-            flags.put(name, value);
+    /**
+     * Adds an option per {@linkplain GatewaySettings declared setting} with a flag: {@code --tls-port PORT}, or the
+     * switch {@code --no-tls} for a boolean; the help line is the declaration's, with its default and variable.
+     */
+    static final class SettingOptions implements CommandLine.IModelTransformer {
+
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            for (Setting<?> setting : GatewaySettings.withFlags()) {
+                String name = setting.option().orElseThrow();
+                OptionSpec.Builder option = OptionSpec.builder(name);
+                String variable = "$" + setting.environmentVariable().orElseThrow();
+                if (setting.isSwitch()) {
+                    option.arity("0").type(boolean.class)
+                            .description("disable " + setting.help() + " (" + variable + "=false)");
+                } else {
+                    option.paramLabel(setting.paramLabel()).type(String.class)
+                            .description(setting.help() + " (default: " + setting.defaultText() + "; " + variable
+                                    + ")");
+                }
+                command.addOption(option.build());
+            }
+            return command;
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
-import dev.relaysim.relay.gateway.dns.DnsFaults;
+import dev.relaysim.relay.gateway.config.DnsFaults;
 import dev.relaysim.relay.gateway.dns.DnsFaultsEndpoint;
 import dev.relaysim.relay.gateway.events.EventJournal;
 import dev.relaysim.relay.gateway.events.EventsEndpoint;
@@ -16,7 +16,7 @@ import dev.relaysim.relay.gateway.management.console.ConsoleAssets;
 import dev.relaysim.relay.gateway.management.console.TrafficHistory;
 import dev.relaysim.relay.gateway.network.NetworkState;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
+import dev.relaysim.relay.gateway.config.RendezvousFaults;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaultsEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;

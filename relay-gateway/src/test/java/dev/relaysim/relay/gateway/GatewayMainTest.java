@@ -4,7 +4,9 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
+import dev.relaysim.relay.gateway.config.GatewaySettings;
 import dev.relaysim.relay.gateway.config.LimitSettings;
+import dev.relaysim.relay.gateway.config.Setting;
 import dev.relaysim.relay.gateway.network.NetworkStateFile;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,6 +143,91 @@ class GatewayMainTest {
                     // sb:// means TLS to every SDK, so the plain front end gets no connection strings
                     .doesNotContain("Endpoint=sb://localhost:" + plain + "/");
         }
+    }
+
+    @Test
+    void checkPrintsTheDefaultSettingsAndBindsNothing() {
+        Run run = run(Map.of(), "--check");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out().lines().findFirst()).hasValue("configuration valid: the embedded defaults");
+        assertThat(run.out().lines()).anySatisfy(line -> assertThat(line.split(" +"))
+                .containsExactly("listen.tls.port", "9443", "default"));
+        assertThat(run.out().lines()).anySatisfy(line -> assertThat(line.split(" +"))
+                .containsExactly("protocol.tokenExpiryGrace", "5m", "default"));
+        assertThat(run.out().lines()).anySatisfy(line -> assertThat(line.split(" +"))
+                .containsExactly("listen.advertised.host", "(the", "address", "a", "client", "reached)", "default"));
+        assertThat(run.out()).contains("namespaces: sandbox, contoso; virtual networks: vnet1");
+        for (Setting<?> setting : GatewaySettings.ALL) {
+            assertThat(run.out()).as("a line for %s", setting.path()).contains(setting.path() + ' ');
+        }
+    }
+
+    @Test
+    void checkShowsAFlagAsTheSourceOverTheEnvironmentAndTheFile(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("gateway.json"),
+                "{\"protocol\": {\"responseTimeout\": \"2m\", \"tokenExpiryGrace\": \"1m\"}}");
+
+        Run run = run(Map.of("RELAYSIM_TOKEN_EXPIRY_GRACE", "90s", "RELAYSIM_TLS_PORT", "8443"), "--check",
+                "--config", file.toString(), "--tls-port", "0", "--no-dns", "--max-message-size", "1MiB");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().findFirst()).hasValue("configuration valid: " + file.toAbsolutePath());
+        assertThat(run.out().lines().map(line -> List.of(line.split(" +")))).contains(
+                List.of("listen.tls.port", "0", "flag", "--tls-port"),
+                List.of("dns.enabled", "false", "flag", "--no-dns"),
+                List.of("protocol.maxMessageSize", "1048576", "flag", "--max-message-size"),
+                List.of("protocol.tokenExpiryGrace", "90s", "env", "RELAYSIM_TOKEN_EXPIRY_GRACE"),
+                List.of("protocol.responseTimeout", "2m", "file"),
+                List.of("protocol.handshakeTimeout", "10s", "default"));
+    }
+
+    @Test
+    void checkOfABrokenFileNamesTheValueAndExits2(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("gateway.json"), "{\"listen\": {\"tls\": {\"port\": -1}}}");
+
+        Run run = run(Map.of(), "--check", "--config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).isEqualTo("listen.tls.port: -1 (expected: 0-65535, 0 for an ephemeral port)");
+    }
+
+    @Test
+    void checkOfABadEnvironmentVariableNamesIt() {
+        Run run = run(Map.of("RELAYSIM_RENDEZVOUS_TIMEOUT", "soon"), "--check");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("protocol.rendezvousTimeout (from environment variable "
+                + "RELAYSIM_RENDEZVOUS_TIMEOUT): \"soon\" (expected: a duration such as 30s, 500ms, 5m, 1h or PT30S)");
+    }
+
+    @Test
+    void helpListsEveryDeclaredFlagWithItsHelpLine() {
+        Run run = run(Map.of(), "--help");
+
+        assertThat(run.exitCode()).isZero();
+        String help = run.out().replaceAll("\\s+", " ");
+        for (Setting<?> setting : GatewaySettings.withFlags()) {
+            assertThat(help).contains(setting.option().orElseThrow()).contains(setting.help().replaceAll("\\s+", " "));
+        }
+        assertThat(help).contains("--tls-port=PORT").contains("(default: 9443; $RELAYSIM_TLS_PORT)")
+                .contains("--no-tls").contains("($RELAYSIM_TLS=false)").contains("--check");
+    }
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(Map<String, String> environment, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        GatewayMain main = new GatewayMain(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment);
+        CommandLine commandLine = new CommandLine(main);
+        commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

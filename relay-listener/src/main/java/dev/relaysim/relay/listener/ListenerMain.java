@@ -2,6 +2,7 @@ package dev.relaysim.relay.listener;
 
 import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
+import dev.relaysim.relay.common.cli.HelpOption;
 import dev.relaysim.relay.common.client.ConnectFailures;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
 import dev.relaysim.relay.common.client.RelayConnection;
@@ -73,8 +74,8 @@ public final class ListenerMain implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "Listener id sent as sb-hc-id (default: a random GUID).")
     private String id;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    @Mixin
+    private HelpOption help;
 
     private final Map<String, String> environment;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
+import dev.relaysim.relay.common.cli.HelpOption;
 import dev.relaysim.relay.common.client.ConnectFailures;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
 import dev.relaysim.relay.common.client.RelayConnection;
@@ -110,8 +111,8 @@ public final class SenderMain implements Callable<Integer> {
     @Option(names = {"-i", "--include"}, description = "Print the HTTP status line and response headers before the body.")
     private boolean include;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    @Mixin
+    private HelpOption help;
 
     private final Map<String, String> environment;
     private final OutputStream bodyOut;

@@ -2,11 +2,14 @@ package dev.relaysim.relay.sender;
 
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.cli.Cli;
+import dev.relaysim.relay.common.cli.ClientOptions;
+import dev.relaysim.relay.common.cli.ConnectionStringOption;
 import dev.relaysim.relay.common.cli.Durations;
+import dev.relaysim.relay.common.cli.HelpOption;
 import dev.relaysim.relay.common.connection.ConnectionString;
-import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,10 +40,9 @@ public final class TokenMain implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--connection-string", paramLabel = "CS",
-            description = "Take namespace host, entity, rule and key from it (default: $RELAYSIM_CONNECTION_STRING, "
-                    + "else the gateway's development default for sb://localhost:9443/echo).")
-    private String connectionString;
+    /** Namespace host, entity, rule and key come from it unless their options are given. */
+    @Mixin
+    private ConnectionStringOption connectionString;
 
     @Option(names = "--namespace", paramLabel = "NAME|HOST",
             description = "Namespace: a name (contoso, for contoso.servicebus.windows.net) or a host name "
@@ -64,8 +66,8 @@ public final class TokenMain implements Callable<Integer> {
     @Option(names = "--header", description = "Print the header line 'ServiceBusAuthorization: <token>' instead of the token.")
     private boolean header;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    @Mixin
+    private HelpOption help;
 
     private final Map<String, String> environment;
     private final Clock clock;
@@ -96,11 +98,9 @@ public final class TokenMain implements Callable<Integer> {
         }
         ConnectionString parsed;
         try {
-            parsed = ConnectionString.parse(connectionString != null ? connectionString
-                    : DevDefaults.connectionString(environment));
-        } catch (IllegalArgumentException e) {
-            err.println((connectionString == null ? DevDefaults.CONNECTION_STRING_ENV + ": " : "")
-                    + "invalid connection string: " + e.getMessage());
+            parsed = connectionString.resolve(environment);
+        } catch (ClientOptions.UsageException e) {
+            err.println(e.getMessage());
             return Cli.EXIT_USAGE;
         }
         String host = namespace == null ? parsed.host()

@@ -8,6 +8,7 @@ import dev.relaysim.relay.common.dns.DnsHostResolver;
 import dev.relaysim.relay.common.tls.SslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.UncheckedIOException;
@@ -31,10 +32,8 @@ public final class ClientOptions {
     private static final String CLI_LOGGING = "dev/relaysim/relay/common/cli/cli-logback.xml";
     private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
 
-    @Option(names = "--connection-string", paramLabel = "CS",
-            description = "Endpoint=sb://..;SharedAccessKeyName=..;SharedAccessKey=..;EntityPath=.. "
-                    + "(default: $RELAYSIM_CONNECTION_STRING, else the gateway's development default for sb://localhost:9443/echo)")
-    private String connectionString;
+    @Mixin
+    private ConnectionStringOption connectionString = new ConnectionStringOption();
 
     @Option(names = "--ca", paramLabel = "FILE",
             description = "CA certificate (PEM) to trust (default: the CA of --data-dir, else $RELAYSIM_CA, else "
@@ -107,18 +106,8 @@ public final class ClientOptions {
      */
     public Target resolve(Map<String, String> environment) throws UsageException {
         requireNonNull(environment, "environment");
-        ConnectionString parsed;
-        RelayEndpoint endpoint;
-        try {
-            parsed = ConnectionString.parse(connectionString != null ? connectionString
-                    : DevDefaults.connectionString(environment));
-            endpoint = RelayEndpoint.of(parsed);
-        } catch (IllegalArgumentException e) {
-            boolean fromEnvironment = connectionString == null && environment.get(DevDefaults.CONNECTION_STRING_ENV) != null
-                    && !environment.get(DevDefaults.CONNECTION_STRING_ENV).isBlank();
-            throw new UsageException((fromEnvironment ? DevDefaults.CONNECTION_STRING_ENV + ": " : "")
-                    + "invalid connection string: " + e.getMessage(), e);
-        }
+        ConnectionString parsed = connectionString.resolve(environment);
+        RelayEndpoint endpoint = connectionString.endpoint(parsed);
         InetAddress source = null;
         if (sourceAddress != null) {
             source = NetUtil.createInetAddressFromIpAddressString(sourceAddress.strip());

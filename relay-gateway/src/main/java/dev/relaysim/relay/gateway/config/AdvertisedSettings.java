@@ -40,14 +40,14 @@ public record AdvertisedSettings(Optional<String> host, int tlsPort, int plainPo
         rendezvousPorts = List.copyOf(requireNonNull(rendezvousPorts, "rendezvousPorts"));
         for (int port : rendezvousPorts) {
             if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("rendezvousPorts: " + port + " (expected: ports in 1-65535)");
+                throw new InvalidValueException("rendezvousPorts", port + " (expected: ports in 1-65535)");
             }
         }
     }
 
     private static void requirePublishedPort(String field, int port) {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(field + ": " + port + " (expected: 0-65535, 0 for the bound port)");
+            throw new InvalidValueException(field, port + " (expected: 0-65535, 0 for the bound port)");
         }
     }
 
@@ -58,7 +58,7 @@ public record AdvertisedSettings(Optional<String> host, int tlsPort, int plainPo
         try {
             ConfigChecks.requireHostName("host", host);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("host: " + quote(host)
+            throw new InvalidValueException("host", quote(host)
                     + " (expected: a host name such as localhost or an IP literal such as 192.0.2.10)", e);
         }
     }

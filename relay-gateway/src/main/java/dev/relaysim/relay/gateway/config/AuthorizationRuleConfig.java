@@ -35,18 +35,18 @@ public record AuthorizationRuleConfig(String name, String primaryKey, String sec
         requireNonNull(secondaryKey, "secondaryKey");
         requireNonNull(rights, "rights");
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name: " + quote(name)
+            throw new InvalidValueException("name", quote(name)
                     + " (expected: 1-256 characters of A-Z, a-z, 0-9, '.', '_', '-')");
         }
         requireKey("primaryKey", primaryKey);
         requireKey("secondaryKey", secondaryKey);
         if (rights.isEmpty()) {
-            throw new IllegalArgumentException("rights: [] (expected: one or more of Listen, Send, Manage)");
+            throw new InvalidValueException("rights", "[] (expected: one or more of Listen, Send, Manage)");
         }
         rights = Collections.unmodifiableSet(EnumSet.copyOf(rights));
         if (rights.contains(AccessRight.MANAGE)
             && !(rights.contains(AccessRight.LISTEN) && rights.contains(AccessRight.SEND))) {
-            throw new IllegalArgumentException("rights: " + wireNames(rights)
+            throw new InvalidValueException("rights", wireNames(rights)
                     + " (expected: Manage only together with Listen and Send)");
         }
     }
@@ -65,7 +65,7 @@ public record AuthorizationRuleConfig(String name, String primaryKey, String sec
 
     private static void requireKey(String field, String key) {
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException(field + ": " + key.length() + " characters (expected: 1-"
+            throw new InvalidValueException(field, key.length() + " characters (expected: 1-"
                     + MAX_KEY_LENGTH + ')');
         }
     }

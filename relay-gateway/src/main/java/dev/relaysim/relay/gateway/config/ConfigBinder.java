@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.cli.Durations;
 import dev.relaysim.relay.common.connection.DevDefaults;
-import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;
 import dev.relaysim.relay.gateway.network.DefaultAction;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
@@ -13,7 +12,7 @@ import dev.relaysim.relay.gateway.network.PrivateEndpoint;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.network.Subnet;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
+import org.jspecify.annotations.Nullable;
 
 import java.net.Inet4Address;
 import java.nio.file.InvalidPathException;
@@ -66,10 +65,11 @@ final class ConfigBinder {
         Node root = new Node("", tree);
         root.requireObject("listen", "protocol", "dataDirectory", "defaultNamespace", "namespaces",
                 "virtualNetworks", "dns", "faults", "limits", "events");
-        ListenSettings listen = listen(root.field("listen"));
-        ProtocolSettings protocol = protocol(root.field("protocol"));
-        Path dataDirectory = dataDirectory(root.field("dataDirectory"));
-        boolean dataDirectoryExplicit = root.field("dataDirectory").present();
+        ListenSettings listen = listen(root);
+        ProtocolSettings protocol = protocol(root);
+        Node dataDirectoryNode = node(root, GatewaySettings.DATA_DIRECTORY);
+        Path dataDirectory = dataDirectory(dataDirectoryNode);
+        boolean dataDirectoryExplicit = dataDirectoryNode.present();
         List<VirtualNetwork> virtualNetworks = new ArrayList<>();
         Node virtualNetworksNode = root.field("virtualNetworks");
         if (virtualNetworksNode.present()) {
@@ -83,51 +83,41 @@ final class ConfigBinder {
         for (Node element : namespaceNodes) {
             namespaces.add(namespace(element, virtualNetworks, takenAddresses));
         }
-        Node defaultNamespaceNode = root.field("defaultNamespace");
-        String defaultNamespace = defaultNamespaceNode.present() ? defaultNamespaceNode.text()
+        String configuredDefault = optional(root, GatewaySettings.DEFAULT_NAMESPACE);
+        String defaultNamespace = configuredDefault != null ? configuredDefault
                 : namespaces.isEmpty() ? "" : namespaces.get(0).name();
-        DnsSettings dns = dns(root.field("dns"));
+        DnsSettings dns = dns(root);
         Node faultsNode = root.field("faults");
         RendezvousFaults faults = faultsNode.present()
                 ? construct(root, () -> RendezvousFaults.fromJson(faultsNode.json, "faults")) : RendezvousFaults.NONE;
-        LimitSettings limits = limits(root.field("limits"));
-        EventSettings events = events(root.field("events"));
+        LimitSettings limits = limits(root);
+        EventSettings events = events(root);
         return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
                 virtualNetworks, dns, faults, limits, dataDirectoryExplicit, events));
     }
 
-    private LimitSettings limits(Node limits) throws ConfigException {
-        limits.requireObject("maxConnectionsPerSource", "maxPendingRendezvousPerEntity",
-                "maxRelayedConnectionsPerNamespace");
-        int perSource = limits.field("maxConnectionsPerSource").integer();
-        int pendingPerEntity = limits.field("maxPendingRendezvousPerEntity").integer();
-        int relayedPerNamespace = limits.field("maxRelayedConnectionsPerNamespace").integer();
-        return construct(limits, () -> new LimitSettings(perSource, pendingPerEntity, relayedPerNamespace));
+    private LimitSettings limits(Node root) throws ConfigException {
+        requireSettingsObject(root, "limits");
+        int perSource = value(root, GatewaySettings.MAX_CONNECTIONS_PER_SOURCE);
+        int pendingPerEntity = value(root, GatewaySettings.MAX_PENDING_RENDEZVOUS_PER_ENTITY);
+        int relayedPerNamespace = value(root, GatewaySettings.MAX_RELAYED_CONNECTIONS_PER_NAMESPACE);
+        return construct(root.field("limits"),
+                () -> new LimitSettings(perSource, pendingPerEntity, relayedPerNamespace));
     }
 
-    private EventSettings events(Node events) throws ConfigException {
-        if (!events.present()) {
-            return EventSettings.DEFAULTS;
-        }
-        events.requireObject("capacity", "file");
-        Node capacityNode = events.field("capacity");
-        int capacity = capacityNode.present() ? capacityNode.integer() : EventSettings.DEFAULT_CAPACITY;
-        Node fileNode = events.field("file");
-        boolean file = fileNode.present() && fileNode.bool();
-        return construct(events, () -> new EventSettings(capacity, file));
+    private EventSettings events(Node root) throws ConfigException {
+        requireSettingsObject(root, "events");
+        int capacity = value(root, GatewaySettings.EVENTS_CAPACITY);
+        boolean file = value(root, GatewaySettings.EVENTS_FILE);
+        return construct(root.field("events"), () -> new EventSettings(capacity, file));
     }
 
-    private DnsSettings dns(Node dns) throws ConfigException {
-        if (!dns.present()) {
-            return DnsSettings.DISABLED;
-        }
-        dns.requireObject("enabled", "bindAddress", "port", "faults");
-        Node enabledNode = dns.field("enabled");
-        boolean enabled = !enabledNode.present() || enabledNode.bool();
-        Node bindNode = dns.field("bindAddress");
-        String bindAddress = bindNode.present() ? bindNode.text() : DnsSettings.DEFAULT_BIND_ADDRESS;
-        Node portNode = dns.field("port");
-        int port = portNode.present() ? portNode.integer() : DnsSettings.DEFAULT_PORT;
+    private DnsSettings dns(Node root) throws ConfigException {
+        Node dns = root.field("dns");
+        requireSettingsObject(root, "dns", "faults");
+        boolean enabled = value(root, GatewaySettings.DNS);
+        String bindAddress = value(root, GatewaySettings.DNS_BIND_ADDRESS);
+        int port = value(root, GatewaySettings.DNS_PORT);
         Node faultsNode = dns.field("faults");
         Map<String, Inet4Address> stale = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
@@ -155,69 +145,101 @@ final class ConfigBinder {
         return construct(dns, () -> new DnsSettings(enabled, bindAddress, port, faults));
     }
 
-    private ListenSettings listen(Node listen) throws ConfigException {
-        listen.requireObject("bindAddress", "tls", "plain", "rendezvousPorts", "management", "advertised");
-        Node tls = listen.field("tls");
-        tls.requireObject("enabled", "port");
-        Node plain = listen.field("plain");
-        plain.requireObject("enabled", "port");
-        Node management = listen.field("management");
-        management.requireObject("enabled", "port", "adminKey");
-        String bindAddress = listen.field("bindAddress").text();
-        boolean tlsEnabled = tls.field("enabled").bool();
-        int tlsPort = tls.field("port").integer();
-        boolean plainEnabled = plain.field("enabled").bool();
-        int plainPort = plain.field("port").integer();
-        boolean managementEnabled = management.field("enabled").bool();
-        int managementPort = management.field("port").integer();
-        Node adminKeyNode = management.field("adminKey");
-        String adminKey = adminKeyNode.present() ? adminKeyNode.text() : ListenSettings.DEFAULT_ADMIN_KEY;
-        Node rangeNode = listen.field("rendezvousPorts");
-        PortRange rendezvousPorts;
-        try {
-            rendezvousPorts = PortRange.parse(rangeNode.text());
-        } catch (IllegalArgumentException e) {
-            throw rangeNode.error(rangeNode.shown() + detailOf(e));
-        }
-        AdvertisedSettings advertised = advertised(listen.field("advertised"));
+    private ListenSettings listen(Node root) throws ConfigException {
+        Node listen = root.field("listen");
+        requireSettingsObject(root, "listen");
+        requireSettingsObject(root, "listen.tls");
+        requireSettingsObject(root, "listen.plain");
+        requireSettingsObject(root, "listen.management");
+        String bindAddress = value(root, GatewaySettings.BIND_ADDRESS);
+        boolean tlsEnabled = value(root, GatewaySettings.TLS);
+        int tlsPort = value(root, GatewaySettings.TLS_PORT);
+        boolean plainEnabled = value(root, GatewaySettings.PLAIN);
+        int plainPort = value(root, GatewaySettings.PLAIN_PORT);
+        boolean managementEnabled = value(root, GatewaySettings.MANAGEMENT);
+        int managementPort = value(root, GatewaySettings.MANAGEMENT_PORT);
+        String adminKey = value(root, GatewaySettings.MANAGEMENT_ADMIN_KEY);
+        PortRange rendezvousPorts = value(root, GatewaySettings.RENDEZVOUS_PORTS);
+        AdvertisedSettings advertised = advertised(root);
         return construct(listen, () -> new ListenSettings(bindAddress, tlsEnabled, tlsPort, plainEnabled, plainPort,
                 rendezvousPorts, managementEnabled, managementPort, adminKey, advertised));
     }
 
-    private AdvertisedSettings advertised(Node advertised) throws ConfigException {
-        if (!advertised.present()) {
-            return AdvertisedSettings.NONE;
-        }
-        advertised.requireObject("host", "tlsPort", "plainPort", "rendezvousPorts");
-        Node hostNode = advertised.field("host");
-        Optional<String> host = hostNode.present() && !hostNode.text().isBlank()
-                ? Optional.of(hostNode.text().strip()) : Optional.empty();
-        Node tlsNode = advertised.field("tlsPort");
-        int tlsPort = tlsNode.present() ? tlsNode.integer() : 0;
-        Node plainNode = advertised.field("plainPort");
-        int plainPort = plainNode.present() ? plainNode.integer() : 0;
-        Node rendezvousNode = advertised.field("rendezvousPorts");
-        List<Integer> rendezvousPorts;
-        try {
-            rendezvousPorts = rendezvousNode.present() ? AdvertisedSettings.parsePorts(rendezvousNode.text()) : List.of();
-        } catch (IllegalArgumentException e) {
-            throw rendezvousNode.error(rendezvousNode.shown() + detailOf(e));
-        }
-        return construct(advertised, () -> new AdvertisedSettings(host, tlsPort, plainPort, rendezvousPorts));
+    private AdvertisedSettings advertised(Node root) throws ConfigException {
+        requireSettingsObject(root, "listen.advertised");
+        String hostText = optional(root, GatewaySettings.ADVERTISED_HOST);
+        Optional<String> host = hostText != null && !hostText.isBlank() ? Optional.of(hostText.strip())
+                : Optional.empty();
+        int tlsPort = value(root, GatewaySettings.ADVERTISED_TLS_PORT);
+        int plainPort = value(root, GatewaySettings.ADVERTISED_PLAIN_PORT);
+        List<Integer> configuredPorts = optional(root, GatewaySettings.ADVERTISED_RENDEZVOUS_PORTS);
+        List<Integer> rendezvousPorts = configuredPorts != null ? configuredPorts : List.of();
+        return construct(root.field("listen").field("advertised"),
+                () -> new AdvertisedSettings(host, tlsPort, plainPort, rendezvousPorts));
     }
 
-    private ProtocolSettings protocol(Node protocol) throws ConfigException {
-        protocol.requireObject("rendezvousTimeout", "handshakeTimeout", "maxMessageSize",
-                "maxListenersPerEndpoint", "shutdownTimeout", "responseTimeout", "tokenExpiryGrace");
-        Duration rendezvousTimeout = protocol.field("rendezvousTimeout").duration();
-        Duration handshakeTimeout = protocol.field("handshakeTimeout").duration();
-        int maxMessageSize = protocol.field("maxMessageSize").size();
-        int maxListeners = protocol.field("maxListenersPerEndpoint").integer();
-        Duration shutdownTimeout = protocol.field("shutdownTimeout").duration();
-        Duration responseTimeout = protocol.field("responseTimeout").duration();
-        Duration tokenExpiryGrace = protocol.field("tokenExpiryGrace").duration();
-        return construct(protocol, () -> new ProtocolSettings(rendezvousTimeout, handshakeTimeout, maxMessageSize,
-                maxListeners, shutdownTimeout, responseTimeout, tokenExpiryGrace));
+    private ProtocolSettings protocol(Node root) throws ConfigException {
+        requireSettingsObject(root, "protocol");
+        Duration rendezvousTimeout = value(root, GatewaySettings.RENDEZVOUS_TIMEOUT);
+        Duration handshakeTimeout = value(root, GatewaySettings.HANDSHAKE_TIMEOUT);
+        int maxMessageSize = value(root, GatewaySettings.MAX_MESSAGE_SIZE);
+        int maxListeners = value(root, GatewaySettings.MAX_LISTENERS_PER_ENDPOINT);
+        Duration shutdownTimeout = value(root, GatewaySettings.SHUTDOWN_TIMEOUT);
+        Duration responseTimeout = value(root, GatewaySettings.RESPONSE_TIMEOUT);
+        Duration tokenExpiryGrace = value(root, GatewaySettings.TOKEN_EXPIRY_GRACE);
+        return construct(root.field("protocol"), () -> new ProtocolSettings(rendezvousTimeout, handshakeTimeout,
+                maxMessageSize, maxListeners, shutdownTimeout, responseTimeout, tokenExpiryGrace));
+    }
+
+    /**
+     * Requires the object at {@code objectPath} to hold only the fields declared settings occupy (and the
+     * {@code structured} ones the binder reads itself).
+     */
+    private void requireSettingsObject(Node root, String objectPath, String... structured) throws ConfigException {
+        Node object = root;
+        for (String segment : objectPath.split("\\.")) {
+            object = object.field(segment);
+        }
+        List<String> allowed = new ArrayList<>(GatewaySettings.fieldsOf(objectPath));
+        allowed.addAll(List.of(structured));
+        object.requireObject(allowed.toArray(String[]::new));
+    }
+
+    private static Node node(Node root, Setting<?> setting) {
+        Node node = root;
+        for (String segment : setting.segments()) {
+            node = node.field(segment);
+        }
+        return node;
+    }
+
+    /** A setting's value; the defaults are in the tree, so it is missing only when removed. */
+    private <T> T value(Node root, Setting<T> setting) throws ConfigException {
+        return read(node(root, setting), setting.type());
+    }
+
+    /** A setting's value, or {@code null} when it is not set (a setting without a default). */
+    private <T> @Nullable T optional(Node root, Setting<T> setting) throws ConfigException {
+        Node node = node(root, setting);
+        return node.present() ? read(node, setting.type()) : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T read(Node node, SettingType<T> type) throws ConfigException {
+        return switch (type.json()) {
+            case BOOLEAN -> (T) Boolean.valueOf(node.bool());
+            case INTEGER -> (T) Integer.valueOf(node.integer());
+            case SIZE -> (T) Integer.valueOf(node.size());
+            case DURATION -> (T) node.duration();
+            case TEXT -> {
+                String text = node.text();
+                try {
+                    yield type.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw node.error(node.shown() + detailOf(e));
+                }
+            }
+        };
     }
 
     private Path dataDirectory(Node node) throws ConfigException {
@@ -401,7 +423,8 @@ final class ConfigBinder {
         Set<Inet4Address> taken = new HashSet<>();
         for (Node namespace : namespaces) {
             Node endpoints = namespace.field("privateEndpoints");
-            if (namespace.json != null && namespace.json.isObject() && endpoints.present() && endpoints.json.isArray()) {
+            if (namespace.json != null && namespace.json.isObject() && endpoints.present()
+                    && endpoints.json.isArray()) {
                 for (Node endpoint : endpoints.elements()) {
                     Node address = endpoint.field("privateIpAddress");
                     if (address.present()) {
@@ -484,10 +507,17 @@ final class ConfigBinder {
         return result;
     }
 
-    /** Builds a record, turning its "field: value (expected: ...)" message into one with the full path. */
+    /**
+     * Builds a record; its {@link InvalidValueException} names the field relative to {@code node}, which gets the full
+     * path. The network package's records (virtual networks, rule sets, endpoints) throw a plain
+     * {@link IllegalArgumentException} "field: value (expected: ...)", whose field is taken from the message.
+     */
     private <T> T construct(Node node, Supplier<T> constructor) throws ConfigException {
         try {
             return constructor.get();
+        } catch (InvalidValueException e) {
+            String path = node.path.isEmpty() ? e.field() : node.path + '.' + e.field();
+            throw new ConfigException(path + sourceOf(path) + ": " + e.detail(), e);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             int colon = message.indexOf(": ");

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Checks shared by the config records; every failure is an {@link IllegalArgumentException} "field: value (expected: ...)". */
+/**
+ * Checks shared by the config records; every failure is an {@link InvalidValueException}
+ * "field: value (expected: ...)".
+ */
 final class ConfigChecks {
 
     private static final Pattern HOST_NAME = Pattern.compile(
@@ -27,7 +30,7 @@ final class ConfigChecks {
             String value = key.apply(elements.get(i));
             Integer previous = seen.putIfAbsent(value.toLowerCase(Locale.ROOT), i);
             if (previous != null) {
-                throw new IllegalArgumentException(listField + '[' + i + "]." + keyField + ": " + quote(value)
+                throw new InvalidValueException(listField + '[' + i + "]." + keyField, quote(value)
                         + " (expected: a " + keyField + " not already used by " + listField + '[' + previous
                         + "], ignoring case)");
             }
@@ -36,20 +39,20 @@ final class ConfigChecks {
 
     static void requireHostName(String field, String value) {
         if (value.length() > MAX_HOST_NAME_LENGTH || !HOST_NAME.matcher(value).matches()) {
-            throw new IllegalArgumentException(field + ": " + quote(value)
+            throw new InvalidValueException(field, quote(value)
                     + " (expected: a DNS host name such as sandbox.servicebus.windows.net)");
         }
     }
 
     static void requirePositive(String field, Duration value) {
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(field + ": " + Durations.format(value) + " (expected: > 0)");
+            throw new InvalidValueException(field, Durations.format(value) + " (expected: > 0)");
         }
     }
 
     static void requirePort(String field, int value) {
         if (value < 0 || value > 65535) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: 0-65535, 0 for an ephemeral port)");
+            throw new InvalidValueException(field, value + " (expected: 0-65535, 0 for an ephemeral port)");
         }
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,56 +29,21 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Reads the gateway configuration: the embedded {@code default-config.json}, overlaid by a JSON
- * file, then by environment variables, then by command-line flags (flag &gt; environment &gt; file
- * &gt; default). The JSON schema is described in the {@linkplain dev.relaysim.relay.gateway.config
- * package documentation}.
+ * Reads the gateway configuration: the defaults of the {@linkplain GatewaySettings declared settings} and the
+ * embedded {@code default-config.json} (namespaces, virtual networks), overlaid by a JSON file, then by environment
+ * variables, then by command-line flags (flag &gt; environment &gt; file &gt; default). The JSON schema is described
+ * in the {@linkplain dev.relaysim.relay.gateway.config package documentation} and {@code docs/configuration.md}.
  *
  * <p>The file is merged into the defaults object by object: a field the file leaves out keeps its
  * default, an array (such as {@code namespaces}) replaces the default one, and a JSON {@code null}
  * counts as left out. A file that declares {@code namespaces} without {@code defaultNamespace}
  * makes its first namespace the default one.
  *
- * <p>Flags, named without the leading {@code --} (as picocli's option names minus the dashes), and
- * their environment variables {@code RELAYSIM_<FLAG_IN_UPPER_SNAKE>}:
- * <table>
- *   <caption>overrides</caption>
- *   <tr><th>flag</th><th>environment</th><th>JSON path</th></tr>
- *   <tr><td>bind-address</td><td>RELAYSIM_BIND_ADDRESS</td><td>listen.bindAddress</td></tr>
- *   <tr><td>tls</td><td>RELAYSIM_TLS</td><td>listen.tls.enabled ({@code true}/{@code false})</td></tr>
- *   <tr><td>tls-port</td><td>RELAYSIM_TLS_PORT</td><td>listen.tls.port</td></tr>
- *   <tr><td>plain</td><td>RELAYSIM_PLAIN</td><td>listen.plain.enabled</td></tr>
- *   <tr><td>plain-port</td><td>RELAYSIM_PLAIN_PORT</td><td>listen.plain.port</td></tr>
- *   <tr><td>rendezvous-ports</td><td>RELAYSIM_RENDEZVOUS_PORTS</td><td>listen.rendezvousPorts</td></tr>
- *   <tr><td>management</td><td>RELAYSIM_MANAGEMENT</td><td>listen.management.enabled</td></tr>
- *   <tr><td>management-port</td><td>RELAYSIM_MANAGEMENT_PORT</td><td>listen.management.port</td></tr>
- *   <tr><td>management-admin-key</td><td>RELAYSIM_MANAGEMENT_ADMIN_KEY</td><td>listen.management.adminKey</td></tr>
- *   <tr><td>advertised-host</td><td>RELAYSIM_ADVERTISED_HOST</td><td>listen.advertised.host</td></tr>
- *   <tr><td>advertised-tls-port</td><td>RELAYSIM_ADVERTISED_TLS_PORT</td><td>listen.advertised.tlsPort</td></tr>
- *   <tr><td>advertised-plain-port</td><td>RELAYSIM_ADVERTISED_PLAIN_PORT</td><td>listen.advertised.plainPort</td></tr>
- *   <tr><td>advertised-rendezvous-ports</td><td>RELAYSIM_ADVERTISED_RENDEZVOUS_PORTS</td>
- *       <td>listen.advertised.rendezvousPorts</td></tr>
- *   <tr><td>dns</td><td>RELAYSIM_DNS</td><td>dns.enabled</td></tr>
- *   <tr><td>dns-bind-address</td><td>RELAYSIM_DNS_BIND_ADDRESS</td><td>dns.bindAddress</td></tr>
- *   <tr><td>dns-port</td><td>RELAYSIM_DNS_PORT</td><td>dns.port</td></tr>
- *   <tr><td>data-dir</td><td>RELAYSIM_DATA_DIR</td><td>dataDirectory</td></tr>
- *   <tr><td>default-namespace</td><td>RELAYSIM_DEFAULT_NAMESPACE</td><td>defaultNamespace</td></tr>
- *   <tr><td>rendezvous-timeout</td><td>RELAYSIM_RENDEZVOUS_TIMEOUT</td><td>protocol.rendezvousTimeout</td></tr>
- *   <tr><td>handshake-timeout</td><td>RELAYSIM_HANDSHAKE_TIMEOUT</td><td>protocol.handshakeTimeout</td></tr>
- *   <tr><td>max-message-size</td><td>RELAYSIM_MAX_MESSAGE_SIZE</td><td>protocol.maxMessageSize</td></tr>
- *   <tr><td>shutdown-timeout</td><td>RELAYSIM_SHUTDOWN_TIMEOUT</td><td>protocol.shutdownTimeout</td></tr>
- *   <tr><td>response-timeout</td><td>RELAYSIM_RESPONSE_TIMEOUT</td><td>protocol.responseTimeout</td></tr>
- *   <tr><td>token-expiry-grace</td><td>RELAYSIM_TOKEN_EXPIRY_GRACE</td><td>protocol.tokenExpiryGrace</td></tr>
- *   <tr><td>max-connections-per-source</td><td>RELAYSIM_MAX_CONNECTIONS_PER_SOURCE</td>
- *       <td>limits.maxConnectionsPerSource</td></tr>
- *   <tr><td>max-pending-rendezvous-per-entity</td><td>RELAYSIM_MAX_PENDING_RENDEZVOUS_PER_ENTITY</td>
- *       <td>limits.maxPendingRendezvousPerEntity</td></tr>
- *   <tr><td>max-relayed-connections-per-namespace</td><td>RELAYSIM_MAX_RELAYED_CONNECTIONS_PER_NAMESPACE</td>
- *       <td>limits.maxRelayedConnectionsPerNamespace</td></tr>
- * </table>
- * A flag with a {@code null} value and an environment variable that is empty or blank count as
- * not set; an unknown flag is an error, other {@code RELAYSIM_*} variables are ignored. Errors
- * name the JSON path and, for overridden values, the flag or variable:
+ * <p>Flags are named without the leading {@code --} (as {@link Setting#flag()}), their environment variables
+ * {@code RELAYSIM_<FLAG_IN_UPPER_SNAKE>} ({@link Setting#environmentVariable()}); {@link GatewaySettings} declares
+ * which setting has one. A flag with a {@code null} value and an environment variable that is empty or blank count
+ * as not set; an unknown flag is an error, other {@code RELAYSIM_*} variables are ignored. Errors name the JSON path
+ * and, for overridden values, the flag or variable:
  * {@code listen.tls.port (from flag --tls-port): 70000 (expected: 0-65535, 0 for an ephemeral port)}.
  */
 public final class ConfigLoader {
@@ -99,43 +66,11 @@ public final class ConfigLoader {
             this.resource = resource;
         }
     }
-    private static final String ENVIRONMENT_PREFIX = "RELAYSIM_";
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-
-    private static final List<FlagOverride> OVERRIDES = List.of(
-            new FlagOverride("bind-address", Kind.TEXT, "listen", "bindAddress"),
-            new FlagOverride("tls", Kind.BOOLEAN, "listen", "tls", "enabled"),
-            new FlagOverride("tls-port", Kind.INTEGER, "listen", "tls", "port"),
-            new FlagOverride("plain", Kind.BOOLEAN, "listen", "plain", "enabled"),
-            new FlagOverride("plain-port", Kind.INTEGER, "listen", "plain", "port"),
-            new FlagOverride("rendezvous-ports", Kind.TEXT, "listen", "rendezvousPorts"),
-            new FlagOverride("management", Kind.BOOLEAN, "listen", "management", "enabled"),
-            new FlagOverride("management-port", Kind.INTEGER, "listen", "management", "port"),
-            new FlagOverride("management-admin-key", Kind.TEXT, "listen", "management", "adminKey"),
-            new FlagOverride("advertised-host", Kind.TEXT, "listen", "advertised", "host"),
-            new FlagOverride("advertised-tls-port", Kind.INTEGER, "listen", "advertised", "tlsPort"),
-            new FlagOverride("advertised-plain-port", Kind.INTEGER, "listen", "advertised", "plainPort"),
-            new FlagOverride("advertised-rendezvous-ports", Kind.TEXT, "listen", "advertised", "rendezvousPorts"),
-            new FlagOverride("dns", Kind.BOOLEAN, "dns", "enabled"),
-            new FlagOverride("dns-bind-address", Kind.TEXT, "dns", "bindAddress"),
-            new FlagOverride("dns-port", Kind.INTEGER, "dns", "port"),
-            new FlagOverride("data-dir", Kind.TEXT, "dataDirectory"),
-            new FlagOverride("default-namespace", Kind.TEXT, "defaultNamespace"),
-            new FlagOverride("rendezvous-timeout", Kind.TEXT, "protocol", "rendezvousTimeout"),
-            new FlagOverride("handshake-timeout", Kind.TEXT, "protocol", "handshakeTimeout"),
-            new FlagOverride("max-message-size", Kind.INTEGER, "protocol", "maxMessageSize"),
-            new FlagOverride("shutdown-timeout", Kind.TEXT, "protocol", "shutdownTimeout"),
-            new FlagOverride("response-timeout", Kind.TEXT, "protocol", "responseTimeout"),
-            new FlagOverride("token-expiry-grace", Kind.TEXT, "protocol", "tokenExpiryGrace"),
-            new FlagOverride("max-connections-per-source", Kind.INTEGER, "limits", "maxConnectionsPerSource"),
-            new FlagOverride("max-pending-rendezvous-per-entity", Kind.INTEGER, "limits",
-                    "maxPendingRendezvousPerEntity"),
-            new FlagOverride("max-relayed-connections-per-namespace", Kind.INTEGER, "limits",
-                    "maxRelayedConnectionsPerNamespace"));
 
     private ConfigLoader() {
     }
@@ -149,17 +84,28 @@ public final class ConfigLoader {
      *                    variables override, {@code HOME} locates the default data directory
      * @throws ConfigException naming the first problem: where, the value, and what was expected
      */
-    public static GatewayConfig load(Path fileOrNull, Map<String, String> flags, Map<String, String> environment)
-            throws ConfigException {
+    public static GatewayConfig load(@Nullable Path fileOrNull, Map<String, String> flags,
+                                     Map<String, String> environment) throws ConfigException {
         return load(fileOrNull, flags, environment, Embedded.LOOPBACK);
     }
 
     /** As {@link #load(Path, Map, Map)}, over the {@code embedded} configuration instead of the loopback one. */
-    public static GatewayConfig load(Path fileOrNull, Map<String, String> flags, Map<String, String> environment,
-                                     Embedded embedded) throws ConfigException {
+    public static GatewayConfig load(@Nullable Path fileOrNull, Map<String, String> flags,
+                                     Map<String, String> environment, Embedded embedded) throws ConfigException {
+        return loadWithSources(fileOrNull, flags, environment, embedded).config();
+    }
+
+    /**
+     * As {@link #load(Path, Map, Map, Embedded)}, and where each declared setting's value came from: what
+     * {@code gateway --check} shows.
+     */
+    public static LoadedConfig loadWithSources(@Nullable Path fileOrNull, Map<String, String> flags,
+                                               Map<String, String> environment, Embedded embedded)
+            throws ConfigException {
         requireNonNull(flags, "flags");
         requireNonNull(environment, "environment");
-        ObjectNode tree = readEmbedded(requireNonNull(embedded, "embedded").resource);
+        ObjectNode tree = defaultTree(requireNonNull(embedded, "embedded"));
+        Map<Setting<?>, SettingSource> sources = new LinkedHashMap<>();
         Path fileDirectory = null;
         if (fileOrNull != null) {
             Path file = fileOrNull.toAbsolutePath();
@@ -172,34 +118,53 @@ public final class ConfigLoader {
             if (fileTree.hasNonNull("dataDirectory")) {
                 fileDirectory = file.getParent();
             }
-        }
-
-        Map<String, String> sources = new HashMap<>();
-        for (FlagOverride override : OVERRIDES) {
-            String value = environment.get(override.environmentVariable());
-            if (value != null && !value.isBlank()) {
-                override.apply(tree, value.strip());
-                sources.put(override.jsonPath(), "environment variable " + override.environmentVariable());
+            for (Setting<?> setting : GatewaySettings.ALL) {
+                if (isSet(fileTree, setting)) {
+                    sources.put(setting, SettingSource.FILE);
+                }
             }
         }
-        Map<String, FlagOverride> byFlag = OVERRIDES.stream().collect(Collectors.toMap(FlagOverride::flag, o -> o));
+        for (Setting<?> setting : GatewaySettings.withFlags()) {
+            String variable = setting.environmentVariable().orElseThrow();
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                set(tree, setting, value.strip());
+                sources.put(setting, SettingSource.ENVIRONMENT);
+            }
+        }
+        Map<String, Setting<?>> byFlag = new LinkedHashMap<>();
+        GatewaySettings.withFlags().forEach(setting -> byFlag.put(setting.flag(), setting));
         for (Map.Entry<String, String> flag : flags.entrySet()) {
             String key = requireNonNull(flag.getKey(), "flag name");
             String name = key.startsWith("--") ? key.substring(2) : key;
-            FlagOverride override = byFlag.get(name);
-            if (override == null) {
-                throw new ConfigException("--" + name + ": unknown flag (expected: one of " + OVERRIDES.stream().map(o -> "--" + o.flag())
-                        .collect(Collectors.joining(", ")) + ')');
+            Setting<?> setting = byFlag.get(name);
+            if (setting == null) {
+                throw new ConfigException("--" + name + ": unknown flag (expected: one of "
+                        + byFlag.keySet().stream().map(known -> "--" + known).collect(Collectors.joining(", "))
+                        + ')');
             }
             if (flag.getValue() != null) {
-                override.apply(tree, flag.getValue());
-                sources.put(override.jsonPath(), "flag --" + override.flag());
+                set(tree, setting, flag.getValue());
+                sources.put(setting, SettingSource.FLAG);
             }
         }
-        if (sources.containsKey("dataDirectory")) {
+        if (sources.get(GatewaySettings.DATA_DIRECTORY) == SettingSource.ENVIRONMENT
+                || sources.get(GatewaySettings.DATA_DIRECTORY) == SettingSource.FLAG) {
             fileDirectory = null;
         }
-        return new ConfigBinder(sources, fileDirectory, DevDefaults.homeDirectory(environment)).bind(tree);
+        Map<String, String> described = new HashMap<>();
+        sources.forEach((setting, source) -> {
+            if (source == SettingSource.ENVIRONMENT) {
+                described.put(setting.path(), "environment variable " + setting.environmentVariable().orElseThrow());
+            } else if (source == SettingSource.FLAG) {
+                described.put(setting.path(), "flag --" + setting.flag());
+            }
+        });
+        GatewayConfig config = new ConfigBinder(described, fileDirectory, DevDefaults.homeDirectory(environment))
+                .bind(tree);
+        Map<Setting<?>, SettingSource> all = new LinkedHashMap<>();
+        GatewaySettings.ALL.forEach(setting -> all.put(setting, sources.getOrDefault(setting, SettingSource.DEFAULT)));
+        return new LoadedConfig(config, all);
     }
 
     /**
@@ -222,6 +187,20 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The declared settings' defaults overlaid by the {@code embedded} configuration: what a file overlays.
+     */
+    static ObjectNode defaultTree(Embedded embedded) {
+        ObjectNode tree = MAPPER.createObjectNode();
+        for (Setting<?> setting : GatewaySettings.ALL) {
+            if (setting.defaultValue() != null) {
+                parentOf(tree, setting).set(last(setting), MAPPER.valueToTree(setting.defaultValue()));
+            }
+        }
+        merge(tree, readEmbedded(embedded.resource));
+        return tree;
+    }
+
     private static ObjectNode readEmbedded(String resource) {
         try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -239,7 +218,8 @@ public final class ConfigLoader {
             tree = MAPPER.readTree(in);
         } catch (JacksonException e) {
             JsonLocation location = e.getLocation();
-            String where = location == null ? "" : ": line " + location.getLineNr() + ", column " + location.getColumnNr();
+            String where = location == null ? ""
+                    : ": line " + location.getLineNr() + ", column " + location.getColumnNr();
             String problem = e.getOriginalMessage().lines().findFirst().orElse("malformed");
             throw new ConfigException(file + where + ": " + problem + " (expected: valid JSON)", e);
         } catch (NoSuchFileException e) {
@@ -257,7 +237,10 @@ public final class ConfigLoader {
         return (ObjectNode) tree;
     }
 
-    /** Overlays {@code overlay} onto {@code base}: objects merge field by field, anything else replaces, null is skipped. */
+    /**
+     * Overlays {@code overlay} onto {@code base}: objects merge field by field, anything else replaces, null is
+     * skipped.
+     */
     private static void merge(ObjectNode base, ObjectNode overlay) {
         for (Map.Entry<String, JsonNode> field : overlay.properties()) {
             JsonNode value = field.getValue();
@@ -273,47 +256,49 @@ public final class ConfigLoader {
         }
     }
 
-    private enum Kind { TEXT, INTEGER, BOOLEAN }
-
-    /** One flag and its environment variable, and the JSON field they set. */
-    private record FlagOverride(String flag, Kind kind, List<String> path) {
-
-        FlagOverride(String flag, Kind kind, String... path) {
-            this(flag, kind, List.of(path));
+    /** Whether {@code tree} (a file) sets {@code setting} to something other than null. */
+    private static boolean isSet(JsonNode tree, Setting<?> setting) {
+        JsonNode node = tree;
+        for (String segment : setting.segments()) {
+            node = node.path(segment);
         }
+        return !node.isMissingNode() && !node.isNull();
+    }
 
-        String environmentVariable() {
-            return ENVIRONMENT_PREFIX + flag.toUpperCase(Locale.ROOT).replace('-', '_');
-        }
+    /**
+     * Sets a flag's or variable's value, typed when the text parses (so the binder sees a JSON number or boolean) and
+     * as text otherwise (so the binder reports the value as given, or reads units such as {@code 16MiB}).
+     */
+    private static void set(ObjectNode root, Setting<?> setting, String value) {
+        parentOf(root, setting).set(last(setting), typed(setting.type(), value));
+    }
 
-        String jsonPath() {
-            return String.join(".", path);
-        }
-
-        /**
-         * Sets the field, typed when the text parses (so the binder sees a JSON number or boolean) and as
-         * text otherwise (so the binder reports the value as given, or reads units such as {@code 16MiB}).
-         */
-        void apply(ObjectNode root, String value) {
-            ObjectNode parent = root;
-            for (String segment : path.subList(0, path.size() - 1)) {
-                JsonNode child = parent.get(segment);
-                if (!(child instanceof ObjectNode)) {
-                    child = parent.putObject(segment);
-                }
-                parent = (ObjectNode) child;
+    private static ObjectNode parentOf(ObjectNode root, Setting<?> setting) {
+        List<String> segments = setting.segments();
+        ObjectNode parent = root;
+        for (String segment : segments.subList(0, segments.size() - 1)) {
+            JsonNode child = parent.get(segment);
+            if (!(child instanceof ObjectNode)) {
+                child = parent.putObject(segment);
             }
-            parent.set(path.get(path.size() - 1), typed(value));
+            parent = (ObjectNode) child;
         }
+        return parent;
+    }
 
-        private JsonNode typed(String value) {
-            String trimmed = value.strip();
-            return switch (kind) {
-                case BOOLEAN -> trimmed.equalsIgnoreCase("true") || trimmed.equalsIgnoreCase("false")
-                        ? BooleanNode.valueOf(Boolean.parseBoolean(trimmed)) : TextNode.valueOf(value);
-                case INTEGER -> trimmed.matches("-?\\d{1,9}") ? IntNode.valueOf(Integer.parseInt(trimmed)) : TextNode.valueOf(value);
-                case TEXT -> TextNode.valueOf(value);
-            };
-        }
+    private static String last(Setting<?> setting) {
+        List<String> segments = setting.segments();
+        return segments.get(segments.size() - 1);
+    }
+
+    private static JsonNode typed(SettingType<?> type, String value) {
+        String trimmed = value.strip();
+        return switch (type.json()) {
+            case BOOLEAN -> trimmed.equalsIgnoreCase("true") || trimmed.equalsIgnoreCase("false")
+                    ? BooleanNode.valueOf(Boolean.parseBoolean(trimmed)) : TextNode.valueOf(value);
+            case INTEGER, SIZE -> trimmed.matches("-?\\d{1,9}")
+                    ? IntNode.valueOf(Integer.parseInt(trimmed)) : TextNode.valueOf(value);
+            case TEXT, DURATION -> TextNode.valueOf(value);
+        };
     }
 }

@@ -1,6 +1,5 @@
 package dev.relaysim.relay.gateway.config;
 
-import dev.relaysim.relay.gateway.dns.DnsFaults;
 import io.netty.util.NetUtil;
 
 import static dev.relaysim.relay.gateway.config.ConfigChecks.quote;
@@ -29,7 +28,7 @@ public record DnsSettings(boolean enabled, String bindAddress, int port, DnsFaul
         requireNonNull(bindAddress, "bindAddress");
         requireNonNull(faults, "faults");
         if (!NetUtil.isValidIpV4Address(bindAddress) && !NetUtil.isValidIpV6Address(bindAddress)) {
-            throw new IllegalArgumentException("bindAddress: " + quote(bindAddress)
+            throw new InvalidValueException("bindAddress", quote(bindAddress)
                     + " (expected: an IP literal such as 127.0.0.1, 0.0.0.0 or ::)");
         }
         requirePort("port", port);

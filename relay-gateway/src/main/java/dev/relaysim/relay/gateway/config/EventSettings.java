@@ -17,7 +17,7 @@ public record EventSettings(int capacity, boolean file) {
 
     public EventSettings {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
-            throw new IllegalArgumentException("capacity: " + capacity + " (expected: 1-" + MAX_CAPACITY + ')');
+            throw new InvalidValueException("capacity", capacity + " (expected: 1-" + MAX_CAPACITY + ')');
         }
     }
 }

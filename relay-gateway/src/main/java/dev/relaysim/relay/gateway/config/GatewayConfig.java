@@ -2,7 +2,6 @@ package dev.relaysim.relay.gateway.config;
 
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -45,12 +44,12 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         requireNonNull(defaultNamespace, "defaultNamespace");
         namespaces = List.copyOf(requireNonNull(namespaces, "namespaces"));
         if (namespaces.isEmpty()) {
-            throw new IllegalArgumentException("namespaces: [] (expected: at least one namespace)");
+            throw new InvalidValueException("namespaces", "[] (expected: at least one namespace)");
         }
         ConfigChecks.requireUnique("namespaces", namespaces, "name", NamespaceConfig::name);
         ConfigChecks.requireUnique("namespaces", namespaces, "hostName", NamespaceConfig::hostName);
         if (namespaces.stream().noneMatch(ns -> ns.name().equalsIgnoreCase(defaultNamespace))) {
-            throw new IllegalArgumentException("defaultNamespace: " + quote(defaultNamespace) + " (expected: one of "
+            throw new InvalidValueException("defaultNamespace", quote(defaultNamespace) + " (expected: one of "
                     + namespaces.stream().map(NamespaceConfig::name).collect(Collectors.joining(", ")) + ')');
         }
         virtualNetworks = List.copyOf(requireNonNull(virtualNetworks, "virtualNetworks"));
@@ -61,7 +60,7 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
                 || listen.plainEnabled() && dns.port() == listen.plainPort()
                 || listen.managementEnabled() && dns.port() == listen.managementPort()
                 || listen.rendezvousPorts().instanceOf(dns.port()) >= 0)) {
-            throw new IllegalArgumentException("dns.port: " + dns.port() + " (expected: a port other than "
+            throw new InvalidValueException("dns.port", dns.port() + " (expected: a port other than "
                     + "listen's TLS, plain and management ports and outside rendezvousPorts " + listen.rendezvousPorts()
                     + ", since DNS also listens on TCP)");
         }
@@ -91,7 +90,8 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
     public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                          String defaultNamespace, List<NamespaceConfig> namespaces,
                          List<VirtualNetwork> virtualNetworks, DnsSettings dns) {
-        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns, RendezvousFaults.NONE);
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns,
+                RendezvousFaults.NONE);
     }
 
     /** A configuration without a DNS responder. */
@@ -107,6 +107,114 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         this(listen, protocol, dataDirectory, defaultNamespace, namespaces, List.of());
     }
 
+    /**
+     * A builder over the embedded defaults ({@link ConfigLoader#defaults()}: the declared settings, namespaces
+     * {@code sandbox} and {@code contoso}, {@code vnet1}), for code that embeds the gateway; {@link Builder#build()}
+     * validates as the constructor does.
+     */
+    public static Builder builder() {
+        return ConfigLoader.defaults().toBuilder();
+    }
+
+    /** A builder holding this configuration, to change a part of it. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a {@link GatewayConfig} part by part; each part is a validated record. */
+    public static final class Builder {
+
+        private ListenSettings listen;
+        private ProtocolSettings protocol;
+        private Path dataDirectory;
+        private boolean dataDirectoryExplicit;
+        private String defaultNamespace;
+        private List<NamespaceConfig> namespaces;
+        private List<VirtualNetwork> virtualNetworks;
+        private DnsSettings dns;
+        private RendezvousFaults faults;
+        private LimitSettings limits;
+        private EventSettings events;
+
+        private Builder(GatewayConfig from) {
+            listen = from.listen;
+            protocol = from.protocol;
+            dataDirectory = from.dataDirectory;
+            dataDirectoryExplicit = from.dataDirectoryExplicit;
+            defaultNamespace = from.defaultNamespace;
+            namespaces = from.namespaces;
+            virtualNetworks = from.virtualNetworks;
+            dns = from.dns;
+            faults = from.faults;
+            limits = from.limits;
+            events = from.events;
+        }
+
+        /** Front ends, rendezvous ports, management server, advertised host and ports. */
+        public Builder listen(ListenSettings listen) {
+            this.listen = requireNonNull(listen, "listen");
+            return this;
+        }
+
+        public Builder protocol(ProtocolSettings protocol) {
+            this.protocol = requireNonNull(protocol, "protocol");
+            return this;
+        }
+
+        /**
+         * The data directory; {@code explicit} as if configured by the user: management API changes are saved there
+         * and restored at start.
+         */
+        public Builder dataDirectory(Path dataDirectory, boolean explicit) {
+            this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory");
+            this.dataDirectoryExplicit = explicit;
+            return this;
+        }
+
+        /** The namespaces and the one for {@code localhost} and IP literals (one of them). */
+        public Builder namespaces(List<NamespaceConfig> namespaces, String defaultNamespace) {
+            this.namespaces = requireNonNull(namespaces, "namespaces");
+            this.defaultNamespace = requireNonNull(defaultNamespace, "defaultNamespace");
+            return this;
+        }
+
+        public Builder virtualNetworks(List<VirtualNetwork> virtualNetworks) {
+            this.virtualNetworks = requireNonNull(virtualNetworks, "virtualNetworks");
+            return this;
+        }
+
+        /** The DNS responder; {@link DnsSettings#DISABLED} for none. */
+        public Builder dns(DnsSettings dns) {
+            this.dns = requireNonNull(dns, "dns");
+            return this;
+        }
+
+        public Builder faults(RendezvousFaults faults) {
+            this.faults = requireNonNull(faults, "faults");
+            return this;
+        }
+
+        public Builder limits(LimitSettings limits) {
+            this.limits = requireNonNull(limits, "limits");
+            return this;
+        }
+
+        public Builder events(EventSettings events) {
+            this.events = requireNonNull(events, "events");
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException naming the value and what was expected, as the constructor
+         */
+        public GatewayConfig build() {
+            return new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks,
+                    dns, faults, limits, dataDirectoryExplicit, events);
+        }
+    }
+
     private static boolean sameAddress(String first, String second) {
         return first.equals(second) || isWildcard(first) || isWildcard(second);
     }
@@ -120,7 +228,9 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         return networkModel(virtualNetworks, namespaces);
     }
 
-    /** Validates as it builds: messages name the path, such as {@code namespaces.contoso.privateEndpoints.pe.subnet}. */
+    /**
+     * Validates as it builds: messages name the path, such as {@code namespaces.contoso.privateEndpoints.pe.subnet}.
+     */
     private static NetworkModel networkModel(List<VirtualNetwork> virtualNetworks, List<NamespaceConfig> namespaces) {
         return new NetworkModel(virtualNetworks, namespaces.stream().map(NamespaceConfig::network).toList());
     }

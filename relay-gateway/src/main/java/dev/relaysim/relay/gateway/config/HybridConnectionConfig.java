@@ -29,14 +29,14 @@ public record HybridConnectionConfig(String name, boolean requiresClientAuthoriz
     public HybridConnectionConfig {
         requireNonNull(name, "name");
         if (name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name: " + quote(name) + " (expected: 1-" + MAX_NAME_LENGTH
+            throw new InvalidValueException("name", quote(name) + " (expected: 1-" + MAX_NAME_LENGTH
                     + " characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or doubled '/')");
         }
         authorizationRules = List.copyOf(requireNonNull(authorizationRules, "authorizationRules"));
         ConfigChecks.requireUnique("authorizationRules", authorizationRules, "name", AuthorizationRuleConfig::name);
         requireNonNull(userMetadata, "userMetadata");
         if (userMetadata.length() > MAX_USER_METADATA_LENGTH) {
-            throw new IllegalArgumentException("userMetadata: " + userMetadata.length() + " characters (expected: at "
+            throw new InvalidValueException("userMetadata", userMetadata.length() + " characters (expected: at "
                     + "most " + MAX_USER_METADATA_LENGTH + ')');
         }
     }

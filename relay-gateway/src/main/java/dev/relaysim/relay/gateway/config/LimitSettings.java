@@ -35,7 +35,7 @@ public record LimitSettings(int maxConnectionsPerSource, int maxPendingRendezvou
 
     private static void requireLimit(String field, int value) {
         if (value < 1 || value > MAX_LIMIT) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: 1-" + MAX_LIMIT + ')');
+            throw new InvalidValueException(field, value + " (expected: 1-" + MAX_LIMIT + ')');
         }
     }
 }

@@ -57,36 +57,37 @@ public record ListenSettings(String bindAddress, boolean tlsEnabled, int tlsPort
             try {
                 ConfigChecks.requireHostName("bindAddress", bindAddress);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("bindAddress: " + quote(bindAddress)
+                throw new InvalidValueException("bindAddress", quote(bindAddress)
                         + " (expected: an IP literal such as 127.0.0.1 or ::, or a host name)", e);
             }
         }
         requirePort("tls.port", tlsPort);
         requirePort("plain.port", plainPort);
         if (!tlsEnabled && !plainEnabled) {
-            throw new IllegalArgumentException(
-                    "tls.enabled: false (expected: true while plain.enabled is false; at least one front end must run)");
+            throw new InvalidValueException("tls.enabled",
+                    "false (expected: true while plain.enabled is false; at least one front end must run)");
         }
         if (tlsEnabled && plainEnabled && tlsPort != 0 && tlsPort == plainPort) {
-            throw new IllegalArgumentException("plain.port: " + plainPort + " (expected: a port other than tls.port)");
+            throw new InvalidValueException("plain.port", plainPort + " (expected: a port other than tls.port)");
         }
         requirePort("management.port", managementPort);
         if (managementEnabled && managementPort != 0 && (tlsEnabled && managementPort == tlsPort
                 || plainEnabled && managementPort == plainPort || rendezvousPorts.instanceOf(managementPort) >= 0)) {
-            throw new IllegalArgumentException("management.port: " + managementPort
+            throw new InvalidValueException("management.port", managementPort
                     + " (expected: a port other than tls.port and plain.port, outside rendezvousPorts "
                     + rendezvousPorts + ')');
         }
         requireNonNull(managementAdminKey, "managementAdminKey");
         if (managementAdminKey.isEmpty() || managementAdminKey.length() > 256
                 || !managementAdminKey.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("management.adminKey: " + managementAdminKey.length()
+            throw new InvalidValueException("management.adminKey", managementAdminKey.length()
                     + " characters (expected: 1-256 visible ASCII characters, no spaces)");
         }
         requireNonNull(advertised, "advertised");
         int advertisedRendezvous = advertised.rendezvousPorts().size();
         if (advertisedRendezvous != 0 && advertisedRendezvous != rendezvousPorts.size()) {
-            throw new IllegalArgumentException("advertised.rendezvousPorts: " + advertisedRendezvous + " ports (expected: "
+            throw new InvalidValueException("advertised.rendezvousPorts", advertisedRendezvous
+                    + " ports (expected: "
                     + rendezvousPorts.size() + ", one per port of rendezvousPorts " + rendezvousPorts + ')');
         }
     }

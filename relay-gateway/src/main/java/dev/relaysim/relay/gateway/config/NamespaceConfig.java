@@ -42,10 +42,11 @@ public record NamespaceConfig(String name, String hostName, List<AuthorizationRu
     public NamespaceConfig {
         requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("name: " + quote(name) + " (expected: 6-50 characters of A-Z, a-z, "
+            throw new InvalidValueException("name", quote(name) + " (expected: 6-50 characters of A-Z, a-z, "
                     + "0-9, '-', starting with a letter and not ending with '-')");
         }
-        hostName = hostName == null ? name.toLowerCase(Locale.ROOT) + DEFAULT_HOST_SUFFIX : hostName.toLowerCase(Locale.ROOT);
+        hostName = hostName == null ? name.toLowerCase(Locale.ROOT) + DEFAULT_HOST_SUFFIX
+                : hostName.toLowerCase(Locale.ROOT);
         ConfigChecks.requireHostName("hostName", hostName);
         authorizationRules = List.copyOf(requireNonNull(authorizationRules, "authorizationRules"));
         hybridConnections = List.copyOf(requireNonNull(hybridConnections, "hybridConnections"));
@@ -53,13 +54,13 @@ public record NamespaceConfig(String name, String hostName, List<AuthorizationRu
         ConfigChecks.requireUnique("hybridConnections", hybridConnections, "name", HybridConnectionConfig::name);
         requireNonNull(region, "region");
         if (region.isBlank()) {
-            throw new IllegalArgumentException("region: " + quote(region)
+            throw new InvalidValueException("region", quote(region)
                     + " (expected: an Azure region such as westeurope)");
         }
         requireNonNull(networkRuleSet, "networkRuleSet");
         privateEndpoints = List.copyOf(requireNonNull(privateEndpoints, "privateEndpoints"));
         if (privateEndpoints.size() > NamespaceNetwork.MAX_PRIVATE_ENDPOINTS) {
-            throw new IllegalArgumentException("privateEndpoints: " + privateEndpoints.size()
+            throw new InvalidValueException("privateEndpoints", privateEndpoints.size()
                     + " endpoints (expected: at most " + NamespaceNetwork.MAX_PRIVATE_ENDPOINTS
                     + " private endpoints per namespace)");
         }

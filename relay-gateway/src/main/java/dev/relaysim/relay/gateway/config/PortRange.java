@@ -73,7 +73,8 @@ public record PortRange(int first, int last) {
 
     private static int parsePort(String text, String number) {
         if (number.isEmpty() || number.length() > 5 || !number.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException('"' + text + "\" (expected: a port range such as 9400-9599, or one port)");
+            throw new IllegalArgumentException('"' + text
+                    + "\" (expected: a port range such as 9400-9599, or one port)");
         }
         return Integer.parseInt(number);
     }

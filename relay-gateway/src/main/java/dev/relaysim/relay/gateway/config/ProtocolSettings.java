@@ -13,7 +13,8 @@ import static java.util.Objects.requireNonNull;
  * @param rendezvousTimeout how long a sender's connect waits for the listener's rendezvous (default 30 s)
  * @param handshakeTimeout how long a new connection may take to send its upgrade request (default 10 s)
  * @param maxMessageSize the largest WebSocket message relayed, in bytes; larger ones close the
- *                       connection with 1009 (default 16 MiB, allowed {@value #MIN_MESSAGE_SIZE}-{@value #MAX_MESSAGE_SIZE})
+ *                       connection with 1009 (default 16 MiB, allowed
+ *                       {@value #MIN_MESSAGE_SIZE}-{@value #MAX_MESSAGE_SIZE})
  * @param maxListenersPerEndpoint how many listeners one hybrid connection accepts (default and at most 25)
  * @param shutdownTimeout how long {@code close()} lets connections drain (default 5 s)
  * @param responseTimeout how long an HTTP sender waits for the listener's response before it gets 504 (default 60 s)
@@ -46,12 +47,12 @@ public record ProtocolSettings(Duration rendezvousTimeout, Duration handshakeTim
         requirePositive("responseTimeout", responseTimeout);
         requirePositive("tokenExpiryGrace", tokenExpiryGrace);
         if (maxMessageSize < MIN_MESSAGE_SIZE || maxMessageSize > MAX_MESSAGE_SIZE) {
-            throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize + " (expected: "
+            throw new InvalidValueException("maxMessageSize", maxMessageSize + " (expected: "
                     + MIN_MESSAGE_SIZE + '-' + MAX_MESSAGE_SIZE + " bytes, 1KiB-256MiB)");
         }
         int cap = HybridConnectionConstants.MAX_LISTENERS_PER_ENDPOINT;
         if (maxListenersPerEndpoint < 1 || maxListenersPerEndpoint > cap) {
-            throw new IllegalArgumentException("maxListenersPerEndpoint: " + maxListenersPerEndpoint
+            throw new InvalidValueException("maxListenersPerEndpoint", maxListenersPerEndpoint
                     + " (expected: 1-" + cap + ')');
         }
     }

@@ -1,62 +1,30 @@
 /**
  * The gateway's configuration: {@link dev.relaysim.relay.gateway.config.GatewayConfig} and its
- * records, read by {@link dev.relaysim.relay.gateway.config.ConfigLoader} from the embedded
- * {@code default-config.json}, a JSON file, environment variables and flags (flag &gt; environment
- * &gt; file &gt; default).
+ * records, read by {@link dev.relaysim.relay.gateway.config.ConfigLoader} from the declared defaults
+ * ({@link dev.relaysim.relay.gateway.config.GatewaySettings}), the embedded {@code default-config.json} (namespaces,
+ * virtual networks), a JSON file, environment variables and flags (flag &gt; environment &gt; file &gt; default),
+ * or built in code with {@link dev.relaysim.relay.gateway.config.GatewayConfig#builder()}. The value types of the
+ * fault toggles ({@code RendezvousFaults}, {@code DnsFaults}) live here too, so that the packages that apply them
+ * depend on this one and not the other way round.
  *
  * <h2>JSON schema</h2>
  * Field names are camelCase as in Azure Resource Manager. Unknown fields are refused, naming their
- * JSON path; a field left out (or {@code null}) keeps its default.
+ * JSON path; a field left out (or {@code null}) keeps its default. Every setting that is one value (under
+ * {@code listen}, {@code protocol}, {@code limits}, {@code events}, {@code dns}, and {@code dataDirectory},
+ * {@code defaultNamespace}) is declared once in {@link dev.relaysim.relay.gateway.config.GatewaySettings}: JSON path,
+ * type, default, flag, environment variable and help; {@code docs/configuration.md} lists them. The structured
+ * parts:
  * <pre>{@code
  * {
- *   "listen": {
- *     "bindAddress": "127.0.0.1",                 // IP literal or host name
- *     "tls":   { "enabled": true, "port": 9443 }, // port 0-65535, 0 = ephemeral
- *     "plain": { "enabled": true, "port": 9080 }, // at least one of tls/plain enabled
- *     "rendezvousPorts": "9400-9599",             // "first-last" or "port", 1-65535, at most 200 ports
- *     "management": { "enabled": true, "port": 9390, // plain HTTP: /health, /metrics, the ARM API; 0 = ephemeral;
- *                                                 // not a front-end port, outside rendezvousPorts
- *                     "adminKey": "relaysim-dev-admin-key" } // ARM routes need "Authorization: Bearer <adminKey>";
- *                                                 // 1-256 visible ASCII characters
- *     "advertised": {                             // what clients are told when it differs from what is bound (in a
- *                                                 // container); each left out = the bound value
- *       "host": "localhost",                      // in accept/request addresses, banner, DNS public answers (IPv4),
- *                                                 // the dev certificate's names
- *       "tlsPort": 9443, "plainPort": 9080,       // published front-end ports; 0 = the bound port
- *       "rendezvousPorts": "9400-9599"            // published port of g0..gN in order: ranges/ports with commas,
- *     }                                           // as many as rendezvousPorts; default the bound ports
- *   },
- *   "protocol": {
- *     "rendezvousTimeout": "30s",                 // durations: "500ms", "30s", "5m", "1h" or ISO-8601 "PT30S"; > 0
- *     "handshakeTimeout": "10s",
- *     "maxMessageSize": "16MiB",                  // integer bytes or "64KiB"/"16MiB"; 1 KiB-256 MiB
- *     "maxListenersPerEndpoint": 25,              // 1-25
- *     "shutdownTimeout": "5s",
- *     "responseTimeout": "60s",                   // HTTP senders get 504 when the listener has not answered by then
- *     "tokenExpiryGrace": "5m"                    // control channels close 1008 this long after an unrenewed token expired
- *   },
- *   "limits": {                                   // each 1-1000000; refusals count as reason "limit"
- *     "maxConnectionsPerSource": 10000,           // open TCP connections from one source IP to the front ends and
- *                                                 // rendezvous ports (also at private endpoint IPs; not DNS, not
- *                                                 // management); beyond: the request gets 429 with Retry-After
- *     "maxPendingRendezvousPerEntity": 1000,      // senders waiting for an accept on one hybrid connection; beyond: 429
- *     "maxRelayedConnectionsPerNamespace": 5000   // relayed connections + waiting senders per namespace (Azure's
- *                                                 // quota); beyond: 403 "Quota exceeded. ..."
- *   },
- *   "dns": {                                      // the split-horizon DNS responder (gateway.dns)
- *     "enabled": true,
- *     "bindAddress": "127.0.0.1",                 // IP literal; UDP and TCP
- *     "port": 1053,                               // 0 = ephemeral; not one of listen's TCP ports on the same address
+ *   "dns": {
  *     "faults": {                                 // private-zone failure toggles at start; PUT /relaysim/dns/faults
  *       "staleARecords": {},                      // {"contoso": "127.10.0.9"}: VNet clients get this old address
  *       "missingARecords": []                     // ["contoso"]: <ns>.privatelink... is NXDOMAIN for VNet clients
  *     }
  *   },
- *   "dataDirectory": "~/.relaysim",               // default $HOME/.relaysim; "~/" expands; relative = relative to the file
- *                                                 // set explicitly (here, flag or env): management API changes are
- *                                                 // saved in <dir>/network-state.json and restored at start
- *   "defaultNamespace": "sandbox",                // for localhost and IP literals; must be declared below;
- *                                                 // default: the first namespace of a file that declares namespaces
+ *   "faults": {                                   // rendezvous faults at start; PUT /relaysim/faults/rendezvous
+ *     "blockedRendezvousPorts": [{ "ports": "9500-9599", "sources": ["127.10.0.0/16"] }]
+ *   },
  *   "namespaces": [                               // at least one; replaces the default list as a whole
  *     {
  *       "name": "sandbox",                        // 6-50 of [A-Za-z0-9-], starts with a letter, does not end with '-'

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.dns;
 
+import dev.relaysim.relay.gateway.config.DnsFaults;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaysim.relay.gateway.management.ManagementRequest;
 import dev.relaysim.relay.gateway.management.ManagementResponse;

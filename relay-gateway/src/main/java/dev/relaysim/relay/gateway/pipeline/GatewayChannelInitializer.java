@@ -2,8 +2,8 @@ package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFault;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
+import dev.relaysim.relay.gateway.config.RendezvousFault;
+import dev.relaysim.relay.gateway.config.RendezvousFaults;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;

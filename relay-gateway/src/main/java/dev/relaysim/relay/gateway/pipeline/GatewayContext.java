@@ -21,7 +21,7 @@ import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.relay.RelaySettings;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
+import dev.relaysim.relay.gateway.config.RendezvousFaults;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousTable;
 import io.netty.channel.Channel;

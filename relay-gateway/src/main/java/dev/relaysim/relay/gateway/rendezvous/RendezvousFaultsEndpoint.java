@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.rendezvous;
 
+import dev.relaysim.relay.gateway.config.RendezvousFaults;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.management.ManagementRequest;

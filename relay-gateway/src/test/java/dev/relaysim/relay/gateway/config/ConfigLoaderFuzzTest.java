@@ -1,7 +1,6 @@
 package dev.relaysim.relay.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("fuzz")
 class ConfigLoaderFuzzTest {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final Path DIRECTORY = temporaryDirectory();
     private static final Path FILE = DIRECTORY.resolve("config.json");
     private static final ObjectNode VALID = valid();
@@ -197,28 +194,24 @@ class ConfigLoaderFuzzTest {
 
     /** The embedded defaults plus every optional part of the schema, so that edits reach each binder branch. */
     private static ObjectNode valid() {
-        try (InputStream in = ConfigLoader.class.getResourceAsStream("/default-config.json")) {
-            ObjectNode tree = (ObjectNode) MAPPER.readTree(in);
-            tree.put("dataDirectory", "data");
-            ObjectNode contoso = (ObjectNode) tree.get("namespaces").get(1);
-            ((ArrayNode) contoso.get("networkRuleSet").get("ipRules")).addObject()
-                    .put("ipMask", "203.0.113.0/24").put("action", "Allow");
-            ObjectNode endpoint = ((ArrayNode) contoso.get("privateEndpoints")).addObject();
-            endpoint.put("name", "pe2").put("virtualNetwork", "vnet1").put("subnet", "default")
-                    .put("manualApproval", true).put("privateDnsZoneGroup", false);
-            ((ArrayNode) contoso.get("hybridConnections").get(0).get("authorizationRules")).addObject()
-                    .put("name", "send").put("primaryKey", "k1").put("trustedService", false)
-                    .putArray("rights").add("Send");
-            ObjectNode network = (ObjectNode) tree.get("virtualNetworks").get(0);
-            network.put("privateDnsZoneLinked", true);
-            ((ArrayNode) network.get("connectedNetworks")).add("127.11.0.0/16");
-            ObjectNode dnsFaults = (ObjectNode) tree.get("dns").get("faults");
-            ((ObjectNode) dnsFaults.get("staleARecords")).put("contoso", "127.10.0.9");
-            ((ArrayNode) dnsFaults.get("missingARecords")).add("sandbox");
-            return tree;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ObjectNode tree = ConfigLoader.defaultTree(ConfigLoader.Embedded.LOOPBACK);
+        tree.put("dataDirectory", "data");
+        ObjectNode contoso = (ObjectNode) tree.get("namespaces").get(1);
+        ((ArrayNode) contoso.get("networkRuleSet").get("ipRules")).addObject()
+                .put("ipMask", "203.0.113.0/24").put("action", "Allow");
+        ObjectNode endpoint = ((ArrayNode) contoso.get("privateEndpoints")).addObject();
+        endpoint.put("name", "pe2").put("virtualNetwork", "vnet1").put("subnet", "default")
+                .put("manualApproval", true).put("privateDnsZoneGroup", false);
+        ((ArrayNode) contoso.get("hybridConnections").get(0).get("authorizationRules")).addObject()
+                .put("name", "send").put("primaryKey", "k1").put("trustedService", false)
+                .putArray("rights").add("Send");
+        ObjectNode network = (ObjectNode) tree.get("virtualNetworks").get(0);
+        network.put("privateDnsZoneLinked", true);
+        ((ArrayNode) network.get("connectedNetworks")).add("127.11.0.0/16");
+        ObjectNode dnsFaults = (ObjectNode) tree.get("dns").get("faults");
+        ((ObjectNode) dnsFaults.get("staleARecords")).put("contoso", "127.10.0.9");
+        ((ArrayNode) dnsFaults.get("missingARecords")).add("sandbox");
+        return tree;
     }
 
     /** In /dev/shm (memory) where there is one: a million file writes to a disk take minutes. */

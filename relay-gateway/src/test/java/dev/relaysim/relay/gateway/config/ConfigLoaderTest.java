@@ -2,7 +2,6 @@ package dev.relaysim.relay.gateway.config;
 
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.auth.AccessRight;
-import dev.relaysim.relay.gateway.dns.DnsFaults;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;
 import dev.relaysim.relay.gateway.network.DefaultAction;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
@@ -11,8 +10,6 @@ import dev.relaysim.relay.gateway.network.PrivateEndpoint;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.network.Subnet;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFault;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

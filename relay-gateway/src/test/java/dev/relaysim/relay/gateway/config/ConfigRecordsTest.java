@@ -83,6 +83,25 @@ class ConfigRecordsTest {
     }
 
     @Test
+    void theBuilderStartsFromTheDefaultsAndValidatesWhatItBuilds() {
+        NamespaceConfig contoso = new NamespaceConfig("contoso", null, List.of(), List.of());
+
+        assertThat(GatewayConfig.builder().build()).isEqualTo(ConfigLoader.defaults());
+        GatewayConfig built = GatewayConfig.builder().listen(LISTEN).protocol(PROTOCOL)
+                .dataDirectory(Path.of("data"), true).namespaces(List.of(contoso), "contoso")
+                .virtualNetworks(List.of()).dns(DnsSettings.DISABLED).limits(new LimitSettings(1, 2, 3))
+                .events(new EventSettings(5, true)).build();
+        assertThat(built).isEqualTo(new GatewayConfig(LISTEN, PROTOCOL, Path.of("data"), "contoso",
+                List.of(contoso), List.of(), DnsSettings.DISABLED, RendezvousFaults.NONE, new LimitSettings(1, 2, 3),
+                true, new EventSettings(5, true)));
+        assertThat(built.toBuilder().protocol(ConfigLoader.defaults().protocol()).build().protocol())
+                .isEqualTo(ConfigLoader.defaults().protocol());
+        assertThatThrownBy(() -> built.toBuilder().namespaces(List.of(contoso), "other").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("defaultNamespace: \"other\" (expected: one of contoso)");
+    }
+
+    @Test
     void nullsAreRefusedByName() {
         assertThatThrownBy(() -> new GatewayConfig(LISTEN, PROTOCOL, null, "contoso", List.of()))
                 .isInstanceOf(NullPointerException.class)
@@ -98,7 +117,11 @@ class ConfigRecordsTest {
     @Test
     void recordMessagesNameTheirFields() {
         assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, -1, true, 0, new PortRange(1, 1), true, 0))
-                .hasMessage("tls.port: -1 (expected: 0-65535, 0 for an ephemeral port)");
+                .hasMessage("tls.port: -1 (expected: 0-65535, 0 for an ephemeral port)")
+                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
+                    assertThat(e.field()).isEqualTo("tls.port");
+                    assertThat(e.detail()).isEqualTo("-1 (expected: 0-65535, 0 for an ephemeral port)");
+                });
         assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, 0, true, 0, new PortRange(1, 1), false, -1))
                 .hasMessage("management.port: -1 (expected: 0-65535, 0 for an ephemeral port)");
         assertThatThrownBy(() -> new ProtocolSettings(Duration.ZERO, Duration.ofSeconds(1), 1024, 1, Duration.ofSeconds(1)))

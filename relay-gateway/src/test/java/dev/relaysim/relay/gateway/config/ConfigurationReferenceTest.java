@@ -1,14 +1,10 @@
 package dev.relaysim.relay.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,18 +18,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * {@code docs/configuration.md} names every field the config loader accepts and every flag and environment variable:
- * the loader itself is asked (an unknown field in each object of the default configuration, an unknown flag), so a
- * new setting without a row in the reference fails here.
+ * {@code docs/configuration.md} holds the settings table generated from {@link GatewaySettings} (run with
+ * {@code -Drelaysim.regenerateReference=true} to rewrite it), and names every field the config loader accepts and
+ * every flag and environment variable: the loader itself is asked (an unknown field in each object of the default
+ * configuration, an unknown flag), so a new field without a row in the reference fails here.
  */
 class ConfigurationReferenceTest {
 
     private static final Path REFERENCE = Path.of("..", "docs", "configuration.md");
     private static final String PROBE = "zzProbe";
     private static final String ONE_OF = "(expected: one of ";
+    private static final String TABLE_START = "<!-- settings table: generated from GatewaySettings, do not edit "
+            + "(see above) -->\n";
+    private static final String TABLE_END = "<!-- end of settings table -->";
 
     @TempDir
     Path directory;
+
+    @Test
+    void theSettingsTableIsTheOneGeneratedFromTheDeclarations() throws Exception {
+        String reference = Files.readString(REFERENCE);
+        int start = reference.indexOf(TABLE_START);
+        int end = reference.indexOf(TABLE_END);
+        assertThat(start).as("%s in %s", TABLE_START.strip(), REFERENCE).isNotNegative();
+        assertThat(end).as("%s in %s", TABLE_END, REFERENCE).isGreaterThan(start);
+        String generated = GatewaySettings.referenceTable();
+        if (Boolean.getBoolean("relaysim.regenerateReference")) {
+            Files.writeString(REFERENCE, reference.substring(0, start + TABLE_START.length()) + generated
+                    + reference.substring(end));
+            return;
+        }
+        assertThat(reference.substring(start + TABLE_START.length(), end))
+                .as("the settings table of %s (regenerate it: see the page)", REFERENCE).isEqualTo(generated);
+    }
 
     @Test
     void everyFieldTheLoaderAcceptsHasARow() throws Exception {
@@ -41,10 +58,10 @@ class ConfigurationReferenceTest {
         // Each object of the configuration, by the path the reference writes ("[]" for any element).
         Map<String, Function<JsonNode, JsonNode>> objects = new LinkedHashMap<>();
         objects.put("", root -> root);
-        for (String section : List.of("listen", "protocol", "limits", "dns")) {
+        for (String section : List.of("listen", "protocol", "limits", "dns", "events")) {
             objects.put(section, root -> root.path(section));
         }
-        for (String section : List.of("tls", "plain", "management")) {
+        for (String section : List.of("tls", "plain", "management", "advertised")) {
             objects.put("listen." + section, root -> root.path("listen").path(section));
         }
         objects.put("dns.faults", root -> root.path("dns").path("faults"));
@@ -90,7 +107,7 @@ class ConfigurationReferenceTest {
     }
 
     /** The fields the loader accepts in the object {@code locate} finds in the default configuration. */
-    private List<String> acceptedFields(Function<JsonNode, JsonNode> locate) throws IOException {
+    private List<String> acceptedFields(Function<JsonNode, JsonNode> locate) throws Exception {
         JsonNode root = defaultConfiguration();
         JsonNode object = locate.apply(root);
         assertThat(object.isObject()).as("an object of the default configuration: %s", object).isTrue();
@@ -102,14 +119,16 @@ class ConfigurationReferenceTest {
         return listAfterOneOf(error.getMessage());
     }
 
-    /** The default configuration with an IP rule added, so that every kind of object occurs in it. */
-    private static JsonNode defaultConfiguration() throws IOException {
-        try (InputStream in = ConfigLoader.class.getResourceAsStream("/default-config.json")) {
-            JsonNode root = new ObjectMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            ((ObjectNode) contoso(root).path("networkRuleSet")).putArray("ipRules").addObject()
-                    .put("ipMask", "203.0.113.0/24");
-            return root;
-        }
+    /**
+     * The default configuration (declared defaults and the embedded file) with an IP rule and advertised settings
+     * added, so that every kind of object occurs in it.
+     */
+    private static JsonNode defaultConfiguration() {
+        ObjectNode root = ConfigLoader.defaultTree(ConfigLoader.Embedded.LOOPBACK);
+        ((ObjectNode) contoso(root).path("networkRuleSet")).putArray("ipRules").addObject()
+                .put("ipMask", "203.0.113.0/24");
+        ((ObjectNode) root.path("listen")).putObject("advertised").put("tlsPort", 0);
+        return root;
     }
 
     private static JsonNode contoso(JsonNode root) {

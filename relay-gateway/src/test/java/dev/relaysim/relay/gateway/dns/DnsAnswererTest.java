@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.dns;
 
+import dev.relaysim.relay.gateway.config.DnsFaults;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.metrics.DnsAnswer;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;

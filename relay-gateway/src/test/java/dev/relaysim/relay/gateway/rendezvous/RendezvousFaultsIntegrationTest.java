@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.rendezvous;
 
+import dev.relaysim.relay.gateway.config.RendezvousFaults;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;

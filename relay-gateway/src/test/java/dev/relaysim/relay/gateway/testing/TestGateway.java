@@ -17,14 +17,13 @@ import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
-import dev.relaysim.relay.gateway.dns.DnsFaults;
+import dev.relaysim.relay.gateway.config.DnsFaults;
 import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
 import dev.relaysim.relay.gateway.embedded.LoopbackAddresses;
 import dev.relaysim.relay.gateway.network.DefaultAction;
 import dev.relaysim.relay.gateway.network.NetworkRuleSet;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -367,11 +366,17 @@ public final class TestGateway implements AutoCloseable {
         }
 
         private GatewayConfig config(Path directory, PortRange ports, String bindAddress) {
-            return new GatewayConfig(new ListenSettings(bindAddress, tls, tlsPort, plain, 0, ports, management, 0,
-                    ListenSettings.DEFAULT_ADMIN_KEY, advertised),
-                    protocol, directory, defaultNamespace, namespaces, virtualNetworks,
-                    dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED,
-                    RendezvousFaults.NONE, limits, persistent, events);
+            return GatewayConfig.builder()
+                    .listen(new ListenSettings(bindAddress, tls, tlsPort, plain, 0, ports, management, 0,
+                            ListenSettings.DEFAULT_ADMIN_KEY, advertised))
+                    .protocol(protocol)
+                    .dataDirectory(directory, persistent)
+                    .namespaces(namespaces, defaultNamespace)
+                    .virtualNetworks(virtualNetworks)
+                    .dns(dns ? new DnsSettings(true, "127.0.0.1", 0, DnsFaults.NONE) : DnsSettings.DISABLED)
+                    .limits(limits)
+                    .events(events)
+                    .build();
         }
 
         public TestGateway start() {

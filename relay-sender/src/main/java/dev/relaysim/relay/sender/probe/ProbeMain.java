@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
+import dev.relaysim.relay.common.cli.HelpOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,8 +51,8 @@ public final class ProbeMain implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of lines.")
     private boolean json;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
+    @Mixin
+    private HelpOption help;
 
     private final Map<String, String> environment;
 

@@ -1,7 +1,6 @@
-package dev.relaysim.relay.gateway.rendezvous;
+package dev.relaysim.relay.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
 
 import java.net.InetAddress;
@@ -43,14 +42,15 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
      *
      * @param path where the object sits, for messages
      * @throws IllegalArgumentException naming the range, such as
-     *         {@code faults.blockedRendezvousPorts[0].ports: 9700-9799 (expected: inside the rendezvous ports 9400-9599)}
+     *         {@code faults.blockedRendezvousPorts[0].ports: 9700-9799 (expected: inside the rendezvous ports
+     *         9400-9599)}
      */
     public RendezvousFaults requireWithin(PortRange rendezvousPorts, String path) {
         requireNonNull(rendezvousPorts, "rendezvousPorts");
         for (int i = 0; i < blockedRendezvousPorts.size(); i++) {
             PortRange ports = blockedRendezvousPorts.get(i).ports();
             if (rendezvousPorts.instanceOf(ports.first()) < 0 || rendezvousPorts.instanceOf(ports.last()) < 0) {
-                throw new IllegalArgumentException(path + ".blockedRendezvousPorts[" + i + "].ports: " + ports
+                throw new InvalidValueException(path + ".blockedRendezvousPorts[" + i + "].ports", ports
                         + " (expected: inside the rendezvous ports " + rendezvousPorts + ')');
             }
         }
@@ -72,12 +72,13 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
     public static RendezvousFaults fromJson(JsonNode node, String path) {
         requireNonNull(path, "path");
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException(path + ": " + node + " (expected: an object such as " + EXPECTED + ')');
+            throw new InvalidValueException(path, node + " (expected: an object such as " + EXPECTED + ')');
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("blockedRendezvousPorts")) {
-                throw new IllegalArgumentException(path + '.' + shown(name) + ": unknown field (expected: blockedRendezvousPorts)");
+                throw new InvalidValueException(path + '.' + shown(name),
+                        "unknown field (expected: blockedRendezvousPorts)");
             }
         }
         JsonNode list = node.path("blockedRendezvousPorts");
@@ -86,7 +87,7 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
         }
         String listPath = path + ".blockedRendezvousPorts";
         if (!list.isArray()) {
-            throw new IllegalArgumentException(listPath + ": " + list + " (expected: an array such as "
+            throw new InvalidValueException(listPath, list + " (expected: an array such as "
                     + "[{\"ports\":\"9500-9599\",\"sources\":[\"127.10.0.0/16\"]}])");
         }
         List<RendezvousFault> faults = new ArrayList<>();
@@ -98,29 +99,31 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
 
     private static RendezvousFault fault(JsonNode node, String path) {
         if (!node.isObject()) {
-            throw new IllegalArgumentException(path + ": " + node + " (expected: {\"ports\":\"9500-9599\","
+            throw new InvalidValueException(path, node + " (expected: {\"ports\":\"9500-9599\","
                     + "\"sources\":[\"127.10.0.0/16\"]})");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("ports") && !name.equals("sources")) {
-                throw new IllegalArgumentException(path + '.' + shown(name) + ": unknown field (expected: ports, sources)");
+                throw new InvalidValueException(path + '.' + shown(name),
+                        "unknown field (expected: ports, sources)");
             }
         }
         JsonNode portsNode = node.path("ports");
         if (!portsNode.isTextual() && !portsNode.isInt()) {
-            throw new IllegalArgumentException(path + ".ports: " + portsNode
+            throw new InvalidValueException(path + ".ports", portsNode
                     + " (expected: a port range such as \"9500-9599\", or one port)");
         }
         PortRange ports;
         try {
             ports = PortRange.parse(portsNode.asText());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(path + ".ports: " + e.getMessage(), e);
+            throw new InvalidValueException(path + ".ports", e.getMessage(), e);
         }
         JsonNode sourcesNode = node.path("sources");
         if (!sourcesNode.isArray() || sourcesNode.isEmpty()) {
-            throw new IllegalArgumentException(path + ".sources: " + (sourcesNode.isMissingNode() ? "missing" : sourcesNode)
+            throw new InvalidValueException(path + ".sources",
+                    (sourcesNode.isMissingNode() ? "missing" : sourcesNode)
                     + " (expected: IPv4 prefixes such as [\"127.10.0.0/16\"], or [\"0.0.0.0/0\"] for every source)");
         }
         List<Ipv4Prefix> sources = new ArrayList<>();
@@ -132,7 +135,7 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
                 }
                 sources.add(Ipv4Prefix.parse(source.asText()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(path + ".sources[" + i + "]: " + e.getMessage(), e);
+                throw new InvalidValueException(path + ".sources[" + i + "]", e.getMessage(), e);
             }
         }
         return new RendezvousFault(ports, sources);

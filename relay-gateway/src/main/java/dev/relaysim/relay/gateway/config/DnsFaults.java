@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.dns;
+package dev.relaysim.relay.gateway.config;
 
 import java.net.Inet4Address;
 import java.util.LinkedHashMap;
@@ -29,7 +29,7 @@ public record DnsFaults(Map<String, Inet4Address> staleARecords, Set<String> mis
         Map<String, Inet4Address> stale = new LinkedHashMap<>();
         requireNonNull(staleARecords, "staleARecords").forEach((namespace, address) -> {
             if (stale.put(key(namespace), requireNonNull(address, "address")) != null) {
-                throw new IllegalArgumentException("staleARecords: \"" + namespace
+                throw new InvalidValueException("staleARecords", "\"" + namespace
                         + "\" (expected: each namespace once, ignoring case)");
             }
         });
@@ -39,7 +39,7 @@ public record DnsFaults(Map<String, Inet4Address> staleARecords, Set<String> mis
         missingARecords = Set.copyOf(missing);
         for (String namespace : missingARecords) {
             if (staleARecords.containsKey(namespace)) {
-                throw new IllegalArgumentException("missingARecords: \"" + namespace
+                throw new InvalidValueException("missingARecords", "\"" + namespace
                         + "\" (expected: not also in staleARecords; a record is either stale or missing)");
             }
         }
@@ -68,7 +68,7 @@ public record DnsFaults(Map<String, Inet4Address> staleARecords, Set<String> mis
     private static String key(String namespace) {
         requireNonNull(namespace, "namespace");
         if (namespace.isBlank()) {
-            throw new IllegalArgumentException("namespace: \"\" (expected: a namespace name)");
+            throw new InvalidValueException("namespace", "\"\" (expected: a namespace name)");
         }
         return namespace.toLowerCase(Locale.ROOT);
     }

@@ -1,6 +1,5 @@
-package dev.relaysim.relay.gateway.rendezvous;
+package dev.relaysim.relay.gateway.config;
 
-import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
 
 import java.net.InetAddress;
@@ -23,7 +22,7 @@ public record RendezvousFault(PortRange ports, List<Ipv4Prefix> sources) {
         requireNonNull(ports, "ports");
         sources = List.copyOf(requireNonNull(sources, "sources"));
         if (sources.isEmpty()) {
-            throw new IllegalArgumentException("sources: [] (expected: at least one IPv4 prefix, such as 127.10.0.0/16 "
+            throw new InvalidValueException("sources", "[] (expected: at least one IPv4 prefix, such as 127.10.0.0/16 "
                     + "or 0.0.0.0/0 for every source)");
         }
     }
