@@ -2,17 +2,17 @@ package dev.relaysim.relay.gateway.http;
 
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.auth.LogRedaction;
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
 import dev.relaysim.relay.common.protocol.RelayRequestTarget;
 import dev.relaysim.relay.common.protocol.RequestCommand;
-import dev.relaysim.relay.gateway.auth.AuthorizationDecision;
 import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Granted;
 import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Refused;
+import dev.relaysim.relay.gateway.auth.AuthorizationDecision;
 import dev.relaysim.relay.gateway.auth.AuthorizationRequest;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.pipeline.GatewayContext;
 import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
 import dev.relaysim.relay.gateway.pipeline.ServiceErrors;
@@ -164,8 +164,8 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
             ctx.fireChannelRead(request);
             return;
         }
-        if (ctx.pipeline().context(HandlerNames.HANDSHAKE_TIMEOUT) != null) {
-            ctx.pipeline().remove(HandlerNames.HANDSHAKE_TIMEOUT);
+        if (ctx.pipeline().context(GatewayHandlerNames.HANDSHAKE_TIMEOUT) != null) {
+            ctx.pipeline().remove(GatewayHandlerNames.HANDSHAKE_TIMEOUT);
         }
         String host = NamespaceRegistry.hostPart(request.headers().get(HttpHeaderNames.HOST));
         if (request.method().equals(HttpMethod.CONNECT)) {

@@ -7,6 +7,7 @@ import dev.relaysim.relay.common.protocol.ControlCommandException;
 import dev.relaysim.relay.common.protocol.ResponseCommand;
 import dev.relaysim.relay.gateway.control.CloseReasons;
 import dev.relaysim.relay.gateway.control.ControlChannelHandler;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.pipeline.CloseHandshake;
 import dev.relaysim.relay.gateway.pipeline.GatewayContext;
 import dev.relaysim.relay.gateway.pipeline.WebSocketUpgrades;
@@ -62,7 +63,7 @@ public final class RequestRendezvousHandler extends ChannelInboundHandlerAdapter
         ChannelPipeline pipeline = routerCtx.pipeline();
         pipeline.addAfter(routerCtx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
                 WebSocketUpgrades.protocolHandler(context.protocol(), null));
-        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.REQUEST_RENDEZVOUS,
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.REQUEST_RENDEZVOUS,
                 new RequestRendezvousHandler(exchange));
         logger.debug("{} listener opened the rendezvous of {}", routerCtx.channel(), exchange);
         routerCtx.fireChannelRead(request);

@@ -5,6 +5,7 @@ import dev.relaysim.relay.common.protocol.HcAction;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
 import io.netty.channel.Channel;
@@ -55,7 +56,7 @@ final class RendezvousHandshake {
         ChannelPipeline pipeline = routerCtx.pipeline();
         pipeline.addAfter(routerCtx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
                 WebSocketUpgrades.protocolHandler(context.protocol(), subprotocol));
-        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.RENDEZVOUS, new ListenerLeg(context, pending));
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.RENDEZVOUS, new ListenerLeg(context, pending));
         logger.debug("{} listener accepts {} (subprotocol {})", listener, pending.id(), subprotocol);
         routerCtx.fireChannelRead(request);
         pipeline.remove(routerCtx.handler());
@@ -133,12 +134,12 @@ final class RendezvousHandshake {
             sender.close();
             return;
         }
-        if (pipeline.context(HandlerNames.UPGRADE_ROUTER) != null) {
-            pipeline.remove(HandlerNames.UPGRADE_ROUTER);
+        if (pipeline.context(GatewayHandlerNames.UPGRADE_ROUTER) != null) {
+            pipeline.remove(GatewayHandlerNames.UPGRADE_ROUTER);
         }
         pipeline.addAfter(HandlerNames.HTTP_AGGREGATOR, HandlerNames.WEBSOCKET_PROTOCOL,
                 WebSocketUpgrades.protocolHandler(context.protocol(), subprotocol));
-        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.RENDEZVOUS,
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.RENDEZVOUS,
                 new SenderLeg(context, listener, pending));
         pipeline.context(HandlerNames.HTTP_AGGREGATOR).fireChannelRead(pending.request());
     }

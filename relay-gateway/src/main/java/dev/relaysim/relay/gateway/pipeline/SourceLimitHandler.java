@@ -1,8 +1,8 @@
 package dev.relaysim.relay.gateway.pipeline;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,8 +39,8 @@ final class SourceLimitHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request && !answered) {
                 answered = true;
-                if (ctx.pipeline().context(HandlerNames.HANDSHAKE_TIMEOUT) != null) {
-                    ctx.pipeline().remove(HandlerNames.HANDSHAKE_TIMEOUT);
+                if (ctx.pipeline().context(GatewayHandlerNames.HANDSHAKE_TIMEOUT) != null) {
+                    ctx.pipeline().remove(GatewayHandlerNames.HANDSHAKE_TIMEOUT);
                 }
                 refuse(ctx.channel(), request);
             }

@@ -10,9 +10,9 @@ import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
 import dev.relaysim.relay.common.protocol.QueryParameter;
 import dev.relaysim.relay.common.protocol.RelayRequestTarget;
 import dev.relaysim.relay.common.protocol.RemoteEndpoint;
-import dev.relaysim.relay.gateway.auth.AuthorizationDecision;
 import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Granted;
 import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Refused;
+import dev.relaysim.relay.gateway.auth.AuthorizationDecision;
 import dev.relaysim.relay.gateway.auth.AuthorizationRequest;
 import dev.relaysim.relay.gateway.control.ControlChannelHandler;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
@@ -25,6 +25,7 @@ import dev.relaysim.relay.gateway.limits.RefusalLog;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.registry.EntityMatch;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 import dev.relaysim.relay.gateway.registry.Namespace;
@@ -145,8 +146,8 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (ctx.pipeline().context(HandlerNames.HANDSHAKE_TIMEOUT) != null) {
-            ctx.pipeline().remove(HandlerNames.HANDSHAKE_TIMEOUT);
+        if (ctx.pipeline().context(GatewayHandlerNames.HANDSHAKE_TIMEOUT) != null) {
+            ctx.pipeline().remove(GatewayHandlerNames.HANDSHAKE_TIMEOUT);
         }
         HandshakeTimer.start(ctx.channel(), context.metrics());
         boolean handedOn = false;
@@ -271,7 +272,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(ctx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
                 WebSocketUpgrades.protocolHandler(context.protocol(), null));
-        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.CONTROL_CHANNEL,
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.CONTROL_CHANNEL,
                 new ControlChannelHandler(listener, token -> context.authorizer().authorize(authorization.withToken(token)),
                         context.httpExchanges(), granted.expiresAt(), context.clock(),
                         context.protocol().tokenExpiryGrace()));
@@ -322,10 +323,10 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
                 id, connectHeaders(request), remoteEndpoint(sender.remoteAddress()));
         held = pending;
         sender.config().setAutoRead(false);
-        if (ctx.pipeline().context(HandlerNames.HTTP_SENDER) != null) {
+        if (ctx.pipeline().context(GatewayHandlerNames.HTTP_SENDER) != null) {
             // The connection becomes a WebSocket or closes: what a client pipelines behind its upgrade request is
             // no HTTP-mode request but data sent too early, which reaches this handler and is refused.
-            ctx.pipeline().remove(HandlerNames.HTTP_SENDER);
+            ctx.pipeline().remove(GatewayHandlerNames.HTTP_SENDER);
         }
         metrics.senderHeld();
         metrics.rendezvousIssued();

@@ -1,9 +1,9 @@
 package dev.relaysim.relay.gateway.relay;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.control.CloseReasons;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.TrafficDirection;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -229,7 +229,7 @@ public final class RelayPair {
 
     private static void checkNotRelaying(Channel channel, String name) {
         ChannelPipeline pipeline = channel.pipeline();
-        if (pipeline.context(HandlerNames.FLOW_CONTROL) != null || pipeline.context(HandlerNames.RELAY) != null) {
+        if (pipeline.context(GatewayHandlerNames.FLOW_CONTROL) != null || pipeline.context(GatewayHandlerNames.RELAY) != null) {
             throw new IllegalArgumentException(name + ": " + channel + " (expected: a channel not relayed yet)");
         }
     }
@@ -290,14 +290,14 @@ public final class RelayPair {
         channel.config().setRecvByteBufAllocator(RELAY_READS);
         ChannelPipeline pipeline = channel.pipeline();
         // Closest to the socket: the frames relayed in one event-loop task go out with one flush (one write call).
-        pipeline.addFirst(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+        pipeline.addFirst(GatewayHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-        if (pipeline.context(HandlerNames.ERROR_HANDLER) != null) {
-            pipeline.addBefore(HandlerNames.ERROR_HANDLER, HandlerNames.FLOW_CONTROL, new FlowControlHandler());
-            pipeline.addBefore(HandlerNames.ERROR_HANDLER, HandlerNames.RELAY, leg);
+        if (pipeline.context(GatewayHandlerNames.ERROR_HANDLER) != null) {
+            pipeline.addBefore(GatewayHandlerNames.ERROR_HANDLER, GatewayHandlerNames.FLOW_CONTROL, new FlowControlHandler());
+            pipeline.addBefore(GatewayHandlerNames.ERROR_HANDLER, GatewayHandlerNames.RELAY, leg);
         } else {
-            pipeline.addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler());
-            pipeline.addLast(HandlerNames.RELAY, leg);
+            pipeline.addLast(GatewayHandlerNames.FLOW_CONTROL, new FlowControlHandler());
+            pipeline.addLast(GatewayHandlerNames.RELAY, leg);
         }
         channel.closeFuture().addListener(closed -> channelClosed());
     }
