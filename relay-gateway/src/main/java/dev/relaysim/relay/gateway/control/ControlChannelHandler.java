@@ -11,7 +11,6 @@ import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Granted;
 import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Refused;
 import dev.relaysim.relay.gateway.auth.AuthorizationDecision;
 import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
-import dev.relaysim.relay.gateway.pipeline.CloseHandshake;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

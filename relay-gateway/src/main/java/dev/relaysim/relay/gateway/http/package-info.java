@@ -11,7 +11,7 @@
  *   <li>{@link dev.relaysim.relay.gateway.http.RequestRendezvousHandler}: a listener's {@code sb-hc-action=request}
  *       WebSocket;</li>
  *   <li>{@link dev.relaysim.relay.gateway.http.ListenerRequests}: what a listener is told about a request;</li>
- *   <li>{@link dev.relaysim.relay.gateway.http.HttpErrors}: the service's JSON errors (502, 504).</li>
+ *   <li>{@link dev.relaysim.relay.gateway.admission.HttpErrors}: the service's JSON errors (502, 504).</li>
  * </ul>
  */
 package dev.relaysim.relay.gateway.http;

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
+import dev.relaysim.relay.gateway.admission.NetworkGuard;
+import dev.relaysim.relay.gateway.admission.ServiceErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;

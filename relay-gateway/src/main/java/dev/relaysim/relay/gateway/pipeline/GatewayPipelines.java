@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.admission.ServiceErrors;
 import dev.relaysim.relay.gateway.http.HttpSenderHandler;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits;

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.pipeline;
 
+import dev.relaysim.relay.gateway.admission.ServiceErrors;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

@@ -2,6 +2,8 @@ package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.HcAction;
+import dev.relaysim.relay.gateway.admission.ServiceErrors;
+import dev.relaysim.relay.gateway.admission.WebSocketUpgrades;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;

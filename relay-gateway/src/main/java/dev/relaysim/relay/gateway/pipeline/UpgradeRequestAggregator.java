@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
 import dev.relaysim.relay.common.protocol.RelayRequestTarget;
+import dev.relaysim.relay.gateway.admission.ServiceErrors;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.http;
+package dev.relaysim.relay.gateway.admission;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;

@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.pipeline;
+package dev.relaysim.relay.gateway.admission;
 
 import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.channel.Channel;
