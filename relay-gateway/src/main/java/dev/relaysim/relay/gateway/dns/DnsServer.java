@@ -172,7 +172,8 @@ public final class DnsServer {
         protected void initChannel(Channel channel) {
             channels.add(channel);
             channel.pipeline()
-                    .addLast(GatewayHandlerNames.IDLE_TIMEOUT, new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
+                    .addLast(GatewayHandlerNames.IDLE_TIMEOUT,
+                            new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
                     .addLast(GatewayHandlerNames.DNS_FRAME_DECODER,
                             new LengthFieldBasedFrameDecoder(MAX_TCP_MESSAGE + 2, 0, 2, 0, 2))
                     .addLast(GatewayHandlerNames.DNS_FRAME_ENCODER, new LengthFieldPrepender(2))

@@ -78,7 +78,8 @@ public final class EventsEndpoint {
         } else {
             startAfter = filter.sinceId() > 0 || filter.sinceTime() != null ? filter.sinceId() : journal.lastId();
         }
-        return ManagementResponse.streamed(EVENT_STREAM, ctx -> ctx.pipeline().addBefore(GatewayHandlerNames.ERROR_HANDLER,
+        return ManagementResponse.streamed(EVENT_STREAM, ctx -> ctx.pipeline().addBefore(
+                GatewayHandlerNames.ERROR_HANDLER,
                 GatewayHandlerNames.MANAGEMENT_STREAM, new EventStream(journal, filter, startAfter)));
     }
 }

@@ -36,8 +36,11 @@ import static java.util.Objects.requireNonNull;
  * whose handshakes are complete, and relays frames between them until both are closed.
  *
  * <h2>Event loop</h2>
- * Both legs run on the sender's event loop: {@link #join} re-registers the listener's channel there when it was
- * accepted on another loop, so the pair needs no locks and no volatile state.
+ * Both legs run on the sender's event loop, so the pair needs no locks and no volatile state. The listener's
+ * rendezvous channel moves there in one place, {@link #bringToSenderLoop}, which the rendezvous handshake calls
+ * as soon as the listener's upgrade is complete (from the listener's loop: one hand-off between loops, where
+ * moving it later from the sender's loop would take three); {@link #join} moves a listener channel still on another
+ * loop the same way.
  *
  * <h2>Frames</h2>
  * Text, binary and continuation frames are forwarded with their type and FIN bit (their RSV bits must be 0: no
@@ -169,6 +172,25 @@ public final class RelayPair {
     }
 
     /**
+     * Brings a rendezvous's listener channel onto its sender's event loop, where the pair will run: deregisters it
+     * from its own loop and registers it with the sender's ({@link #moveToLoop}), or, when both share a loop
+     * already, only runs the continuation after the current task, as a move would. Call it from the listener's
+     * loop with anything of the listener's own scheduled there removed (its handshake is complete).
+     *
+     * @return completes on the sender's loop once the listener channel is registered there, or fails with why it
+     *         could not be moved
+     */
+    public static Future<Void> bringToSenderLoop(Channel listenerChannel, Channel senderChannel) {
+        EventLoop senderLoop = senderChannel.eventLoop();
+        if (listenerChannel.eventLoop() != senderLoop) {
+            return moveToLoop(listenerChannel, senderLoop);
+        }
+        Promise<Void> here = senderLoop.newPromise();
+        senderLoop.execute(() -> here.setSuccess(null));
+        return here;
+    }
+
+    /**
      * Deregisters {@code channel} from its event loop and registers it with {@code loop}, keeping its pipeline and
      * autoRead setting; the caller must have removed or cancelled anything of its own scheduled on the old loop.
      * Costs two tasks: the deregistration on the old loop, the registration on {@code loop}.
@@ -177,7 +199,7 @@ public final class RelayPair {
      * @return completes on {@code loop} once the channel is registered there, or fails with why it could not be
      *         moved
      */
-    public static Future<Void> moveToLoop(Channel channel, EventLoop loop) {
+    private static Future<Void> moveToLoop(Channel channel, EventLoop loop) {
         requireNonNull(channel, "channel");
         if (channel.eventLoop() == requireNonNull(loop, "loop")) {
             throw new IllegalArgumentException("loop: " + loop + " (expected: another loop than " + channel + "'s)");
@@ -229,7 +251,8 @@ public final class RelayPair {
 
     private static void checkNotRelaying(Channel channel, String name) {
         ChannelPipeline pipeline = channel.pipeline();
-        if (pipeline.context(GatewayHandlerNames.FLOW_CONTROL) != null || pipeline.context(GatewayHandlerNames.RELAY) != null) {
+        if (pipeline.context(GatewayHandlerNames.FLOW_CONTROL) != null
+                || pipeline.context(GatewayHandlerNames.RELAY) != null) {
             throw new IllegalArgumentException(name + ": " + channel + " (expected: a channel not relayed yet)");
         }
     }
@@ -293,7 +316,8 @@ public final class RelayPair {
         pipeline.addFirst(GatewayHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         if (pipeline.context(GatewayHandlerNames.ERROR_HANDLER) != null) {
-            pipeline.addBefore(GatewayHandlerNames.ERROR_HANDLER, GatewayHandlerNames.FLOW_CONTROL, new FlowControlHandler());
+            pipeline.addBefore(GatewayHandlerNames.ERROR_HANDLER, GatewayHandlerNames.FLOW_CONTROL,
+                    new FlowControlHandler());
             pipeline.addBefore(GatewayHandlerNames.ERROR_HANDLER, GatewayHandlerNames.RELAY, leg);
         } else {
             pipeline.addLast(GatewayHandlerNames.FLOW_CONTROL, new FlowControlHandler());

@@ -59,8 +59,9 @@ class SourceLimitHandlerTest {
         EmbeddedChannel refused = accepted("127.0.0.7");
         assertThat(GatewayPipelines.admit(refused, context)).isEqualTo(Admission.REFUSED);
         GatewayPipelines.addHttpHandlers(refused.pipeline(), context, true, -1, Admission.REFUSED);
-        assertThat(refused.pipeline().names()).contains(GatewayHandlerNames.HANDSHAKE_TIMEOUT, GatewayHandlerNames.HTTP_CODEC,
-                GatewayHandlerNames.CONNECTION_LIMIT, GatewayHandlerNames.ERROR_HANDLER).doesNotContain(GatewayHandlerNames.HTTP_SENDER,
+        assertThat(refused.pipeline().names()).contains(GatewayHandlerNames.HANDSHAKE_TIMEOUT,
+                GatewayHandlerNames.HTTP_CODEC, GatewayHandlerNames.CONNECTION_LIMIT, GatewayHandlerNames.ERROR_HANDLER)
+                .doesNotContain(GatewayHandlerNames.HTTP_SENDER,
                 HandlerNames.HTTP_AGGREGATOR, GatewayHandlerNames.UPGRADE_ROUTER);
 
         refused.writeInbound(Unpooled.copiedBuffer("POST /echo/orders?sb-hc-token=secret HTTP/1.1\r\nHost: "

@@ -62,7 +62,8 @@ class RelayPairTest {
     void startsReadingWithHandlersInOrder() {
         assertThat(sender.config().isAutoRead()).isTrue();
         assertThat(listener.config().isAutoRead()).isTrue();
-        assertThat(sender.pipeline().names()).containsSubsequence(GatewayHandlerNames.FLOW_CONTROL, GatewayHandlerNames.RELAY);
+        assertThat(sender.pipeline().names()).containsSubsequence(GatewayHandlerNames.FLOW_CONTROL,
+                GatewayHandlerNames.RELAY);
         assertThat(sender.config().getWriteBufferWaterMark()).isEqualTo(RelayPair.WRITE_BUFFER_WATER_MARK);
         assertThat(listener.config().getWriteBufferWaterMark()).isEqualTo(RelayPair.WRITE_BUFFER_WATER_MARK);
     }
