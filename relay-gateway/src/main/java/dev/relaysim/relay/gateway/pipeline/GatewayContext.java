@@ -69,10 +69,7 @@ public final class GatewayContext {
     private final Refusals refusals;
     private final ConnectionMeters meters;
     private final HttpRequestMode httpRequestMode;
-    private final ListenRouter listenRouter;
-    private final ConnectRouter connectRouter;
-    private final AcceptRouter acceptRouter;
-    private final RequestRendezvousRouter requestRendezvousRouter;
+    private final UpgradeRouter.Routes routes;
 
     public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
                           ChannelGroup channels, Clock clock, GatewayMetrics metrics) {
@@ -128,13 +125,14 @@ public final class GatewayContext {
         refusals = new Refusals(metrics, events, clock, registry);
         meters = new ConnectionMeters(metrics, events, clock);
         httpRequestMode = new HttpRequestMode(gatekeeper, refusals, protocol, rendezvousPorts, httpExchanges, metrics);
-        listenRouter = new ListenRouter(gatekeeper, refusals, meters, protocol, authorizer, httpExchanges, clock,
-                networkGuard);
-        connectRouter = new ConnectRouter(gatekeeper, refusals, meters, protocol, rendezvousPorts, rendezvousTable);
         RendezvousHandshake handshake = new RendezvousHandshake(protocol, relaySettings, refusals, meters,
                 networkGuard, relayPairs);
-        acceptRouter = new AcceptRouter(gatekeeper, refusals, meters, rendezvousTable, handshake);
-        requestRendezvousRouter = new RequestRendezvousRouter(httpRequestMode);
+        routes = new UpgradeRouter.Routes(refusals, metrics,
+                new ListenRouter(gatekeeper, refusals, meters, protocol, authorizer, httpExchanges, clock,
+                        networkGuard),
+                new ConnectRouter(gatekeeper, refusals, meters, protocol, rendezvousPorts, rendezvousTable),
+                new AcceptRouter(gatekeeper, refusals, meters, rendezvousTable, handshake),
+                new RequestRendezvousRouter(httpRequestMode));
     }
 
     public ProtocolSettings protocol() {
@@ -202,8 +200,7 @@ public final class GatewayContext {
 
     /** The routers of the four WebSocket actions, shared by every port's {@link UpgradeRouter}. */
     UpgradeRouter.Routes routes() {
-        return new UpgradeRouter.Routes(refusals, metrics, listenRouter, connectRouter, acceptRouter,
-                requestRendezvousRouter);
+        return routes;
     }
 
     /** The event journal. */

@@ -48,9 +48,9 @@ import static java.util.Objects.requireNonNull;
  * {@link RelaySettings#fragmentSize()} is split into slices of at most that size (new frame headers around slices
  * of the same buffer, no copy): the first keeps the frame's type, the others are continuations, only the last
  * carries the frame's FIN bit, so message boundaries and types are kept. The service fragments both ways: the
- * Java SDK's sender, like its listener, refuses frames over 64 KiB. A message (summed over its fragments) larger than {@link RelaySettings#maxMessageSize()} closes
- * its sender with 1009 {@value #MESSAGE_TOO_BIG_REASON} and the other leg with 1011
- * {@value #PEER_MESSAGE_TOO_BIG_REASON}; a frame with RSV bits set closes its sender with 1002 and the other leg
+ * Java SDK's sender, like its listener, refuses frames over 64 KiB. A message (summed over its fragments) larger
+ * than {@link RelaySettings#maxMessageSize()} closes its sender with 1009 {@value #MESSAGE_TOO_BIG_REASON} and the
+ * other leg with 1011 {@value #PEER_MESSAGE_TOO_BIG_REASON}; a frame with RSV bits set closes its sender with 1002 and the other leg
  * with 1011 {@value #PEER_LOST_REASON}. Pings and pongs that get this far are dropped.
  *
  * <h2>Close</h2>
@@ -417,7 +417,8 @@ public final class RelayPair {
             // with the violation's code, through WEBSOCKET_PROTOCOL, which then adds no 1001 when the leg closes.
             logger.info("{} {} leg broke the WebSocket protocol, closing it with {}: {}", leg.logPrefix(), leg.role(),
                     violation.closeStatus().code(), violation.getMessage());
-            leg.closeWith(violation.closeStatus().code(), CloseReasons.truncate(String.valueOf(violation.getMessage())));
+            leg.closeWith(violation.closeStatus().code(),
+                    CloseReasons.truncate(String.valueOf(violation.getMessage())));
             return;
         }
         leg.channel().close();

@@ -43,7 +43,8 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
      *
      * @param path where the object sits, for messages
      * @throws IllegalArgumentException naming the range, such as
-     *         {@code faults.blockedRendezvousPorts[0].ports: 9700-9799 (expected: inside the rendezvous ports 9400-9599)}
+     *         {@code faults.blockedRendezvousPorts[0].ports: 9700-9799 (expected: inside the rendezvous ports
+     *         9400-9599)}
      */
     public RendezvousFaults requireWithin(PortRange rendezvousPorts, String path) {
         requireNonNull(rendezvousPorts, "rendezvousPorts");
@@ -77,7 +78,8 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("blockedRendezvousPorts")) {
-                throw new IllegalArgumentException(path + '.' + shown(name) + ": unknown field (expected: blockedRendezvousPorts)");
+                throw new IllegalArgumentException(path + '.' + shown(name)
+                        + ": unknown field (expected: blockedRendezvousPorts)");
             }
         }
         JsonNode list = node.path("blockedRendezvousPorts");
@@ -104,7 +106,8 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("ports") && !name.equals("sources")) {
-                throw new IllegalArgumentException(path + '.' + shown(name) + ": unknown field (expected: ports, sources)");
+                throw new IllegalArgumentException(path + '.' + shown(name)
+                        + ": unknown field (expected: ports, sources)");
             }
         }
         JsonNode portsNode = node.path("ports");
@@ -120,7 +123,8 @@ public record RendezvousFaults(List<RendezvousFault> blockedRendezvousPorts) {
         }
         JsonNode sourcesNode = node.path("sources");
         if (!sourcesNode.isArray() || sourcesNode.isEmpty()) {
-            throw new IllegalArgumentException(path + ".sources: " + (sourcesNode.isMissingNode() ? "missing" : sourcesNode)
+            throw new IllegalArgumentException(path + ".sources: "
+                    + (sourcesNode.isMissingNode() ? "missing" : sourcesNode)
                     + " (expected: IPv4 prefixes such as [\"127.10.0.0/16\"], or [\"0.0.0.0/0\"] for every source)");
         }
         List<Ipv4Prefix> sources = new ArrayList<>();
