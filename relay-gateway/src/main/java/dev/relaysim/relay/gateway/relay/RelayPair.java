@@ -128,9 +128,9 @@ public final class RelayPair {
      * schedules work on the listener channel's event loop (handshake timeouts, idle handlers, the upgrade
      * router): the listener channel is deregistered from its loop and registered with the sender's when the two
      * differ. Then this method gives both channels {@link #WRITE_BUFFER_WATER_MARK}, adds a
-     * {@link FlowControlHandler} ({@link HandlerNames#FLOW_CONTROL}) and the relay handler
-     * ({@link HandlerNames#RELAY}) before {@link HandlerNames#ERROR_HANDLER} (or last, when there is none), and
-     * starts reading.
+     * {@link FlowControlHandler} ({@link GatewayHandlerNames#FLOW_CONTROL}) and the relay handler
+     * ({@link GatewayHandlerNames#RELAY}) before {@link GatewayHandlerNames#ERROR_HANDLER} (or last, when there is
+     * none), and starts reading.
      *
      * <p>A channel that is already closed ends the pair at once as if its connection had dropped. If the listener
      * channel cannot be moved, both channels are closed (the one still open with 1011
