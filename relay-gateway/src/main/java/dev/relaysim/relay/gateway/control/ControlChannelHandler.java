@@ -11,7 +11,6 @@ import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Granted;
 import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Refused;
 import dev.relaysim.relay.gateway.auth.AuthorizationDecision;
 import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
-import dev.relaysim.relay.gateway.pipeline.CloseHandshake;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -163,7 +162,8 @@ public final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
         } else if (strayEmptyFrameAllowed && first && last && !frame.content().isReadable()) {
             strayEmptyFrameAllowed = false;
         } else {
-            close(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "Binary messages are not supported on the control channel");
+            close(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE,
+                    "Binary messages are not supported on the control channel");
         }
     }
 
@@ -200,7 +200,8 @@ public final class ControlChannelHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (command.length() > MAX_COMMAND_LENGTH) {
-            close(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, "Command longer than " + MAX_COMMAND_LENGTH + " characters");
+            close(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG,
+                    "Command longer than " + MAX_COMMAND_LENGTH + " characters");
             return;
         }
         if (last) {

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.control;
 
 import dev.relaysim.relay.common.protocol.ControlCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
+import dev.relaysim.relay.common.protocol.RemoteEndpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 
 import static java.util.Objects.requireNonNull;
@@ -120,5 +122,13 @@ public final class ListenerConnection {
     @Override
     public String toString() {
         return "listener " + id + " on " + channel;
+    }
+
+    /** The address and port of a channel's peer, as commands to a listener carry them. */
+    public static RemoteEndpoint remoteEndpoint(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return new RemoteEndpoint(inet.getAddress().getHostAddress(), inet.getPort());
+        }
+        return new RemoteEndpoint(String.valueOf(address), 0);
     }
 }

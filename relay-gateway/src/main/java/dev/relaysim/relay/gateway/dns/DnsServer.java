@@ -1,8 +1,8 @@
 package dev.relaysim.relay.gateway.dns;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.pipeline.ErrorHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -131,8 +131,8 @@ public final class DnsServer {
         @Override
         protected void initChannel(Channel channel) {
             channel.pipeline()
-                    .addLast(HandlerNames.DNS, new UdpHandler())
-                    .addLast(HandlerNames.ERROR_HANDLER, new DatagramErrorHandler());
+                    .addLast(GatewayHandlerNames.DNS, new UdpHandler())
+                    .addLast(GatewayHandlerNames.ERROR_HANDLER, new DatagramErrorHandler());
         }
     }
 
@@ -172,12 +172,13 @@ public final class DnsServer {
         protected void initChannel(Channel channel) {
             channels.add(channel);
             channel.pipeline()
-                    .addLast(HandlerNames.IDLE_TIMEOUT, new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
-                    .addLast(HandlerNames.DNS_FRAME_DECODER,
+                    .addLast(GatewayHandlerNames.IDLE_TIMEOUT,
+                            new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
+                    .addLast(GatewayHandlerNames.DNS_FRAME_DECODER,
                             new LengthFieldBasedFrameDecoder(MAX_TCP_MESSAGE + 2, 0, 2, 0, 2))
-                    .addLast(HandlerNames.DNS_FRAME_ENCODER, new LengthFieldPrepender(2))
-                    .addLast(HandlerNames.DNS, new TcpHandler())
-                    .addLast(HandlerNames.ERROR_HANDLER, new ErrorHandler());
+                    .addLast(GatewayHandlerNames.DNS_FRAME_ENCODER, new LengthFieldPrepender(2))
+                    .addLast(GatewayHandlerNames.DNS, new TcpHandler())
+                    .addLast(GatewayHandlerNames.ERROR_HANDLER, new ErrorHandler());
         }
     }
 

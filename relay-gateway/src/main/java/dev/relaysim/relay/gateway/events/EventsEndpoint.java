@@ -3,9 +3,9 @@ package dev.relaysim.relay.gateway.events;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.management.ManagementRequest;
 import dev.relaysim.relay.gateway.management.ManagementResponse;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.ArrayDeque;
@@ -78,7 +78,8 @@ public final class EventsEndpoint {
         } else {
             startAfter = filter.sinceId() > 0 || filter.sinceTime() != null ? filter.sinceId() : journal.lastId();
         }
-        return ManagementResponse.streamed(EVENT_STREAM, ctx -> ctx.pipeline().addBefore(HandlerNames.ERROR_HANDLER,
-                HandlerNames.MANAGEMENT_STREAM, new EventStream(journal, filter, startAfter)));
+        return ManagementResponse.streamed(EVENT_STREAM, ctx -> ctx.pipeline().addBefore(
+                GatewayHandlerNames.ERROR_HANDLER,
+                GatewayHandlerNames.MANAGEMENT_STREAM, new EventStream(journal, filter, startAfter)));
     }
 }

@@ -3,10 +3,10 @@ package dev.relaysim.relay.gateway.http;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.common.protocol.ResponseCommand;
+import dev.relaysim.relay.gateway.admission.HttpErrors;
+import dev.relaysim.relay.gateway.admission.ServiceErrors;
 import dev.relaysim.relay.gateway.control.HttpResponseReceiver;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
-import dev.relaysim.relay.gateway.pipeline.GatewayContext;
-import dev.relaysim.relay.gateway.pipeline.ServiceErrors;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -83,7 +83,7 @@ public final class HttpExchange implements HttpResponseReceiver {
         void reusable(HttpExchange exchange);
     }
 
-    private final GatewayContext context;
+    private final HttpRequestMode mode;
     private final String id;
     private final int instance;
     private final Channel sender;
@@ -122,9 +122,10 @@ public final class HttpExchange implements HttpResponseReceiver {
      * @param entity the hybrid connection the request is for (its namespace's host name goes into {@code Via}, its
      *               system tracker into error texts)
      */
-    HttpExchange(GatewayContext context, int instance, Channel sender, Owner owner, ListenerConnection listener,
-                 RequestCommand command, boolean addressOnly, boolean head, boolean keepAlive, HybridConnection entity) {
-        this.context = requireNonNull(context, "context");
+    HttpExchange(HttpRequestMode mode, int instance, Channel sender, Owner owner, ListenerConnection listener,
+                 RequestCommand command, boolean addressOnly, boolean head, boolean keepAlive,
+                 HybridConnection entity) {
+        this.mode = requireNonNull(mode, "mode");
         this.instance = instance;
         this.sender = requireNonNull(sender, "sender");
         this.owner = requireNonNull(owner, "owner");
@@ -167,11 +168,11 @@ public final class HttpExchange implements HttpResponseReceiver {
 
     /** On the sender's loop: registers the exchange and sends what can be sent before the body. */
     void start() {
-        context.httpExchanges().add(this);
+        mode.exchanges().add(this);
         listener.channel().closeFuture().addListener(listenerGone);
         if (addressOnly) {
             send(listener.send(RequestCommand.addressOnly(command.address(), id)));
-            Duration timeout = context.protocol().rendezvousTimeout();
+            Duration timeout = mode.protocol().rendezvousTimeout();
             rendezvousTimer = sender.eventLoop().schedule(() -> {
                 if (rendezvous == null && rendezvousClaimed.compareAndSet(false, true)) {
                     fail(504, HttpErrors.GATEWAY_TIMEOUT, "The listener did not connect to the request rendezvous "
@@ -340,7 +341,7 @@ public final class HttpExchange implements HttpResponseReceiver {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         logger.debug("{} HTTP request {} answered {} {}", sender, id, code, description);
-        context.metrics().httpRequest(code);
+        mode.metrics().httpRequest(code);
         sender.write(out);
         if (response.body()) {
             sender.flush();
@@ -399,14 +400,14 @@ public final class HttpExchange implements HttpResponseReceiver {
         logger.info("{} HTTP request {} failed {}: {}", sender, id, status, reason);
         closeQuietly(rendezvous, WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "The request failed");
         String trackingId = ServiceErrors.trackingId(instance);
-        context.requestFailed(sender, status, !responseStarted, systemTracker, listener.id(), trackingId,
+        mode.refusals().requestFailed(sender, status, !responseStarted, systemTracker, listener.id(), trackingId,
                 "request " + id + ": " + reason);
         if (responseStarted) {
             sender.close();
             return;
         }
-        context.metrics().httpRequest(status);
-        String text = ServiceErrors.describe(message, trackingId, systemTracker, context.clock().instant());
+        mode.metrics().httpRequest(status);
+        String text = mode.refusals().describe(message, trackingId, systemTracker);
         ServiceErrors.respondAndClose(sender, HttpErrors.response(status, code, text));
     }
 
@@ -419,7 +420,7 @@ public final class HttpExchange implements HttpResponseReceiver {
 
     /** The request (or its body) was handed to the listener's control channel. */
     private void send(ChannelFuture sent) {
-        Duration timeout = context.protocol().responseTimeout();
+        Duration timeout = mode.protocol().responseTimeout();
         responseTimer = sender.eventLoop().schedule(() -> {
             if (!responseStarted) {
                 fail(504, HttpErrors.GATEWAY_TIMEOUT, "The listener did not respond within " + timeout.toMillis()
@@ -465,7 +466,7 @@ public final class HttpExchange implements HttpResponseReceiver {
 
     private void end() {
         ended = true;
-        context.httpExchanges().remove(this);
+        mode.exchanges().remove(this);
         listener.channel().closeFuture().removeListener(listenerGone);
         rendezvousClaimed.set(true);
         cancel(responseTimer);

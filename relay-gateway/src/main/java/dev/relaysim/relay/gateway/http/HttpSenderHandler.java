@@ -1,28 +1,21 @@
 package dev.relaysim.relay.gateway.http;
 
 import dev.relaysim.relay.common.auth.AccessRight;
-import dev.relaysim.relay.common.auth.LogRedaction;
-import dev.relaysim.relay.common.pipeline.HandlerNames;
-import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
 import dev.relaysim.relay.common.protocol.RelayRequestTarget;
 import dev.relaysim.relay.common.protocol.RequestCommand;
-import dev.relaysim.relay.gateway.auth.AuthorizationDecision;
-import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Granted;
-import dev.relaysim.relay.gateway.auth.AuthorizationDecision.Refused;
-import dev.relaysim.relay.gateway.auth.AuthorizationRequest;
+import dev.relaysim.relay.gateway.admission.AdmissionRequest;
+import dev.relaysim.relay.gateway.admission.HttpErrors;
+import dev.relaysim.relay.gateway.admission.Refusal;
+import dev.relaysim.relay.gateway.admission.Verdict;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
-import dev.relaysim.relay.gateway.pipeline.GatewayContext;
-import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
-import dev.relaysim.relay.gateway.pipeline.ServiceErrors;
-import dev.relaysim.relay.gateway.pipeline.UpgradeRouter;
-import dev.relaysim.relay.gateway.registry.EntityMatch;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
-import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -50,14 +43,14 @@ import static java.util.Objects.requireNonNull;
  * before {@code HTTP_AGGREGATOR}, so that request bodies stream instead of being aggregated. Requests whose path
  * starts with {@code $hc} (and requests that did not decode or parse, which {@code UPGRADE_ROUTER} answers) pass on
  * unchanged, with their content; so do WebSocket frames once such a request was upgraded.
- * <p>For an HTTP-mode request: {@code HANDSHAKE_TIMEOUT} is removed, {@code CONNECT} is answered 405, the
- * namespace (from {@code Host}/SNI) and hybrid connection are found and the sender authorized for Send as on the
- * WebSocket path (token from {@code ServiceBusAuthorization}, else {@code sb-hc-token}, else, only where a token is
- * required, {@code Authorization}, which is then not forwarded), with the same 401/403/404 texts. Without a ready
- * listener the sender gets 502. Otherwise one listener is picked in turn and an {@link HttpExchange} relays the
+ * <p>For an HTTP-mode request: {@code HANDSHAKE_TIMEOUT} is removed, {@code CONNECT} is answered 405, and the
+ * request passes the {@link dev.relaysim.relay.gateway.admission.Gatekeeper} for Send as on the WebSocket path
+ * (token from {@code ServiceBusAuthorization}, else {@code sb-hc-token}, else, only where a token is required,
+ * {@code Authorization}, which is then not forwarded), with the same 401/403/404 texts. Without a ready listener
+ * the sender gets 502. Otherwise one listener is picked in turn and an {@link HttpExchange} relays the
  * request and its response; a sender expecting {@code 100-continue} gets it then (the gateway answers it, so
- * {@code Expect} is not forwarded). One exchange at a time: a request pipelined behind it waits (with its content) until
- * the response is complete, and keep-alive connections carry any number of sequential requests.
+ * {@code Expect} is not forwarded). One exchange at a time: a request pipelined behind it waits (with its content)
+ * until the response is complete, and keep-alive connections carry any number of sequential requests.
  */
 public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implements HttpExchange.Owner {
 
@@ -65,7 +58,7 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
 
     private static final Logger logger = LoggerFactory.getLogger(HttpSenderHandler.class);
 
-    private final GatewayContext context;
+    private final HttpRequestMode mode;
     private final Queue<Object> deferred = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private HttpExchange current;
@@ -74,8 +67,8 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
     /** Whether the content being read belongs to a request passed on to the upgrade path. */
     private boolean passingOn;
 
-    public HttpSenderHandler(GatewayContext context) {
-        this.context = requireNonNull(context, "context");
+    public HttpSenderHandler(HttpRequestMode mode) {
+        this.mode = requireNonNull(mode, "mode");
     }
 
     @Override
@@ -164,79 +157,44 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
             ctx.fireChannelRead(request);
             return;
         }
-        if (ctx.pipeline().context(HandlerNames.HANDSHAKE_TIMEOUT) != null) {
-            ctx.pipeline().remove(HandlerNames.HANDSHAKE_TIMEOUT);
+        if (ctx.pipeline().context(GatewayHandlerNames.HANDSHAKE_TIMEOUT) != null) {
+            ctx.pipeline().remove(GatewayHandlerNames.HANDSHAKE_TIMEOUT);
         }
         String host = NamespaceRegistry.hostPart(request.headers().get(HttpHeaderNames.HOST));
+        Channel sender = ctx.channel();
         if (request.method().equals(HttpMethod.CONNECT)) {
-            refuse(ctx, 405, "MethodNotAllowed: CONNECT is not supported by hybrid connections.",
-                    host + ':' + target.path(), "CONNECT");
+            refuse(sender, Refusal.of(405, "MethodNotAllowed: CONNECT is not supported by hybrid connections.",
+                    host + ':' + target.path(), "CONNECT"));
             return;
         }
-        Optional<Namespace> found = context.resolveNamespace(host, UpgradeRouter.serverName(ctx),
-                ctx.channel().localAddress());
-        if (found.isEmpty()) {
-            refuse(ctx, 404, UpgradeRouter.ENDPOINT_DOES_NOT_EXIST, host + ':' + target.path(),
-                    "no namespace has host name '" + host + "'");
+        Verdict verdict = mode.gatekeeper().admit(new AdmissionRequest(sender, host, target, request.headers(),
+                AccessRight.SEND, AdmissionRequest.Kind.HTTP_REQUEST, null));
+        if (verdict instanceof Refusal refusal) {
+            refuse(sender, refusal);
             return;
         }
-        Namespace namespace = found.get();
-        NetworkGuard.Decision network = context.networkGuard().judge(ctx.channel(), namespace.name());
-        if (network.refused()) {
-            refuseNetwork(ctx, namespace.hostName() + ':' + target.path(), network.admission().rule());
-            return;
-        }
-        boolean tokenRequired = namespace.match(target.path())
-                .map(match -> match.entity().requiresClientAuthorization())
-                .orElse(true);
-        String token = request.headers().get(HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION);
-        if (token == null) {
-            token = target.token().orElse(null);
-        }
-        boolean authorizationIsToken = false;
-        if (token == null && tokenRequired) {
-            token = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-            authorizationIsToken = token != null;
-        }
-        AuthorizationDecision decision = context.authorizer().authorize(
-                new AuthorizationRequest(namespace, target.path(), host, token, AccessRight.SEND));
-        if (network.trustedServicesOnly() && !(decision instanceof Granted grant
-                && NetworkGuard.isTrustedService(grant.match().entity(), grant.keyName()))) {
-            refuseNetwork(ctx, namespace.hostName() + ':' + target.path(), network.admission().rule()
-                    + "; the caller is not a trusted service");
-            return;
-        }
-        if (decision instanceof Refused refused) {
-            refuse(ctx, refused.statusCode(), refused.message(), refused.systemTracker(), refused.reason());
-            return;
-        }
-        EntityMatch match = ((Granted) decision).match();
-        HybridConnection entity = match.entity();
+        Verdict.Admitted admitted = (Verdict.Admitted) verdict;
+        HybridConnection entity = admitted.entity();
         Optional<ListenerConnection> chosen = entity.listeners().next();
         if (chosen.isEmpty()) {
-            logger.info("{} refused 502: no listener connected to {}", ctx.channel(), entity);
-            String trackingId = ServiceErrors.trackingId(0);
-            context.refused(ctx.channel(), RefusalReason.NO_LISTENER, 502, entity.systemTracker(), trackingId,
-                    "no listener connected");
-            context.metrics().httpRequest(502);
-            String text = ServiceErrors.describe(NO_LISTENERS, trackingId, entity.systemTracker(),
-                    context.clock().instant());
-            ServiceErrors.respondAndClose(ctx.channel(), HttpErrors.response(502, HttpErrors.BAD_GATEWAY, text));
+            refuse(sender, Refusal.of(RefusalReason.NO_LISTENER, 502, NO_LISTENERS, entity.systemTracker(),
+                    "no listener connected").asJsonError(HttpErrors.BAD_GATEWAY));
             return;
         }
         ListenerConnection listener = chosen.get();
-        int instance = context.rendezvousPorts().nextInstance();
+        int instance = mode.rendezvousPorts().nextInstance();
         String id = PendingRendezvous.newId(instance);
         String address = ListenerRequests.rendezvousAddress(listener.secure(),
-                context.rendezvousPorts().authority(listener.localAddress(), instance), target.encodedPath(), id);
+                mode.rendezvousPorts().authority(listener.localAddress(), instance), target.encodedPath(), id);
         long contentLength = HttpUtil.isTransferEncodingChunked(request) ? -1
                 : HttpUtil.getContentLength(request, 0L);
         RequestCommand command = new RequestCommand(address, id, target.listenerRequestTarget(),
-                request.method().name(), UpgradeRouter.remoteEndpoint(ctx.channel().remoteAddress()),
-                ListenerRequests.requestHeaders(request.headers(), authorizationIsToken), contentLength != 0);
+                request.method().name(), ListenerConnection.remoteEndpoint(sender.remoteAddress()),
+                ListenerRequests.requestHeaders(request.headers(), admitted.authorizationHeaderIsToken()),
+                contentLength != 0);
         boolean addressOnly = ListenerRequests.needsRendezvous(command, contentLength);
         inRequest = !last;
-        current = new HttpExchange(context, instance, ctx.channel(), this, listener, command, addressOnly,
+        current = new HttpExchange(mode, instance, sender, this, listener, command, addressOnly,
                 request.method().equals(HttpMethod.HEAD), HttpUtil.isKeepAlive(request), entity);
         logger.debug("{} {} to listener {}{}", ctx.channel(), current, listener.id(),
                 addressOnly ? " via rendezvous" : "");
@@ -250,27 +208,10 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         }
     }
 
-    /** 401 as the service refuses a client its network rules keep out; the log names the rule that decided. */
-    private void refuseNetwork(ChannelHandlerContext ctx, String tracker, String rule) {
-        logger.info("{} refused 401: network rules: {} (remote {})", ctx.channel(), rule, ctx.channel().remoteAddress());
-        String trackingId = ServiceErrors.trackingId(0);
-        context.refused(ctx.channel(), RefusalReason.NETWORK_RULE, 401, tracker, trackingId, rule);
-        context.metrics().httpRequest(401);
-        String text = ServiceErrors.describe(NetworkGuard.refusalMessage(), trackingId, tracker,
-                context.clock().instant());
-        ServiceErrors.respondAndClose(ctx.channel(), 401, text);
+    /** Answers an HTTP-mode request with {@code refusal} (tracking ids of front ends: {@code _G0}). */
+    private void refuse(Channel sender, Refusal refusal) {
+        mode.refusals().answerHttpRequest(sender, refusal, 0);
     }
-
-    private void refuse(ChannelHandlerContext ctx, int status, String message, String tracker, String reason) {
-        logger.info("{} refused {}: {} (remote {})", ctx.channel(), status, LogRedaction.redact(reason),
-                ctx.channel().remoteAddress());
-        String trackingId = ServiceErrors.trackingId(0);
-        context.refused(ctx.channel(), RefusalReason.forStatus(status), status, tracker, trackingId, reason);
-        context.metrics().httpRequest(status);
-        String text = ServiceErrors.describe(message, trackingId, tracker, context.clock().instant());
-        ServiceErrors.respondAndClose(ctx.channel(), status, text);
-    }
-
 
     private void releaseDeferred() {
         while (!deferred.isEmpty()) {

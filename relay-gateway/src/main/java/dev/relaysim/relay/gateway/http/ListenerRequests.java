@@ -38,8 +38,8 @@ public final class ListenerRequests {
 
     /**
      * The headers as the listener sees them, in order, repeats joined with {@code ", "}: without hop-by-hop
-     * headers (and those {@code Connection} names) and {@code Expect}, without {@code ServiceBusAuthorization}, and without
-     * {@code Authorization} when it carried the token. {@code Host} and {@code Via} are kept.
+     * headers (and those {@code Connection} names) and {@code Expect}, without {@code ServiceBusAuthorization}, and
+     * without {@code Authorization} when it carried the token. {@code Host} and {@code Via} are kept.
      */
     public static Map<String, String> requestHeaders(HttpHeaders headers, boolean authorizationWasToken) {
         Set<String> named = new HashSet<>();

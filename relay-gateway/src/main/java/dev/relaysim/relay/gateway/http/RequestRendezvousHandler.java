@@ -5,11 +5,12 @@ import dev.relaysim.relay.common.protocol.ControlCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.ControlCommandException;
 import dev.relaysim.relay.common.protocol.ResponseCommand;
+import dev.relaysim.relay.gateway.admission.WebSocketUpgrades;
+import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import dev.relaysim.relay.gateway.control.CloseHandshake;
 import dev.relaysim.relay.gateway.control.CloseReasons;
 import dev.relaysim.relay.gateway.control.ControlChannelHandler;
-import dev.relaysim.relay.gateway.pipeline.CloseHandshake;
-import dev.relaysim.relay.gateway.pipeline.GatewayContext;
-import dev.relaysim.relay.gateway.pipeline.WebSocketUpgrades;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -57,12 +58,12 @@ public final class RequestRendezvousHandler extends ChannelInboundHandlerAdapter
      * Completes a listener's claimed request rendezvous: adds {@code WEBSOCKET_PROTOCOL} and
      * {@code REQUEST_RENDEZVOUS} after the router, hands {@code request} to the handshake and removes the router.
      */
-    public static void upgrade(GatewayContext context, ChannelHandlerContext routerCtx, FullHttpRequest request,
-                               HttpExchange exchange) {
+    static void upgrade(ProtocolSettings protocol, ChannelHandlerContext routerCtx, FullHttpRequest request,
+                        HttpExchange exchange) {
         ChannelPipeline pipeline = routerCtx.pipeline();
         pipeline.addAfter(routerCtx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
-                WebSocketUpgrades.protocolHandler(context.protocol(), null));
-        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.REQUEST_RENDEZVOUS,
+                WebSocketUpgrades.protocolHandler(protocol, null));
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.REQUEST_RENDEZVOUS,
                 new RequestRendezvousHandler(exchange));
         logger.debug("{} listener opened the rendezvous of {}", routerCtx.channel(), exchange);
         routerCtx.fireChannelRead(request);

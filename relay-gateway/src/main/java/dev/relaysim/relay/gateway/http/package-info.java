@@ -2,16 +2,18 @@
  * HTTP request mode: senders' plain HTTP requests ({@code https://<namespace>/<entity>[/suffix][?query]}) relayed to
  * a listener as {@code request} commands and answered with the listener's {@code response}.
  * <ul>
- *   <li>{@link dev.relaysim.relay.gateway.http.HttpSenderHandler}: the sender's connection on a front end (routing,
- *       authorization, request body in, response out, keep-alive);</li>
+ *   <li>{@link dev.relaysim.relay.gateway.http.HttpSenderHandler}: the router of a sender's connection on a front end
+ *       (admission through the {@link dev.relaysim.relay.gateway.admission.Gatekeeper}, request body in, response
+ *       out, keep-alive);</li>
+ *   <li>{@link dev.relaysim.relay.gateway.http.HttpRequestMode}: what these handlers use of the gateway;</li>
  *   <li>{@link dev.relaysim.relay.gateway.http.HttpExchange}: one request and its response, on the sender's event
  *       loop;</li>
  *   <li>{@link dev.relaysim.relay.gateway.http.HttpExchanges}: the exchanges by request id, for responses and request
  *       rendezvous;</li>
- *   <li>{@link dev.relaysim.relay.gateway.http.RequestRendezvousHandler}: a listener's {@code sb-hc-action=request}
- *       WebSocket;</li>
- *   <li>{@link dev.relaysim.relay.gateway.http.ListenerRequests}: what a listener is told about a request;</li>
- *   <li>{@link dev.relaysim.relay.gateway.http.HttpErrors}: the service's JSON errors (502, 504).</li>
+ *   <li>{@link dev.relaysim.relay.gateway.http.RequestRendezvousRouter} and
+ *       {@link dev.relaysim.relay.gateway.http.RequestRendezvousHandler}: a listener's {@code sb-hc-action=request}
+ *       WebSocket, admitted and served;</li>
+ *   <li>{@link dev.relaysim.relay.gateway.http.ListenerRequests}: what a listener is told about a request.</li>
  * </ul>
  */
 package dev.relaysim.relay.gateway.http;

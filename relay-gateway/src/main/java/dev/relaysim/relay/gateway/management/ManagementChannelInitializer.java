@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.management;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.management.console.CrossOriginGuard;
 import dev.relaysim.relay.gateway.management.console.SecurityHeaders;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.pipeline.ErrorHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -55,14 +56,14 @@ public final class ManagementChannelInitializer extends ChannelInitializer<Socke
     protected void initChannel(SocketChannel channel) {
         channels.add(channel);
         channel.pipeline()
-                .addLast(HandlerNames.IDLE_TIMEOUT, new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                .addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec())
-                .addLast(HandlerNames.SECURITY_HEADERS, SecurityHeaders.INSTANCE)
-                .addLast(HandlerNames.HTTP_KEEP_ALIVE, new HttpServerKeepAliveHandler())
+                .addLast(GatewayHandlerNames.IDLE_TIMEOUT, new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                .addLast(GatewayHandlerNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(GatewayHandlerNames.SECURITY_HEADERS, SecurityHeaders.INSTANCE)
+                .addLast(GatewayHandlerNames.HTTP_KEEP_ALIVE, new HttpServerKeepAliveHandler())
                 .addLast(HandlerNames.HTTP_AGGREGATOR, new JsonErrorAggregator())
-                .addLast(HandlerNames.CROSS_ORIGIN_GUARD, new CrossOriginGuard())
-                .addLast(HandlerNames.MANAGEMENT, new ManagementHandler(routes))
-                .addLast(HandlerNames.ERROR_HANDLER, new ErrorHandler());
+                .addLast(GatewayHandlerNames.CROSS_ORIGIN_GUARD, new CrossOriginGuard())
+                .addLast(GatewayHandlerNames.MANAGEMENT, new ManagementHandler(routes))
+                .addLast(GatewayHandlerNames.ERROR_HANDLER, new ErrorHandler());
     }
 
     /** Netty's aggregator, answering an oversized body with an ARM-style 413. */

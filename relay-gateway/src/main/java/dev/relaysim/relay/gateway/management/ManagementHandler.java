@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway.management;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.management.ManagementRoutes.Match;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -111,7 +111,7 @@ final class ManagementHandler extends ChannelInboundHandlerAdapter {
         if (response.stream() != null) {
             // The stream owns the connection from now on: no idle close (it sends keep-alives), no keep-alive
             // bookkeeping of a response that does not end.
-            for (String name : new String[] {HandlerNames.IDLE_TIMEOUT, HandlerNames.HTTP_KEEP_ALIVE}) {
+            for (String name : new String[] {GatewayHandlerNames.IDLE_TIMEOUT, GatewayHandlerNames.HTTP_KEEP_ALIVE}) {
                 if (ctx.pipeline().get(name) != null) {
                     ctx.pipeline().remove(name);
                 }

@@ -40,7 +40,7 @@ public record ManagementResponse(HttpResponseStatus status, String contentType, 
 
         /**
          * Takes the connection over once the head is written: on its event loop, adds its handler (named
-         * {@code HandlerNames.MANAGEMENT_STREAM}, before {@code ERROR_HANDLER}) and writes {@code HttpContent}s.
+         * {@code GatewayHandlerNames.MANAGEMENT_STREAM}, before {@code ERROR_HANDLER}) and writes {@code HttpContent}s.
          */
         void start(ChannelHandlerContext ctx);
     }

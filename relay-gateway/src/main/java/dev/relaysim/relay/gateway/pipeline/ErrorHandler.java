@@ -58,7 +58,8 @@ public final class ErrorHandler extends ChannelInboundHandlerAdapter {
             int code = violation.closeStatus().code();
             logger.info("{} broke the WebSocket protocol, closing with {}: {}", ctx.channel(), code,
                     violation.getMessage());
-            ctx.writeAndFlush(new CloseWebSocketFrame(code, CloseReasons.truncate(String.valueOf(violation.getMessage()))))
+            ctx.writeAndFlush(new CloseWebSocketFrame(code,
+                            CloseReasons.truncate(String.valueOf(violation.getMessage()))))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }

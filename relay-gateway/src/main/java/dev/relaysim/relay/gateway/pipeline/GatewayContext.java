@@ -1,38 +1,33 @@
 package dev.relaysim.relay.gateway.pipeline;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.relaysim.relay.common.auth.LogRedaction;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
+import dev.relaysim.relay.gateway.admission.Gatekeeper;
+import dev.relaysim.relay.gateway.admission.NetworkGuard;
+import dev.relaysim.relay.gateway.admission.Refusals;
 import dev.relaysim.relay.gateway.auth.RelayAuthorizer;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.events.EventJournal;
-import dev.relaysim.relay.gateway.events.JournalingEntityMetrics;
-import dev.relaysim.relay.gateway.events.RelayEvent;
 import dev.relaysim.relay.gateway.http.HttpExchanges;
+import dev.relaysim.relay.gateway.http.HttpRequestMode;
+import dev.relaysim.relay.gateway.http.RequestRendezvousRouter;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
-import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkState;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
-import dev.relaysim.relay.gateway.registry.Namespace;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.relay.RelaySettings;
 import dev.relaysim.relay.gateway.config.RendezvousFaults;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousTable;
-import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,8 +35,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What the pipelines of one gateway share: settings, namespaces, the authorizer, the rendezvous table, every open
- * channel and every relay pair. Thread-safe.
+ * Assembles what the pipelines of one gateway share (settings, namespaces, the authorizer, the rendezvous table,
+ * every open channel and every relay pair) into the routers and handlers, each of which gets only the collaborators
+ * it uses; the gateway server reads its live tables here. Thread-safe.
  */
 public final class GatewayContext {
 
@@ -69,6 +65,11 @@ public final class GatewayContext {
     private final NetworkGuard networkGuard;
     private final EventJournal events;
     private final AtomicReference<RendezvousFaults> rendezvousFaults = new AtomicReference<>(RendezvousFaults.NONE);
+    private final Gatekeeper gatekeeper;
+    private final Refusals refusals;
+    private final ConnectionMeters meters;
+    private final HttpRequestMode httpRequestMode;
+    private final UpgradeRouter.Routes routes;
 
     public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
                           ChannelGroup channels, Clock clock, GatewayMetrics metrics) {
@@ -120,6 +121,18 @@ public final class GatewayContext {
         authorizer = new RelayAuthorizer(clock);
         relaySettings = new RelaySettings(HybridConnectionConstants.RELAY_FRAGMENT_SIZE, protocol.maxMessageSize(),
                 CLOSE_HANDSHAKE_TIMEOUT);
+        gatekeeper = new Gatekeeper(registry, networkGuard, authorizer, this.limits);
+        refusals = new Refusals(metrics, events, clock, registry);
+        meters = new ConnectionMeters(metrics, events, clock);
+        httpRequestMode = new HttpRequestMode(gatekeeper, refusals, protocol, rendezvousPorts, httpExchanges, metrics);
+        RendezvousHandshake handshake = new RendezvousHandshake(protocol, relaySettings, refusals, meters,
+                networkGuard, relayPairs);
+        routes = new UpgradeRouter.Routes(refusals, metrics,
+                new ListenRouter(gatekeeper, refusals, meters, protocol, authorizer, httpExchanges, clock,
+                        networkGuard),
+                new ConnectRouter(gatekeeper, refusals, meters, protocol, rendezvousPorts, rendezvousTable),
+                new AcceptRouter(gatekeeper, refusals, meters, rendezvousTable, handshake),
+                new RequestRendezvousRouter(httpRequestMode));
     }
 
     public ProtocolSettings protocol() {
@@ -167,90 +180,32 @@ public final class GatewayContext {
 
     /** The meters of {@code entity}. */
     public EntityMetrics metrics(HybridConnection entity) {
-        return metrics.entity(entity.namespace().name(), entity.name());
+        return meters.of(entity);
     }
 
-    /**
-     * The meters of {@code entity} for one connection, journaling its moments as well ({@link JournalingEntityMetrics}).
-     *
-     * @param listenerId the listener's id, or null
-     * @param trackingId the rendezvous id, or null
-     * @param client the client's channel, whose remote address is the event's source
-     */
-    public EntityMetrics metrics(HybridConnection entity, String listenerId, String trackingId, Channel client) {
-        return new JournalingEntityMetrics(metrics(entity), events, clock, entity.namespace().name(), entity.name(),
-                listenerId, trackingId, source(client));
+    /** The one admission step of every inbound request. */
+    public Gatekeeper gatekeeper() {
+        return gatekeeper;
+    }
+
+    /** Answers, logs, counts and journals every refusal. */
+    public Refusals refusals() {
+        return refusals;
+    }
+
+    /** What HTTP request mode's handlers use. */
+    public HttpRequestMode httpRequestMode() {
+        return httpRequestMode;
+    }
+
+    /** The routers of the four WebSocket actions, shared by every port's {@link UpgradeRouter}. */
+    UpgradeRouter.Routes routes() {
+        return routes;
     }
 
     /** The event journal. */
     public EventJournal events() {
         return events;
-    }
-
-    /**
-     * Counts and journals a refused request: {@code AuthorizationFailed} for {@link RefusalReason#AUTH}, else
-     * {@code ConnectionRefused} with the reason's tag. Every refusal of the gateway, on any port and in any mode,
-     * goes through here (or through {@link #requestFailed}), on the refused channel's event loop.
-     *
-     * @param status the status code answered, or 0 where the connection was closed without an answer
-     * @param tracker {@code <host>:<path>}, the error text's system tracker, for the event's namespace and entity;
-     *                {@link ServiceErrors#addressTracker} (no request head read) names neither
-     * @param detail what decided, as logged (for network rules, the rule)
-     */
-    public void refused(Channel client, RefusalReason why, int status, String tracker, String trackingId,
-                        String detail) {
-        metrics.refused(why);
-        journal(why == RefusalReason.AUTH ? RelayEvent.Operation.AUTHORIZATION_FAILED
-                : RelayEvent.Operation.CONNECTION_REFUSED, client, why, status, tracker, null, trackingId, detail);
-    }
-
-    /**
-     * Journals an HTTP-mode request that reached a listener and failed there (it is counted by its status, through
-     * {@link GatewayMetrics#httpRequest}, not as a refusal): {@code ListenerAcceptingRequestTimeout} for 504,
-     * reason {@code timeout}; {@code ListenerReturningHttpResponseFailed} otherwise, with the reason
-     * {@link RefusalReason#forStatus} gives ({@code endpoint_state} for 502).
-     *
-     * @param status the status code of the failure (502, 504)
-     * @param answered whether the sender got {@code status}; false where its connection was closed mid-response,
-     *                 and the event then has no {@code statusCode}
-     * @param tracker the error text's system tracker, {@code <host>:<path>}
-     */
-    public void requestFailed(Channel sender, int status, boolean answered, String tracker, String listenerId,
-                              String trackingId, String detail) {
-        boolean timeout = status == 504;
-        journal(timeout ? RelayEvent.Operation.LISTENER_ACCEPTING_REQUEST_TIMEOUT
-                        : RelayEvent.Operation.LISTENER_RETURNING_HTTP_RESPONSE_FAILED, sender,
-                timeout ? RefusalReason.TIMEOUT : RefusalReason.forStatus(status), answered ? status : 0, tracker,
-                listenerId, trackingId, detail);
-    }
-
-    /** Records the event of a refusal: a cheap append to the journal's ring. */
-    private void journal(RelayEvent.Operation operation, Channel client, RefusalReason why, int status,
-                         String tracker, String listenerId, String trackingId, String detail) {
-        String namespace = null;
-        String path = null;
-        if (!tracker.equals(ServiceErrors.addressTracker(client))) {
-            int colon = tracker.indexOf(':');
-            String host = colon < 0 ? tracker : tracker.substring(0, colon);
-            path = colon < 0 || colon == tracker.length() - 1 ? null : tracker.substring(colon + 1);
-            namespace = host.isEmpty() ? null : registry.resolve(host, null).map(Namespace::name).orElse(null);
-        }
-        ObjectNode details = RelayEvent.newDetails();
-        if (status > 0) {
-            details.put("statusCode", status);
-        }
-        details.put("reason", why.tagValue());
-        if (why == RefusalReason.NETWORK_RULE) {
-            details.put("rule", detail);
-        }
-        String message = LogRedaction.redact(detail);
-        events.record(new RelayEvent(clock.instant(), operation, namespace, path, listenerId, trackingId,
-                source(client), status > 0 ? status + ": " + message : message, details));
-    }
-
-    private static String source(Channel client) {
-        return client.remoteAddress() instanceof InetSocketAddress address
-                ? address.getAddress().getHostAddress() + ':' + address.getPort() : null;
     }
 
     /** The HTTP-mode requests waiting for or receiving their response. */
@@ -268,32 +223,8 @@ public final class GatewayContext {
         return networkGuard;
     }
 
-    /**
-     * The namespace a request is for, as {@link NamespaceRegistry#resolve} finds it; but a request that names no
-     * namespace ({@code localhost} or an IP literal, no namespace in SNI) and arrived at a private endpoint's address
-     * is for that endpoint's namespace, as a private IP leads to one namespace only.
-     */
-    public Optional<Namespace> resolveNamespace(String host, String serverName, SocketAddress local) {
-        boolean unnamed = (host == null || host.isEmpty() || NamespaceRegistry.isLoopbackName(host))
-                && (serverName == null || NamespaceRegistry.isLoopbackName(serverName));
-        if (unnamed && local instanceof InetSocketAddress inet) {
-            Optional<String> owner = networkGuard.privateEndpointNamespace(inet);
-            if (owner.isPresent()) {
-                return registry.namespaces().stream()
-                        .filter(namespace -> namespace.name().equalsIgnoreCase(owner.get())).findFirst();
-            }
-        }
-        return registry.resolve(host, serverName);
-    }
-
     /** The relay pairs still relaying. */
     public Set<RelayPair> relayPairs() {
         return relayPairs;
-    }
-
-    /** Remembers a relay pair until it is closed, so that shutdown can wait for it. */
-    void track(RelayPair pair) {
-        relayPairs.add(pair);
-        pair.closeFuture().addListener(closed -> relayPairs.remove(pair));
     }
 }

@@ -2,9 +2,9 @@ package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.http.HttpSenderHandler;
-import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
-import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -23,17 +23,10 @@ final class GatewayPipelines {
      * logged as a limit refusal; the caller adds no handlers to it.
      */
     static Admission admit(Channel channel, GatewayContext context) {
-        ConnectionLimits limits = context.limits();
-        Admission admission = limits.admit(channel);
+        Admission admission = context.limits().admit(channel);
         if (admission == Admission.RESET) {
-            String reason = "reset: maxConnectionsPerSource of " + limits.settings().maxConnectionsPerSource()
-                    + " reached and " + ConnectionLimits.REFUSALS_IN_FLIGHT_PER_SOURCE
-                    + " more connections being refused already";
-            context.refused(channel, RefusalReason.LIMIT, 0, ServiceErrors.addressTracker(channel),
-                    ServiceErrors.trackingId(0), reason);
-            limits.sourceLog().refused(channel, () -> "by a " + reason);
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            channel.close();
+            context.refusals().answer(channel, context.gatekeeper().sourceReset(channel), 0);
         }
         return admission;
     }
@@ -55,20 +48,21 @@ final class GatewayPipelines {
         HttpDecoderConfig decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(GatewayContext.MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(GatewayContext.MAX_HEADER_SIZE);
-        pipeline.addLast(HandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(
-                context.protocol().handshakeTimeout(), trackingInstance, context));
-        pipeline.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(decoderConfig));
+        pipeline.addLast(GatewayHandlerNames.HANDSHAKE_TIMEOUT, new HandshakeTimeoutHandler(
+                context.protocol().handshakeTimeout(), trackingInstance, context.refusals()));
+        pipeline.addLast(GatewayHandlerNames.HTTP_CODEC, new HttpServerCodec(decoderConfig));
         if (admission != Admission.ADMITTED) {
-            pipeline.addLast(HandlerNames.CONNECTION_LIMIT, new SourceLimitHandler(context, trackingInstance));
-            pipeline.addLast(HandlerNames.ERROR_HANDLER, new ErrorHandler());
+            pipeline.addLast(GatewayHandlerNames.CONNECTION_LIMIT, new SourceLimitHandler(context.gatekeeper(),
+                    context.refusals(), trackingInstance));
+            pipeline.addLast(GatewayHandlerNames.ERROR_HANDLER, new ErrorHandler());
             return;
         }
         if (frontEnd) {
-            pipeline.addLast(HandlerNames.HTTP_SENDER, new HttpSenderHandler(context));
+            pipeline.addLast(GatewayHandlerNames.HTTP_SENDER, new HttpSenderHandler(context.httpRequestMode()));
         }
         pipeline.addLast(HandlerNames.HTTP_AGGREGATOR, new UpgradeRequestAggregator(
-                GatewayContext.MAX_REQUEST_CONTENT_LENGTH, trackingInstance, context));
-        pipeline.addLast(HandlerNames.UPGRADE_ROUTER, UpgradeRouter.forPort(context, frontEnd, instance));
-        pipeline.addLast(HandlerNames.ERROR_HANDLER, new ErrorHandler());
+                GatewayContext.MAX_REQUEST_CONTENT_LENGTH, trackingInstance, context.refusals()));
+        pipeline.addLast(GatewayHandlerNames.UPGRADE_ROUTER, UpgradeRouter.forPort(context, frontEnd, instance));
+        pipeline.addLast(GatewayHandlerNames.ERROR_HANDLER, new ErrorHandler());
     }
 }

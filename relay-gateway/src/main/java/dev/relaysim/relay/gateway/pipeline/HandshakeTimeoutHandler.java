@@ -1,5 +1,8 @@
 package dev.relaysim.relay.gateway.pipeline;
 
+import dev.relaysim.relay.gateway.admission.Refusal;
+import dev.relaysim.relay.gateway.admission.Refusals;
+import dev.relaysim.relay.gateway.admission.ServiceErrors;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,7 +29,7 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
 
     private final Duration timeout;
     private final int instance;
-    private final GatewayContext context;
+    private final Refusals refusals;
     private ScheduledFuture<?> timer;
     private boolean requestStarted;
 
@@ -36,10 +39,10 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
      * @param context counts and journals each late request as a {@link RefusalReason#TIMEOUT} refusal; its clock
      *                stamps the error text
      */
-    public HandshakeTimeoutHandler(Duration timeout, int instance, GatewayContext context) {
+    public HandshakeTimeoutHandler(Duration timeout, int instance, Refusals refusals) {
         this.timeout = requireNonNull(timeout, "timeout");
         this.instance = instance;
-        this.context = requireNonNull(context, "context");
+        this.refusals = requireNonNull(refusals, "refusals");
     }
 
     @Override
@@ -90,20 +93,11 @@ public final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter 
         if (!ctx.channel().isActive()) {
             return;
         }
-        String trackingId = ServiceErrors.trackingId(instance);
         String tracker = ServiceErrors.addressTracker(ctx.channel());
-        if (!requestStarted) {
-            context.refused(ctx.channel(), RefusalReason.TIMEOUT, 0, tracker, trackingId,
-                    "closed: no upgrade request within " + timeout);
-            logger.info("{} closed: no upgrade request within {}", ctx.channel(), timeout);
-            ctx.close();
-            return;
-        }
-        context.refused(ctx.channel(), RefusalReason.TIMEOUT, 408, tracker, trackingId,
-                "the request did not complete within " + timeout);
-        logger.info("{} refused 408: the upgrade request did not complete within {}", ctx.channel(), timeout);
-        String text = ServiceErrors.describe("The request did not arrive within the handshake timeout of "
-                + timeout.toMillis() + " ms.", trackingId, tracker, context.clock().instant());
-        ServiceErrors.respondAndClose(ctx.channel(), 408, text);
+        refusals.answer(ctx.channel(), requestStarted
+                ? Refusal.of(RefusalReason.TIMEOUT, 408, "The request did not arrive within the handshake timeout of "
+                        + timeout.toMillis() + " ms.", tracker, "the request did not complete within " + timeout)
+                : Refusal.closed(RefusalReason.TIMEOUT, tracker, "closed: no upgrade request within " + timeout),
+                instance);
     }
 }

@@ -2,23 +2,30 @@ package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.HcAction;
+import dev.relaysim.relay.gateway.admission.NetworkGuard;
+import dev.relaysim.relay.gateway.admission.Refusal;
+import dev.relaysim.relay.gateway.admission.Refusals;
+import dev.relaysim.relay.gateway.admission.ServiceErrors;
+import dev.relaysim.relay.gateway.admission.WebSocketUpgrades;
+import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
-import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.relay.RelayPair;
+import dev.relaysim.relay.gateway.relay.RelaySettings;
 import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +33,17 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Completes a claimed rendezvous: first the listener's upgrade, offering only the subprotocol the listener asked
- * for, then the move of the listener's channel onto the sender's event loop, then, there, the held sender upgrade
- * with the subprotocol the listener got, then {@link RelayPair#join}. Both legs wait for Netty's
- * {@link HandshakeComplete} event in a {@code RENDEZVOUS} handler placed right after {@code WEBSOCKET_PROTOCOL}; a leg that goes away before its handshake completes
- * takes the other one down (the sender with 500, the listener with close 1001).
+ * for, then the move of the listener's channel onto the sender's event loop ({@link RelayPair#bringToSenderLoop}),
+ * then, there, the held sender upgrade with the subprotocol the listener got, then {@link RelayPair#join}. Both
+ * legs wait for Netty's {@link HandshakeComplete} event in a {@code RENDEZVOUS} handler placed right after
+ * {@code WEBSOCKET_PROTOCOL}; a leg that goes away before its handshake completes takes the other one down (the
+ * sender with 500, the listener with close 1001). Thread-safe: one per gateway.
  */
 final class RendezvousHandshake {
 
@@ -40,22 +51,39 @@ final class RendezvousHandshake {
 
     private static final Logger logger = LoggerFactory.getLogger(RendezvousHandshake.class);
 
-    private RendezvousHandshake() {
+    private final ProtocolSettings protocol;
+    private final RelaySettings relaySettings;
+    private final Refusals refusals;
+    private final ConnectionMeters meters;
+    private final NetworkGuard networkGuard;
+    private final Set<RelayPair> relayPairs;
+
+    /**
+     * @param networkGuard watches each joined pair
+     * @param relayPairs where each joined pair is kept until it closes, so that shutdown can wait for it
+     */
+    RendezvousHandshake(ProtocolSettings protocol, RelaySettings relaySettings, Refusals refusals,
+                        ConnectionMeters meters, NetworkGuard networkGuard, Set<RelayPair> relayPairs) {
+        this.protocol = requireNonNull(protocol, "protocol");
+        this.relaySettings = requireNonNull(relaySettings, "relaySettings");
+        this.refusals = requireNonNull(refusals, "refusals");
+        this.meters = requireNonNull(meters, "meters");
+        this.networkGuard = requireNonNull(networkGuard, "networkGuard");
+        this.relayPairs = requireNonNull(relayPairs, "relayPairs");
     }
 
     /**
      * Starts the listener's upgrade. Called by the listener channel's {@code UPGRADE_ROUTER}, which leaves the
      * pipeline; {@code request} is handed to Netty's handshake.
      */
-    static void acceptListener(GatewayContext context, ChannelHandlerContext routerCtx, FullHttpRequest request,
-                               PendingRendezvous pending) {
+    void acceptListener(ChannelHandlerContext routerCtx, FullHttpRequest request, PendingRendezvous pending) {
         Channel listener = routerCtx.channel();
         listener.config().setAutoRead(false);
         String subprotocol = WebSocketUpgrades.firstSubprotocol(request.headers());
         ChannelPipeline pipeline = routerCtx.pipeline();
         pipeline.addAfter(routerCtx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
-                WebSocketUpgrades.protocolHandler(context.protocol(), subprotocol));
-        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.RENDEZVOUS, new ListenerLeg(context, pending));
+                WebSocketUpgrades.protocolHandler(protocol, subprotocol));
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.RENDEZVOUS, new ListenerLeg(pending));
         logger.debug("{} listener accepts {} (subprotocol {})", listener, pending.id(), subprotocol);
         routerCtx.fireChannelRead(request);
         pipeline.remove(routerCtx.handler());
@@ -67,15 +95,14 @@ final class RendezvousHandshake {
      *
      * @param rawDescription the description as sent, percent-encoded ({@code '+'} for space allowed), or null
      */
-    static void reject(GatewayContext context, Channel listener, PendingRendezvous pending, String statusCode,
-                       String rawDescription) {
+    void reject(Channel listener, PendingRendezvous pending, String statusCode, @Nullable String rawDescription) {
         int code = parseStatus(statusCode);
         String description = decodeDescription(rawDescription);
         String reason = description == null || description.isBlank()
                 ? HttpResponseStatus.valueOf(code).reasonPhrase()
                 : description;
         logger.info("{} listener rejected {} with {} {}", listener, pending.id(), code, reason);
-        context.metrics(pending.match().entity(), null, pending.id(), pending.sender()).rendezvousRejected();
+        meters.of(pending.match().entity(), null, pending.id(), pending.sender()).rendezvousRejected();
         ServiceErrors.respondAndClose(listener, ServiceErrors.response(410, "Gone",
                 "The rendezvous " + pending.id() + " was rejected; the sender gets " + code + '.'));
         Channel sender = pending.sender();
@@ -85,18 +112,13 @@ final class RendezvousHandshake {
         });
     }
 
-    /** Answers the held sender with a service error, on its event loop, and releases its request. */
-    static void failSender(GatewayContext context, PendingRendezvous pending, int status, String message,
-                           String reason) {
+    /** Answers the held sender with a 500 service error, on its event loop, and releases its request. */
+    void failSender(PendingRendezvous pending, String message, String reason) {
         Channel sender = pending.sender();
         sender.eventLoop().execute(() -> {
             pending.request().release();
-            String trackingId = ServiceErrors.trackingId(pending.instance());
-            String tracker = pending.match().entity().systemTracker();
-            context.refused(sender, RefusalReason.forStatus(status), status, tracker, trackingId, reason);
-            logger.info("{} refused {}: {} (remote {})", sender, status, reason, sender.remoteAddress());
-            String text = ServiceErrors.describe(message, trackingId, tracker, context.clock().instant());
-            ServiceErrors.respondAndClose(sender, status, text);
+            refusals.answer(sender, Refusal.of(500, message, pending.match().entity().systemTracker(), reason),
+                    pending.instance());
         });
     }
 
@@ -123,8 +145,7 @@ final class RendezvousHandshake {
     }
 
     /** On the sender's loop once the listener's upgrade is complete. */
-    private static void upgradeSender(GatewayContext context, PendingRendezvous pending, Channel listener,
-                                      String subprotocol) {
+    private void upgradeSender(PendingRendezvous pending, Channel listener, String subprotocol) {
         Channel sender = pending.sender();
         ChannelPipeline pipeline = sender.pipeline();
         if (!sender.isActive() || pipeline.context(HandlerNames.HTTP_AGGREGATOR) == null) {
@@ -133,13 +154,13 @@ final class RendezvousHandshake {
             sender.close();
             return;
         }
-        if (pipeline.context(HandlerNames.UPGRADE_ROUTER) != null) {
-            pipeline.remove(HandlerNames.UPGRADE_ROUTER);
+        if (pipeline.context(GatewayHandlerNames.UPGRADE_ROUTER) != null) {
+            pipeline.remove(GatewayHandlerNames.UPGRADE_ROUTER);
         }
         pipeline.addAfter(HandlerNames.HTTP_AGGREGATOR, HandlerNames.WEBSOCKET_PROTOCOL,
-                WebSocketUpgrades.protocolHandler(context.protocol(), subprotocol));
-        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.RENDEZVOUS,
-                new SenderLeg(context, listener, pending));
+                WebSocketUpgrades.protocolHandler(protocol, subprotocol));
+        pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.RENDEZVOUS,
+                new SenderLeg(listener, pending));
         pipeline.context(HandlerNames.HTTP_AGGREGATOR).fireChannelRead(pending.request());
     }
 
@@ -151,14 +172,12 @@ final class RendezvousHandshake {
     }
 
     /** The listener's rendezvous leg until its handshake completes. */
-    private static final class ListenerLeg extends ChannelInboundHandlerAdapter {
+    private final class ListenerLeg extends ChannelInboundHandlerAdapter {
 
-        private final GatewayContext context;
         private final PendingRendezvous pending;
         private boolean upgraded;
 
-        ListenerLeg(GatewayContext context, PendingRendezvous pending) {
-            this.context = context;
+        ListenerLeg(PendingRendezvous pending) {
             this.pending = pending;
         }
 
@@ -170,25 +189,15 @@ final class RendezvousHandshake {
                 HandshakeTimer.complete(listener, HcAction.ACCEPT);
                 String subprotocol = complete.selectedSubprotocol();
                 ctx.pipeline().remove(this);
-                EventLoop senderLoop = pending.sender().eventLoop();
-                if (listener.eventLoop() == senderLoop) {
-                    // After this event has passed, as before: the sender's upgrade joins the pair, which changes
-                    // this pipeline.
-                    senderLoop.execute(() -> upgradeSender(context, pending, listener, subprotocol));
-                } else {
-                    // The pair runs on the sender's loop: moving the listener there now, from its own loop, is one
-                    // hand-off between loops; RelayPair.join moving it later, from the sender's, would take three.
-                    RelayPair.moveToLoop(listener, senderLoop).addListener(moved -> {
-                        if (moved.isSuccess()) {
-                            upgradeSender(context, pending, listener, subprotocol);
-                        } else {
-                            listener.close();
-                            failSender(context, pending, 500, "The listener's rendezvous connection could not be "
-                                    + "joined to the sender's.", "listener of " + pending.id()
-                                    + " could not be moved: " + moved.cause());
-                        }
-                    });
-                }
+                RelayPair.bringToSenderLoop(listener, pending.sender()).addListener(moved -> {
+                    if (moved.isSuccess()) {
+                        upgradeSender(pending, listener, subprotocol);
+                    } else {
+                        listener.close();
+                        failSender(pending, "The listener's rendezvous connection could not be joined to the "
+                                + "sender's.", "listener of " + pending.id() + " could not be moved: " + moved.cause());
+                    }
+                });
             }
             super.userEventTriggered(ctx, event);
         }
@@ -197,8 +206,8 @@ final class RendezvousHandshake {
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             if (!upgraded) {
                 upgraded = true;
-                failSender(context, pending, 500, "The listener's rendezvous connection closed before its WebSocket "
-                        + "handshake completed.", "listener left " + pending.id() + " during its handshake");
+                failSender(pending, "The listener's rendezvous connection closed before its WebSocket handshake "
+                        + "completed.", "listener left " + pending.id() + " during its handshake");
             }
             super.channelInactive(ctx);
         }
@@ -208,9 +217,8 @@ final class RendezvousHandshake {
      * The sender's leg until the relay pair runs. Frames the sender sends right after its 101 are held here and
      * passed on to the relay once it is installed, so none is lost.
      */
-    private static final class SenderLeg extends ChannelInboundHandlerAdapter {
+    private final class SenderLeg extends ChannelInboundHandlerAdapter {
 
-        private final GatewayContext context;
         private final Channel listener;
         private final PendingRendezvous pending;
         private final EntityMetrics metrics;
@@ -218,11 +226,10 @@ final class RendezvousHandshake {
         private boolean upgraded;
         private boolean relaying;
 
-        SenderLeg(GatewayContext context, Channel listener, PendingRendezvous pending) {
-            this.context = context;
+        SenderLeg(Channel listener, PendingRendezvous pending) {
             this.listener = listener;
             this.pending = pending;
-            metrics = context.metrics(pending.match().entity(), null, pending.id(), pending.sender());
+            metrics = meters.of(pending.match().entity(), null, pending.id(), pending.sender());
         }
 
         @Override
@@ -234,12 +241,13 @@ final class RendezvousHandshake {
                 if (pending.releaseSender()) {
                     metrics.senderReleased();
                 }
-                RelayPair.join(sender, listener, context.relaySettings(), metrics).addListener(joined -> {
+                RelayPair.join(sender, listener, relaySettings, metrics).addListener(joined -> {
                     if (joined.isSuccess()) {
                         metrics.rendezvousCompleted(System.nanoTime() - requested);
                         RelayPair pair = (RelayPair) joined.getNow();
-                        context.track(pair);
-                        context.networkGuard().watch(pair, sender, listener);
+                        relayPairs.add(pair);
+                        pair.closeFuture().addListener(closed -> relayPairs.remove(pair));
+                        networkGuard.watch(pair, sender, listener);
                         logger.debug("{} relaying to listener {}", sender, listener);
                         relaying = true;
                         if (ctx.isRemoved()) {

@@ -1,8 +1,9 @@
 package dev.relaysim.relay.gateway.pipeline;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.admission.Gatekeeper;
+import dev.relaysim.relay.gateway.admission.Refusals;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits;
-import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,7 +12,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 
-import java.net.InetSocketAddress;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,13 +24,15 @@ import static java.util.Objects.requireNonNull;
  */
 final class SourceLimitHandler extends ChannelInboundHandlerAdapter {
 
-    private final GatewayContext context;
+    private final Gatekeeper gatekeeper;
+    private final Refusals refusals;
     private final int instance;
     private boolean answered;
 
     /** @param instance the gateway instance for tracking ids (0 on front ends) */
-    SourceLimitHandler(GatewayContext context, int instance) {
-        this.context = requireNonNull(context, "context");
+    SourceLimitHandler(Gatekeeper gatekeeper, Refusals refusals, int instance) {
+        this.gatekeeper = requireNonNull(gatekeeper, "gatekeeper");
+        this.refusals = requireNonNull(refusals, "refusals");
         this.instance = instance;
     }
 
@@ -39,8 +41,8 @@ final class SourceLimitHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest request && !answered) {
                 answered = true;
-                if (ctx.pipeline().context(HandlerNames.HANDSHAKE_TIMEOUT) != null) {
-                    ctx.pipeline().remove(HandlerNames.HANDSHAKE_TIMEOUT);
+                if (ctx.pipeline().context(GatewayHandlerNames.HANDSHAKE_TIMEOUT) != null) {
+                    ctx.pipeline().remove(GatewayHandlerNames.HANDSHAKE_TIMEOUT);
                 }
                 refuse(ctx.channel(), request);
             }
@@ -50,21 +52,10 @@ final class SourceLimitHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(Channel channel, HttpRequest request) {
-        ConnectionLimits limits = context.limits();
-        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-        int open = limits.openConnections(remote.getAddress());
-        String reason = "maxConnectionsPerSource of " + limits.settings().maxConnectionsPerSource() + " reached, "
-                + open + " connections open from " + remote.getAddress().getHostAddress();
         String uri = request.uri();
         int query = uri.indexOf('?');
         String tracker = NamespaceRegistry.hostPart(request.headers().get(HttpHeaderNames.HOST)) + ':'
                 + (query < 0 ? uri : uri.substring(0, query));
-        String trackingId = ServiceErrors.trackingId(instance);
-        context.refused(channel, RefusalReason.LIMIT, 429, tracker, trackingId, reason);
-        limits.sourceLog().refused(channel, () -> "429: " + reason);
-        String text = ServiceErrors.describe(limits.sourceRefusal(remote.getAddress()), trackingId, tracker,
-                context.clock().instant());
-        ServiceErrors.respondAndClose(channel, ServiceErrors.retryAfter(429, text,
-                ConnectionLimits.RETRY_AFTER_SECONDS));
+        refusals.answer(channel, gatekeeper.sourceLimit(channel, tracker), instance);
     }
 }

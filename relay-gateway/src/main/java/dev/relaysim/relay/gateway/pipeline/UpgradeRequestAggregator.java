@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway.pipeline;
 
-import dev.relaysim.relay.common.protocol.InvalidRequestTargetException;
-import dev.relaysim.relay.common.protocol.RelayRequestTarget;
+import dev.relaysim.relay.gateway.admission.Refusal;
+import dev.relaysim.relay.gateway.admission.Refusals;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +25,16 @@ public final class UpgradeRequestAggregator extends HttpObjectAggregator {
     private static final Logger logger = LoggerFactory.getLogger(UpgradeRequestAggregator.class);
 
     private final int instance;
-    private final GatewayContext context;
+    private final Refusals refusals;
 
     /**
      * @param instance the gateway instance for tracking ids (0 on front ends)
      * @param context counts and journals each oversized request as a {@link RefusalReason#BAD_REQUEST} refusal
      */
-    public UpgradeRequestAggregator(int maxContentLength, int instance, GatewayContext context) {
+    public UpgradeRequestAggregator(int maxContentLength, int instance, Refusals refusals) {
         super(maxContentLength);
         this.instance = instance;
-        this.context = requireNonNull(context, "context");
+        this.refusals = requireNonNull(refusals, "refusals");
     }
 
     /** Adds no {@code Content-Length: 0} the client did not send: the headers are passed to listeners as sent. */
@@ -50,21 +49,11 @@ public final class UpgradeRequestAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        // The text's system tracker is the host, as the service's; the journal names the entity where the target
+        // parses.
         String host = NamespaceRegistry.hostPart(oversized.headers().get(HttpHeaderNames.HOST));
-        String trackingId = ServiceErrors.trackingId(instance);
-        String tracker = host;
-        if (oversized instanceof HttpRequest request) {
-            try {
-                tracker = host + ':' + RelayRequestTarget.parse(request.uri()).path();
-            } catch (InvalidRequestTargetException e) {
-                // the journal then names the namespace only
-            }
-        }
-        context.refused(ctx.channel(), RefusalReason.BAD_REQUEST, 413, tracker, trackingId,
-                "request body over " + maxContentLength() + " bytes");
-        logger.info("{} refused 413: request body over {} bytes", ctx.channel(), maxContentLength());
-        String text = ServiceErrors.describe("The request body is larger than " + maxContentLength() + " bytes.",
-                trackingId, host, context.clock().instant());
-        ServiceErrors.respondAndClose(ctx.channel(), 413, text);
+        refusals.answer(ctx.channel(), Refusal.of(RefusalReason.BAD_REQUEST, 413, "The request body is larger than "
+                + maxContentLength() + " bytes.", host, "request body over " + maxContentLength() + " bytes"),
+                instance);
     }
 }

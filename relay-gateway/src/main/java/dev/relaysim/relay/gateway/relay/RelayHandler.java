@@ -22,8 +22,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  *
  * <p>Pipeline position: after Netty's {@code WebSocketServerProtocolHandler} (which answers pings, drops pongs
  * and, with {@code handleCloseFrames=false}, passes close frames on) and the
- * {@link io.netty.handler.flow.FlowControlHandler} named {@code HandlerNames.FLOW_CONTROL}, before
- * {@code HandlerNames.ERROR_HANDLER} if there is one.
+ * {@link io.netty.handler.flow.FlowControlHandler} named {@code GatewayHandlerNames.FLOW_CONTROL}, before
+ * {@code GatewayHandlerNames.ERROR_HANDLER} if there is one.
  * <ul>
  *   <li>In: {@link WebSocketFrame}s; consumed (forwarded to the other leg or released), never fired on.</li>
  *   <li>Out: the frames relayed from the other leg, and close frames.</li>

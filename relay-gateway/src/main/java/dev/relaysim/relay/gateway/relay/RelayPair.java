@@ -1,9 +1,9 @@
 package dev.relaysim.relay.gateway.relay;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.control.CloseReasons;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.metrics.TrafficDirection;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -36,8 +36,11 @@ import static java.util.Objects.requireNonNull;
  * whose handshakes are complete, and relays frames between them until both are closed.
  *
  * <h2>Event loop</h2>
- * Both legs run on the sender's event loop: {@link #join} re-registers the listener's channel there when it was
- * accepted on another loop, so the pair needs no locks and no volatile state.
+ * Both legs run on the sender's event loop, so the pair needs no locks and no volatile state. The listener's
+ * rendezvous channel moves there in one place, {@link #bringToSenderLoop}, which the rendezvous handshake calls
+ * as soon as the listener's upgrade is complete (from the listener's loop: one hand-off between loops, where
+ * moving it later from the sender's loop would take three); {@link #join} moves a listener channel still on another
+ * loop the same way.
  *
  * <h2>Frames</h2>
  * Text, binary and continuation frames are forwarded with their type and FIN bit (their RSV bits must be 0: no
@@ -45,9 +48,9 @@ import static java.util.Objects.requireNonNull;
  * {@link RelaySettings#fragmentSize()} is split into slices of at most that size (new frame headers around slices
  * of the same buffer, no copy): the first keeps the frame's type, the others are continuations, only the last
  * carries the frame's FIN bit, so message boundaries and types are kept. The service fragments both ways: the
- * Java SDK's sender, like its listener, refuses frames over 64 KiB. A message (summed over its fragments) larger than {@link RelaySettings#maxMessageSize()} closes
- * its sender with 1009 {@value #MESSAGE_TOO_BIG_REASON} and the other leg with 1011
- * {@value #PEER_MESSAGE_TOO_BIG_REASON}; a frame with RSV bits set closes its sender with 1002 and the other leg
+ * Java SDK's sender, like its listener, refuses frames over 64 KiB. A message (summed over its fragments) larger
+ * than {@link RelaySettings#maxMessageSize()} closes its sender with 1009 {@value #MESSAGE_TOO_BIG_REASON} and the
+ * other leg with 1011 {@value #PEER_MESSAGE_TOO_BIG_REASON}; a frame with RSV bits set closes its sender with 1002 and the other leg
  * with 1011 {@value #PEER_LOST_REASON}. Pings and pongs that get this far are dropped.
  *
  * <h2>Close</h2>
@@ -125,9 +128,9 @@ public final class RelayPair {
      * schedules work on the listener channel's event loop (handshake timeouts, idle handlers, the upgrade
      * router): the listener channel is deregistered from its loop and registered with the sender's when the two
      * differ. Then this method gives both channels {@link #WRITE_BUFFER_WATER_MARK}, adds a
-     * {@link FlowControlHandler} ({@link HandlerNames#FLOW_CONTROL}) and the relay handler
-     * ({@link HandlerNames#RELAY}) before {@link HandlerNames#ERROR_HANDLER} (or last, when there is none), and
-     * starts reading.
+     * {@link FlowControlHandler} ({@link GatewayHandlerNames#FLOW_CONTROL}) and the relay handler
+     * ({@link GatewayHandlerNames#RELAY}) before {@link GatewayHandlerNames#ERROR_HANDLER} (or last, when there is
+     * none), and starts reading.
      *
      * <p>A channel that is already closed ends the pair at once as if its connection had dropped. If the listener
      * channel cannot be moved, both channels are closed (the one still open with 1011
@@ -169,6 +172,25 @@ public final class RelayPair {
     }
 
     /**
+     * Brings a rendezvous's listener channel onto its sender's event loop, where the pair will run: deregisters it
+     * from its own loop and registers it with the sender's ({@link #moveToLoop}), or, when both share a loop
+     * already, only runs the continuation after the current task, as a move would. Call it from the listener's
+     * loop with anything of the listener's own scheduled there removed (its handshake is complete).
+     *
+     * @return completes on the sender's loop once the listener channel is registered there, or fails with why it
+     *         could not be moved
+     */
+    public static Future<Void> bringToSenderLoop(Channel listenerChannel, Channel senderChannel) {
+        EventLoop senderLoop = senderChannel.eventLoop();
+        if (listenerChannel.eventLoop() != senderLoop) {
+            return moveToLoop(listenerChannel, senderLoop);
+        }
+        Promise<Void> here = senderLoop.newPromise();
+        senderLoop.execute(() -> here.setSuccess(null));
+        return here;
+    }
+
+    /**
      * Deregisters {@code channel} from its event loop and registers it with {@code loop}, keeping its pipeline and
      * autoRead setting; the caller must have removed or cancelled anything of its own scheduled on the old loop.
      * Costs two tasks: the deregistration on the old loop, the registration on {@code loop}.
@@ -177,7 +199,7 @@ public final class RelayPair {
      * @return completes on {@code loop} once the channel is registered there, or fails with why it could not be
      *         moved
      */
-    public static Future<Void> moveToLoop(Channel channel, EventLoop loop) {
+    private static Future<Void> moveToLoop(Channel channel, EventLoop loop) {
         requireNonNull(channel, "channel");
         if (channel.eventLoop() == requireNonNull(loop, "loop")) {
             throw new IllegalArgumentException("loop: " + loop + " (expected: another loop than " + channel + "'s)");
@@ -229,7 +251,8 @@ public final class RelayPair {
 
     private static void checkNotRelaying(Channel channel, String name) {
         ChannelPipeline pipeline = channel.pipeline();
-        if (pipeline.context(HandlerNames.FLOW_CONTROL) != null || pipeline.context(HandlerNames.RELAY) != null) {
+        if (pipeline.context(GatewayHandlerNames.FLOW_CONTROL) != null
+                || pipeline.context(GatewayHandlerNames.RELAY) != null) {
             throw new IllegalArgumentException(name + ": " + channel + " (expected: a channel not relayed yet)");
         }
     }
@@ -290,14 +313,15 @@ public final class RelayPair {
         channel.config().setRecvByteBufAllocator(RELAY_READS);
         ChannelPipeline pipeline = channel.pipeline();
         // Closest to the socket: the frames relayed in one event-loop task go out with one flush (one write call).
-        pipeline.addFirst(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+        pipeline.addFirst(GatewayHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-        if (pipeline.context(HandlerNames.ERROR_HANDLER) != null) {
-            pipeline.addBefore(HandlerNames.ERROR_HANDLER, HandlerNames.FLOW_CONTROL, new FlowControlHandler());
-            pipeline.addBefore(HandlerNames.ERROR_HANDLER, HandlerNames.RELAY, leg);
+        if (pipeline.context(GatewayHandlerNames.ERROR_HANDLER) != null) {
+            pipeline.addBefore(GatewayHandlerNames.ERROR_HANDLER, GatewayHandlerNames.FLOW_CONTROL,
+                    new FlowControlHandler());
+            pipeline.addBefore(GatewayHandlerNames.ERROR_HANDLER, GatewayHandlerNames.RELAY, leg);
         } else {
-            pipeline.addLast(HandlerNames.FLOW_CONTROL, new FlowControlHandler());
-            pipeline.addLast(HandlerNames.RELAY, leg);
+            pipeline.addLast(GatewayHandlerNames.FLOW_CONTROL, new FlowControlHandler());
+            pipeline.addLast(GatewayHandlerNames.RELAY, leg);
         }
         channel.closeFuture().addListener(closed -> channelClosed());
     }
@@ -393,7 +417,8 @@ public final class RelayPair {
             // with the violation's code, through WEBSOCKET_PROTOCOL, which then adds no 1001 when the leg closes.
             logger.info("{} {} leg broke the WebSocket protocol, closing it with {}: {}", leg.logPrefix(), leg.role(),
                     violation.closeStatus().code(), violation.getMessage());
-            leg.closeWith(violation.closeStatus().code(), CloseReasons.truncate(String.valueOf(violation.getMessage())));
+            leg.closeWith(violation.closeStatus().code(),
+                    CloseReasons.truncate(String.valueOf(violation.getMessage())));
             return;
         }
         leg.channel().close();

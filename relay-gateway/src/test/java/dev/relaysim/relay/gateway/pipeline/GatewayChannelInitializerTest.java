@@ -2,10 +2,12 @@ package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.gateway.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkState;
@@ -66,16 +68,16 @@ class GatewayChannelInitializerTest {
         EmbeddedChannel channel = accept(9443, new GatewayChannelInitializer(context, PortRole.FRONT_END, -1,
                 sslContext));
         assertThat(channel.pipeline().get(HandlerNames.TLS)).isInstanceOf(SslHandler.class);
-        assertThat(channel.pipeline().names()).startsWith(HandlerNames.TLS, HandlerNames.HANDSHAKE_TIMEOUT,
-                HandlerNames.HTTP_CODEC, HandlerNames.HTTP_SENDER, HandlerNames.HTTP_AGGREGATOR,
-                HandlerNames.UPGRADE_ROUTER, HandlerNames.ERROR_HANDLER);
+        assertThat(channel.pipeline().names()).startsWith(HandlerNames.TLS, GatewayHandlerNames.HANDSHAKE_TIMEOUT,
+                GatewayHandlerNames.HTTP_CODEC, GatewayHandlerNames.HTTP_SENDER, HandlerNames.HTTP_AGGREGATOR,
+                GatewayHandlerNames.UPGRADE_ROUTER, GatewayHandlerNames.ERROR_HANDLER);
     }
 
     @Test
     void thePlainFrontEndHasNoTls() {
         EmbeddedChannel channel = accept(9080, new GatewayChannelInitializer(context, PortRole.FRONT_END, -1, null));
-        assertThat(channel.pipeline().names()).startsWith(HandlerNames.HANDSHAKE_TIMEOUT, HandlerNames.HTTP_CODEC,
-                HandlerNames.HTTP_SENDER).doesNotContain(HandlerNames.TLS);
+        assertThat(channel.pipeline().names()).startsWith(GatewayHandlerNames.HANDSHAKE_TIMEOUT,
+                GatewayHandlerNames.HTTP_CODEC, GatewayHandlerNames.HTTP_SENDER).doesNotContain(HandlerNames.TLS);
     }
 
     @Test
@@ -83,16 +85,17 @@ class GatewayChannelInitializerTest {
         EmbeddedChannel channel = accept(9403, new GatewayChannelInitializer(context, PortRole.RENDEZVOUS, 3,
                 sslContext));
         assertThat(channel.pipeline().get(HandlerNames.TLS)).isInstanceOf(OptionalSslHandler.class);
-        assertThat(channel.pipeline().names()).startsWith(HandlerNames.TLS, HandlerNames.HANDSHAKE_TIMEOUT,
-                HandlerNames.HTTP_CODEC, HandlerNames.HTTP_AGGREGATOR, HandlerNames.UPGRADE_ROUTER,
-                HandlerNames.ERROR_HANDLER).doesNotContain(HandlerNames.HTTP_SENDER);
+        assertThat(channel.pipeline().names()).startsWith(HandlerNames.TLS, GatewayHandlerNames.HANDSHAKE_TIMEOUT,
+                GatewayHandlerNames.HTTP_CODEC, HandlerNames.HTTP_AGGREGATOR, GatewayHandlerNames.UPGRADE_ROUTER,
+                GatewayHandlerNames.ERROR_HANDLER).doesNotContain(GatewayHandlerNames.HTTP_SENDER);
     }
 
     @Test
     void aPortWithBothRolesDetectsTlsAndServesSenders() {
         EmbeddedChannel channel = accept(9403, new GatewayChannelInitializer(context, PortRole.BOTH, 3, sslContext));
         assertThat(channel.pipeline().get(HandlerNames.TLS)).isInstanceOf(OptionalSslHandler.class);
-        assertThat(channel.pipeline().names()).contains(HandlerNames.HTTP_SENDER, HandlerNames.UPGRADE_ROUTER);
+        assertThat(channel.pipeline().names())
+                .contains(GatewayHandlerNames.HTTP_SENDER, GatewayHandlerNames.UPGRADE_ROUTER);
     }
 
     @Test
@@ -102,13 +105,13 @@ class GatewayChannelInitializerTest {
         EmbeddedChannel blocked = accept(9403, new GatewayChannelInitializer(context, PortRole.RENDEZVOUS, 3,
                 sslContext));
         assertThat(blocked.isOpen()).isFalse();
-        assertThat(blocked.pipeline().names()).doesNotContain(HandlerNames.HTTP_CODEC);
+        assertThat(blocked.pipeline().names()).doesNotContain(GatewayHandlerNames.HTTP_CODEC);
         EmbeddedChannel otherPort = accept(9404, new GatewayChannelInitializer(context, PortRole.RENDEZVOUS, 4,
                 sslContext));
         assertThat(otherPort.isOpen()).isTrue();
         EmbeddedChannel shared = accept(9403, new GatewayChannelInitializer(context, PortRole.BOTH, 3, sslContext));
         assertThat(shared.isOpen()).isTrue();
-        assertThat(shared.pipeline().names()).contains(HandlerNames.UPGRADE_ROUTER);
+        assertThat(shared.pipeline().names()).contains(GatewayHandlerNames.UPGRADE_ROUTER);
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.relaysim.relay.gateway.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.PortRange;
-import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
+import dev.relaysim.relay.gateway.limits.ConnectionLimits;
 import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkState;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
@@ -57,9 +59,10 @@ class SourceLimitHandlerTest {
         EmbeddedChannel refused = accepted("127.0.0.7");
         assertThat(GatewayPipelines.admit(refused, context)).isEqualTo(Admission.REFUSED);
         GatewayPipelines.addHttpHandlers(refused.pipeline(), context, true, -1, Admission.REFUSED);
-        assertThat(refused.pipeline().names()).contains(HandlerNames.HANDSHAKE_TIMEOUT, HandlerNames.HTTP_CODEC,
-                HandlerNames.CONNECTION_LIMIT, HandlerNames.ERROR_HANDLER).doesNotContain(HandlerNames.HTTP_SENDER,
-                HandlerNames.HTTP_AGGREGATOR, HandlerNames.UPGRADE_ROUTER);
+        assertThat(refused.pipeline().names()).contains(GatewayHandlerNames.HANDSHAKE_TIMEOUT,
+                GatewayHandlerNames.HTTP_CODEC, GatewayHandlerNames.CONNECTION_LIMIT, GatewayHandlerNames.ERROR_HANDLER)
+                .doesNotContain(GatewayHandlerNames.HTTP_SENDER,
+                HandlerNames.HTTP_AGGREGATOR, GatewayHandlerNames.UPGRADE_ROUTER);
 
         refused.writeInbound(Unpooled.copiedBuffer("POST /echo/orders?sb-hc-token=secret HTTP/1.1\r\nHost: "
                 + "sandbox.servicebus.windows.net\r\nContent-Length: 3\r\n\r\nabc", StandardCharsets.ISO_8859_1));
@@ -72,7 +75,7 @@ class SourceLimitHandlerTest {
                 .contains("SystemTracker:sandbox.servicebus.windows.net:/echo/orders, Timestamp:")
                 .contains("retry-after: 1").contains("connection: close").doesNotContain("secret");
         assertThat(refused.isOpen()).isFalse();
-        assertThat(refused.pipeline().names()).doesNotContain(HandlerNames.HANDSHAKE_TIMEOUT);
+        assertThat(refused.pipeline().names()).doesNotContain(GatewayHandlerNames.HANDSHAKE_TIMEOUT);
         assertThat(context.limits().openConnections(InetAddress.getByName("127.0.0.7"))).isOne();
 
         admitted.close();

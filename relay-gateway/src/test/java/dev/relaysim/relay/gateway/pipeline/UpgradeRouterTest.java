@@ -12,6 +12,7 @@ import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.control.ListenerSet;
 import dev.relaysim.relay.gateway.limits.ConnectionLimits.Admission;
 import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.testing.InetEmbeddedChannel;
@@ -60,8 +61,9 @@ class UpgradeRouterTest {
         write(upgrade("/$hc/echo?sb-hc-action=listen&sb-hc-id=listener-1", TestGateway.token("echo")));
 
         assertThat(readResponse()).startsWith("HTTP/1.1 101 Switching Protocols");
-        assertThat(channel.pipeline().names()).contains(HandlerNames.WEBSOCKET_PROTOCOL, HandlerNames.CONTROL_CHANNEL,
-                HandlerNames.ERROR_HANDLER).doesNotContain(HandlerNames.UPGRADE_ROUTER, HandlerNames.HANDSHAKE_TIMEOUT,
+        assertThat(channel.pipeline().names()).contains(HandlerNames.WEBSOCKET_PROTOCOL,
+                GatewayHandlerNames.CONTROL_CHANNEL, GatewayHandlerNames.ERROR_HANDLER)
+                .doesNotContain(GatewayHandlerNames.UPGRADE_ROUTER, GatewayHandlerNames.HANDSHAKE_TIMEOUT,
                 HandlerNames.HTTP_AGGREGATOR);
         assertThat(listeners.size()).isEqualTo(1);
         assertThat(listeners.next().orElseThrow().id()).isEqualTo("listener-1");
@@ -96,7 +98,8 @@ class UpgradeRouterTest {
     @Test
     void httpModeRequestsBypassTheAggregatorAndWithoutListenerAre502() {
         channel = frontEnd();
-        assertThat(channel.pipeline().names()).containsSubsequence(HandlerNames.HTTP_CODEC, HandlerNames.HTTP_SENDER,
+        assertThat(channel.pipeline().names()).containsSubsequence(GatewayHandlerNames.HTTP_CODEC,
+                GatewayHandlerNames.HTTP_SENDER,
                 HandlerNames.HTTP_AGGREGATOR);
 
         write("GET /echo/x?y=1 HTTP/1.1\r\nHost: localhost\r\nServiceBusAuthorization: " + TestGateway.token("echo")

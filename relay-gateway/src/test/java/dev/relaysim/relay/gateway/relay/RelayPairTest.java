@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway.relay;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -62,7 +62,8 @@ class RelayPairTest {
     void startsReadingWithHandlersInOrder() {
         assertThat(sender.config().isAutoRead()).isTrue();
         assertThat(listener.config().isAutoRead()).isTrue();
-        assertThat(sender.pipeline().names()).containsSubsequence(HandlerNames.FLOW_CONTROL, HandlerNames.RELAY);
+        assertThat(sender.pipeline().names()).containsSubsequence(GatewayHandlerNames.FLOW_CONTROL,
+                GatewayHandlerNames.RELAY);
         assertThat(sender.config().getWriteBufferWaterMark()).isEqualTo(RelayPair.WRITE_BUFFER_WATER_MARK);
         assertThat(listener.config().getWriteBufferWaterMark()).isEqualTo(RelayPair.WRITE_BUFFER_WATER_MARK);
     }
@@ -71,13 +72,13 @@ class RelayPairTest {
     void installsBeforeErrorHandler() {
         EmbeddedChannel first = newLeg();
         EmbeddedChannel second = newLeg();
-        first.pipeline().addLast(HandlerNames.ERROR_HANDLER, new ChannelInboundHandlerAdapter());
-        second.pipeline().addLast(HandlerNames.ERROR_HANDLER, new ChannelInboundHandlerAdapter());
+        first.pipeline().addLast(GatewayHandlerNames.ERROR_HANDLER, new ChannelInboundHandlerAdapter());
+        second.pipeline().addLast(GatewayHandlerNames.ERROR_HANDLER, new ChannelInboundHandlerAdapter());
         RelayPair other = RelayPair.start(first, second, SETTINGS, NoopGatewayMetrics.ENTITY);
-        assertThat(first.pipeline().names()).startsWith(HandlerNames.FLUSH_CONSOLIDATION).containsSubsequence(
-                HandlerNames.FLOW_CONTROL, HandlerNames.RELAY, HandlerNames.ERROR_HANDLER);
-        assertThat(second.pipeline().names()).startsWith(HandlerNames.FLUSH_CONSOLIDATION).containsSubsequence(
-                HandlerNames.FLOW_CONTROL, HandlerNames.RELAY, HandlerNames.ERROR_HANDLER);
+        assertThat(first.pipeline().names()).startsWith(GatewayHandlerNames.FLUSH_CONSOLIDATION).containsSubsequence(
+                GatewayHandlerNames.FLOW_CONTROL, GatewayHandlerNames.RELAY, GatewayHandlerNames.ERROR_HANDLER);
+        assertThat(second.pipeline().names()).startsWith(GatewayHandlerNames.FLUSH_CONSOLIDATION).containsSubsequence(
+                GatewayHandlerNames.FLOW_CONTROL, GatewayHandlerNames.RELAY, GatewayHandlerNames.ERROR_HANDLER);
         assertFinished(first, second, other);
     }
 

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.relay;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.metrics.NoopGatewayMetrics;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -59,7 +60,7 @@ final class RelayTestServer implements AutoCloseable {
                             ch.pipeline().addLast(HandlerNames.TLS, sslContext.newHandler(ch.alloc()));
                         }
                         ch.pipeline()
-                                .addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec())
+                                .addLast(GatewayHandlerNames.HTTP_CODEC, new HttpServerCodec())
                                 .addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(64 * 1024))
                                 .addLast(HandlerNames.WEBSOCKET_PROTOCOL, new WebSocketServerProtocolHandler(
                                         WebSocketServerProtocolConfig.newBuilder()
@@ -71,7 +72,7 @@ final class RelayTestServer implements AutoCloseable {
                                                         .allowExtensions(false)
                                                         .build())
                                                 .build()))
-                                .addLast(HandlerNames.UPGRADE_ROUTER, new Pairing());
+                                .addLast(GatewayHandlerNames.UPGRADE_ROUTER, new Pairing());
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();

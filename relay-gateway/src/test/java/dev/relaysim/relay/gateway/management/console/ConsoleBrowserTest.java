@@ -11,7 +11,7 @@ import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.gateway.config.ListenSettings;
-import dev.relaysim.relay.gateway.pipeline.NetworkGuard;
+import dev.relaysim.relay.gateway.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.testing.Browser;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.ManagementApi;

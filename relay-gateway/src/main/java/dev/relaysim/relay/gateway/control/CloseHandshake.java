@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.pipeline;
+package dev.relaysim.relay.gateway.control;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;

@@ -1,8 +1,8 @@
-package dev.relaysim.relay.gateway.pipeline;
+package dev.relaysim.relay.gateway.admission;
 
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
-import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawHttp.Response;
+import dev.relaysim.relay.gateway.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;

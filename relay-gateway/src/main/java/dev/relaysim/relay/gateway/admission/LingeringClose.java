@@ -1,6 +1,6 @@
-package dev.relaysim.relay.gateway.pipeline;
+package dev.relaysim.relay.gateway.admission;
 
-import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -38,10 +38,10 @@ final class LingeringClose implements ChannelFutureListener {
             channel.close();
             return;
         }
-        if (channel.pipeline().get(HandlerNames.LINGERING_CLOSE) != null) {
+        if (channel.pipeline().get(GatewayHandlerNames.LINGERING_CLOSE) != null) {
             return;
         }
-        channel.pipeline().addFirst(HandlerNames.LINGERING_CLOSE, new Discard());
+        channel.pipeline().addFirst(GatewayHandlerNames.LINGERING_CLOSE, new Discard());
         ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> channel.close(), LINGER.toMillis(),
                 TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(closed -> deadline.cancel(false));

@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.pipeline;
+package dev.relaysim.relay.gateway.admission;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.websocket.UnmaskingFrameDecoder;
@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import org.jspecify.annotations.Nullable;
 
 /** Builds Netty's server-side WebSocket protocol handler the way every gateway leg uses it, and checks requests. */
 public final class WebSocketUpgrades {
@@ -114,6 +115,17 @@ public final class WebSocketUpgrades {
     public static int problemStatus(HttpRequest request) {
         String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
         return version != null && !SUPPORTED_VERSION.equals(version) ? 426 : 400;
+    }
+
+    /**
+     * The refusal of a request that is no WebSocket upgrade Netty can complete ({@link #upgradeProblem}, answered
+     * {@link #problemStatus}), or {@code null} if it is one.
+     *
+     * @param tracker the system tracker, {@code <host>:<path>}
+     */
+    public static @Nullable Refusal refusal(HttpRequest request, String tracker) {
+        String problem = upgradeProblem(request);
+        return problem == null ? null : Refusal.of(problemStatus(request), "BadRequest: " + problem, tracker, problem);
     }
 
     /** The first subprotocol a {@code Sec-WebSocket-Protocol} header offers, or {@code null}. */

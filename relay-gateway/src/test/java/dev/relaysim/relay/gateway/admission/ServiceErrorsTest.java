@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.pipeline;
+package dev.relaysim.relay.gateway.admission;
 
 import io.netty.handler.codec.http.FullHttpResponse;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.pipeline;
+package dev.relaysim.relay.gateway.admission;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.pipeline;
+package dev.relaysim.relay.gateway.admission;
 
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.network.Admission;

@@ -1,4 +1,4 @@
-package dev.relaysim.relay.gateway.http;
+package dev.relaysim.relay.gateway.admission;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.ByteBuf;
@@ -21,7 +21,10 @@ import static java.util.Objects.requireNonNull;
  */
 public final class HttpErrors {
 
-    /** No listener connected, or the chosen one went away before it answered (decided here: code {@code BadGateway}). */
+    /**
+     * No listener connected, or the chosen one went away before it answered (decided here: code
+     * {@code BadGateway}).
+     */
     public static final String BAD_GATEWAY = "BadGateway";
     /** No response within the response timeout. */
     public static final String GATEWAY_TIMEOUT = "GatewayTimeout";
