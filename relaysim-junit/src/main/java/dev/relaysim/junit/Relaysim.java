@@ -2,7 +2,7 @@ package dev.relaysim.junit;
 
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.connection.ConnectionString;
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;

@@ -7,7 +7,7 @@ import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.connection.DevDefaults;
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.channel.EventLoopGroup;

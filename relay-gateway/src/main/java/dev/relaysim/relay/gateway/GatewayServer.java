@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.common.connection.DevDefaults;
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;

@@ -1,6 +1,6 @@
 package dev.relaysim.relay.gateway.relay;
 
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.testing.WsPeer;
