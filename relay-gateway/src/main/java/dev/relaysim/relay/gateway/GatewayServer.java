@@ -1,7 +1,6 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.common.connection.DevDefaults;
-import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
@@ -42,6 +41,7 @@ import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaults;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousFaultsEndpoint;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
