@@ -2,13 +2,13 @@ package dev.relaysim.junit;
 
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.connection.ConnectionString;
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.embedded.EmbeddedGateway;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import org.jspecify.annotations.Nullable;
 
 import javax.net.ssl.SSLContext;

@@ -63,7 +63,8 @@ class RelaysimConfigFromAttributesTest {
             builder.resolver(resolver);
         }
         try (HybridConnectionListener listener = builder.build();
-             HybridConnectionClient sender = new HybridConnectionClient(parsed, tls, null, resolver)) {
+             HybridConnectionClient sender = HybridConnectionClient.builder().connectionString(parsed).sslContext(tls)
+                     .resolver(resolver).build()) {
             listener.open().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             RelayConnection connection = sender.connect().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             connection.sendText("hello " + parsed.entityPath()).get();

@@ -56,7 +56,8 @@ class RelaysimConfigFromResourceTest {
                 .resolver(resolver)
                 .connectionHandler((accept, connection) -> listenerSide.complete(connection))
                 .build();
-             HybridConnectionClient sender = new HybridConnectionClient(connectionString, tls, vm, resolver)) {
+             HybridConnectionClient sender = HybridConnectionClient.builder().connectionString(connectionString)
+                     .sslContext(tls).sourceAddress(vm).resolver(resolver).build()) {
             listener.open().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             RelayConnection connection = sender.connect().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(connection.remoteAddress().getAddress().getHostAddress()).isEqualTo("127.77.0.4");

@@ -1,6 +1,5 @@
 package dev.relaysim.relay.loadtest;
 
-import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.listener.HybridConnectionListener;
@@ -115,8 +114,9 @@ final class IdleLoad {
             this.listenerGroup = listenerGroup;
             this.handlers = handlers;
             for (int e = 0; e < entityCount; e++) {
-                clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + e),
-                        GatewaySetup.TOKENS, clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
+                clients.add(HybridConnectionClient.builder()
+                        .endpoint(RelayEndpoint.of(namespace, GatewaySetup.IDLE_ENTITY_PREFIX + e), GatewaySetup.TOKENS)
+                        .sslContext(clientSsl).eventLoopGroup(clientGroup).connectTimeout(CONNECT_TIMEOUT).build());
             }
         }
 

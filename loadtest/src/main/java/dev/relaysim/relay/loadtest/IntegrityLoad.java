@@ -1,6 +1,5 @@
 package dev.relaysim.relay.loadtest;
 
-import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayCloseStatus;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
@@ -199,8 +198,9 @@ final class IntegrityLoad {
     private void openConnections() throws InterruptedException {
         int entities = load.entities();
         for (int e = 0; e < entities; e++) {
-            clients.add(new HybridConnectionClient(RelayEndpoint.of(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + e),
-                    GatewaySetup.TOKENS, clientSsl, RelayClientConfig.defaults(), clientGroup, CONNECT_TIMEOUT));
+            clients.add(HybridConnectionClient.builder()
+                    .endpoint(RelayEndpoint.of(namespace, GatewaySetup.LOAD_ENTITY_PREFIX + e), GatewaySetup.TOKENS)
+                    .sslContext(clientSsl).eventLoopGroup(clientGroup).connectTimeout(CONNECT_TIMEOUT).build());
         }
         IdleLoad.runBounded(load.connections(), load.inFlight(), "relayed connections", progress,
                 i -> clients.get(i % entities)

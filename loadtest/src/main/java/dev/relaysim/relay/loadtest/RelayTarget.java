@@ -1,6 +1,5 @@
 package dev.relaysim.relay.loadtest;
 
-import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.TokenProvider;
@@ -46,8 +45,8 @@ final class RelayTarget implements EchoTarget {
             throws InterruptedException, ExecutionException, TimeoutException {
         requireNonNull(endpoint, "endpoint");
         this.cpuNanos = cpuNanos;
-        client = new HybridConnectionClient(endpoint, tokens, sslContext, RelayClientConfig.defaults(), clientGroup,
-                CONNECT_TIMEOUT);
+        client = HybridConnectionClient.builder().endpoint(endpoint, tokens).sslContext(sslContext)
+                .eventLoopGroup(clientGroup).connectTimeout(CONNECT_TIMEOUT).build();
         URI namespaceUri = URI.create((endpoint.secure() ? "wss://" : "ws://") + endpoint.authority() + '/');
         try {
             for (int i = 0; i < listenerCount; i++) {

@@ -1,7 +1,6 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.common.connection.ConnectionString;
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.gateway.config.AdvertisedSettings;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
@@ -14,6 +13,7 @@ import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.network.NetworkRuleSet;
 import dev.relaysim.relay.gateway.network.PrivateEndpoint;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import io.netty.util.NetUtil;
 
 import java.net.Inet4Address;

@@ -1,6 +1,5 @@
 package dev.relaysim.relay.gateway;
 
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.config.DnsFaults;
 import dev.relaysim.relay.gateway.config.DnsSettings;
@@ -29,6 +28,7 @@ import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.relay.RelayPair;
 import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
 import dev.relaysim.relay.gateway.rendezvous.RendezvousPorts;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

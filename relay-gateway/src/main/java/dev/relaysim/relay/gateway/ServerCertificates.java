@@ -1,6 +1,6 @@
 package dev.relaysim.relay.gateway;
 
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.network.NetworkState;
 import dev.relaysim.relay.gateway.registry.Namespace;

@@ -33,7 +33,7 @@ final class HttpEchoHandler implements RequestHandler {
     }
 
     @Override
-    public void handle(RelayedHttpRequest request, RelayedHttpResponse response) throws IOException {
+    public void handle(RelayedHttpListenerRequest request, RelayedHttpListenerResponse response) throws IOException {
         response.statusCode(200);
         response.headers().set(METHOD_HEADER, request.method()).set(TARGET_HEADER, asHeaderValue(request.requestTarget()));
         StringBuilder summary = new StringBuilder(request.method()).append(' ').append(request.requestTarget()).append('\n');

@@ -105,9 +105,9 @@ final class HttpRequestDispatcher {
     }
 
     private void serve(RequestCommand request, InputStream body, ResponseRoute route) {
-        RelayedHttpRequest relayed = new RelayedHttpRequest(request.id(), request.method(), request.requestTarget(),
-                request.requestHeaders(), request.remoteEndpoint(), request.body(), body);
-        RelayedHttpResponse response = new RelayedHttpResponse(request.id(), route);
+        RelayedHttpListenerRequest relayed = new RelayedHttpListenerRequest(request.id(), request.method(),
+                request.requestTarget(), request.requestHeaders(), request.remoteEndpoint(), request.body(), body);
+        RelayedHttpListenerResponse response = new RelayedHttpListenerResponse(request.id(), route);
         try {
             handler.handle(relayed, response);
         } catch (Exception e) {

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.listener;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 
 /**
@@ -24,6 +26,6 @@ public interface ListenerStatusListener {
      * 404 {@link dev.relaysim.relay.common.client.RelayHandshakeException}, or the first attempt's
      * failure), or {@code null} when it was closed.
      */
-    default void stopped(Throwable cause) {
+    default void stopped(@Nullable Throwable cause) {
     }
 }

@@ -16,5 +16,5 @@ public interface RequestHandler {
     RequestHandler NOT_IMPLEMENTED = (request, response) -> response.statusCode(501)
             .statusDescription("This listener accepts WebSocket connections only");
 
-    void handle(RelayedHttpRequest request, RelayedHttpResponse response) throws Exception;
+    void handle(RelayedHttpListenerRequest request, RelayedHttpListenerResponse response) throws Exception;
 }

@@ -2,6 +2,8 @@ package dev.relaysim.relay.listener;
 
 import dev.relaysim.relay.common.client.RelayHandshakeException;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,6 +21,9 @@ public record RetryPolicy(boolean persistent, int maxAttempts) {
 
     /** The SDKs' behaviour (the default). */
     public static final RetryPolicy SDK_DEFAULT = new RetryPolicy(false, 0);
+    /** Delays before reconnect attempts, as the SDKs wait; the last one repeats. */
+    static final List<Duration> BACKOFF = List.of(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     public RetryPolicy {
         if (maxAttempts < 0) {
@@ -69,6 +74,11 @@ public record RetryPolicy(boolean persistent, int maxAttempts) {
             return false;
         }
         return persistent || !firstAttempt && !isRefusal(cause);
+    }
+
+    /** How long to wait before the next attempt after {@code failedAttempts} failed ones in a row (0, 1, ...). */
+    static Duration backoff(int failedAttempts) {
+        return BACKOFF.get(Math.min(Math.max(failedAttempts, 0), BACKOFF.size() - 1));
     }
 
     /** 401, 403 and 404: the relay refused this listener (credentials, rights, network rules, no such entity). */

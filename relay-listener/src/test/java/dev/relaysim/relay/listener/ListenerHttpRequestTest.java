@@ -38,7 +38,7 @@ class ListenerHttpRequestTest {
     private static final String KEY = "ZmFrZS1yZWxheS1rZXktZm9yLXRlc3RzLW9ubHktLQ==";
 
     private FakeRelay relay;
-    private final BlockingQueue<RelayedHttpRequest> handled = new LinkedBlockingQueue<>();
+    private final BlockingQueue<RelayedHttpListenerRequest> handled = new LinkedBlockingQueue<>();
     private final BlockingQueue<byte[]> bodies = new LinkedBlockingQueue<>();
 
     /** Answers 201 "Created here" with the request's target in a header and its body echoed, repeated {@code X-Times} times. */
@@ -76,7 +76,7 @@ class ListenerHttpRequestTest {
             control.write(new TextWebSocketFrame(ControlCommandCodec.encode(request("r1", true, Map.of("Content-Type", "text/plain")))));
             control.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer("hello".getBytes())));
 
-            RelayedHttpRequest request = handled.poll(10, TimeUnit.SECONDS);
+            RelayedHttpListenerRequest request = handled.poll(10, TimeUnit.SECONDS);
             assertThat(request.method()).isEqualTo("POST");
             assertThat(request.requestTarget()).isEqualTo("/hc/one/sfx?a=1");
             assertThat(request.path()).isEqualTo("/hc/one/sfx");
@@ -104,7 +104,7 @@ class ListenerHttpRequestTest {
         try (HybridConnectionListener listener = listener(echo)) {
             Channel control = open(listener);
             control.writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(request("r2", false, Map.of()))));
-            RelayedHttpRequest request = handled.poll(10, TimeUnit.SECONDS);
+            RelayedHttpListenerRequest request = handled.poll(10, TimeUnit.SECONDS);
             assertThat(request.hasBody()).isFalse();
             assertThat(bodies.poll(10, TimeUnit.SECONDS)).isEmpty();
             ResponseCommand response = response(relay.controlFrames);

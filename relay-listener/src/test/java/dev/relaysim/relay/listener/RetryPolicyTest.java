@@ -4,6 +4,8 @@ import dev.relaysim.relay.common.client.RelayHandshakeException;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +30,12 @@ class RetryPolicyTest {
         RetryPolicy three = RetryPolicy.parse(" 3 ");
         assertThat(three.retries(REFUSED_401, true, 2)).isTrue();
         assertThat(three.retries(NOT_UP, false, 3)).isFalse();
+    }
+
+    @Test
+    void reconnectsWaitAsTheSdksDoAndRepeatTheLastDelay() {
+        assertThat(List.of(0, 1, 2, 3, 4, 5, 6, 100).stream().map(RetryPolicy::backoff).map(Duration::toSeconds))
+                .containsExactly(0L, 1L, 2L, 5L, 10L, 30L, 30L, 30L);
     }
 
     @Test

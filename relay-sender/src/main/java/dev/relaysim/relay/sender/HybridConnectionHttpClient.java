@@ -1,9 +1,9 @@
 package dev.relaysim.relay.sender;
 
 import dev.relaysim.relay.common.client.ConnectFailures;
+import dev.relaysim.relay.common.client.RelayClientBuilder;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.TokenProvider;
-import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.dns.DnsHostResolver;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.PercentCodec;
@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedStream;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,89 +41,46 @@ import static java.util.Objects.requireNonNull;
  * {@code http://<host>/<entity>/} in the {@code ServiceBusAuthorization} header, over Netty's HTTP client codec
  * with the same TLS setup as the WebSocket client (see {@link HttpSenderChannelInitializer}). One connection per
  * request; request bodies are streamed as the socket takes them, response bodies as the caller reads them.
- * Thread-safe.
+ * Thread-safe; {@link #builder()} makes one, with the same options as {@code HybridConnectionClient}'s.
  */
 public final class HybridConnectionHttpClient implements AutoCloseable {
 
     /** How long the relay may take to answer: its own listener deadline is 60 s, after which it answers 504. */
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(70);
-    private static final Duration DEFAULT_TOKEN_TIME_TO_LIVE = Duration.ofMinutes(60);
     private static final int OWN_THREADS = 2;
     private static final int BODY_CHUNK_SIZE = 64 * 1024;
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
     private final RelayEndpoint endpoint;
-    private final TokenProvider tokenProvider;
-    private final SslContext sslContext;
+    private final @Nullable TokenProvider tokenProvider;
+    private final Duration tokenTimeToLive;
+    private final @Nullable SslContext sslContext;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final Duration connectTimeout;
     private final Duration responseTimeout;
-    private final InetAddress sourceAddress;
-    private final DnsHostResolver resolver;
+    private final @Nullable InetAddress sourceAddress;
+    private final @Nullable DnsHostResolver resolver;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /**
-     * A client for the connection string's hybrid connection, over TLS, with its own event loop.
-     *
-     * @param sslContext TLS trust; {@code null} for the JDK's trust store
-     */
-    public HybridConnectionHttpClient(ConnectionString connectionString, SslContext sslContext) {
-        this(connectionString, sslContext, null);
+    private HybridConnectionHttpClient(RelayClientBuilder.Settings settings, Duration responseTimeout) {
+        endpoint = settings.endpoint();
+        tokenProvider = settings.tokenProvider();
+        tokenTimeToLive = settings.tokenTimeToLive();
+        SslContext trust = settings.sslContext();
+        sslContext = endpoint.secure() && trust == null ? SslContexts.forClientWithSystemTrust() : trust;
+        connectTimeout = settings.connectTimeout();
+        this.responseTimeout = responseTimeout;
+        sourceAddress = settings.sourceAddress();
+        resolver = settings.resolver();
+        EventLoopGroup borrowed = settings.eventLoopGroup();
+        ownsGroup = borrowed == null;
+        group = borrowed != null ? borrowed : EventLoops.newGroup("relay-http-client", OWN_THREADS);
     }
 
-    /**
-     * A client for the connection string's hybrid connection whose connections leave from {@code sourceAddress}, as
-     * a machine with that address would (a VM in a simulated virtual network), with its own event loop.
-     *
-     * @param sslContext    TLS trust; {@code null} for the JDK's trust store
-     * @param sourceAddress the local address to bind; {@code null} lets the system choose
-     */
-    public HybridConnectionHttpClient(ConnectionString connectionString, SslContext sslContext, InetAddress sourceAddress) {
-        this(connectionString, sslContext, sourceAddress, null);
-    }
-
-    /**
-     * Like {@link #HybridConnectionHttpClient(ConnectionString, SslContext, InetAddress)}, resolving the namespace
-     * host through {@code resolver} (a chosen DNS server); TLS still sends and checks the real host name.
-     *
-     * @param resolver resolves host names; {@code null} for the system's resolver
-     */
-    public HybridConnectionHttpClient(ConnectionString connectionString, SslContext sslContext, InetAddress sourceAddress,
-                                      DnsHostResolver resolver) {
-        this(RelayEndpoint.of(requireNonNull(connectionString, "connectionString")),
-                connectionString.hasCredentials() ? TokenProvider.of(connectionString) : null, sslContext,
-                EventLoops.newGroup("relay-http-client", OWN_THREADS), true, connectionString.operationTimeoutOrDefault(),
-                DEFAULT_RESPONSE_TIMEOUT, sourceAddress, resolver);
-    }
-
-    /**
-     * A client for any endpoint ({@code https} when {@link RelayEndpoint#secure()}, else {@code http}), on a
-     * borrowed event loop group.
-     *
-     * @param tokenProvider   tokens for the {@code ServiceBusAuthorization} header; {@code null} sends none
-     * @param sslContext      TLS trust; {@code null} for the JDK's trust store
-     * @param connectTimeout  for connecting and the TLS handshake
-     * @param responseTimeout for the response head after the connection is up, and for each wait for body data
-     */
-    public HybridConnectionHttpClient(RelayEndpoint endpoint, TokenProvider tokenProvider, SslContext sslContext,
-                                      EventLoopGroup group, Duration connectTimeout, Duration responseTimeout) {
-        this(endpoint, tokenProvider, sslContext, requireNonNull(group, "group"), false, connectTimeout, responseTimeout,
-                null, null);
-    }
-
-    private HybridConnectionHttpClient(RelayEndpoint endpoint, TokenProvider tokenProvider, SslContext sslContext,
-                                       EventLoopGroup group, boolean ownsGroup, Duration connectTimeout,
-                                       Duration responseTimeout, InetAddress sourceAddress, DnsHostResolver resolver) {
-        this.endpoint = requireNonNull(endpoint, "endpoint");
-        this.tokenProvider = tokenProvider;
-        this.sslContext = endpoint.secure() && sslContext == null ? SslContexts.forClientWithSystemTrust() : sslContext;
-        this.group = group;
-        this.ownsGroup = ownsGroup;
-        this.connectTimeout = positive(connectTimeout, "connectTimeout");
-        this.responseTimeout = positive(responseTimeout, "responseTimeout");
-        this.sourceAddress = sourceAddress;
-        this.resolver = resolver;
+    /** A builder; {@link Builder#connectionString} or {@link Builder#endpoint} is required. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public RelayEndpoint endpoint() {
@@ -222,7 +180,7 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
         headers.add(request.headers());
         if (tokenProvider != null) {
             headers.set(HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION,
-                    tokenProvider.token(endpoint.audience(), DEFAULT_TOKEN_TIME_TO_LIVE));
+                    tokenProvider.token(endpoint.audience(), tokenTimeToLive));
         }
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -255,7 +213,7 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
         return target.toString();
     }
 
-    private static void closeQuietly(InputStream body) {
+    private static void closeQuietly(@Nullable InputStream body) {
         if (body != null) {
             try {
                 body.close();
@@ -265,11 +223,39 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
         }
     }
 
-    private static Duration positive(Duration value, String name) {
-        requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+    /**
+     * Configures a {@link HybridConnectionHttpClient}: the options every client has (see {@link RelayClientBuilder};
+     * the connect timeout covers connecting and the TLS handshake) and {@link #responseTimeout}.
+     */
+    public static final class Builder extends RelayClientBuilder<Builder> {
+
+        private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+
+        private Builder() {
         }
-        return value;
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * How long to wait for the response head once the connection is up, and for each piece of body data;
+         * default {@link #DEFAULT_RESPONSE_TIMEOUT}.
+         */
+        public Builder responseTimeout(Duration responseTimeout) {
+            this.responseTimeout = positive(responseTimeout, "responseTimeout");
+            return this;
+        }
+
+        /**
+         * A client with these options.
+         *
+         * @throws NullPointerException naming the endpoint when neither connection string nor endpoint was set
+         * @throws java.io.UncheckedIOException if the {@link #caCertificate} file cannot be read
+         */
+        public HybridConnectionHttpClient build() {
+            return new HybridConnectionHttpClient(settings(), responseTimeout);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.relaysim.relay.sender;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * An HTTP request for {@link HybridConnectionHttpClient#send(RelayHttpRequest)}: method, an optional path suffix
  * after the entity path and query (both sent as given, so percent-encode them yourself), headers and a body that is
- * streamed when sent. Immutable; {@link #builder()} makes one.
+ * streamed when sent. Immutable; {@link #builder()} makes one. The listener receives it as a
+ * {@code RelayedHttpListenerRequest}.
  */
 public final class RelayHttpRequest {
 
@@ -52,7 +54,7 @@ public final class RelayHttpRequest {
     }
 
     /** The query without {@code '?'}, or {@code null} for none. */
-    public String query() {
+    public @Nullable String query() {
         return query;
     }
 
@@ -72,7 +74,7 @@ public final class RelayHttpRequest {
     }
 
     /** Opens the body for sending; {@code null} when there is none. */
-    InputStream openBody() throws Exception {
+    @Nullable InputStream openBody() throws Exception {
         return body == null ? null : body.call();
     }
 
@@ -123,7 +125,7 @@ public final class RelayHttpRequest {
         }
 
         /** The query string without {@code '?'}, percent-encoded as needed; {@code null} for none. */
-        public Builder query(String query) {
+        public Builder query(@Nullable String query) {
             if (query != null && query.indexOf('#') >= 0) {
                 throw new IllegalArgumentException("query: '" + query + "' (expected: no '#')");
             }

@@ -184,8 +184,8 @@ public final class SenderMain implements Callable<Integer> {
         byte[] payload = payload();
         String kind = binary ? "binary" : "text";
 
-        try (HybridConnectionClient client = new HybridConnectionClient(parsed, sslContext, target.sourceAddress(),
-                target.resolver())) {
+        try (HybridConnectionClient client = HybridConnectionClient.builder().connectionString(parsed)
+                .sslContext(sslContext).sourceAddress(target.sourceAddress()).resolver(target.resolver()).build()) {
             RelayConnection connection;
             try {
                 connection = client.connect().get();
@@ -245,8 +245,9 @@ public final class SenderMain implements Callable<Integer> {
     private int sendHttp(PrintWriter out, PrintWriter err, ClientOptions.Target target, RelayHttpRequest request)
             throws InterruptedException {
         RelayEndpoint endpoint = target.endpoint();
-        try (HybridConnectionHttpClient client = new HybridConnectionHttpClient(target.connectionString(), target.sslContext(),
-                target.sourceAddress(), target.resolver())) {
+        try (HybridConnectionHttpClient client = HybridConnectionHttpClient.builder()
+                .connectionString(target.connectionString()).sslContext(target.sslContext())
+                .sourceAddress(target.sourceAddress()).resolver(target.resolver()).build()) {
             try {
                 client.uri(request);
             } catch (IllegalArgumentException e) {

@@ -77,9 +77,11 @@ class DnsResolutionTest {
                     }
                 })
                 .build();
-             HybridConnectionClient client = new HybridConnectionClient(connectionString(HOST), sslContext(), vm, resolver);
-             HybridConnectionHttpClient http = new HybridConnectionHttpClient(connectionString(HOST), sslContext(), vm,
-                     resolver)) {
+             HybridConnectionClient client = HybridConnectionClient.builder().connectionString(connectionString(HOST))
+                     .sslContext(sslContext()).sourceAddress(vm).resolver(resolver).build();
+             HybridConnectionHttpClient http = HybridConnectionHttpClient.builder()
+                     .connectionString(connectionString(HOST)).sslContext(sslContext()).sourceAddress(vm)
+                     .resolver(resolver).build()) {
             listener.open().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
             RelayConnection connection = client.connect().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

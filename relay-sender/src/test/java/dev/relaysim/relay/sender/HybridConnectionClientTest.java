@@ -2,7 +2,6 @@ package dev.relaysim.relay.sender;
 
 import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
-import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.RelayHandshakeException;
@@ -134,7 +133,8 @@ class HybridConnectionClientTest {
     void aWrongKeyIsRefusedWith401() throws Exception {
         ConnectionString wrong = ConnectionString.parse("Endpoint=sb://localhost:" + gateway.get().addresses().tlsPort()
                 + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=d3Jvbmcta2V5;EntityPath=" + ENTITY);
-        try (HybridConnectionClient client = new HybridConnectionClient(wrong, sslContext())) {
+        try (HybridConnectionClient client = HybridConnectionClient.builder().connectionString(wrong)
+                .sslContext(sslContext()).build()) {
             assertThatThrownBy(() -> client.connect().get(20, TimeUnit.SECONDS)).cause()
                     .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
         }
@@ -195,10 +195,13 @@ class HybridConnectionClientTest {
 
     private static HybridConnectionClient client(boolean tls) {
         if (tls) {
-            return new HybridConnectionClient(connectionString(), sslContext());
+            return HybridConnectionClient.builder().connectionString(connectionString()).sslContext(sslContext())
+                    .build();
         }
-        return new HybridConnectionClient(RelayEndpoint.of(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY),
-                tokens(), null, RelayClientConfig.defaults(), group, Duration.ofSeconds(20));
+        return HybridConnectionClient.builder()
+                .endpoint(RelayEndpoint.of(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()),
+                        ENTITY), tokens())
+                .eventLoopGroup(group).connectTimeout(Duration.ofSeconds(20)).build();
     }
 
     private static ConnectionString connectionString() {

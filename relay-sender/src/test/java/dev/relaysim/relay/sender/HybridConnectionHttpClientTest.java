@@ -8,7 +8,7 @@ import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.listener.HybridConnectionListener;
-import dev.relaysim.relay.listener.RelayedHttpRequest;
+import dev.relaysim.relay.listener.RelayedHttpListenerRequest;
 import dev.relaysim.relay.listener.RequestHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -45,7 +45,7 @@ class HybridConnectionHttpClientTest {
 
     private static EventLoopGroup group;
 
-    private final BlockingQueue<RelayedHttpRequest> requests = new LinkedBlockingQueue<>();
+    private final BlockingQueue<RelayedHttpListenerRequest> requests = new LinkedBlockingQueue<>();
 
     /** Answers 200 with the request's method and target in headers and its body echoed. */
     private final RequestHandler echo = (request, response) -> {
@@ -83,7 +83,7 @@ class HybridConnectionHttpClientTest {
                 assertThat(response.headers().get("X-Target")).isEqualTo("/" + ENTITY + "/items/7");
                 assertThat(new String(response.bodyAsBytes())).isEqualTo(withBody ? "payload" : "");
             }
-            RelayedHttpRequest received = requests.poll(10, TimeUnit.SECONDS);
+            RelayedHttpListenerRequest received = requests.poll(10, TimeUnit.SECONDS);
             assertThat(received.method()).isEqualTo(method);
             assertThat(received.hasBody()).isEqualTo(withBody);
         }
@@ -167,7 +167,7 @@ class HybridConnectionHttpClientTest {
             try (RelayHttpResponse response = client.send(request).get(30, TimeUnit.SECONDS)) {
                 assertThat(response.statusCode()).isEqualTo(200);
             }
-            RelayedHttpRequest received = requests.poll(10, TimeUnit.SECONDS);
+            RelayedHttpListenerRequest received = requests.poll(10, TimeUnit.SECONDS);
             assertThat(received.requestTarget()).isEqualTo("/" + ENTITY + "/a b/c?x=1&y=%2F%3D&z");
             assertThat(received.path()).isEqualTo("/" + ENTITY + "/a b/c");
             assertThat(received.query()).isEqualTo("x=1&y=%2F%3D&z");
@@ -199,7 +199,7 @@ class HybridConnectionHttpClientTest {
             try (RelayHttpResponse response = client.send(request.build()).get(30, TimeUnit.SECONDS)) {
                 assertThat(response.statusCode()).isEqualTo(200);
             }
-            RelayedHttpRequest received = requests.poll(10, TimeUnit.SECONDS);
+            RelayedHttpListenerRequest received = requests.poll(10, TimeUnit.SECONDS);
             assertThat(received.requestTarget()).isEqualTo("/" + ENTITY + expected);
         }
     }
@@ -221,7 +221,7 @@ class HybridConnectionHttpClientTest {
                 assertThat(response.headers().get("X-In")).isEqualTo("a, b");
                 assertThat(response.headers().get(HttpHeaderNames.VIA)).isNotNull();
             }
-            RelayedHttpRequest received = requests.poll(10, TimeUnit.SECONDS);
+            RelayedHttpListenerRequest received = requests.poll(10, TimeUnit.SECONDS);
             assertThat(received.headers().get("x-multi")).isEqualTo("a, b");
             assertThat(received.headers().get("X-Single")).isEqualTo("s");
             assertThat(received.headers().contains("ServiceBusAuthorization")).isFalse();
@@ -231,8 +231,9 @@ class HybridConnectionHttpClientTest {
     @Test
     void requestsLeaveFromTheSourceAddress() throws Exception {
         try (HybridConnectionListener listener = listener(echo);
-             HybridConnectionHttpClient client = new HybridConnectionHttpClient(connectionString(), sslContext(),
-                     InetAddress.getByName("127.0.0.7"))) {
+             HybridConnectionHttpClient client = HybridConnectionHttpClient.builder()
+                     .connectionString(connectionString()).sslContext(sslContext())
+                     .sourceAddress(InetAddress.getByName("127.0.0.7")).build()) {
             listener.open().get(20, TimeUnit.SECONDS);
             try (RelayHttpResponse response = client.send(RelayHttpRequest.builder().build()).get(30, TimeUnit.SECONDS)) {
                 assertThat(response.statusCode()).isEqualTo(200);
@@ -298,11 +299,14 @@ class HybridConnectionHttpClientTest {
 
     private static HybridConnectionHttpClient client(boolean tls) {
         if (tls) {
-            return new HybridConnectionHttpClient(connectionString(), sslContext());
+            return HybridConnectionHttpClient.builder().connectionString(connectionString()).sslContext(sslContext())
+                    .build();
         }
-        return new HybridConnectionHttpClient(
-                RelayEndpoint.of(URI.create("http://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY),
-                TokenProvider.of(connectionString()), null, group, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        return HybridConnectionHttpClient.builder()
+                .endpoint(RelayEndpoint.of(URI.create("http://127.0.0.1:" + gateway.get().addresses().plainPort()),
+                        ENTITY), TokenProvider.of(connectionString()))
+                .eventLoopGroup(group).connectTimeout(Duration.ofSeconds(10)).responseTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     private static ConnectionString connectionString() {

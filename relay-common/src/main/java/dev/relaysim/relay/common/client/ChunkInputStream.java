@@ -1,5 +1,7 @@
 package dev.relaysim.relay.common.client;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -22,7 +24,7 @@ public abstract class ChunkInputStream extends InputStream {
      * @return the chunk (possibly empty), or {@code null} at the end of the body
      * @throws IOException if the body cannot be read to its end
      */
-    protected abstract byte[] nextChunk() throws IOException;
+    protected abstract byte @Nullable [] nextChunk() throws IOException;
 
     @Override
     public int read() throws IOException {

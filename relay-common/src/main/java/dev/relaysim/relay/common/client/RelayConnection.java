@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,7 @@ public final class RelayConnection {
     }
 
     /** The subprotocol the server chose, or {@code null} if none. */
-    public String subprotocol() {
+    public @Nullable String subprotocol() {
         return subprotocol;
     }
 
@@ -224,7 +225,7 @@ public final class RelayConnection {
      * @throws TimeoutException      if no message arrived in time
      * @throws IllegalStateException if a handler was set
      */
-    public RelayMessage receive(Duration timeout) throws InterruptedException, TimeoutException {
+    public @Nullable RelayMessage receive(Duration timeout) throws InterruptedException, TimeoutException {
         requireNonNull(timeout, "timeout");
         if (handler.get() != null) {
             throw new IllegalStateException("messages go to the handler set on " + this);

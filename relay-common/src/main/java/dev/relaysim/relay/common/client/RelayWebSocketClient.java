@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,7 +54,7 @@ public final class RelayWebSocketClient implements AutoCloseable {
      *
      * @param sslContext for {@code wss}; {@code null} means the JDK's default trust store
      */
-    public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config) {
+    public RelayWebSocketClient(@Nullable SslContext sslContext, RelayClientConfig config) {
         this(EventLoops.newGroup("relay-client", OWN_THREADS), true, sslContext, config);
     }
 
@@ -62,7 +63,7 @@ public final class RelayWebSocketClient implements AutoCloseable {
      *
      * @param sslContext for {@code wss}; {@code null} means the JDK's default trust store
      */
-    public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config, EventLoopGroup group) {
+    public RelayWebSocketClient(@Nullable SslContext sslContext, RelayClientConfig config, EventLoopGroup group) {
         this(requireNonNull(group, "group"), false, sslContext, config);
     }
 
@@ -74,8 +75,8 @@ public final class RelayWebSocketClient implements AutoCloseable {
      * @param group         the event loop group, which the client does not shut down; {@code null} for one of its own
      * @param sourceAddress the local address to bind; {@code null} lets the system choose
      */
-    public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config, EventLoopGroup group,
-                                InetAddress sourceAddress) {
+    public RelayWebSocketClient(@Nullable SslContext sslContext, RelayClientConfig config,
+                                @Nullable EventLoopGroup group, @Nullable InetAddress sourceAddress) {
         this(sslContext, config, group, sourceAddress, null);
     }
 
@@ -88,8 +89,9 @@ public final class RelayWebSocketClient implements AutoCloseable {
      * @param sourceAddress the local address to bind; {@code null} lets the system choose
      * @param resolver      resolves host names; {@code null} for the system's resolver
      */
-    public RelayWebSocketClient(SslContext sslContext, RelayClientConfig config, EventLoopGroup group,
-                                InetAddress sourceAddress, DnsHostResolver resolver) {
+    public RelayWebSocketClient(@Nullable SslContext sslContext, RelayClientConfig config,
+                                @Nullable EventLoopGroup group, @Nullable InetAddress sourceAddress,
+                                @Nullable DnsHostResolver resolver) {
         this(group != null ? group : EventLoops.newGroup("relay-client", OWN_THREADS), group == null, sslContext,
                 config, sourceAddress, resolver);
     }
@@ -118,7 +120,8 @@ public final class RelayWebSocketClient implements AutoCloseable {
      * @return completes with the open connection, or exceptionally with a {@link RelayHandshakeException}
      *         when the server refused the upgrade, a {@link TimeoutException}, or the I/O or TLS error
      */
-    public CompletableFuture<RelayConnection> connect(URI uri, HttpHeaders extraHeaders, String subprotocol, Duration timeout) {
+    public CompletableFuture<RelayConnection> connect(URI uri, HttpHeaders extraHeaders, @Nullable String subprotocol,
+                                                      Duration timeout) {
         return connect(uri, extraHeaders, subprotocol, timeout, false);
     }
 
@@ -130,8 +133,8 @@ public final class RelayWebSocketClient implements AutoCloseable {
      * {@link RelayClientConfig#maxMessageSize()} limit then does not apply, while the receive queue's
      * limits still pause reading.
      */
-    public CompletableFuture<RelayConnection> connect(URI uri, HttpHeaders extraHeaders, String subprotocol, Duration timeout,
-                                                      boolean fragments) {
+    public CompletableFuture<RelayConnection> connect(URI uri, HttpHeaders extraHeaders, @Nullable String subprotocol,
+                                                      Duration timeout, boolean fragments) {
         requireNonNull(uri, "uri");
         requireNonNull(extraHeaders, "extraHeaders");
         requireNonNull(timeout, "timeout");

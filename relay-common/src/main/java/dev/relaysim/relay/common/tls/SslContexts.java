@@ -22,8 +22,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Client {@code SslContext}s: JDK provider, TLS 1.2 and 1.3, no ALPN, host name verification on
- * ({@code HTTPS} endpoint identification). The server side is
- * {@link DevCertificateAuthority#newServerSslContext()}.
+ * ({@code HTTPS} endpoint identification). The server side is the gateway's
+ * ({@code dev.relaysim.relay.gateway.tls.DevCertificateAuthority}).
  *
  * <p>Host name verification checks the name given to
  * {@link SslContext#newHandler(io.netty.buffer.ByteBufAllocator, String, int)}; a handler created
@@ -33,16 +33,16 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SslContexts {
 
-    /** TLS versions offered and accepted on both sides, newest first. */
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** TLS versions offered and accepted on both sides (the gateway's server contexts too), newest first. */
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     private static final String HOST_NAME_VERIFICATION = "HTTPS";
 
     private SslContexts() {
     }
 
     /**
-     * A client context that trusts the certificates in a PEM file (such as
-     * {@link DevCertificateAuthority#caCertificatePem()}) and nothing else.
+     * A client context that trusts the certificates in a PEM file (such as the gateway's {@code tls/ca.pem}) and
+     * nothing else.
      *
      * @throws UncheckedIOException if the file cannot be read or holds no certificate
      */
@@ -50,7 +50,7 @@ public final class SslContexts {
         requireNonNull(caCertificatePem, "caCertificatePem");
         List<X509Certificate> certificates;
         try {
-            certificates = DevCertificateAuthority.readCertificates(caCertificatePem);
+            certificates = PemCertificates.read(caCertificatePem);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,17 +1,7 @@
 /**
- * TLS material for local development: {@link dev.relaysim.relay.common.tls.DevCertificateAuthority}
- * keeps a private certificate authority and a server certificate in a data directory, and
- * {@link dev.relaysim.relay.common.tls.SslContexts} builds the client {@code SslContext}s that trust it.
- *
- * <p>Files in the data directory (PEM, keys in PKCS#8, keys readable by the owner only where the
- * file system has POSIX permissions):
- * <ul>
- *   <li>{@code ca.pem}, {@code ca-key.pem}: the CA, created once and kept; point
- *       {@code NODE_EXTRA_CA_CERTS} at {@code ca.pem}</li>
- *   <li>{@code server.pem}, {@code server-key.pem}: the server certificate, reissued when its SANs
- *       no longer cover the requested names or it expires within a day</li>
- *   <li>{@code truststore.p12}: PKCS#12 holding the CA, password {@code relaysim}, for
- *       {@code -Djavax.net.ssl.trustStore}</li>
- * </ul>
+ * Client TLS: {@link dev.relaysim.relay.common.tls.SslContexts} builds the client {@code SslContext}s (a CA's PEM
+ * file, given certificates or the JDK's trust store) and {@link dev.relaysim.relay.common.tls.PemCertificates}
+ * reads PEM certificates with the JDK alone. The gateway issues its certificates in
+ * {@code dev.relaysim.relay.gateway.tls}.
  */
 package dev.relaysim.relay.common.tls;

@@ -1,6 +1,6 @@
 package dev.relaysim.relay.common.cli;
 
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.common.testing.TestServerCertificate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +33,8 @@ class ClientOptionsTest {
     Path home;
 
     @BeforeAll
-    static void gatewayWritesItsCa() throws IOException {
-        DevCertificateAuthority.loadOrCreate(gatewayData.resolve("tls"), List.of("localhost"), List.of("127.0.0.1"));
+    static void gatewayWritesItsCa() throws Exception {
+        TestServerCertificate.create(gatewayData.resolve("tls"), "ca.pem", "dns:localhost", "ip:127.0.0.1");
     }
 
     @Test

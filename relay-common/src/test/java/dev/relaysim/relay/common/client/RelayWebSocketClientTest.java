@@ -1,6 +1,6 @@
 package dev.relaysim.relay.common.client;
 
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.common.testing.TestServerCertificate;
 import dev.relaysim.relay.common.tls.SslContexts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -45,17 +45,18 @@ class RelayWebSocketClientTest {
     @TempDir
     static Path tlsDirectory;
 
-    private static DevCertificateAuthority ca;
+    private static TestServerCertificate certificate;
     private static TestWebSocketServer plain;
     private static TestWebSocketServer tls;
     private static RelayWebSocketClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        ca = DevCertificateAuthority.loadOrCreate(tlsDirectory, List.of("localhost"), List.of());
+        certificate = TestServerCertificate.create(tlsDirectory, "ca.pem", "dns:localhost");
         plain = new TestWebSocketServer(null);
-        tls = new TestWebSocketServer(ca.newServerSslContext());
-        client = new RelayWebSocketClient(SslContexts.forClient(ca.caCertificatePem()), RelayClientConfig.defaults());
+        tls = new TestWebSocketServer(certificate.newServerSslContext());
+        client = new RelayWebSocketClient(SslContexts.forClient(certificate.certificatePem()),
+                RelayClientConfig.defaults());
     }
 
     @AfterAll

@@ -1,9 +1,9 @@
 package dev.relaysim.relay.gateway.embedded;
 
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;

@@ -1,6 +1,6 @@
 package dev.relaysim.relay.gateway.management;
 
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.relaysim.relay.gateway.relay;
 
-import dev.relaysim.relay.common.tls.DevCertificateAuthority;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.testing.WsPeer;
+import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

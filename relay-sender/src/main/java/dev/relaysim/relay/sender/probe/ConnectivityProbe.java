@@ -356,8 +356,9 @@ public final class ConnectivityProbe implements AutoCloseable {
     }
 
     private HybridConnectionClient newClient() {
-        return new HybridConnectionClient(target.connectionString(), target.sslContext(), target.sourceAddress(),
-                target.resolver());
+        return HybridConnectionClient.builder().connectionString(target.connectionString())
+                .sslContext(target.sslContext()).sourceAddress(target.sourceAddress()).resolver(target.resolver())
+                .build();
     }
 
     /** A handshake failure in words, with the relay's status explained. */

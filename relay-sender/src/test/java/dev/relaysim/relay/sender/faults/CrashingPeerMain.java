@@ -26,7 +26,8 @@ public final class CrashingPeerMain {
         var sslContext = SslContexts.forClient(Path.of(args[2]));
         switch (args[0]) {
             case "sender" -> {
-                HybridConnectionClient client = new HybridConnectionClient(connectionString, sslContext);
+                HybridConnectionClient client = HybridConnectionClient.builder().connectionString(connectionString)
+                        .sslContext(sslContext).build();
                 RelayConnection connection = client.connect().get(30, TimeUnit.SECONDS);
                 System.out.println("connected");
                 byte[] message = new byte[1024];

@@ -77,7 +77,8 @@ class GatewayKillRestartIntegrationTest {
                 .connectionHandler((accept, connection) -> connection.setHandler(connection::send))
                 .statusListener(status)
                 .build();
-             HybridConnectionClient client = new HybridConnectionClient(connectionString, sslContext)) {
+             HybridConnectionClient client = HybridConnectionClient.builder().connectionString(connectionString)
+                     .sslContext(sslContext).build()) {
             listener.open().get(20, TimeUnit.SECONDS);
             RelayConnection before = roundTrip(client, "before the kill");
 

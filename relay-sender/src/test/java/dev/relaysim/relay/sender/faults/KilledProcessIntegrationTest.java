@@ -62,7 +62,8 @@ class KilledProcessIntegrationTest {
                 .connectionHandler((accept, connection) -> connection.setHandler(connection::send))
                 .build();
         healthyListener.open().get(20, TimeUnit.SECONDS);
-        healthyClient = new HybridConnectionClient(ConnectionString.parse(connectionString(OPEN_ENTITY)), sslContext);
+        healthyClient = HybridConnectionClient.builder()
+                .connectionString(ConnectionString.parse(connectionString(OPEN_ENTITY))).sslContext(sslContext).build();
         healthySender = healthyClient.connect().get(20, TimeUnit.SECONDS);
         assertHealthyPairRelays("before");
     }
@@ -84,8 +85,9 @@ class KilledProcessIntegrationTest {
     void aKilledListenerProcessClosesItsSenderWithin1sWith1011() throws Exception {
         try (ChildJvm listener = ChildJvm.start(ListenerMain.class, "--connection-string", connectionString(ENTITY),
                 "--ca", caFile(), "--echo");
-             HybridConnectionClient client = new HybridConnectionClient(
-                     ConnectionString.parse(connectionString(ENTITY)), sslContext)) {
+             HybridConnectionClient client = HybridConnectionClient.builder()
+                     .connectionString(ConnectionString.parse(connectionString(ENTITY))).sslContext(sslContext)
+                     .build()) {
             listener.awaitLine(line -> line.startsWith("listening on "), START);
             RelayConnection sender = client.connect().get(20, TimeUnit.SECONDS);
             sender.send(new byte[] {1, 2, 3}).get(10, TimeUnit.SECONDS);
@@ -136,8 +138,9 @@ class KilledProcessIntegrationTest {
     void aKilledListenerProcessLeavesItsHybridConnectionAndItsPendingSenderGetsItsError() throws Exception {
         try (ChildJvm listener = ChildJvm.start(CrashingPeerMain.class, "holding-listener", connectionString(ENTITY),
                 caFile());
-             HybridConnectionClient client = new HybridConnectionClient(
-                     ConnectionString.parse(connectionString(ENTITY)), sslContext)) {
+             HybridConnectionClient client = HybridConnectionClient.builder()
+                     .connectionString(ConnectionString.parse(connectionString(ENTITY))).sslContext(sslContext)
+                     .build()) {
             listener.awaitLine("listening"::equals, START);
             assertThat(entity(ENTITY).listeners().size()).isEqualTo(1);
             CompletableFuture<RelayConnection> pending = client.connect();

@@ -30,7 +30,8 @@ class ClientLibraryRelayTest {
                 .sslContext(tls)
                 .connectionHandler((accept, connection) -> connection.setHandler(connection::send))
                 .build();
-             HybridConnectionClient sender = new HybridConnectionClient(connectionString, tls)) {
+             HybridConnectionClient sender = HybridConnectionClient.builder().connectionString(connectionString)
+                     .sslContext(tls).build()) {
             listener.open().get(10, TimeUnit.SECONDS);
             RelayConnection connection = sender.connect().get(10, TimeUnit.SECONDS);
             connection.sendText("order 43").get(10, TimeUnit.SECONDS);

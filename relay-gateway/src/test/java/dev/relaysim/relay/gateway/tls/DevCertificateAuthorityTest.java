@@ -1,4 +1,4 @@
-package dev.relaysim.relay.common.tls;
+package dev.relaysim.relay.gateway.tls;
 
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContext;

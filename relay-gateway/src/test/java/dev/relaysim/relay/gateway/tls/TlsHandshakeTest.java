@@ -1,6 +1,7 @@
-package dev.relaysim.relay.common.tls;
+package dev.relaysim.relay.gateway.tls;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
+import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The listener's answer to a {@link RelayedHttpRequest}: status, reason, headers, then the body through
+ * The listener's answer to a {@link RelayedHttpListenerRequest}: status, reason, headers, then the body through
  * {@link #body()}. Used by one thread at a time (the request handler's).
  *
  * <p>The body is kept in memory up to {@value #CONTROL_CHANNEL_BODY_LIMIT} bytes. A response that ends within that
@@ -43,7 +43,7 @@ import static java.util.Objects.requireNonNull;
  * <p>Repeated header values ({@code headers().add(..)}) are sent joined with {@code ", "}, as the protocol carries one
  * value per name.
  */
-public final class RelayedHttpResponse {
+public final class RelayedHttpListenerResponse {
 
     /** Largest body sent on the control channel (the protocol's 64 kB). */
     static final int CONTROL_CHANNEL_BODY_LIMIT = 64 * 1024;
@@ -65,13 +65,13 @@ public final class RelayedHttpResponse {
     private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
     private boolean completed;
 
-    RelayedHttpResponse(String requestId, ResponseRoute route) {
+    RelayedHttpListenerResponse(String requestId, ResponseRoute route) {
         this.requestId = requireNonNull(requestId, "requestId");
         this.route = requireNonNull(route, "route");
     }
 
     /** Sets the status, 100-999 (default 200). */
-    public RelayedHttpResponse statusCode(int statusCode) {
+    public RelayedHttpListenerResponse statusCode(int statusCode) {
         checkNotCommitted();
         if (statusCode < 100 || statusCode > 999) {
             throw new IllegalArgumentException("statusCode: " + statusCode + " (expected: 100-999)");
@@ -85,7 +85,7 @@ public final class RelayedHttpResponse {
     }
 
     /** Sets the reason phrase (default: the standard one for the status). */
-    public RelayedHttpResponse statusDescription(String statusDescription) {
+    public RelayedHttpListenerResponse statusDescription(String statusDescription) {
         checkNotCommitted();
         this.statusDescription = requireNonNull(statusDescription, "statusDescription");
         return this;
@@ -113,7 +113,7 @@ public final class RelayedHttpResponse {
 
     @Override
     public String toString() {
-        return "RelayedHttpResponse[" + statusCode + " for request " + requestId + ']';
+        return "RelayedHttpListenerResponse[" + statusCode + " for request " + requestId + ']';
     }
 
     /** Completes the response (idempotent): what {@link #body()}'s {@code close()} does. */

@@ -1,5 +1,7 @@
-package dev.relaysim.relay.common.tls;
+package dev.relaysim.relay.gateway.tls;
 
+import dev.relaysim.relay.common.tls.PemCertificates;
+import dev.relaysim.relay.common.tls.SslContexts;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -28,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,8 +58,6 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -429,25 +428,7 @@ public final class DevCertificateAuthority {
     }
 
     static X509Certificate readCertificate(Path file) throws IOException {
-        List<X509Certificate> certificates = readCertificates(file);
-        if (certificates.isEmpty()) {
-            throw new IOException(file + ": no certificate (expected: a PEM CERTIFICATE block)");
-        }
-        return certificates.get(0);
-    }
-
-    static List<X509Certificate> readCertificates(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        try {
-            CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            List<X509Certificate> certificates = new ArrayList<>();
-            for (Certificate certificate : factory.generateCertificates(new ByteArrayInputStream(bytes))) {
-                certificates.add((X509Certificate) certificate);
-            }
-            return certificates;
-        } catch (CertificateException e) {
-            throw new IOException(file + ": " + e.getMessage() + " (expected: PEM certificates)", e);
-        }
+        return PemCertificates.readFirst(file);
     }
 
     private static PrivateKey readPrivateKey(Path file) throws IOException {

@@ -3,6 +3,7 @@ package dev.relaysim.relay.listener;
 import dev.relaysim.relay.common.protocol.RemoteEndpoint;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
+import org.jspecify.annotations.Nullable;
 
 import java.io.InputStream;
 import java.util.Map;
@@ -13,9 +14,10 @@ import static java.util.Objects.requireNonNull;
  * An HTTP request relayed to the listener: what the relay's {@code request} command says, and the body as a
  * stream. Bodies that came on the control channel (up to 64 KiB) are in memory; larger ones arrive on a
  * rendezvous WebSocket and are read from it as the handler reads the stream, at most the client's receive queue
- * ahead (8 MiB by default).
+ * ahead (8 MiB by default). Named as in Microsoft's .NET SDK; what a sender sends is the sender library's
+ * {@code RelayHttpRequest}.
  */
-public final class RelayedHttpRequest {
+public final class RelayedHttpListenerRequest {
 
     private final String id;
     private final String method;
@@ -25,8 +27,8 @@ public final class RelayedHttpRequest {
     private final boolean hasBody;
     private final InputStream body;
 
-    RelayedHttpRequest(String id, String method, String requestTarget, Map<String, String> headers,
-                       RemoteEndpoint remoteEndpoint, boolean hasBody, InputStream body) {
+    RelayedHttpListenerRequest(String id, String method, String requestTarget, Map<String, String> headers,
+                               RemoteEndpoint remoteEndpoint, boolean hasBody, InputStream body) {
         this.id = requireNonNull(id, "id");
         this.method = requireNonNull(method, "method");
         this.requestTarget = requireNonNull(requestTarget, "requestTarget");
@@ -68,7 +70,7 @@ public final class RelayedHttpRequest {
     }
 
     /** The query of {@link #requestTarget()} without {@code '?'}, still percent-encoded; {@code null} if none. */
-    public String query() {
+    public @Nullable String query() {
         int query = requestTarget.indexOf('?');
         return query < 0 ? null : requestTarget.substring(query + 1);
     }
@@ -82,7 +84,7 @@ public final class RelayedHttpRequest {
     }
 
     /** The sender's address as the relay saw it, or {@code null} if the relay did not say. */
-    public RemoteEndpoint remoteEndpoint() {
+    public @Nullable RemoteEndpoint remoteEndpoint() {
         return remoteEndpoint;
     }
 
@@ -101,6 +103,6 @@ public final class RelayedHttpRequest {
 
     @Override
     public String toString() {
-        return "RelayedHttpRequest[" + method + ' ' + requestTarget + " id " + id + ']';
+        return "RelayedHttpListenerRequest[" + method + ' ' + requestTarget + " id " + id + ']';
     }
 }
