@@ -2,13 +2,16 @@ package dev.relaysim.relay.common.auth;
 
 import dev.relaysim.relay.common.protocol.EntityPaths;
 import dev.relaysim.relay.common.protocol.PercentCodec;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,6 +25,25 @@ import static java.util.Objects.requireNonNull;
 public final class SharedAccessSignature {
 
     private static final String HMAC_SHA256 = "HmacSHA256";
+    /** Keys whose initialized {@link Mac} each thread keeps; a namespace has a handful of rules, each two keys. */
+    private static final int CACHED_KEYS_PER_THREAD = 16;
+    /**
+     * Per thread, an initialized {@code Mac} per recently used key: {@code Mac.getInstance} (a provider lookup) and
+     * {@code init} (two SHA-256 blocks of key padding) cost more than the HMAC of a token's short string to sign,
+     * and verifying runs once per connection on an event loop. {@code doFinal} leaves a {@code Mac} ready for the
+     * same key again; a {@code Mac} is not thread-safe, hence one per thread.
+     */
+    private static final FastThreadLocal<Map<String, Mac>> MACS = new FastThreadLocal<>() {
+        @Override
+        protected Map<String, Mac> initialValue() {
+            return new LinkedHashMap<>(CACHED_KEYS_PER_THREAD * 2, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Mac> eldest) {
+                    return size() > CACHED_KEYS_PER_THREAD;
+                }
+            };
+        }
+    };
 
     private SharedAccessSignature() {
     }
@@ -99,10 +121,20 @@ public final class SharedAccessSignature {
         if (key.isEmpty()) {
             throw new IllegalArgumentException("key: empty (expected: 1-256 characters)");
         }
+        Map<String, Mac> macs = MACS.get();
+        Mac mac = macs.get(key);
+        if (mac == null) {
+            mac = newMac(key);
+            macs.put(key, mac);
+        }
+        return mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac newMac(String key) {
         try {
             Mac mac = Mac.getInstance(HMAC_SHA256);
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), HMAC_SHA256));
-            return mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }

@@ -93,6 +93,35 @@ public final class PercentCodec {
         if (firstEscape < 0) {
             return s;
         }
+        // One pass into one array (request targets and tokens are ASCII; other text takes the general path):
+        // this runs on every relayed connection, several times per SAS token.
+        byte[] bytes = new byte[s.length()];
+        int length = 0;
+        boolean ascii = true;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return decodeText(s, onBadUtf8);
+            }
+            if (c == '%') {
+                int high = i + 2 < s.length() ? hexValue(s.charAt(i + 1)) : -1;
+                int low = high < 0 ? -1 : hexValue(s.charAt(i + 2));
+                if (low < 0) {
+                    throw new IllegalArgumentException(malformedEscape(s));
+                }
+                int b = high << 4 | low;
+                ascii &= b < 0x80;
+                bytes[length++] = (byte) b;
+                i += 2;
+            } else {
+                bytes[length++] = (byte) c;
+            }
+        }
+        return ascii ? new String(bytes, 0, length, StandardCharsets.ISO_8859_1) : utf8(bytes, length, s, onBadUtf8);
+    }
+
+    /** Decodes text that has characters beyond ASCII: they stand for their UTF-8 bytes. */
+    private static String decodeText(String s, CodingErrorAction onBadUtf8) {
         String malformed = malformedEscape(s);
         if (malformed != null) {
             throw new IllegalArgumentException(malformed);
@@ -114,11 +143,15 @@ public final class PercentCodec {
                 i = end;
             }
         }
+        return utf8(bytes.toByteArray(), bytes.size(), s, onBadUtf8);
+    }
+
+    private static String utf8(byte[] bytes, int length, String s, CodingErrorAction onBadUtf8) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(onBadUtf8)
                 .onUnmappableCharacter(onBadUtf8);
         try {
-            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes.toByteArray()));
+            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes, 0, length));
             return chars.toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(quote(s) + " does not decode to UTF-8 text", e);

@@ -3,8 +3,20 @@ package dev.relaysim.relay.common.auth;
 import dev.relaysim.relay.common.protocol.PercentCodec;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +31,42 @@ class SharedAccessSignatureTest {
     @Test
     void signsTheDocumentedTestVector() {
         assertThat(SharedAccessSignature.sign("SECRETKEY", ENCODED_RESOURCE + "\n1700000000")).isEqualTo(SIGNATURE);
+    }
+
+    @Test
+    void eachKeySignsWithItsOwnMacWhateverTheOrderAndHowManyKeysThereAre() throws Exception {
+        // More keys than a thread keeps initialized MACs for, in turn and in reverse: evicted and cached alike.
+        List<String> keys = IntStream.range(0, 40).mapToObj(i -> "key-" + i).toList();
+        List<String> order = new ArrayList<>(keys);
+        List<String> reversed = new ArrayList<>(keys);
+        Collections.reverse(reversed);
+        order.addAll(reversed);
+        order.addAll(keys);
+        for (String key : order) {
+            Mac reference = Mac.getInstance("HmacSHA256");
+            reference.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String expected = Base64.getEncoder().encodeToString(
+                    reference.doFinal(("to sign with " + key).getBytes(StandardCharsets.UTF_8)));
+            assertThat(SharedAccessSignature.sign(key, "to sign with " + key)).as(key).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void threadsSignAtOnceWithTheSameKey() throws Exception {
+        String expected = SharedAccessSignature.sign("SECRETKEY", ENCODED_RESOURCE + "\n1700000000");
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int task = 0; task < 16; task++) {
+                results.add(threads.submit(() -> IntStream.range(0, 500).allMatch(i -> SharedAccessSignature
+                        .sign("SECRETKEY", ENCODED_RESOURCE + "\n1700000000").equals(expected))));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

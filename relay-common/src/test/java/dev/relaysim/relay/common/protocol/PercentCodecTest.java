@@ -26,6 +26,18 @@ class PercentCodecTest {
     }
 
     @Test
+    void decodesAsciiEscapesNonAsciiBytesAndNonAsciiTextAlike() {
+        assertThat(PercentCodec.decode("sr=http%3A%2F%2Fx%2Fy%2F&sig=a%2Bb%3D")).isEqualTo("sr=http://x/y/&sig=a+b=");
+        assertThat(PercentCodec.decode("caf%C3%A9%20%E4%B8%AD")).isEqualTo("café 中");
+        assertThat(PercentCodec.decode("café%20%E4%B8%AD")).as("text beyond ASCII stands for its UTF-8 bytes")
+                .isEqualTo("café 中");
+        assertThat(PercentCodec.decode("%F0%9F%98%80!")).isEqualTo("\uD83D\uDE00!");
+        assertThat(PercentCodec.decodeReplacing("é%FF%41")).isEqualTo("é\uFFFDA");
+        assertThatThrownBy(() -> PercentCodec.decode("é%4")).hasMessageStartingWith("malformed percent-escape '%4'");
+        assertThatThrownBy(() -> PercentCodec.decode("a%41%C3")).hasMessage("'a%41%C3' does not decode to UTF-8 text");
+    }
+
+    @Test
     void roundTripsArbitraryText() {
         String text = "SharedAccessSignature sr=http://x/y&sig=ab+/=&se=1 \u00e9\u4e2d\uD83D\uDE00";
         assertThat(PercentCodec.decode(PercentCodec.encode(text))).isEqualTo(text);
