@@ -340,6 +340,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             }
         });
         listener.send(command).addListener(sent -> {
+            HandshakeTimer.acceptSent(sender);
             if (!sent.isSuccess()) {
                 sender.eventLoop().execute(() -> {
                     if (context.rendezvousTable().cancel(pending)) {
@@ -394,6 +395,7 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             return false;
         }
         PendingRendezvous pending = claimed.rendezvous();
+        HandshakeTimer.rendezvousOpened(pending.sender());
         context.metrics(pending.match().entity()).rendezvousClaimed();
         int firstListenerParameter = pending.senderAppParameterCount();
         Optional<QueryParameter> statusCode = target.statusCode(firstListenerParameter);
