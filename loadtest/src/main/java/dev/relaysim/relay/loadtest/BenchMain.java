@@ -52,6 +52,8 @@ public final class BenchMain implements Callable<Integer> {
 
     private static final List<String> SCENARIOS = List.of("throughput", "latency", "connect-rate", "idle", "integrity");
     private static final List<String> TRANSPORTS = List.of("epoll", "io_uring", "nio");
+    /** What the gateway logs when it cannot take the transport asked for ({@link EventLoops}). */
+    private static final String UNAVAILABLE_TRANSPORT = "transport is unavailable here";
     /** Where the Node stack is installed. */
     private static final Path NODE_DIRECTORY = Path.of("target", "bench-node");
     private static final Duration NODE_TOKEN_VALIDITY = Duration.ofHours(2);
@@ -288,6 +290,8 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (gateway == null) {
                 run.note("external gateway " + endpoints.relay + ": its CPU is not measured");
+            } else if (gateway instanceof GatewayProcess process) {
+                process.outputLine(UNAVAILABLE_TRANSPORT).ifPresent(run::note);
             }
         } finally {
             clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -352,7 +356,7 @@ public final class BenchMain implements Callable<Integer> {
                 run.add(name, figures);
             }
         }
-        run.note("node ws: ws 8 with bufferutil, its listeners and senders Node processes apart, under "
+        run.note("node ws: ws 8 with bufferutil, listeners and senders in separate Node processes, installed in "
                 + NODE_DIRECTORY);
     }
 

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +140,11 @@ final class GatewayProcess implements BenchGateway {
     /** Open file descriptors of the process (sockets among them); 0 where {@code /proc} cannot be read. */
     long openFiles() {
         return ProcStats.openFiles(process.pid());
+    }
+
+    /** The first line of the process's first 200 that contains {@code text}. */
+    Optional<String> outputLine(String text) {
+        return snapshot().stream().filter(line -> line.contains(text)).findFirst();
     }
 
     /** Whether the process still runs. */

@@ -52,7 +52,7 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics, AutoClose
     private static final Duration[] PHASE_BUCKETS = {
         micros(25), micros(50), micros(100), micros(150), micros(200), micros(300), micros(500), micros(750),
         micros(1000), micros(1500), micros(2000), micros(3000), micros(5000), micros(10_000), micros(25_000),
-        micros(100_000), micros(1_000_000)};
+        micros(50_000), micros(100_000), micros(250_000), micros(500_000), micros(1_000_000)};
 
     private final MeterRegistry registry;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
