@@ -1,6 +1,5 @@
 package dev.relaysim.relay.loadtest;
 
-import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.cli.Cli;
 import dev.relaysim.relay.common.cli.ClientOptions;
 import dev.relaysim.relay.common.client.RelayEndpoint;
@@ -21,10 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +52,12 @@ public final class BenchMain implements Callable<Integer> {
     static final int EXIT_SETUP = 3;
 
     private static final List<String> SCENARIOS = List.of("throughput", "latency", "connect-rate", "idle", "integrity");
+    private static final List<String> TRANSPORTS = List.of("epoll", "io_uring", "nio");
+    /** What the gateway logs when it cannot take the transport asked for ({@link EventLoops}). */
+    private static final String UNAVAILABLE_TRANSPORT = "transport is unavailable here";
+    /** Where the Node stack is installed. */
+    private static final Path NODE_DIRECTORY = Path.of("target", "bench-node");
+    private static final Duration NODE_TOKEN_VALIDITY = Duration.ofHours(2);
     private static final String INTEGRITY = "integrity";
     /** Prefix of the temporary directory of the echo server's CA in a TLS run against {@code --connection-string}. */
     static final String ECHO_CA_DIRECTORY_PREFIX = "relaysim-bench-ca";
@@ -119,6 +124,19 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--no-nginx", description = "skip the nginx baseline")
     private boolean noNginx;
+
+    @Option(names = "--gateway-process", description = "throughput, latency, connect-rate: run the gateway in a JVM of "
+            + "its own, its CPU time read from /proc/<pid>/stat (JIT and GC included), as idle and integrity do")
+    private boolean gatewayProcess;
+
+    @Option(names = "--gateway-transport", paramLabel = "T", description = "the gateway process's transport: epoll, "
+            + "io_uring or nio (-D" + EventLoops.TRANSPORT_PROPERTY + "; io_uring falls back to epoll, logged, where "
+            + "the kernel refuses it); implies --gateway-process")
+    private String gatewayTransport;
+
+    @Option(names = "--no-node", description = "skip the second client stack (Node ws 8 with bufferutil, installed "
+            + "under target/ with npm when Node.js is there)")
+    private boolean noNode;
 
     @Option(names = "--client-threads", paramLabel = "N", defaultValue = "1",
             description = "event loops of the senders (default: ${DEFAULT-VALUE})")
@@ -213,6 +231,17 @@ public final class BenchMain implements Callable<Integer> {
         if (ca != null && connectionString == null) {
             throw new IllegalArgumentException("--ca: " + ca + " (expected: only with --connection-string)");
         }
+        if (gatewayTransport != null && !TRANSPORTS.contains(gatewayTransport)) {
+            throw new IllegalArgumentException("--gateway-transport: " + gatewayTransport + " (expected: one of "
+                    + String.join(", ", TRANSPORTS) + ")");
+        }
+        if (gatewayTransport != null) {
+            gatewayProcess = true;
+        }
+        if (gatewayProcess && connectionString != null) {
+            throw new IllegalArgumentException("--gateway-process: not with --connection-string (expected: one of "
+                    + "them)");
+        }
         if (connectionString != null) {
             // The relay leg of a connection string (sb://) is TLS; plain baselines would make the ratios compare
             // TLS against plain WebSockets.
@@ -247,11 +276,14 @@ public final class BenchMain implements Callable<Integer> {
     private void runLoad(LoadParameters load, BenchResults run, Progress progress, PrintWriter out) throws Exception {
         EventLoopGroup clientGroup = EventLoops.newGroup("bench-client", clientThreads);
         EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
-        try (LocalGateway gateway = connectionString == null ? LocalGateway.start(0) : null) {
+        run.note(loadAverage("at the start"));
+        try (BenchGateway gateway = startGateway()) {
             Endpoints endpoints = endpoints(gateway);
+            GatewayPhases phases = gateway == null ? null : new GatewayPhases(gateway.management());
             try (EchoServer echo = new EchoServer(endpoints.serverSsl, echoThreads);
                  RelayTarget relay = new RelayTarget(endpoints.relay, endpoints.tokens, endpoints.relaySsl,
-                         load.listeners(), clientGroup, listenerGroup, gateway != null ? LocalGateway::cpuNanos : null);
+                         load.listeners(), clientGroup, listenerGroup, gateway != null ? gateway::cpuNanos : null,
+                         phases);
                  WebSocketTarget direct = new WebSocketTarget("direct", echo.uri(), endpoints.echoClientSsl,
                          clientGroup, null)) {
                 Optional<NginxProxy> nginx = startNginx(echo, endpoints, load, run);
@@ -260,23 +292,105 @@ public final class BenchMain implements Callable<Integer> {
                     List<EchoTarget> targets = through == null ? List.of(relay, direct)
                             : List.of(relay, direct, through);
                     measureAll(targets, load, run, progress);
+                    // The Java listeners would take some of the Node senders' connections.
+                    relay.close();
+                    measureNode(relay, targets, endpoints, load.measuredPass(), run, progress);
                 } finally {
                     nginx.ifPresent(NginxProxy::close);
                 }
             } finally {
-                if (gateway == null && endpoints.serverCertificate != null) {
-                    // The echo server's CA was made for this run; an in-process gateway's CA goes with its setup.
+                if (endpoints.temporaryEchoCa) {
                     TempDirectories.delete(endpoints.serverCertificate);
                 }
             }
             if (gateway == null) {
                 run.note("external gateway " + endpoints.relay + ": its CPU is not measured");
+            } else if (gateway instanceof GatewayProcess process) {
+                process.outputLine(UNAVAILABLE_TRANSPORT).ifPresent(run::note);
             }
         } finally {
             clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             listenerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        run.note(loadAverage("at the end"));
         out.flush();
+    }
+
+    /** The gateway of a load run: none for {@code --connection-string}, else in-process or a process of its own. */
+    private BenchGateway startGateway() throws IOException, InterruptedException {
+        if (connectionString != null) {
+            return null;
+        }
+        if (!gatewayProcess) {
+            return LocalGateway.start(0);
+        }
+        List<String> jvmOptions = new ArrayList<>();
+        if (gatewayTransport != null) {
+            jvmOptions.add("-D" + EventLoops.TRANSPORT_PROPERTY + "=" + gatewayTransport);
+        }
+        if (gatewayJvmOptions != null) {
+            jvmOptions.addAll(gatewayJvmOptions);
+        }
+        return GatewayProcess.start(() -> new GatewaySetup(0), jvmOptions);
+    }
+
+    /**
+     * The same scenario driven by the Node stack against the same targets: a {@code -node} column per target, its
+     * listeners in a Node process of their own.
+     */
+    private void measureNode(RelayTarget relay, List<EchoTarget> targets, Endpoints endpoints, LoadParameters load,
+                             BenchResults run, Progress progress) throws IOException, InterruptedException {
+        if (noNode) {
+            run.note("node ws: skipped (--no-node)");
+            return;
+        }
+        NodeStack.Installed installed = NodeStack.install(NODE_DIRECTORY.toAbsolutePath());
+        if (installed.stack() == null) {
+            run.note(installed.reason());
+            return;
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (tls) {
+            environment.put("NODE_EXTRA_CA_CERTS", nodeCertificates(endpoints).toString());
+        }
+        RelayEndpoint endpoint = endpoints.relay;
+        String token = endpoints.tokens == null ? null
+                : endpoints.tokens.token(endpoint.audience(), NODE_TOKEN_VALIDITY);
+        String entity = (endpoint.secure() ? "wss://" : "ws://") + endpoint.authority() + "/$hc/"
+                + endpoint.entityPath();
+        try (NodeStack.Script listeners = installed.stack().listen(URI.create(entity + "?sb-hc-action=listen"), token,
+                load.listeners(), environment)) {
+            for (EchoTarget target : targets) {
+                String name = target.name() + NodeStack.SUFFIX;
+                URI uri = target == relay ? URI.create(entity + "?sb-hc-action=connect")
+                        : ((WebSocketTarget) target).uri();
+                progress.show(name, Duration.ZERO, load.warmup().plus(load.duration()), "");
+                Map<String, Double> figures = installed.stack().load(name, scenario, uri,
+                        target == relay ? token : null, load, environment, () -> IntervalCost.start(target));
+                progress.done(name, summary(figures));
+                run.add(name, figures);
+            }
+        }
+        run.note("node ws: ws 8 with bufferutil, listeners and senders in separate Node processes, installed in "
+                + NODE_DIRECTORY);
+    }
+
+    /** The CA certificates the Node stack trusts in a TLS run: the relay's and the echo server's, in one file. */
+    private static Path nodeCertificates(Endpoints endpoints) throws IOException {
+        StringBuilder pems = new StringBuilder();
+        if (endpoints.relayCa != null) {
+            pems.append(Files.readString(endpoints.relayCa)).append('\n');
+        }
+        pems.append(Files.readString(endpoints.echoCa));
+        Path file = NODE_DIRECTORY.toAbsolutePath().resolve("bench-ca.pem");
+        Files.writeString(file, pems);
+        return file;
+    }
+
+    private static String loadAverage(String when) {
+        double average = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return String.format(Locale.ROOT, "load average %s: %.2f (%d cores)", when, average,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -403,23 +517,32 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    /** Where and how each target is reached. */
+    /**
+     * Where and how each target is reached.
+     *
+     * @param serverCertificate the directory of the echo server's certificate (and of nginx's), null when plain
+     * @param echoCa the CA certificate of the echo server's, null when plain
+     * @param relayCa the CA certificate of the gateway, null for the system's trust
+     * @param temporaryEchoCa whether the echo server's CA was made for this run (deleted after it)
+     */
     private record Endpoints(RelayEndpoint relay, TokenProvider tokens, SslContext relaySsl, SslContext serverSsl,
-                             SslContext echoClientSsl, Path serverCertificate) {
+                             SslContext echoClientSsl, Path serverCertificate, Path echoCa, Path relayCa,
+                             boolean temporaryEchoCa) {
     }
 
-    private Endpoints endpoints(LocalGateway gateway) throws IOException {
+    private Endpoints endpoints(BenchGateway gateway) throws IOException {
         RelayEndpoint relay;
         TokenProvider tokens;
-        SslContext relaySsl;
-        DevCertificateAuthority echoCa;
+        Path relayCa;
+        DevCertificateAuthority echoCa = null;
         if (gateway != null) {
-            int port = tls ? gateway.addresses().tlsPort() : gateway.addresses().plainPort();
+            int port = tls ? gateway.tlsPort() : gateway.plainPort();
             relay = new RelayEndpoint(tls, "127.0.0.1", port, GatewaySetup.ENTITY);
-            tokens = (audience, validFor) -> SharedAccessSignature.createToken(audience, DevDefaults.KEY_NAME,
-                    DevDefaults.KEY, Instant.now().plus(validFor));
-            echoCa = gateway.server().certificateAuthority();
-            relaySsl = tls ? SslContexts.forClient(echoCa.caCertificatePem()) : null;
+            tokens = GatewaySetup.TOKENS;
+            relayCa = gateway.caCertificatePem();
+            if (gateway instanceof LocalGateway local) {
+                echoCa = local.server().certificateAuthority();
+            }
         } else {
             ConnectionString parsed;
             try {
@@ -429,15 +552,20 @@ public final class BenchMain implements Callable<Integer> {
                 throw new IllegalStateException("invalid connection string: " + e.getMessage(), e);
             }
             tokens = parsed.hasCredentials() ? TokenProvider.of(parsed) : null;
-            relaySsl = ca != null ? SslContexts.forClient(ca) : SslContexts.forClientWithSystemTrust();
-            echoCa = tls ? DevCertificateAuthority.loadOrCreate(Files.createTempDirectory(ECHO_CA_DIRECTORY_PREFIX),
-                    List.of("localhost"), List.of("127.0.0.1")) : null;
+            relayCa = ca;
         }
         if (!tls) {
-            return new Endpoints(relay, tokens, relaySsl, null, null, null);
+            return new Endpoints(relay, tokens, null, null, null, null, null, relayCa, false);
+        }
+        SslContext relaySsl = relayCa != null ? SslContexts.forClient(relayCa) : SslContexts.forClientWithSystemTrust();
+        boolean temporary = echoCa == null;
+        if (temporary) {
+            echoCa = DevCertificateAuthority.loadOrCreate(Files.createTempDirectory(ECHO_CA_DIRECTORY_PREFIX),
+                    List.of("localhost"), List.of("127.0.0.1"));
         }
         return new Endpoints(relay, tokens, relaySsl, echoCa.newServerSslContext(),
-                SslContexts.forClient(echoCa.caCertificatePem()), echoCa.caCertificatePem().getParent());
+                SslContexts.forClient(echoCa.caCertificatePem()), echoCa.caCertificatePem().getParent(),
+                echoCa.caCertificatePem(), relayCa, temporary);
     }
 
     private Map<String, Object> describe(LoadParameters load) {
@@ -468,8 +596,11 @@ public final class BenchMain implements Callable<Integer> {
             parameters.put("duration", load.duration().toString());
         }
         parameters.put("tls", tls);
-        parameters.put("gateway",
-                scenario.equals("idle") ? "process" : connectionString == null ? "in-process" : "external");
+        parameters.put("gateway", scenario.equals("idle") || gatewayProcess ? "process"
+                : connectionString == null ? "in-process" : "external");
+        if (gatewayTransport != null) {
+            parameters.put("gatewayTransport", gatewayTransport);
+        }
         parameters.put("clientThreads", clientThreads);
         parameters.put("echoThreads", echoThreads);
         return parameters;

@@ -31,6 +31,10 @@ final class BenchResults {
             .withZone(ZoneOffset.UTC);
     /** Largest over smallest bar beyond which the chart's axis is logarithmic. */
     private static final double LOG_SCALE_SPREAD = 20;
+    /** Width of the table's first column: the figure names ({@code 2 rendezvous in p50 us}). */
+    private static final int ROW_WIDTH = 24;
+    private static final int MIN_COLUMN_WIDTH = 14;
+    private static final String RELAY = "relay";
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -57,27 +61,39 @@ final class BenchResults {
         return figures;
     }
 
-    /** {@code relay/<baseline>} → figure → ratio, for every baseline and every figure the relay also has. */
+    /**
+     * {@code relay/<baseline>} → figure → ratio, for every baseline and every figure the relay also has, within
+     * each client stack: {@code relay} against {@code direct} and {@code nginx}, {@code relay-node} against
+     * {@code direct-node} and {@code nginx-node}.
+     */
     Map<String, Map<String, Double>> ratios() {
         Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
-        Map<String, Double> relay = figures.get("relay");
-        if (relay == null) {
-            return ratios;
-        }
-        for (Map.Entry<String, Map<String, Double>> baseline : figures.entrySet()) {
-            if (baseline.getKey().equals("relay")) {
+        for (Map.Entry<String, Map<String, Double>> relay : figures.entrySet()) {
+            if (!relay.getKey().startsWith(RELAY)) {
                 continue;
             }
-            Map<String, Double> ratio = new LinkedHashMap<>();
-            for (Map.Entry<String, Double> figure : relay.entrySet()) {
-                Double other = baseline.getValue().get(figure.getKey());
-                if (other != null && other != 0) {
-                    ratio.put(figure.getKey(), figure.getValue() / other);
+            String stack = relay.getKey().substring(RELAY.length());
+            for (Map.Entry<String, Map<String, Double>> baseline : figures.entrySet()) {
+                if (baseline.getKey().startsWith(RELAY) || !stack.equals(stackOf(baseline.getKey()))) {
+                    continue;
                 }
+                Map<String, Double> ratio = new LinkedHashMap<>();
+                for (Map.Entry<String, Double> figure : relay.getValue().entrySet()) {
+                    Double other = baseline.getValue().get(figure.getKey());
+                    if (other != null && other != 0) {
+                        ratio.put(figure.getKey(), figure.getValue() / other);
+                    }
+                }
+                ratios.put(relay.getKey() + '/' + baseline.getKey(), ratio);
             }
-            ratios.put("relay/" + baseline.getKey(), ratio);
         }
         return ratios;
+    }
+
+    /** The client stack of a target's name: {@code ""} of {@code direct}, {@code "-node"} of {@code direct-node}. */
+    private static String stackOf(String target) {
+        int dash = target.indexOf('-');
+        return dash < 0 ? "" : target.substring(dash);
     }
 
     /** The summary table: a row per figure, a column per target and per ratio. */
@@ -92,19 +108,23 @@ final class BenchResults {
             }
         }));
         out.println();
-        out.printf("%-18s", scenario);
-        columns.forEach(column -> out.printf("%14s", column));
+        out.printf("%-" + ROW_WIDTH + "s", scenario);
+        columns.forEach(column -> out.printf("%" + width(column) + "s", column));
         out.println();
         for (String row : rows) {
-            out.printf("%-18s", row);
+            out.printf("%-" + ROW_WIDTH + "s", row);
             for (String column : columns) {
                 Double value = figures.containsKey(column) ? figures.get(column).get(row) : ratios.get(column).get(row);
-                out.printf("%14s", value == null ? "-" : format(value, ratios.containsKey(column)));
+                out.printf("%" + width(column) + "s", value == null ? "-" : format(value, ratios.containsKey(column)));
             }
             out.println();
         }
         notes.forEach(note -> out.println("note: " + note));
         out.flush();
+    }
+
+    private static int width(String column) {
+        return Math.max(MIN_COLUMN_WIDTH, column.length() + 2);
     }
 
     /** Writes {@code <scenario>-<time>.json} and {@code .png} into {@code directory}; returns the JSON file. */

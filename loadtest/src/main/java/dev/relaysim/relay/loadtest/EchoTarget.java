@@ -2,6 +2,7 @@ package dev.relaysim.relay.loadtest;
 
 import dev.relaysim.relay.common.client.RelayConnection;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,6 +20,11 @@ interface EchoTarget extends AutoCloseable {
 
     /** CPU time used so far by what sits between client and echo endpoint (gateway, nginx), if it is measured. */
     OptionalLong intermediaryCpuNanos();
+
+    /** The gateway's connection phases, where the target is the relay and the gateway's {@code /metrics} is known. */
+    default Optional<GatewayPhases> gatewayPhases() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

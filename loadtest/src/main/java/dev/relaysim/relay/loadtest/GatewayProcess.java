@@ -1,14 +1,18 @@
 package dev.relaysim.relay.loadtest;
 
+import dev.relaysim.relay.common.connection.DevDefaults;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +25,12 @@ import java.util.regex.Pattern;
  * so that its heap and resident memory are the gateway's alone. The ports come from the banner it prints; heap
  * figures from {@code jcmd <pid> GC.run} and {@code GC.heap_info}, resident memory from {@code /proc/<pid>/status}.
  */
-final class GatewayProcess implements AutoCloseable {
+final class GatewayProcess implements BenchGateway {
 
     private static final String MAIN_CLASS = "dev.relaysim.relay.gateway.GatewayMain";
     private static final Pattern PLAIN_PORT = Pattern.compile("plain front end\\s+ws://[^:]+:(\\d+)/");
     private static final Pattern TLS_PORT = Pattern.compile("TLS front end\\s+wss://[^:]+:(\\d+)/");
+    private static final Pattern MANAGEMENT_PORT = Pattern.compile("management\\s+http://[^:]+:(\\d+)/health");
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long JCMD_TIMEOUT_SECONDS = 60;
@@ -42,6 +47,7 @@ final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final int plainPort;
     private final int tlsPort;
+    private final int managementPort;
     private final List<String> output = new ArrayList<>();
     /** The last {@value #TAIL_LINES} lines of output, guarded by {@link #output}. */
     private final Deque<String> tail = new ArrayDeque<>();
@@ -90,6 +96,7 @@ final class GatewayProcess implements AutoCloseable {
             int[] bound = ports.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             plainPort = bound[0];
             tlsPort = bound[1];
+            managementPort = bound[2];
         } catch (ExecutionException | TimeoutException e) {
             close();
             throw new IOException("the gateway process did not start: " + String.join("\n", snapshot()), e);
@@ -100,12 +107,30 @@ final class GatewayProcess implements AutoCloseable {
         return setup.dataDirectory();
     }
 
-    int plainPort() {
+    @Override
+    public int plainPort() {
         return plainPort;
     }
 
-    int tlsPort() {
+    @Override
+    public int tlsPort() {
         return tlsPort;
+    }
+
+    @Override
+    public Path caCertificatePem() {
+        return DevDefaults.caCertificatePem(dataDirectory());
+    }
+
+    @Override
+    public InetSocketAddress management() {
+        return new InetSocketAddress("127.0.0.1", managementPort);
+    }
+
+    /** User plus system CPU time of the process ({@code /proc/<pid>/stat}, all threads); 0 where unreadable. */
+    @Override
+    public long cpuNanos() {
+        return ProcStats.cpuNanos(process.pid());
     }
 
     long rssBytes() {
@@ -115,6 +140,11 @@ final class GatewayProcess implements AutoCloseable {
     /** Open file descriptors of the process (sockets among them); 0 where {@code /proc} cannot be read. */
     long openFiles() {
         return ProcStats.openFiles(process.pid());
+    }
+
+    /** The first line of the process's first 200 that contains {@code text}. */
+    Optional<String> outputLine(String text) {
+        return snapshot().stream().filter(line -> line.contains(text)).findFirst();
     }
 
     /** Whether the process still runs. */
@@ -190,6 +220,7 @@ final class GatewayProcess implements AutoCloseable {
     private void readOutput(CompletableFuture<int[]> ports) {
         int plain = -1;
         int tls = -1;
+        int management = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -213,8 +244,12 @@ final class GatewayProcess implements AutoCloseable {
                 if (matcher.find()) {
                     tls = Integer.parseInt(matcher.group(1));
                 }
-                if (plain > 0 && tls > 0) {
-                    ports.complete(new int[] {plain, tls});
+                matcher = MANAGEMENT_PORT.matcher(line);
+                if (matcher.find()) {
+                    management = Integer.parseInt(matcher.group(1));
+                }
+                if (plain > 0 && tls > 0 && management > 0) {
+                    ports.complete(new int[] {plain, tls, management});
                 }
             }
         } catch (IOException e) {

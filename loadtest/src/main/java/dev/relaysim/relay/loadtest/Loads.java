@@ -44,13 +44,23 @@ final class Loads {
         figures.put("down MB/s", measured.received * (double) load.size() / MIB / seconds);
         figures.put("up msg/s", measured.sent / seconds);
         figures.put("down msg/s", measured.received / seconds);
-        if (measured.cpuNanos >= 0 && measured.received > 0) {
-            double gigabytes = (measured.sent + measured.received) * (double) load.size() / 1e9;
-            figures.put("CPU s/GB", measured.cpuNanos / 1e9 / gigabytes);
-            figures.put("CPU %", 100.0 * measured.cpuNanos / measured.nanos);
-        }
+        figures.putAll(cpuPerByte(measured.cpuNanos, (measured.sent + measured.received) * (double) load.size(),
+                measured.nanos));
         figures.put("RTT p50 us", measured.roundTrips.getValueAtPercentile(50) / 1e3);
         figures.put("RTT p99 us", measured.roundTrips.getValueAtPercentile(99) / 1e3);
+        return figures;
+    }
+
+    /**
+     * {@code CPU s/GB} and {@code CPU %} of an intermediary that spent {@code cpuNanos} (-1: not measured) while
+     * {@code bytes} went through it both ways in {@code nanos}.
+     */
+    static Map<String, Double> cpuPerByte(long cpuNanos, double bytes, long nanos) {
+        Map<String, Double> figures = new LinkedHashMap<>();
+        if (cpuNanos >= 0 && bytes > 0) {
+            figures.put("CPU s/GB", cpuNanos / 1e9 / (bytes / 1e9));
+            figures.put("CPU %", 100.0 * cpuNanos / nanos);
+        }
         return figures;
     }
 
@@ -87,8 +97,10 @@ final class Loads {
             workers.add(worker);
             nextCycle(target, payloads, running, measuring, completed, cycles, failure, worker);
         }
+        IntervalCost[] cost = new IntervalCost[1];
         long measuredNanos = runPhases(load, progress, target.name(), failure,
                 elapsed -> completed.get() + " connections", () -> {
+                    cost[0] = IntervalCost.start(target);
                     completed.set(0);
                     synchronized (cycles) {
                         cycles.reset();
@@ -96,6 +108,7 @@ final class Loads {
                     measuring.set(true);
                 });
         long done = completed.get();
+        Map<String, Double> costs = cost[0].perConnection(done);
         running.set(false);
         awaitAll(workers, failure, "connection cycles in flight");
         Map<String, Double> figures = new LinkedHashMap<>();
@@ -104,6 +117,7 @@ final class Loads {
             figures.put("cycle p50 ms", cycles.getValueAtPercentile(50) / 1e6);
             figures.put("cycle p99 ms", cycles.getValueAtPercentile(99) / 1e6);
         }
+        figures.putAll(costs);
         return figures;
     }
 
@@ -225,7 +239,7 @@ final class Loads {
      * @return the measured nanoseconds
      */
     private static long runPhases(LoadParameters load, Progress progress, String name, CompletableFuture<Void> failure,
-                                  java.util.function.LongFunction<String> status, Runnable reset)
+                                  java.util.function.LongFunction<String> status, Reset reset)
             throws InterruptedException {
         long warmupEnd = System.nanoTime() + load.warmup().toNanos();
         while (System.nanoTime() < warmupEnd && !failure.isDone()) {
@@ -297,6 +311,12 @@ final class Loads {
             total[1] += counts[1];
         }
         return total;
+    }
+
+    /** What starts the measured interval, once the warm-up is over. */
+    @FunctionalInterface
+    private interface Reset {
+        void run() throws InterruptedException;
     }
 
     private record Measured(long nanos, long sent, long received, long cpuNanos, Histogram roundTrips) {

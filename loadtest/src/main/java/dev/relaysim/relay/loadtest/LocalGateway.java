@@ -7,6 +7,8 @@ import dev.relaysim.relay.gateway.config.ConfigLoader;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.net.BindException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -19,7 +21,7 @@ import java.util.Map;
  * A gateway in this JVM, with its own event loops, on a {@link GatewaySetup}; its CPU time is the sum over its
  * threads ({@code relaysim-gateway-*}).
  */
-final class LocalGateway implements AutoCloseable {
+final class LocalGateway implements BenchGateway {
 
     private static final String THREAD_PREFIX = "relaysim-gateway";
     private static final int BIND_ATTEMPTS = 10;
@@ -75,8 +77,29 @@ final class LocalGateway implements AutoCloseable {
         return addresses;
     }
 
+    @Override
+    public int plainPort() {
+        return addresses.plainPort();
+    }
+
+    @Override
+    public int tlsPort() {
+        return addresses.tlsPort();
+    }
+
+    @Override
+    public Path caCertificatePem() {
+        return server.certificateAuthority().caCertificatePem();
+    }
+
+    @Override
+    public InetSocketAddress management() {
+        return new InetSocketAddress("127.0.0.1", addresses.managementPort());
+    }
+
     /** CPU time of the gateway's threads so far (threads that ended are not counted; event loops live on). */
-    static long cpuNanos() {
+    @Override
+    public long cpuNanos() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long total = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 final class NginxProxy implements AutoCloseable {
 
     private static final long START_TIMEOUT_MILLIS = 10_000;
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final Path prefix;
     private final Process process;
@@ -88,7 +87,7 @@ final class NginxProxy implements AutoCloseable {
         for (long pid : pids()) {
             ticks += ProcStats.cpuTicks(pid);
         }
-        return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
+        return ProcStats.ticksToNanos(ticks);
     }
 
     /** Resident memory of the master and its workers, in bytes. */

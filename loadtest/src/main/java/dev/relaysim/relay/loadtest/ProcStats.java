@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Figures of a process from Linux's {@code /proc}; 0 where the file cannot be read (another OS, a process gone). */
@@ -12,6 +13,7 @@ final class ProcStats {
     // Zero-based positions in /proc/<pid>/stat (fields 14 and 15 of proc(5)).
     private static final int UTIME_FIELD = 13;
     private static final int STIME_FIELD = 14;
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private ProcStats() {
     }
@@ -42,13 +44,28 @@ final class ProcStats {
     /** User plus system CPU time of {@code /proc/<pid>/stat}, in clock ticks. */
     static long cpuTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name (field 2) may hold spaces; the fields after it are counted from its closing parenthesis.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            int offset = 2;
-            return Long.parseLong(fields[UTIME_FIELD - offset]) + Long.parseLong(fields[STIME_FIELD - offset]);
+            return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** User plus system CPU time of {@code /proc/<pid>/stat} (all its threads), in nanoseconds. */
+    static long cpuNanos(long pid) {
+        return ticksToNanos(cpuTicks(pid));
+    }
+
+    /** Clock ticks of {@code /proc} as nanoseconds: the kernel reports them in USER_HZ, 100 per second on Linux. */
+    static long ticksToNanos(long ticks) {
+        return TimeUnit.SECONDS.toNanos(ticks) / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** utime plus stime of a {@code /proc/<pid>/stat} line, in clock ticks. */
+    static long parseCpuTicks(String stat) {
+        // The command name (field 2) may hold spaces and parentheses; the fields after it are counted from its last
+        // closing parenthesis.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        int offset = 2;
+        return Long.parseLong(fields[UTIME_FIELD - offset]) + Long.parseLong(fields[STIME_FIELD - offset]);
     }
 }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,17 +35,20 @@ final class RelayTarget implements EchoTarget {
     private final List<HybridConnectionListener> listeners = new ArrayList<>();
     private final HybridConnectionClient client;
     private final LongSupplier cpuNanos;
+    private final GatewayPhases phases;
 
     /**
      * Opens the listeners and waits until they are online.
      *
      * @param cpuNanos the gateway's CPU time, or {@code null} when it is not measured
+     * @param phases the gateway's connection phases, or {@code null} when its {@code /metrics} is not known
      */
     RelayTarget(RelayEndpoint endpoint, TokenProvider tokens, SslContext sslContext, int listenerCount,
-                EventLoopGroup clientGroup, EventLoopGroup listenerGroup, LongSupplier cpuNanos)
+                EventLoopGroup clientGroup, EventLoopGroup listenerGroup, LongSupplier cpuNanos, GatewayPhases phases)
             throws InterruptedException, ExecutionException, TimeoutException {
         requireNonNull(endpoint, "endpoint");
         this.cpuNanos = cpuNanos;
+        this.phases = phases;
         client = HybridConnectionClient.builder().endpoint(endpoint, tokens).sslContext(sslContext)
                 .eventLoopGroup(clientGroup).connectTimeout(CONNECT_TIMEOUT).build();
         URI namespaceUri = URI.create((endpoint.secure() ? "wss://" : "ws://") + endpoint.authority() + '/');
@@ -83,6 +87,11 @@ final class RelayTarget implements EchoTarget {
     @Override
     public OptionalLong intermediaryCpuNanos() {
         return cpuNanos == null ? OptionalLong.empty() : OptionalLong.of(cpuNanos.getAsLong());
+    }
+
+    @Override
+    public Optional<GatewayPhases> gatewayPhases() {
+        return Optional.ofNullable(phases);
     }
 
     @Override

@@ -35,6 +35,11 @@ final class WebSocketTarget implements EchoTarget {
         client = new RelayWebSocketClient(sslContext, RelayClientConfig.defaults(), clientGroup);
     }
 
+    /** Where the connections go. */
+    URI uri() {
+        return uri;
+    }
+
     @Override
     public String name() {
         return name;

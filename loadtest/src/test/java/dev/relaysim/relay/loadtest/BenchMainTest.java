@@ -2,6 +2,7 @@ package dev.relaysim.relay.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.relaysim.relay.common.node.NodePackages;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +37,7 @@ class BenchMainTest {
     @Test
     void throughputRelaysEveryMessageIntactAndWritesResults() throws IOException {
         JsonNode json = run("throughput", "--size", "4096", "--window", "4", "--connections", "2", "--duration", "1s",
-                "--warmup", "0s", "--no-nginx");
+                "--warmup", "0s", "--no-nginx", "--no-node");
         assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
         assertThat(json.path("figures").path("relay").has("CPU s/GB")).isTrue();
         assertThat(json.path("figures").path("direct").path("down msg/s").asDouble()).isPositive();
@@ -47,7 +49,7 @@ class BenchMainTest {
     @Test
     void throughputOverTlsOnEveryLeg() throws IOException {
         JsonNode json = run("throughput", "--tls", "--size", "2048", "--window", "2", "--duration", "1s", "--warmup",
-                "0s", "--no-nginx");
+                "0s", "--no-nginx", "--no-node");
         assertThat(json.path("parameters").path("tls").asBoolean()).isTrue();
         assertThat(json.path("figures").path("relay").path("down MB/s").asDouble()).isPositive();
     }
@@ -67,7 +69,7 @@ class BenchMainTest {
                     + ";EntityPath=" + TestGateway.ENTITY;
             JsonNode json = run("throughput", "--connection-string", connectionString,
                     "--ca", gateway.server().certificateAuthority().caCertificatePem().toString(),
-                    "--size", "2048", "--window", "2", "--duration", "1s", "--warmup", "0s", "--no-nginx");
+                    "--size", "2048", "--window", "2", "--duration", "1s", "--warmup", "0s", "--no-nginx", "--no-node");
 
             assertThat(json.path("parameters").path("tls").asBoolean()).isTrue();
             assertThat(json.path("parameters").path("gateway").asText()).isEqualTo("external");
@@ -89,7 +91,7 @@ class BenchMainTest {
 
     @Test
     void latencyReportsPercentiles() throws IOException {
-        JsonNode json = run("latency", "--duration", "1s", "--warmup", "0s", "--no-nginx");
+        JsonNode json = run("latency", "--duration", "1s", "--warmup", "0s", "--no-nginx", "--no-node");
         for (String target : List.of("relay", "direct")) {
             JsonNode figures = json.path("figures").path(target);
             assertThat(figures.path("p50 us").asDouble()).isPositive();
@@ -99,9 +101,55 @@ class BenchMainTest {
 
     @Test
     void connectRateCompletesEveryRendezvous() throws IOException {
-        JsonNode json = run("connect-rate", "--in-flight", "4", "--duration", "1s", "--warmup", "0s", "--no-nginx");
+        JsonNode json = run("connect-rate", "--in-flight", "4", "--duration", "1s", "--warmup", "0s", "--no-nginx",
+                "--no-node");
         assertThat(json.path("figures").path("relay").path("connections/s").asDouble()).isPositive();
         assertThat(json.path("figures").path("direct").path("connections/s").asDouble()).isPositive();
+        assertThat(json.path("notes").toString()).contains("load average at the start", "node ws: skipped (--no-node)");
+    }
+
+    /**
+     * A gateway process on io_uring (where the kernel refuses it, on epoll, logged): its CPU per relayed connection
+     * from /proc/<pid>/stat and the time of each phase from its /metrics.
+     */
+    @Test
+    void connectRateReportsTheGatewaysCpuAndPhasesPerRelayedConnection() throws IOException {
+        JsonNode json = run("connect-rate", "--in-flight", "4", "--duration", "1s", "--warmup", "0s", "--no-nginx",
+                "--no-node", "--gateway-transport", "io_uring");
+        JsonNode relay = json.path("figures").path("relay");
+        assertThat(json.path("parameters").path("gateway").asText()).isEqualTo("process");
+        assertThat(json.path("parameters").path("gatewayTransport").asText()).isEqualTo("io_uring");
+        assertThat(relay.path("CPU us/conn").asDouble()).isPositive();
+        for (String phase : List.of("1 accept sent", "2 rendezvous in", "3 sender 101")) {
+            assertThat(relay.path(phase + " us").asDouble()).as(phase).isPositive();
+            assertThat(relay.path(phase + " p50 us").asDouble()).as(phase).isPositive();
+        }
+        assertThat(json.path("figures").path("direct").has("CPU us/conn")).as("no intermediary").isFalse();
+        assertThat(printed).contains("3 sender 101 p50 us");
+    }
+
+    /**
+     * The second client stack, Node ws with bufferutil, beside the Java clients against the same targets; where
+     * Node.js or npm is missing (never in CI) the run says so and measures the Java clients only.
+     */
+    @Test
+    void nodeWsDrivesTheSameTargetsOrTheRunSaysWhyNot() throws IOException {
+        JsonNode json = run("connect-rate", "--in-flight", "2", "--duration", "1s", "--warmup", "0s", "--no-nginx");
+        Optional<String> missing = NodePackages.unavailability();
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            assertThat(missing).as("CI installs Node.js (.ci/run)").isEmpty();
+        }
+        if (missing.isPresent()) {
+            assertThat(json.path("notes").toString()).contains("node ws: not run (" + missing.get());
+            assertThat(json.path("figures").has("relay-node")).isFalse();
+            return;
+        }
+        assertThat(json.path("figures").path("relay-node").path("connections/s").asDouble()).isPositive();
+        assertThat(json.path("figures").path("relay-node").path("1 accept sent us").asDouble()).isPositive();
+        assertThat(json.path("figures").path("direct-node").path("connections/s").asDouble()).isPositive();
+        assertThat(json.path("ratios").has("relay-node/direct-node")).isTrue();
+        assertThat(json.path("ratios").has("relay/direct-node")).as("ratios stay within a client stack").isFalse();
+        assertThat(json.path("figures").path("relay").path("connections/s").asDouble()).isPositive();
     }
 
     @Test
@@ -148,7 +196,7 @@ class BenchMainTest {
 
     @Test
     void nginxBaselineWhenInstalled() throws IOException {
-        List<String> args = new ArrayList<>(List.of("latency", "--duration", "500ms", "--warmup", "0s"));
+        List<String> args = new ArrayList<>(List.of("latency", "--duration", "500ms", "--warmup", "0s", "--no-node"));
         JsonNode json = run(args.toArray(String[]::new));
         if (NginxProxy.executable().isPresent()) {
             assertThat(json.path("figures").path("nginx").path("p50 us").asDouble()).isPositive();
@@ -173,6 +221,11 @@ class BenchMainTest {
         assertThat(heapErr.toString()).contains("--gateway-heap: lots (expected: a size such as 512m or 1g)");
         assertThat(new CommandLine(new BenchMain()).setErr(new PrintWriter(new StringWriter()))
                 .execute("integrity", "--messages", "0")).isEqualTo(BenchMain.EXIT_USAGE);
+        StringWriter transportErr = new StringWriter();
+        assertThat(new CommandLine(new BenchMain()).setErr(new PrintWriter(transportErr))
+                .execute("connect-rate", "--gateway-transport", "kqueue")).isEqualTo(BenchMain.EXIT_USAGE);
+        assertThat(transportErr.toString())
+                .contains("--gateway-transport: kqueue (expected: one of epoll, io_uring, nio)");
     }
 
     private JsonNode run(String... args) throws IOException {

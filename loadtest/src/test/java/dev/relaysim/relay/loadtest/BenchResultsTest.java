@@ -5,6 +5,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.CategoryChart;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -43,6 +45,25 @@ class BenchResultsTest {
                         + Runtime.getRuntime().availableProcessors() + " cores ")
                 .contains("Java " + System.getProperty("java.runtime.version"));
         assertThat(chart.getXAxisTitle()).isEqualTo("connections=1, tls=true");
+    }
+
+    @Test
+    void ratiosCompareTheRelayWithTheBaselinesOfItsOwnClientStackAndTheTableShowsThem() {
+        BenchResults results = results("connect-rate", Map.of("connections/s", 200.0));
+        results.add("nginx", Map.of("connections/s", 400.0));
+        results.add("relay-node", Map.of("connections/s", 100.0));
+        results.add("direct-node", Map.of("connections/s", 1000.0));
+        results.add("nginx-node", Map.of("connections/s", 500.0));
+
+        Map<String, Map<String, Double>> ratios = results.ratios();
+
+        assertThat(ratios).containsOnlyKeys("relay/direct", "relay/nginx", "relay-node/direct-node",
+                "relay-node/nginx-node");
+        assertThat(ratios.get("relay/nginx").get("connections/s")).isEqualTo(0.5);
+        assertThat(ratios.get("relay-node/nginx-node").get("connections/s")).isEqualTo(0.2);
+        StringWriter table = new StringWriter();
+        results.printTable(new PrintWriter(table));
+        assertThat(table.toString()).contains("relay-node/nginx-node").contains("0.20x");
     }
 
     private static BenchResults results(String scenario, Map<String, Double> relay) {

@@ -16,14 +16,22 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.Errors;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -33,16 +41,19 @@ import static java.util.Objects.requireNonNull;
  * with them. Linux gets Netty's native epoll transport, which spends markedly less CPU per connection and
  * per byte than NIO (fewer copies into the JDK's selector structures, no garbage per ready key); elsewhere,
  * or where the native library cannot load, NIO. The system property {@value #TRANSPORT_PROPERTY}
- * ({@code epoll} or {@code nio}) overrides the choice; asking for epoll where it is unavailable fails with
- * the reason.
+ * ({@code epoll}, {@code io_uring} or {@code nio}) overrides the choice; asking for epoll where it is unavailable
+ * fails with the reason. io_uring is an option to measure, not the default: where the kernel refuses it (too old,
+ * disabled by {@code kernel.io_uring_disabled}, blocked by seccomp) the process logs why and takes epoll (or NIO).
  */
 public final class EventLoops {
 
-    /** System property that forces a transport: {@code epoll} or {@code nio}. */
+    /** System property that forces a transport: {@code epoll}, {@code io_uring} or {@code nio}. */
     public static final String TRANSPORT_PROPERTY = "relaysim.transport";
 
+    private static final Logger logger = LoggerFactory.getLogger(EventLoops.class);
     private static final int LINUX_EADDRINUSE = 98;
-    private static final Transport TRANSPORT = Transport.choose(System.getProperty(TRANSPORT_PROPERTY));
+    private static final Transport TRANSPORT = Transport.choose(System.getProperty(TRANSPORT_PROPERTY),
+            NativeSupport.RUNTIME, logger::warn);
 
     private EventLoops() {
     }
@@ -51,6 +62,8 @@ public final class EventLoops {
     public enum Transport {
         EPOLL(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class,
                 EpollDatagramChannel.class),
+        IO_URING(IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel.class,
+                IoUringDatagramChannel.class),
         NIO(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class);
 
         private final Supplier<IoHandlerFactory> ioHandler;
@@ -66,24 +79,85 @@ public final class EventLoops {
             this.datagramChannel = datagramChannel;
         }
 
+        /** The choice for this machine's native support, as the system property would make it. */
         static Transport choose(String requested) {
+            return choose(requested, NativeSupport.RUNTIME, logger::warn);
+        }
+
+        /**
+         * The transport {@code requested} names (null or blank: epoll where available, else NIO).
+         *
+         * @param warnings told why io_uring, when asked for, was not taken
+         */
+        static Transport choose(String requested, NativeSupport support, Consumer<String> warnings) {
+            Transport automatic = support.epollUnavailability() == null ? EPOLL : NIO;
             if (requested == null || requested.isBlank()) {
-                return Epoll.isAvailable() ? EPOLL : NIO;
+                return automatic;
             }
             switch (requested.trim().toLowerCase(Locale.ROOT)) {
                 case "nio":
                     return NIO;
                 case "epoll":
-                    if (!Epoll.isAvailable()) {
+                    Throwable epollCause = support.epollUnavailability();
+                    if (epollCause != null) {
                         throw new IllegalStateException(TRANSPORT_PROPERTY + "=epoll: the native epoll transport "
-                                + "is unavailable here: " + Epoll.unavailabilityCause());
+                                + "is unavailable here: " + epollCause);
                     }
                     return EPOLL;
+                case "io_uring":
+                case "iouring":
+                case "io-uring":
+                    Throwable uringCause = support.ioUringUnavailability();
+                    if (uringCause != null) {
+                        warnings.accept(TRANSPORT_PROPERTY + "=io_uring: the io_uring transport is unavailable "
+                                + "here (" + uringCause + "); using " + automatic.propertyValue() + " instead");
+                        return automatic;
+                    }
+                    return IO_URING;
                 default:
                     throw new IllegalArgumentException(TRANSPORT_PROPERTY + ": '" + requested
-                            + "' (expected: epoll or nio)");
+                            + "' (expected: epoll, io_uring or nio)");
             }
         }
+
+        /** A new I/O handler factory for event loops of this transport. */
+        public IoHandlerFactory ioHandlerFactory() {
+            return ioHandler.get();
+        }
+
+        public Class<? extends ServerSocketChannel> serverChannelClass() {
+            return serverChannel;
+        }
+
+        public Class<? extends SocketChannel> socketChannelClass() {
+            return socketChannel;
+        }
+
+        /** The value of {@value EventLoops#TRANSPORT_PROPERTY} that asks for this transport. */
+        public String propertyValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Why each native transport cannot be used here, null where it can; a seam for the choice's tests. */
+    interface NativeSupport {
+
+        /** What Netty reports for this process. */
+        NativeSupport RUNTIME = new NativeSupport() {
+            @Override
+            public Throwable epollUnavailability() {
+                return Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+            }
+
+            @Override
+            public Throwable ioUringUnavailability() {
+                return IoUring.isAvailable() ? null : IoUring.unavailabilityCause();
+            }
+        };
+
+        Throwable epollUnavailability();
+
+        Throwable ioUringUnavailability();
     }
 
     /** The transport chosen for this process. */
@@ -102,7 +176,7 @@ public final class EventLoops {
             throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0)");
         }
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true),
-                TRANSPORT.ioHandler.get());
+                TRANSPORT.ioHandlerFactory());
     }
 
     /**

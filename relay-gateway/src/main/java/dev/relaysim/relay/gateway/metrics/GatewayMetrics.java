@@ -33,4 +33,7 @@ public interface GatewayMetrics {
      * @param action the request's {@code sb-hc-action}
      */
     void handshakeCompleted(HcAction action, long nanos);
+
+    /** One phase of a relayed connection's setup took {@code nanos}; recorded once the sender's 101 is written. */
+    void connectionPhase(ConnectionPhase phase, long nanos);
 }

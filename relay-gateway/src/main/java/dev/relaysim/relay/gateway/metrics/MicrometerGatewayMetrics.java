@@ -48,12 +48,18 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics, AutoClose
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
         Duration.ofSeconds(60)};
+    /** The buckets of the connection phases, 25 us to 1 s: the targets are a fraction of a millisecond. */
+    private static final Duration[] PHASE_BUCKETS = {
+        micros(25), micros(50), micros(100), micros(150), micros(200), micros(300), micros(500), micros(750),
+        micros(1000), micros(1500), micros(2000), micros(3000), micros(5000), micros(10_000), micros(25_000),
+        micros(50_000), micros(100_000), micros(250_000), micros(500_000), micros(1_000_000)};
 
     private final MeterRegistry registry;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final ConcurrentMap<EntityKey, Entity> entities = new ConcurrentHashMap<>();
     private final Map<RefusalReason, Counter> refusals = new EnumMap<>(RefusalReason.class);
     private final Map<HcAction, Timer> handshakes = new EnumMap<>(HcAction.class);
+    private final Map<ConnectionPhase, Timer> phases = new EnumMap<>(ConnectionPhase.class);
     private final Map<DnsAnswer, Counter> dnsQueries = new EnumMap<>(DnsAnswer.class);
     /** HTTP requests by status class, index 1 for 1xx .. 5 for 5xx. */
     private final Counter[] httpRequests = new Counter[6];
@@ -84,6 +90,13 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics, AutoClose
             handshakes.put(action, latencyTimer(RelayMeters.HANDSHAKE_LATENCY,
                     "From a complete upgrade request to its WebSocket handshake's completion",
                     Tags.of(RelayMeters.ACTION, action.wireName())));
+        }
+        for (ConnectionPhase phase : ConnectionPhase.values()) {
+            phases.put(phase, Timer.builder(RelayMeters.CONNECTION_PHASE)
+                    .description("One phase of a relayed connection's setup")
+                    .tag(RelayMeters.PHASE, phase.tagValue())
+                    .serviceLevelObjectives(PHASE_BUCKETS)
+                    .register(registry));
         }
         for (int statusClass = 1; statusClass < httpRequests.length; statusClass++) {
             httpRequests[statusClass] = Counter.builder(RelayMeters.HTTP_REQUESTS)
@@ -153,8 +166,17 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics, AutoClose
 
     @Override
     public void handshakeCompleted(HcAction action, long nanos) {
+        record(handshakes.get(action), nanos);
+    }
+
+    @Override
+    public void connectionPhase(ConnectionPhase phase, long nanos) {
+        record(phases.get(phase), nanos);
+    }
+
+    private void record(Timer timer, long nanos) {
         try {
-            handshakes.get(action).record(nanos, TimeUnit.NANOSECONDS);
+            timer.record(nanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             failed(e);
         }
@@ -172,6 +194,10 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics, AutoClose
                 .tags(tags)
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
+    }
+
+    private static Duration micros(long micros) {
+        return Duration.ofNanos(micros * 1000);
     }
 
     private void failed(RuntimeException e) {

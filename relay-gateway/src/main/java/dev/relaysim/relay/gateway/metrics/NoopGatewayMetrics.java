@@ -33,6 +33,10 @@ public final class NoopGatewayMetrics implements GatewayMetrics {
     public void handshakeCompleted(HcAction action, long nanos) {
     }
 
+    @Override
+    public void connectionPhase(ConnectionPhase phase, long nanos) {
+    }
+
     private static final class NoopEntityMetrics implements EntityMetrics {
 
         @Override

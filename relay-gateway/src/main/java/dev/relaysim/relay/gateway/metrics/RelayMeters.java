@@ -8,8 +8,8 @@ package dev.relaysim.relay.gateway.metrics;
  *
  * <p>Cardinality: meters are tagged with at most {@value #NAMESPACE} and {@value #ENTITY} (both bounded by the
  * configuration) and with tags whose values are fixed here ({@value #DIRECTION}, {@value #ACTION},
- * {@value #REASON}, {@value #STATUS_CLASS}, {@value #ANSWER}). Never tag with a remote address, a rendezvous id, a
- * listener id or a request path: each would create a time series per client.
+ * {@value #REASON}, {@value #STATUS_CLASS}, {@value #ANSWER}, {@value #PHASE}). Never tag with a remote address,
+ * a rendezvous id, a listener id or a request path: each would create a time series per client.
  *
  * <table>
  *   <caption>relay meters</caption>
@@ -39,6 +39,9 @@ package dev.relaysim.relay.gateway.metrics;
  *   <tr><td>{@value #HANDSHAKE_LATENCY}</td><td>timer</td><td>action</td>
  *       <td>from a complete upgrade request to its WebSocket handshake's completion (101 written); for
  *       {@code connect} this includes the wait for the listener</td></tr>
+ *   <tr><td>{@value #CONNECTION_PHASE}</td><td>timer</td><td>phase</td>
+ *       <td>the setup of a relayed connection by {@link ConnectionPhase}: the sender's request to its accept command
+ *       sent, to the listener's rendezvous request, to the sender's 101; finer buckets, 25 us to 1 s</td></tr>
  *   <tr><td>{@value #RENDEZVOUS_LATENCY}</td><td>timer</td><td>namespace, entity</td>
  *       <td>from the sender's complete request to both legs joined</td></tr>
  *   <tr><td>{@value #REFUSALS}</td><td>counter</td><td>reason</td>
@@ -70,6 +73,7 @@ public final class RelayMeters {
     public static final String RELAYED_MESSAGES = "relay.relayed.messages";
     public static final String HANDSHAKE_LATENCY = "relay.handshake.latency";
     public static final String RENDEZVOUS_LATENCY = "relay.rendezvous.latency";
+    public static final String CONNECTION_PHASE = "relay.connection.phase";
     public static final String REFUSALS = "relay.refusals";
     public static final String HTTP_REQUESTS = "relay.http.requests";
     public static final String DNS_QUERIES = "relay.dns.queries";
@@ -82,6 +86,8 @@ public final class RelayMeters {
     public static final String DIRECTION = "direction";
     /** Tag: the {@code sb-hc-action} whose handshake is timed: {@code listen}, {@code connect} or {@code accept}. */
     public static final String ACTION = "action";
+    /** Tag: {@link ConnectionPhase#tagValue()}. */
+    public static final String PHASE = "phase";
     /** Tag: {@link RefusalReason#tagValue()}. */
     public static final String REASON = "reason";
     /** Tag: {@code 1xx}..{@code 5xx}. */

@@ -7,6 +7,7 @@ import dev.relaysim.relay.gateway.admission.Gatekeeper;
 import dev.relaysim.relay.gateway.admission.Refusal;
 import dev.relaysim.relay.gateway.admission.Refusals;
 import dev.relaysim.relay.gateway.admission.WebSocketUpgrades;
+import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 import dev.relaysim.relay.gateway.rendezvous.PendingRendezvous;
@@ -79,6 +80,7 @@ final class AcceptRouter {
             return refuse(channel, invalid(tracker, "unknown, used or expired rendezvous " + id.get()), instance);
         }
         PendingRendezvous pending = claimed.rendezvous();
+        HandshakeTimer.rendezvousOpened(pending.sender());
         meters.of(pending.match().entity()).rendezvousClaimed();
         int firstListenerParameter = pending.senderAppParameterCount();
         Optional<QueryParameter> statusCode = target.statusCode(firstListenerParameter);

@@ -14,6 +14,7 @@ import dev.relaysim.relay.gateway.admission.WebSocketUpgrades;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
+import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
 import dev.relaysim.relay.gateway.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.registry.EntityMatch;
@@ -131,6 +132,7 @@ final class ConnectRouter {
             }
         });
         listener.send(command).addListener(sent -> {
+            HandshakeTimer.acceptSent(sender);
             if (!sent.isSuccess()) {
                 sender.eventLoop().execute(() -> {
                     if (rendezvousTable.cancel(pending)) {

@@ -67,6 +67,10 @@ class GatewayMetricsIntegrationTest {
             }
             assertThat(registry.get(RelayMeters.RENDEZVOUS_LATENCY).tags(entityTags(ENTITY)).timer().count())
                     .isEqualTo(1);
+            for (ConnectionPhase phase : ConnectionPhase.values()) {
+                assertThat(registry.get(RelayMeters.CONNECTION_PHASE).tag(RelayMeters.PHASE, phase.tagValue()).timer()
+                        .count()).as(phase.tagValue()).isEqualTo(1);
+            }
 
             sender.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
             sender.closed().get(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.metrics;
 import dev.relaysim.relay.common.protocol.HcAction;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -89,6 +90,68 @@ class MicrometerGatewayMetricsTest {
                     .isEqualTo(1);
             assertThat(channel.finish()).isFalse();
         }
+    }
+
+    @Test
+    void aSendersTimerRecordsItsThreeConnectionPhasesAtItsHandshake() throws InterruptedException {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry)) {
+            EmbeddedChannel sender = new EmbeddedChannel();
+            long before = System.nanoTime();
+            HandshakeTimer.start(sender, metrics);
+            TimeUnit.MILLISECONDS.sleep(2);
+            HandshakeTimer.acceptSent(sender);
+            TimeUnit.MILLISECONDS.sleep(2);
+            HandshakeTimer.rendezvousOpened(sender);
+            HandshakeTimer.complete(sender, HcAction.CONNECT);
+            long elapsed = System.nanoTime() - before;
+
+            double total = 0;
+            for (ConnectionPhase phase : ConnectionPhase.values()) {
+                Timer timer = registry.get(RelayMeters.CONNECTION_PHASE).tag(RelayMeters.PHASE, phase.tagValue())
+                        .timer();
+                assertThat(timer.count()).as(phase.tagValue()).isEqualTo(1);
+                total += timer.totalTime(TimeUnit.NANOSECONDS);
+            }
+            assertThat(phaseNanos(registry, ConnectionPhase.ACCEPT_SENT)).isGreaterThanOrEqualTo(2e6);
+            assertThat(phaseNanos(registry, ConnectionPhase.RENDEZVOUS_OPENED)).isGreaterThanOrEqualTo(2e6);
+            assertThat(total).as("the phases add up to the handshake").isLessThanOrEqualTo(elapsed)
+                    .isEqualTo(registry.get(RelayMeters.HANDSHAKE_LATENCY).tag(RelayMeters.ACTION, "connect").timer()
+                            .totalTime(TimeUnit.NANOSECONDS));
+            assertThat(sender.finish()).isFalse();
+        }
+    }
+
+    @Test
+    void noPhasesWithoutBothMomentsBetweenNorForOtherActions() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry)) {
+            EmbeddedChannel refusedSender = new EmbeddedChannel();
+            HandshakeTimer.start(refusedSender, metrics);
+            HandshakeTimer.acceptSent(refusedSender);
+            HandshakeTimer.complete(refusedSender, HcAction.CONNECT);
+            EmbeddedChannel listener = new EmbeddedChannel();
+            HandshakeTimer.start(listener, metrics);
+            HandshakeTimer.acceptSent(listener);
+            HandshakeTimer.rendezvousOpened(listener);
+            HandshakeTimer.complete(listener, HcAction.ACCEPT);
+            EmbeddedChannel untimed = new EmbeddedChannel();
+            HandshakeTimer.acceptSent(untimed);
+            HandshakeTimer.rendezvousOpened(untimed);
+
+            for (ConnectionPhase phase : ConnectionPhase.values()) {
+                assertThat(registry.get(RelayMeters.CONNECTION_PHASE).tag(RelayMeters.PHASE, phase.tagValue()).timer()
+                        .count()).as(phase.tagValue()).isZero();
+            }
+            refusedSender.finishAndReleaseAll();
+            listener.finishAndReleaseAll();
+            untimed.finishAndReleaseAll();
+        }
+    }
+
+    private static double phaseNanos(MeterRegistry registry, ConnectionPhase phase) {
+        return registry.get(RelayMeters.CONNECTION_PHASE).tag(RelayMeters.PHASE, phase.tagValue()).timer()
+                .totalTime(TimeUnit.NANOSECONDS);
     }
 
     private static double statusClass(MeterRegistry registry, String statusClass) {

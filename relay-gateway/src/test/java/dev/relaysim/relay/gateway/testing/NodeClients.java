@@ -1,20 +1,15 @@
 package dev.relaysim.relay.gateway.testing;
 
+import dev.relaysim.relay.common.node.NodePackages;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * Microsoft's Node clients ({@code hyco-ws} 1.0.5, {@code hyco-https} 1.4.5) as independent test
@@ -27,7 +22,6 @@ public final class NodeClients {
 
     private static final List<String> SCRIPTS = List.of("package.json", "hyco-ws-listener.js", "hyco-ws-sender.js",
             "hyco-https-listener.js", "connection-string.js", "control-channel.js");
-    private static final long INSTALL_TIMEOUT_MINUTES = 5;
 
     private final Path directory;
 
@@ -37,28 +31,21 @@ public final class NodeClients {
 
     /** Installs the clients once per build directory; skips or fails the test when Node is missing. */
     public static synchronized NodeClients install() {
-        if (!onPath("node") || !onPath("npm")) {
-            String reason = "Node.js and npm are needed to run Microsoft's hyco-ws/hyco-https clients, and are not on the PATH";
+        NodePackages.unavailability().ifPresent(missing -> {
+            String reason = "Node.js and npm are needed to run Microsoft's hyco-ws/hyco-https clients (" + missing
+                    + ")";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new AssertionError(reason + " (CI must run them: .ci/run installs Node.js)");
             }
             Assumptions.abort(reason);
-        }
+        });
         Path directory = Path.of("target", "node-clients").toAbsolutePath();
         try {
             Files.createDirectories(directory.resolve("stub-http"));
             // npm looks for the module "http" by name although Node resolves the core module first; see real-clients.md.
             Files.writeString(directory.resolve("stub-http/package.json"),
                     "{\"name\":\"http\",\"version\":\"0.0.0-stub\"}\n", StandardCharsets.UTF_8);
-            for (String script : SCRIPTS) {
-                try (InputStream in = requireNonNull(NodeClients.class.getResourceAsStream("/node/" + script), script)) {
-                    Files.copy(in, directory.resolve(script), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            if (!Files.isDirectory(directory.resolve("node_modules/hyco-ws"))
-                    || !Files.isDirectory(directory.resolve("node_modules/hyco-https"))) {
-                run(directory, List.of("npm", "install", "--no-audit", "--no-fund", "--loglevel=error"));
-            }
+            NodePackages.install(directory, NodeClients.class, "/node", SCRIPTS, List.of("hyco-ws", "hyco-https"));
         } catch (IOException e) {
             throw new UncheckedIOException("installing the Node clients in " + directory, e);
         }
@@ -80,16 +67,12 @@ public final class NodeClients {
      */
     public NodeProcess startWrapped(List<String> wrapper, String script, Map<String, String> environment,
                                     String... args) {
-        List<String> command = new ArrayList<>(wrapper);
-        command.add("node");
-        command.add(directory.resolve(script).toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = NodePackages.node(directory, script, List.of(args), environment);
+        builder.command().addAll(0, wrapper);
         try {
             return new NodeProcess(script, builder.start());
         } catch (IOException e) {
-            throw new UncheckedIOException("starting " + command, e);
+            throw new UncheckedIOException("starting " + builder.command(), e);
         }
     }
 
@@ -99,29 +82,5 @@ public final class NodeClients {
         private NodeProcess(String script, Process process) {
             super(script, process);
         }
-    }
-
-    private static void run(Path directory, List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-        try {
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed in " + directory + ":\n" + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IOException("interrupted while running " + command, e);
-        }
-    }
-
-    private static boolean onPath(String executable) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String entry : path.split(java.io.File.pathSeparator)) {
-            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, executable))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
