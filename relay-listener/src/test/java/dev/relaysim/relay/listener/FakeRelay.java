@@ -62,7 +62,9 @@ final class FakeRelay implements AutoCloseable {
     /** Every frame received on request rendezvous. */
     final BlockingQueue<Frame> rendezvousFrames = new LinkedBlockingQueue<>();
 
-    /** A received frame: {@code text}, {@code binary}, {@code continuation} or {@code close} (then {@code closeCode}). */
+    /**
+     * A received frame: {@code text}, {@code binary}, {@code continuation} or {@code close} (then {@code closeCode}).
+     */
     record Frame(String type, boolean fin, byte[] data, int closeCode) {
 
         String text() {
@@ -151,16 +153,19 @@ final class FakeRelay implements AutoCloseable {
             boolean onControl = control.getNow(null) == ctx.channel();
             if (frame instanceof CloseWebSocketFrame close) {
                 record(ctx, onControl, new Frame("close", true, new byte[0], close.statusCode()));
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+                        .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             if (frame instanceof TextWebSocketFrame text && onControl) {
                 controlMessages.add(text.text());
             }
-            String type = frame instanceof TextWebSocketFrame ? "text" : frame instanceof BinaryWebSocketFrame ? "binary"
+            String type = frame instanceof TextWebSocketFrame ? "text"
+                    : frame instanceof BinaryWebSocketFrame ? "binary"
                     : frame instanceof ContinuationWebSocketFrame ? "continuation" : null;
             if (type != null) {
-                record(ctx, onControl, new Frame(type, frame.isFinalFragment(), ByteBufUtil.getBytes(frame.content()), -1));
+                record(ctx, onControl,
+                        new Frame(type, frame.isFinalFragment(), ByteBufUtil.getBytes(frame.content()), -1));
             }
         }
 

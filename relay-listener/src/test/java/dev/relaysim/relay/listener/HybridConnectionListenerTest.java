@@ -52,7 +52,8 @@ class HybridConnectionListenerTest {
 
     @BeforeAll
     static void startSender() {
-        sender = new RelayWebSocketClient(SslContexts.forClient(gateway.get().server().certificateAuthority().caCertificatePem()),
+        sender = new RelayWebSocketClient(
+                SslContexts.forClient(gateway.get().server().certificateAuthority().caCertificatePem()),
                 RelayClientConfig.defaults());
     }
 
@@ -132,7 +133,8 @@ class HybridConnectionListenerTest {
             listener.open().get(20, TimeUnit.SECONDS);
             CompletableFuture<RelayConnection> refused = connectSender(false, null);
             assertThatThrownBy(() -> refused.get(20, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(502));
+                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode())
+                            .isEqualTo(502));
         }
     }
 
@@ -151,10 +153,12 @@ class HybridConnectionListenerTest {
                 })
                 .build()) {
             assertThatThrownBy(() -> listener.open().get(20, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode())
+                            .isEqualTo(401));
             assertThat(listener.terminationFuture()).isCompletedExceptionally();
             assertThat(stopped).singleElement().isInstanceOf(RelayHandshakeException.class);
-            assertThat(ListenerMain.describe(stopped.get(0), new ClientOptions.Target(null, listener.endpoint(), null, null, null, "the test CA")))
+            assertThat(ListenerMain.describe(stopped.get(0),
+                    new ClientOptions.Target(null, listener.endpoint(), null, null, null, "the test CA")))
                     .startsWith("the gateway refused the listener: 401 ");
         }
     }
@@ -166,7 +170,8 @@ class HybridConnectionListenerTest {
                 .connectionHandler((accept, connection) -> { })
                 .build()) {
             assertThatThrownBy(() -> listener.open().get(20, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode())
+                            .isEqualTo(404));
         }
     }
 
@@ -218,7 +223,8 @@ class HybridConnectionListenerTest {
     private static HybridConnectionListener.Builder listener(boolean tls) {
         HybridConnectionListener.Builder builder = HybridConnectionListener.builder().sslContext(sslContext());
         return tls ? builder.connectionString(connectionString(TestGateway.KEY_NAME, TestGateway.KEY))
-                : builder.endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY, tokens());
+                : builder.endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY,
+                        tokens());
     }
 
     static void echo(AcceptCommand accept, RelayConnection connection) {
@@ -236,8 +242,8 @@ class HybridConnectionListenerTest {
     }
 
     private static TokenProvider tokens() {
-        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME, TestGateway.KEY,
-                Instant.now().plus(validFor));
+        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME,
+                TestGateway.KEY, Instant.now().plus(validFor));
     }
 
     private static SslContext sslContext() {

@@ -69,10 +69,12 @@ class ListenerControlChannelTest {
             connectHeaders.put("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
             connectHeaders.put("sec-websocket-protocol", "chat.v1, chat.v2");
             String address = "ws://127.0.0.1:" + relay.port() + "/$hc/hc/one/sfx?app=1&sb-hc-action=accept&sb-hc-id=c1";
-            control.writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(new AcceptCommand(address, "c1", connectHeaders,
+            control.writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(new AcceptCommand(address, "c1",
+                    connectHeaders,
                     new RemoteEndpoint("127.0.0.1", 50000)))));
 
-            assertThat(relay.requests.poll(5, TimeUnit.SECONDS)).isEqualTo("/$hc/hc/one/sfx?app=1&sb-hc-action=accept&sb-hc-id=c1");
+            assertThat(relay.requests.poll(5, TimeUnit.SECONDS))
+                    .isEqualTo("/$hc/hc/one/sfx?app=1&sb-hc-action=accept&sb-hc-id=c1");
             assertThat(relay.rendezvousSubprotocols.poll(5, TimeUnit.SECONDS)).isEqualTo("chat.v1");
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("c1: hello from the sender");
             assertThat(listener.isOnline()).isTrue();
@@ -90,7 +92,8 @@ class ListenerControlChannelTest {
             relay.control.get(5, TimeUnit.SECONDS).writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(
                     new AcceptCommand(address, "c2", Map.of(), null))));
             assertThat(relay.requests.poll(5, TimeUnit.SECONDS)).isEqualTo(
-                    "/$hc/hc/one?sb-hc-action=accept&sb-hc-id=c2&sb-hc-statusCode=429&sb-hc-statusDescription=Too%20busy%2C%20try%20100%25%20later");
+                    "/$hc/hc/one?sb-hc-action=accept&sb-hc-id=c2&sb-hc-statusCode=429"
+                            + "&sb-hc-statusDescription=Too%20busy%2C%20try%20100%25%20later");
             assertThat(received).isEmpty();
         }
     }
@@ -113,7 +116,8 @@ class ListenerControlChannelTest {
     private HybridConnectionListener listener(Duration tokenTimeToLive, AcceptHandler acceptHandler) {
         return HybridConnectionListener.builder()
                 .endpoint(URI.create("ws://127.0.0.1:" + relay.port() + "/"), "hc/one",
-                        (audience, validFor) -> SharedAccessSignature.createToken(audience, "owner", KEY, Instant.now().plus(validFor)))
+                        (audience, validFor) -> SharedAccessSignature.createToken(audience, "owner", KEY,
+                                Instant.now().plus(validFor)))
                 .listenerId("listener-1")
                 .tokenTimeToLive(tokenTimeToLive)
                 .acceptHandler(acceptHandler)

@@ -120,7 +120,7 @@ class ListenerTokenRenewalTest {
     }
 
     private static TokenProvider tokens() {
-        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME, TestGateway.KEY,
-                Instant.now().plus(validFor));
+        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME,
+                TestGateway.KEY, Instant.now().plus(validFor));
     }
 }

@@ -108,7 +108,8 @@ class HybridConnectionClientTest {
                         assertThat(e.statusCode()).isEqualTo(404);
                         assertThat(e.description()).startsWith("There are no listeners connected for the endpoint.");
                     });
-            assertThat(SenderMain.describe(refused.handle((c, e) -> e).join(), new ClientOptions.Target(null, client.endpoint(), null, null, null, "the test CA")))
+            assertThat(SenderMain.describe(refused.handle((c, e) -> e).join(),
+                    new ClientOptions.Target(null, client.endpoint(), null, null, null, "the test CA")))
                     .isEqualTo("no listener is connected to sb://localhost:" + gateway.get().addresses().tlsPort()
                             + "/echo — start one with ./relaysim listen --echo");
         }
@@ -132,11 +133,13 @@ class HybridConnectionClientTest {
     @Test
     void aWrongKeyIsRefusedWith401() throws Exception {
         ConnectionString wrong = ConnectionString.parse("Endpoint=sb://localhost:" + gateway.get().addresses().tlsPort()
-                + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=d3Jvbmcta2V5;EntityPath=" + ENTITY);
+                + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=d3Jvbmcta2V5;EntityPath="
+                + ENTITY);
         try (HybridConnectionClient client = HybridConnectionClient.builder().connectionString(wrong)
                 .sslContext(sslContext()).build()) {
             assertThatThrownBy(() -> client.connect().get(20, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode())
+                            .isEqualTo(401));
         }
     }
 
@@ -190,7 +193,8 @@ class HybridConnectionClientTest {
                 .eventLoopGroup(group)
                 .connectionHandler((accept, connection) -> connection.setHandler(connection::send));
         return tls ? builder.connectionString(connectionString())
-                : builder.endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY, tokens());
+                : builder.endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY,
+                        tokens());
     }
 
     private static HybridConnectionClient client(boolean tls) {
@@ -206,12 +210,13 @@ class HybridConnectionClientTest {
 
     private static ConnectionString connectionString() {
         return ConnectionString.parse("Endpoint=sb://localhost:" + gateway.get().addresses().tlsPort()
-                + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY + ";EntityPath=" + ENTITY);
+                + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY
+                + ";EntityPath=" + ENTITY);
     }
 
     private static TokenProvider tokens() {
-        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME, TestGateway.KEY,
-                Instant.now().plus(validFor));
+        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME,
+                TestGateway.KEY, Instant.now().plus(validFor));
     }
 
     private static SslContext sslContext() {

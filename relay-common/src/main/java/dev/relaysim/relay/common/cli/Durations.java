@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as the gateway config and the commands take them: ISO-8601 ({@code PT30S}) or a whole number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
+/**
+ * Durations as the gateway config and the commands take them: ISO-8601 ({@code PT30S}) or a whole number with a unit
+ * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}).
+ */
 public final class Durations {
 
     public static final String EXPECTED = "a duration such as 30s, 500ms, 5m, 1h or PT30S";

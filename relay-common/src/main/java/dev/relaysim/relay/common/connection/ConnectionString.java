@@ -48,7 +48,8 @@ public record ConnectionString(URI endpoint, String entityPath, String sharedAcc
     private static final String KEY = "SharedAccessKey";
     private static final String SIGNATURE = "SharedAccessSignature";
     private static final String OPERATION_TIMEOUT = "OperationTimeout";
-    private static final List<String> KEYS = List.of(ENDPOINT, ENTITY_PATH, KEY_NAME, KEY, SIGNATURE, OPERATION_TIMEOUT);
+    private static final List<String> KEYS =
+            List.of(ENDPOINT, ENTITY_PATH, KEY_NAME, KEY, SIGNATURE, OPERATION_TIMEOUT);
     private static final int MAX_KEY_LENGTH = 256;
     private static final int MAX_PORT = 65535;
     private static final Pattern TIME_SPAN =
@@ -126,7 +127,8 @@ public record ConnectionString(URI endpoint, String entityPath, String sharedAcc
         try {
             uri = new URI(endpoint);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(ENDPOINT + ": '" + endpoint + "' is not a URI (" + e.getReason() + ")", e);
+            throw new IllegalArgumentException(ENDPOINT + ": '" + endpoint + "' is not a URI (" + e.getReason() + ")",
+                    e);
         }
         String timeout = values.get(OPERATION_TIMEOUT);
         return new ConnectionString(uri, emptyToNull(values.get(ENTITY_PATH)), emptyToNull(values.get(KEY_NAME)),

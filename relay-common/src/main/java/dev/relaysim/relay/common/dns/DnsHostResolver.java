@@ -76,7 +76,8 @@ public final class DnsHostResolver {
             port = -1;
         }
         if (address == null || port < 1 || port > 65535) {
-            throw new IllegalArgumentException("--dns: \"" + value + "\" (expected: IP:PORT of a DNS server, such as 127.0.0.1:1053)");
+            throw new IllegalArgumentException("--dns: \"" + value
+                    + "\" (expected: IP:PORT of a DNS server, such as 127.0.0.1:1053)");
         }
         return new InetSocketAddress(address, port);
     }
@@ -167,7 +168,8 @@ public final class DnsHostResolver {
         if (failure instanceof NoSuchRRSetException) {
             return unknownHost(host, "no address record", failure);
         }
-        return unknownHost(host, "no answer (" + (failure.getMessage() == null ? failure.toString() : failure.getMessage()) + ')',
+        return unknownHost(host, "no answer ("
+                + (failure.getMessage() == null ? failure.toString() : failure.getMessage()) + ')',
                 failure);
     }
 
@@ -182,7 +184,8 @@ public final class DnsHostResolver {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
-        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

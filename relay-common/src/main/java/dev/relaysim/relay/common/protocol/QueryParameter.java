@@ -35,7 +35,9 @@ public record QueryParameter(String rawName, String rawValue) {
         return rawValue == null ? null : PercentCodec.decodeReplacing(rawValue);
     }
 
-    /** Whether this is one of the relay's own {@code sb-hc-*} parameters (case-insensitive name, and it has a value). */
+    /**
+     * Whether this is one of the relay's own {@code sb-hc-*} parameters (case-insensitive name, and it has a value).
+     */
     public boolean isRelayParameter() {
         String prefix = HybridConnectionConstants.PARAMETER_PREFIX;
         return rawValue != null && name().regionMatches(true, 0, prefix, 0, prefix.length());
