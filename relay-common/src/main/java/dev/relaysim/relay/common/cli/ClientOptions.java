@@ -67,7 +67,7 @@ public final class ClientOptions {
      *                      the system's
      */
     public record Target(ConnectionString connectionString, RelayEndpoint endpoint, SslContext sslContext,
-                         InetAddress sourceAddress, DnsHostResolver resolver, String trusted) {
+                         @Nullable InetAddress sourceAddress, @Nullable DnsHostResolver resolver, String trusted) {
 
         /** What a failed TLS handshake should add: which CA was tried, and how to choose another. */
         public String tlsHint() {

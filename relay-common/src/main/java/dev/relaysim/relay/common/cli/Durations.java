@@ -1,5 +1,7 @@
 package dev.relaysim.relay.common.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -20,7 +22,7 @@ public final class Durations {
     }
 
     /** The duration, or {@code null} when the text is neither form. */
-    public static Duration parse(String text) {
+    public static @Nullable Duration parse(String text) {
         String trimmed = text.strip().toLowerCase(Locale.ROOT);
         Matcher matcher = SHORT_FORM.matcher(trimmed);
         if (matcher.matches()) {

@@ -3,6 +3,7 @@ package dev.relaysim.relay.common.connection;
 import dev.relaysim.relay.common.auth.SasToken;
 import dev.relaysim.relay.common.auth.SasTokenException;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,8 +35,9 @@ import static java.util.Objects.requireNonNull;
  * @param operationTimeout      a positive timeout, or {@code null} when not given
  *                              (see {@link #operationTimeoutOrDefault()})
  */
-public record ConnectionString(URI endpoint, String entityPath, String sharedAccessKeyName, String sharedAccessKey,
-                               String sharedAccessSignature, Duration operationTimeout) {
+public record ConnectionString(URI endpoint, @Nullable String entityPath, @Nullable String sharedAccessKeyName,
+                               @Nullable String sharedAccessKey, @Nullable String sharedAccessSignature,
+                               @Nullable Duration operationTimeout) {
 
     /** The SDKs' operation timeout when the string gives none. */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(1);

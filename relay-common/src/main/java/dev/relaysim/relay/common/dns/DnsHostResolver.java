@@ -1,6 +1,7 @@
 package dev.relaysim.relay.common.dns;
 
 import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -42,7 +43,7 @@ public final class DnsHostResolver {
      * @param server        the DNS server, e.g. {@code 127.0.0.1:1053}
      * @param sourceAddress the local address queries leave from; {@code null} lets the system choose
      */
-    public DnsHostResolver(InetSocketAddress server, InetAddress sourceAddress) {
+    public DnsHostResolver(InetSocketAddress server, @Nullable InetAddress sourceAddress) {
         this.server = requireNonNull(server, "server");
         if (server.isUnresolved()) {
             throw new IllegalArgumentException("server: " + server + " (expected: an IP address and port)");
