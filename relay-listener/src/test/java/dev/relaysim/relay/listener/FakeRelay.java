@@ -1,5 +1,6 @@
 package dev.relaysim.relay.listener;
 
+import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -26,7 +27,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +47,9 @@ import java.util.concurrent.TimeUnit;
  * {@link Frame}; close frames are answered with the same code.
  */
 final class FakeRelay implements AutoCloseable {
+
+    /** The key of rule {@code owner} that {@link #listenerBuilder()}'s tokens are signed with. */
+    static final String KEY = "ZmFrZS1yZWxheS1rZXktZm9yLXRlc3RzLW9ubHktLQ==";
 
     /** The control channel, once the listener has connected. */
     final CompletableFuture<Channel> control = new CompletableFuture<>();
@@ -98,6 +104,14 @@ final class FakeRelay implements AutoCloseable {
 
     int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** A listener for hybrid connection {@code hc/one} of this relay, signing its tokens with {@link #KEY}. */
+    HybridConnectionListener.Builder listenerBuilder() {
+        return HybridConnectionListener.builder()
+                .endpoint(URI.create("ws://127.0.0.1:" + port() + "/"), "hc/one",
+                        (audience, validFor) -> SharedAccessSignature.createToken(audience, "owner", KEY,
+                                Instant.now().plus(validFor)));
     }
 
     @Override

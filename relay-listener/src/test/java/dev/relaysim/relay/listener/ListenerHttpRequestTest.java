@@ -1,6 +1,5 @@
 package dev.relaysim.relay.listener;
 
-import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.RemoteEndpoint;
@@ -13,7 +12,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -35,9 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class ListenerHttpRequestTest {
 
-    private static final String KEY = "ZmFrZS1yZWxheS1rZXktZm9yLXRlc3RzLW9ubHktLQ==";
 
-    private FakeRelay relay;
+    private final FakeRelay relay = new FakeRelay();
     private final BlockingQueue<RelayedHttpListenerRequest> handled = new LinkedBlockingQueue<>();
     private final BlockingQueue<byte[]> bodies = new LinkedBlockingQueue<>();
 
@@ -61,11 +57,6 @@ class ListenerHttpRequestTest {
             }
         }
     };
-
-    @BeforeEach
-    void startRelay() {
-        relay = new FakeRelay();
-    }
 
     @AfterEach
     void stopRelay() {
@@ -261,10 +252,7 @@ class ListenerHttpRequestTest {
     }
 
     private HybridConnectionListener listener(RequestHandler handler) {
-        HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
-                .endpoint(URI.create("ws://127.0.0.1:" + relay.port() + "/"), "hc/one",
-                        (audience, validFor) -> SharedAccessSignature.createToken(audience, "owner", KEY,
-                                Instant.now().plus(validFor)))
+        HybridConnectionListener.Builder builder = relay.listenerBuilder()
                 .connectionHandler((accept, connection) -> connection.close(1000, ""));
         return (handler == null ? builder : builder.requestHandler(handler)).build();
     }

@@ -5,9 +5,9 @@ import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.RelayHandshakeException;
-import dev.relaysim.relay.common.client.RelayMessage;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.ConnectionString;
+import dev.relaysim.relay.common.testing.EchoChecks;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
@@ -81,19 +81,7 @@ class HybridConnectionClientTest {
                     .doesNotContainKey("ServiceBusAuthorization"));
             Random random = new Random(11);
             for (int size : SIZES) {
-                byte[] data = new byte[size];
-                random.nextBytes(data);
-                connection.send(data);
-                RelayMessage binary = connection.receive(TIMEOUT);
-                assertThat(binary.isBinary()).isTrue();
-                assertThat(binary.contentEquals(data)).as("binary echo of %d bytes", size).isTrue();
-
-                String text = "é".repeat(size / 2) + "x".repeat(size % 2);
-                connection.sendText(text);
-                RelayMessage echoed = connection.receive(TIMEOUT);
-                assertThat(echoed.isText()).isTrue();
-                assertThat(echoed.length()).isEqualTo(size);
-                assertThat(echoed.asText()).as("text echo of %d bytes", size).isEqualTo(text);
+                EchoChecks.assertEchoes(connection, size, random, TIMEOUT);
             }
             assertThat(connection.close(1000, "done").get(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
         }

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.auth;
 
+import dev.relaysim.relay.common.testing.Mutations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,18 +118,7 @@ class SasTokenTest {
         String alphabet = "&=%+ 0123456789ABCDEFsrigekn\u00e9";
         Random random = new Random(7);
         for (int round = 0; round < 20_000; round++) {
-            StringBuilder input = new StringBuilder(seed);
-            int mutations = 1 + random.nextInt(4);
-            for (int m = 0; m < mutations && input.length() > 0; m++) {
-                int at = random.nextInt(input.length());
-                char c = alphabet.charAt(random.nextInt(alphabet.length()));
-                switch (random.nextInt(3)) {
-                    case 0 -> input.deleteCharAt(at);
-                    case 1 -> input.insert(at, c);
-                    default -> input.setCharAt(at, c);
-                }
-            }
-            String text = input.toString();
+            String text = Mutations.editWithin(random, seed, alphabet);
             try {
                 SasToken token = SasToken.parse(text);
                 token.decodedResource();

@@ -220,24 +220,12 @@ class RelayWebSocketClientTest {
     void peerCloseIsAnsweredWithTheSameCodeAndReported() throws Exception {
         plain.receivedCloses.clear();
         RelayConnection connection = connect(URI.create("ws://127.0.0.1:" + plain.port() + "/c"), null);
-        List<String> events = new ArrayList<>();
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        connection.setHandler(new RelayMessageHandler() {
-            @Override
-            public void onMessage(RelayMessage message) {
-                events.add(message.asText());
-            }
-
-            @Override
-            public void onClose(int code, String reason) {
-                events.add("closed " + code + " " + reason);
-                closed.complete(null);
-            }
-        });
+        RecordingMessageHandler handler = new RecordingMessageHandler();
+        connection.setHandler(handler);
         connection.sendText("before").get();
         connection.sendText("close:4000:bye now").get();
-        closed.get(10, TimeUnit.SECONDS);
-        assertThat(events).containsExactly("before", "closed 4000 bye now");
+        handler.closed.get(10, TimeUnit.SECONDS);
+        assertThat(handler.events).containsExactly("before", "close 4000 bye now");
         assertThat(connection.closeFuture().join()).isEqualTo(new RelayCloseStatus(4000, "bye now"));
         assertThat(plain.receivedCloses.poll(5, TimeUnit.SECONDS)).isEqualTo("4000 bye now");
         assertThat(connection.isOpen()).isFalse();

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.protocol;
 
+import dev.relaysim.relay.common.testing.Mutations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -255,17 +256,7 @@ class ControlCommandCodecTest {
                 + "\t\nacceptrequestresponserenewTokenaddressidportstatusCode\u00e9\uD800";
         Random random = new Random(20261128);
         for (int round = 0; round < 30_000; round++) {
-            StringBuilder input = new StringBuilder(seeds[random.nextInt(seeds.length)]);
-            int mutations = 1 + random.nextInt(4);
-            for (int m = 0; m < mutations && input.length() > 0; m++) {
-                int at = random.nextInt(input.length());
-                switch (random.nextInt(3)) {
-                    case 0 -> input.deleteCharAt(at);
-                    case 1 -> input.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                    default -> input.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                }
-            }
-            String json = input.toString();
+            String json = Mutations.editWithin(random, seeds[random.nextInt(seeds.length)], alphabet);
             try {
                 ControlCommand command = ControlCommandCodec.decode(json);
                 assertThat(ControlCommandCodec.decode(ControlCommandCodec.encode(command))).isEqualTo(command);

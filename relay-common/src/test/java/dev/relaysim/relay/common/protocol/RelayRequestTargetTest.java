@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.protocol;
 
+import dev.relaysim.relay.common.testing.Mutations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -272,18 +273,7 @@ class RelayRequestTargetTest {
         String alphabet = "/$hc%?&=+.#-_ 2FEa0\u00e9";
         Random random = new Random(42);
         for (int round = 0; round < 20_000; round++) {
-            StringBuilder input = new StringBuilder(seeds[random.nextInt(seeds.length)]);
-            int mutations = 1 + random.nextInt(4);
-            for (int m = 0; m < mutations && input.length() > 0; m++) {
-                int at = random.nextInt(input.length());
-                char c = alphabet.charAt(random.nextInt(alphabet.length()));
-                switch (random.nextInt(3)) {
-                    case 0 -> input.deleteCharAt(at);
-                    case 1 -> input.insert(at, c);
-                    default -> input.setCharAt(at, c);
-                }
-            }
-            String target = input.toString();
+            String target = Mutations.editWithin(random, seeds[random.nextInt(seeds.length)], alphabet);
             try {
                 RelayRequestTarget parsed = RelayRequestTarget.parse(target);
                 parsed.action();
