@@ -57,9 +57,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             WebSocketClientProtocolHandler protocol = ctx.pipeline().get(WebSocketClientProtocolHandler.class);
             String subprotocol = protocol.handshaker().actualSubprotocol();
-            connection = new RelayConnection(ctx.channel(), uri, subprotocol == null || subprotocol.isEmpty()
-                    ? null : subprotocol,
-                    config);
+            connection = new RelayConnection(ctx.channel(), uri,
+                    subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, config);
             if (!connectFuture.complete(connection)) {
                 ctx.close();
             }

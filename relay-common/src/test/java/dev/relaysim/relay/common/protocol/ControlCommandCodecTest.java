@@ -101,13 +101,13 @@ class ControlCommandCodecTest {
     @Test
     void decodesWhatTheSdksSend() throws Exception {
         assertThat(ControlCommandCodec.decode("{\"response\":{\"requestId\":\"r\",\"statusCode\":\"404\","
-                + "\"statusDescription\":\"Not "
-                        + "Found\",\"responseHeaders\":{\"content-type\":\"text/plain\"},\"body\":true}}"))
+                + "\"statusDescription\":\"Not Found\","
+                + "\"responseHeaders\":{\"content-type\":\"text/plain\"},\"body\":true}}"))
                 .isEqualTo(new ResponseCommand("r", 404, "Not Found", Map.of("content-type", "text/plain"), true));
         assertThat(ControlCommandCodec.decode("{\"response\":{\"requestId\":\"r\",\"statusCode\":200}}"))
                 .isEqualTo(new ResponseCommand("r", 200, null, Map.of(), false));
-        assertThat(ControlCommandCodec.decode(" {\"renewToken\" : {\"token\":\"SharedAccessSignature "
-                + "x\",\"extra\":1}}\n"))
+        assertThat(ControlCommandCodec.decode(" {\"renewToken\" : {\"token\":\""
+                + "SharedAccessSignature x\",\"extra\":1}}\n"))
                 .isEqualTo(new RenewTokenCommand("SharedAccessSignature x"));
     }
 
@@ -216,8 +216,7 @@ class ControlCommandCodecTest {
         assertThatThrownBy(() -> ControlCommandCodec.decode(json.append('}').toString()))
                 .isInstanceOf(ControlCommandException.class)
                 .hasMessage("control command: 1000 top-level keys ['k0', 'k1', 'k2', 'k3', ...] (expected: exactly "
-                        + "one of "
-                        + "accept, request, response or renewToken)");
+                        + "one of accept, request, response or renewToken)");
     }
 
     @Test
