@@ -35,8 +35,10 @@ final class HttpEchoHandler implements RequestHandler {
     @Override
     public void handle(RelayedHttpListenerRequest request, RelayedHttpListenerResponse response) throws IOException {
         response.statusCode(200);
-        response.headers().set(METHOD_HEADER, request.method()).set(TARGET_HEADER, asHeaderValue(request.requestTarget()));
-        StringBuilder summary = new StringBuilder(request.method()).append(' ').append(request.requestTarget()).append('\n');
+        response.headers().set(METHOD_HEADER, request.method())
+                .set(TARGET_HEADER, asHeaderValue(request.requestTarget()));
+        StringBuilder summary = new StringBuilder(request.method()).append(' ').append(request.requestTarget())
+                .append('\n');
         for (Map.Entry<String, String> header : request.headers()) {
             response.headers().add(HEADER_PREFIX + header.getKey(), header.getValue());
             summary.append(header.getKey()).append(": ").append(header.getValue()).append('\n');

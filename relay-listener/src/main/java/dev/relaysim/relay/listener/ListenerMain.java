@@ -84,7 +84,10 @@ public final class ListenerMain implements Callable<Integer> {
         this(System.getenv());
     }
 
-    /** A command that reads its defaults from {@code environment} ({@code RELAYSIM_CONNECTION_STRING}, {@code RELAYSIM_CA}, {@code HOME}). */
+    /**
+     * A command that reads its defaults from {@code environment} ({@code RELAYSIM_CONNECTION_STRING},
+     * {@code RELAYSIM_CA}, {@code HOME}).
+     */
     public ListenerMain(Map<String, String> environment) {
         this.environment = Map.copyOf(requireNonNull(environment, "environment"));
     }
@@ -260,7 +263,8 @@ public final class ListenerMain implements Callable<Integer> {
         public void onClose(int code, String reason) {
             String status = new RelayCloseStatus(code, reason).toString();
             if (echo) {
-                out.println("echoed " + messages + (messages == 1 ? " message" : " messages") + " (" + bytes + " bytes) on connection "
+                out.println("echoed " + messages + (messages == 1 ? " message" : " messages") + " (" + bytes
+                        + " bytes) on connection "
                         + connectionId + "; closed with " + status);
             } else {
                 out.println("connection " + connectionId + " closed with " + status + " after " + messages

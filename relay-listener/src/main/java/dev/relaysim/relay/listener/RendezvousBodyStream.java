@@ -3,6 +3,7 @@ package dev.relaysim.relay.listener;
 import dev.relaysim.relay.common.client.ChunkInputStream;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayMessage;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -29,7 +30,7 @@ final class RendezvousBodyStream extends ChunkInputStream {
     }
 
     @Override
-    protected byte[] nextChunk() throws IOException {
+    protected byte @Nullable [] nextChunk() throws IOException {
         if (lastTaken) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.listener;
 
+import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -26,7 +27,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +48,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class FakeRelay implements AutoCloseable {
 
+    /** The key of rule {@code owner} that {@link #listenerBuilder()}'s tokens are signed with. */
+    static final String KEY = "ZmFrZS1yZWxheS1rZXktZm9yLXRlc3RzLW9ubHktLQ==";
+
     /** The control channel, once the listener has connected. */
     final CompletableFuture<Channel> control = new CompletableFuture<>();
     /** Upgrade request headers of the control channel. */
@@ -62,7 +68,9 @@ final class FakeRelay implements AutoCloseable {
     /** Every frame received on request rendezvous. */
     final BlockingQueue<Frame> rendezvousFrames = new LinkedBlockingQueue<>();
 
-    /** A received frame: {@code text}, {@code binary}, {@code continuation} or {@code close} (then {@code closeCode}). */
+    /**
+     * A received frame: {@code text}, {@code binary}, {@code continuation} or {@code close} (then {@code closeCode}).
+     */
     record Frame(String type, boolean fin, byte[] data, int closeCode) {
 
         String text() {
@@ -96,6 +104,14 @@ final class FakeRelay implements AutoCloseable {
 
     int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** A listener for hybrid connection {@code hc/one} of this relay, signing its tokens with {@link #KEY}. */
+    HybridConnectionListener.Builder listenerBuilder() {
+        return HybridConnectionListener.builder()
+                .endpoint(URI.create("ws://127.0.0.1:" + port() + "/"), "hc/one",
+                        (audience, validFor) -> SharedAccessSignature.createToken(audience, "owner", KEY,
+                                Instant.now().plus(validFor)));
     }
 
     @Override
@@ -151,16 +167,19 @@ final class FakeRelay implements AutoCloseable {
             boolean onControl = control.getNow(null) == ctx.channel();
             if (frame instanceof CloseWebSocketFrame close) {
                 record(ctx, onControl, new Frame("close", true, new byte[0], close.statusCode()));
-                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
+                        .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             if (frame instanceof TextWebSocketFrame text && onControl) {
                 controlMessages.add(text.text());
             }
-            String type = frame instanceof TextWebSocketFrame ? "text" : frame instanceof BinaryWebSocketFrame ? "binary"
+            String type = frame instanceof TextWebSocketFrame ? "text"
+                    : frame instanceof BinaryWebSocketFrame ? "binary"
                     : frame instanceof ContinuationWebSocketFrame ? "continuation" : null;
             if (type != null) {
-                record(ctx, onControl, new Frame(type, frame.isFinalFragment(), ByteBufUtil.getBytes(frame.content()), -1));
+                record(ctx, onControl,
+                        new Frame(type, frame.isFinalFragment(), ByteBufUtil.getBytes(frame.content()), -1));
             }
         }
 

@@ -5,11 +5,11 @@ import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayClientConfig;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayHandshakeException;
-import dev.relaysim.relay.common.client.RelayMessage;
 import dev.relaysim.relay.common.client.RelayWebSocketClient;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.common.testing.EchoChecks;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.TestGateway;
@@ -52,7 +52,8 @@ class HybridConnectionListenerTest {
 
     @BeforeAll
     static void startSender() {
-        sender = new RelayWebSocketClient(SslContexts.forClient(gateway.get().server().certificateAuthority().caCertificatePem()),
+        sender = new RelayWebSocketClient(
+                SslContexts.forClient(gateway.get().server().certificateAuthority().caCertificatePem()),
                 RelayClientConfig.defaults());
     }
 
@@ -74,17 +75,7 @@ class HybridConnectionListenerTest {
             RelayConnection connection = connectSender(tls, null).get(20, TimeUnit.SECONDS);
             Random random = new Random(7);
             for (int size : new int[] {1, 64 * 1024 + 1}) {
-                byte[] data = new byte[size];
-                random.nextBytes(data);
-                connection.send(data);
-                RelayMessage binary = connection.receive(TIMEOUT);
-                assertThat(binary.isBinary()).isTrue();
-                assertThat(binary.contentEquals(data)).as("binary echo of %d bytes", size).isTrue();
-                String text = "é".repeat(size / 2) + "x".repeat(size % 2);
-                connection.sendText(text);
-                RelayMessage echoed = connection.receive(TIMEOUT);
-                assertThat(echoed.isText()).isTrue();
-                assertThat(echoed.asText()).isEqualTo(text);
+                EchoChecks.assertEchoes(connection, size, random, TIMEOUT);
             }
             assertThat(connection.close(1000, "done").get(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
             assertThat(accepts).hasSize(1);
@@ -132,29 +123,27 @@ class HybridConnectionListenerTest {
             listener.open().get(20, TimeUnit.SECONDS);
             CompletableFuture<RelayConnection> refused = connectSender(false, null);
             assertThatThrownBy(() -> refused.get(20, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(502));
+                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode())
+                            .isEqualTo(502));
         }
     }
 
     @Test
     void aBadKeyFailsOpenWith401AndStopsTheListener() throws Exception {
-        List<Throwable> stopped = new CopyOnWriteArrayList<>();
+        RecordingStatusListener status = new RecordingStatusListener();
         try (HybridConnectionListener listener = HybridConnectionListener.builder()
                 .connectionString(connectionString(TestGateway.KEY_NAME, "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk="))
                 .sslContext(sslContext())
                 .connectionHandler((accept, connection) -> { })
-                .statusListener(new ListenerStatusListener() {
-                    @Override
-                    public void stopped(Throwable cause) {
-                        stopped.add(cause);
-                    }
-                })
+                .statusListener(status)
                 .build()) {
             assertThatThrownBy(() -> listener.open().get(20, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode())
+                            .isEqualTo(401));
             assertThat(listener.terminationFuture()).isCompletedExceptionally();
-            assertThat(stopped).singleElement().isInstanceOf(RelayHandshakeException.class);
-            assertThat(ListenerMain.describe(stopped.get(0), new ClientOptions.Target(null, listener.endpoint(), null, null, null, "the test CA")))
+            assertThat(status.stopCauses).singleElement().isInstanceOf(RelayHandshakeException.class);
+            assertThat(ListenerMain.describe(status.stopCauses.get(0),
+                    new ClientOptions.Target(null, listener.endpoint(), null, null, null, "the test CA")))
                     .startsWith("the gateway refused the listener: 401 ");
         }
     }
@@ -166,14 +155,15 @@ class HybridConnectionListenerTest {
                 .connectionHandler((accept, connection) -> { })
                 .build()) {
             assertThatThrownBy(() -> listener.open().get(20, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode())
+                            .isEqualTo(404));
         }
     }
 
     @Test
     void renewsItsTokenBeforeItExpiresAndStaysOnline() throws Exception {
         AtomicInteger tokens = new AtomicInteger();
-        AtomicInteger reconnects = new AtomicInteger();
+        RecordingStatusListener status = new RecordingStatusListener();
         TokenProvider counting = (audience, validFor) -> {
             tokens.incrementAndGet();
             return tokens().token(audience, validFor);
@@ -182,12 +172,7 @@ class HybridConnectionListenerTest {
                 .endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY, counting)
                 .tokenTimeToLive(Duration.ofSeconds(2))
                 .connectionHandler(HybridConnectionListenerTest::echo)
-                .statusListener(new ListenerStatusListener() {
-                    @Override
-                    public void reconnecting(Throwable cause, Duration delay) {
-                        reconnects.incrementAndGet();
-                    }
-                })
+                .statusListener(status)
                 .build()) {
             listener.open().get(20, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(15)).until(() -> tokens.get() >= 3);
@@ -195,7 +180,7 @@ class HybridConnectionListenerTest {
             connection.sendText("still listening");
             assertThat(connection.receive(TIMEOUT).asText()).isEqualTo("still listening");
             connection.close(1000, "").get(10, TimeUnit.SECONDS);
-            assertThat(reconnects).hasValue(0);
+            assertThat(status.reconnectCauses).isEmpty();
         }
     }
 
@@ -218,7 +203,8 @@ class HybridConnectionListenerTest {
     private static HybridConnectionListener.Builder listener(boolean tls) {
         HybridConnectionListener.Builder builder = HybridConnectionListener.builder().sslContext(sslContext());
         return tls ? builder.connectionString(connectionString(TestGateway.KEY_NAME, TestGateway.KEY))
-                : builder.endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY, tokens());
+                : builder.endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY,
+                        tokens());
     }
 
     static void echo(AcceptCommand accept, RelayConnection connection) {
@@ -236,8 +222,8 @@ class HybridConnectionListenerTest {
     }
 
     private static TokenProvider tokens() {
-        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME, TestGateway.KEY,
-                Instant.now().plus(validFor));
+        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME,
+                TestGateway.KEY, Instant.now().plus(validFor));
     }
 
     private static SslContext sslContext() {

@@ -13,11 +13,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,16 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class ListenerControlChannelTest {
 
-    private static final String KEY = "ZmFrZS1yZWxheS1rZXktZm9yLXRlc3RzLW9ubHktLQ==";
 
-    private FakeRelay relay;
+    private final FakeRelay relay = new FakeRelay();
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-    private final AtomicInteger reconnects = new AtomicInteger();
-
-    @BeforeEach
-    void startRelay() {
-        relay = new FakeRelay();
-    }
+    private final RecordingStatusListener status = new RecordingStatusListener();
 
     @AfterEach
     void stopRelay() {
@@ -59,7 +50,7 @@ class ListenerControlChannelTest {
             SasToken token = SasToken.parse(headers.get("ServiceBusAuthorization"));
             assertThat(token.decodedResource()).isEqualTo("http://127.0.0.1/hc/one/");
             assertThat(token.keyName()).isEqualTo("owner");
-            assertThat(SharedAccessSignature.verify(token, KEY)).isTrue();
+            assertThat(SharedAccessSignature.verify(token, FakeRelay.KEY)).isTrue();
 
             Channel control = relay.control.get(5, TimeUnit.SECONDS);
             control.write(new TextWebSocketFrame("{\"bogus\":{\"x\":1}}"));
@@ -69,14 +60,16 @@ class ListenerControlChannelTest {
             connectHeaders.put("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
             connectHeaders.put("sec-websocket-protocol", "chat.v1, chat.v2");
             String address = "ws://127.0.0.1:" + relay.port() + "/$hc/hc/one/sfx?app=1&sb-hc-action=accept&sb-hc-id=c1";
-            control.writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(new AcceptCommand(address, "c1", connectHeaders,
+            control.writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(new AcceptCommand(address, "c1",
+                    connectHeaders,
                     new RemoteEndpoint("127.0.0.1", 50000)))));
 
-            assertThat(relay.requests.poll(5, TimeUnit.SECONDS)).isEqualTo("/$hc/hc/one/sfx?app=1&sb-hc-action=accept&sb-hc-id=c1");
+            assertThat(relay.requests.poll(5, TimeUnit.SECONDS))
+                    .isEqualTo("/$hc/hc/one/sfx?app=1&sb-hc-action=accept&sb-hc-id=c1");
             assertThat(relay.rendezvousSubprotocols.poll(5, TimeUnit.SECONDS)).isEqualTo("chat.v1");
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("c1: hello from the sender");
             assertThat(listener.isOnline()).isTrue();
-            assertThat(reconnects).hasValue(0);
+            assertThat(status.reconnectCauses).isEmpty();
         }
     }
 
@@ -90,7 +83,8 @@ class ListenerControlChannelTest {
             relay.control.get(5, TimeUnit.SECONDS).writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(
                     new AcceptCommand(address, "c2", Map.of(), null))));
             assertThat(relay.requests.poll(5, TimeUnit.SECONDS)).isEqualTo(
-                    "/$hc/hc/one?sb-hc-action=accept&sb-hc-id=c2&sb-hc-statusCode=429&sb-hc-statusDescription=Too%20busy%2C%20try%20100%25%20later");
+                    "/$hc/hc/one?sb-hc-action=accept&sb-hc-id=c2&sb-hc-statusCode=429"
+                            + "&sb-hc-statusDescription=Too%20busy%2C%20try%20100%25%20later");
             assertThat(received).isEmpty();
         }
     }
@@ -104,26 +98,19 @@ class ListenerControlChannelTest {
             assertThat(renewal).startsWith("{\"renewToken\":{\"token\":\"SharedAccessSignature sr=");
             RenewTokenCommand command = (RenewTokenCommand) ControlCommandCodec.decode(renewal);
             SasToken token = SasToken.parse(command.token());
-            assertThat(SharedAccessSignature.verify(token, KEY)).isTrue();
+            assertThat(SharedAccessSignature.verify(token, FakeRelay.KEY)).isTrue();
             assertThat(token.expiresAt()).isAfter(opened.plusSeconds(2));
-            assertThat(reconnects).hasValue(0);
+            assertThat(status.reconnectCauses).isEmpty();
         }
     }
 
     private HybridConnectionListener listener(Duration tokenTimeToLive, AcceptHandler acceptHandler) {
-        return HybridConnectionListener.builder()
-                .endpoint(URI.create("ws://127.0.0.1:" + relay.port() + "/"), "hc/one",
-                        (audience, validFor) -> SharedAccessSignature.createToken(audience, "owner", KEY, Instant.now().plus(validFor)))
+        return relay.listenerBuilder()
                 .listenerId("listener-1")
                 .tokenTimeToLive(tokenTimeToLive)
                 .acceptHandler(acceptHandler)
                 .connectionHandler(this::collect)
-                .statusListener(new ListenerStatusListener() {
-                    @Override
-                    public void reconnecting(Throwable cause, Duration delay) {
-                        reconnects.incrementAndGet();
-                    }
-                })
+                .statusListener(status)
                 .build();
     }
 

@@ -1,6 +1,5 @@
 package dev.relaysim.relay.listener;
 
-import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.RemoteEndpoint;
@@ -13,7 +12,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -35,13 +32,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class ListenerHttpRequestTest {
 
-    private static final String KEY = "ZmFrZS1yZWxheS1rZXktZm9yLXRlc3RzLW9ubHktLQ==";
 
-    private FakeRelay relay;
+    private final FakeRelay relay = new FakeRelay();
     private final BlockingQueue<RelayedHttpListenerRequest> handled = new LinkedBlockingQueue<>();
     private final BlockingQueue<byte[]> bodies = new LinkedBlockingQueue<>();
 
-    /** Answers 201 "Created here" with the request's target in a header and its body echoed, repeated {@code X-Times} times. */
+    /**
+     * Answers 201 "Created here" with the request's target in a header and its body echoed, repeated {@code X-Times}
+     * times.
+     */
     private final RequestHandler echo = (request, response) -> {
         handled.add(request);
         byte[] body;
@@ -59,11 +58,6 @@ class ListenerHttpRequestTest {
         }
     };
 
-    @BeforeEach
-    void startRelay() {
-        relay = new FakeRelay();
-    }
-
     @AfterEach
     void stopRelay() {
         relay.close();
@@ -73,7 +67,8 @@ class ListenerHttpRequestTest {
     void aRequestWithItsBodyOnTheControlChannelIsAnsweredThere() throws Exception {
         try (HybridConnectionListener listener = listener(echo)) {
             Channel control = open(listener);
-            control.write(new TextWebSocketFrame(ControlCommandCodec.encode(request("r1", true, Map.of("Content-Type", "text/plain")))));
+            control.write(new TextWebSocketFrame(ControlCommandCodec.encode(request("r1", true,
+                    Map.of("Content-Type", "text/plain")))));
             control.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer("hello".getBytes())));
 
             RelayedHttpListenerRequest request = handled.poll(10, TimeUnit.SECONDS);
@@ -89,7 +84,8 @@ class ListenerHttpRequestTest {
             assertThat(response.requestId()).isEqualTo("r1");
             assertThat(response.statusCode()).isEqualTo(201);
             assertThat(response.statusDescription()).isEqualTo("Created here");
-            assertThat(response.responseHeaders()).containsEntry("X-Target", "/hc/one/sfx?a=1").containsEntry("X-Multi", "a, b");
+            assertThat(response.responseHeaders()).containsEntry("X-Target", "/hc/one/sfx?a=1")
+                    .containsEntry("X-Multi", "a, b");
             assertThat(response.body()).isTrue();
             Frame body = relay.controlFrames.poll(10, TimeUnit.SECONDS);
             assertThat(body.type()).isEqualTo("binary");
@@ -119,10 +115,12 @@ class ListenerHttpRequestTest {
             Channel control = open(listener);
             byte[] chunk = new byte[50_000];
             new Random(1).nextBytes(chunk);
-            control.write(new TextWebSocketFrame(ControlCommandCodec.encode(request("r3", true, Map.of("X-Times", "3")))));
+            control.write(new TextWebSocketFrame(ControlCommandCodec.encode(request("r3", true,
+                    Map.of("X-Times", "3")))));
             control.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(chunk)));
 
-            assertThat(relay.requests.poll(10, TimeUnit.SECONDS)).isEqualTo("/$hc/hc/one?sb-hc-action=request&sb-hc-id=r3");
+            assertThat(relay.requests.poll(10, TimeUnit.SECONDS))
+                    .isEqualTo("/$hc/hc/one?sb-hc-action=request&sb-hc-id=r3");
             ResponseCommand response = response(relay.rendezvousFrames);
             assertThat(response.requestId()).isEqualTo("r3");
             assertThat(response.body()).isTrue();
@@ -132,7 +130,8 @@ class ListenerHttpRequestTest {
             }
             assertThat(streamedBody(relay.rendezvousFrames)).isEqualTo(expected);
             assertThat(relay.rendezvousFrames.poll(10, TimeUnit.SECONDS).closeCode()).isEqualTo(1000);
-            assertThat(relay.controlFrames.poll(200, TimeUnit.MILLISECONDS)).as("nothing on the control channel").isNull();
+            assertThat(relay.controlFrames.poll(200, TimeUnit.MILLISECONDS)).as("nothing on the control channel")
+                    .isNull();
         }
     }
 
@@ -141,18 +140,22 @@ class ListenerHttpRequestTest {
         try (HybridConnectionListener listener = listener(echo)) {
             Channel control = open(listener);
             String address = "ws://127.0.0.1:" + relay.port() + "/$hc/hc/one?sb-hc-action=request&sb-hc-id=r4";
-            control.writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(RequestCommand.addressOnly(address, "r4"))));
+            control.writeAndFlush(new TextWebSocketFrame(
+                    ControlCommandCodec.encode(RequestCommand.addressOnly(address, "r4"))));
 
             Channel rendezvous = relay.requestRendezvous.poll(10, TimeUnit.SECONDS);
             byte[] body = new byte[200_000];
             new Random(2).nextBytes(body);
             String command = ControlCommandCodec.encode(request("r4", true, Map.of()));
             int half = command.length() / 2;
-            rendezvous.write(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer(command.substring(0, half).getBytes())));
-            rendezvous.write(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer(command.substring(half).getBytes())));
+            rendezvous.write(new TextWebSocketFrame(false, 0,
+                    Unpooled.copiedBuffer(command.substring(0, half).getBytes())));
+            rendezvous.write(new ContinuationWebSocketFrame(true, 0,
+                    Unpooled.copiedBuffer(command.substring(half).getBytes())));
             rendezvous.write(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(body, 0, 65_536)));
             rendezvous.write(new ContinuationWebSocketFrame(false, 0, Unpooled.wrappedBuffer(body, 65_536, 65_536)));
-            rendezvous.writeAndFlush(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(body, 131_072, body.length - 131_072)));
+            rendezvous.writeAndFlush(new ContinuationWebSocketFrame(true, 0,
+                    Unpooled.wrappedBuffer(body, 131_072, body.length - 131_072)));
 
             assertThat(handled.poll(10, TimeUnit.SECONDS).id()).isEqualTo("r4");
             assertThat(bodies.poll(10, TimeUnit.SECONDS)).isEqualTo(body);
@@ -161,7 +164,8 @@ class ListenerHttpRequestTest {
             assertThat(response.statusCode()).isEqualTo(201);
             assertThat(streamedBody(relay.rendezvousFrames)).isEqualTo(body);
             assertThat(relay.rendezvousFrames.poll(10, TimeUnit.SECONDS).closeCode()).isEqualTo(1000);
-            assertThat(relay.controlFrames.poll(200, TimeUnit.MILLISECONDS)).as("nothing on the control channel").isNull();
+            assertThat(relay.controlFrames.poll(200, TimeUnit.MILLISECONDS)).as("nothing on the control channel")
+                    .isNull();
         }
     }
 
@@ -171,7 +175,8 @@ class ListenerHttpRequestTest {
         try (HybridConnectionListener listener = listener(bigHeaders)) {
             Channel control = open(listener);
             control.writeAndFlush(new TextWebSocketFrame(ControlCommandCodec.encode(request("r5", false, Map.of()))));
-            assertThat(relay.requests.poll(10, TimeUnit.SECONDS)).isEqualTo("/$hc/hc/one?sb-hc-action=request&sb-hc-id=r5");
+            assertThat(relay.requests.poll(10, TimeUnit.SECONDS))
+                    .isEqualTo("/$hc/hc/one?sb-hc-action=request&sb-hc-id=r5");
             ResponseCommand response = response(relay.rendezvousFrames);
             assertThat(response.responseHeaders().get("X-Big")).hasSize(40 * 1024);
             assertThat(response.body()).isFalse();
@@ -236,8 +241,8 @@ class ListenerHttpRequestTest {
     private RequestCommand request(String id, boolean body, Map<String, String> headers) {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put("Host", "127.0.0.1");
-        return new RequestCommand("ws://127.0.0.1:" + relay.port() + "/$hc/hc/one?sb-hc-action=request&sb-hc-id=" + id, id,
-                "/hc/one/sfx?a=1", "POST", new RemoteEndpoint("127.0.0.1", 50001), all, body);
+        return new RequestCommand("ws://127.0.0.1:" + relay.port() + "/$hc/hc/one?sb-hc-action=request&sb-hc-id=" + id,
+                id, "/hc/one/sfx?a=1", "POST", new RemoteEndpoint("127.0.0.1", 50001), all, body);
     }
 
     private Channel open(HybridConnectionListener listener) throws Exception {
@@ -247,9 +252,7 @@ class ListenerHttpRequestTest {
     }
 
     private HybridConnectionListener listener(RequestHandler handler) {
-        HybridConnectionListener.Builder builder = HybridConnectionListener.builder()
-                .endpoint(URI.create("ws://127.0.0.1:" + relay.port() + "/"), "hc/one",
-                        (audience, validFor) -> SharedAccessSignature.createToken(audience, "owner", KEY, Instant.now().plus(validFor)))
+        HybridConnectionListener.Builder builder = relay.listenerBuilder()
                 .connectionHandler((accept, connection) -> connection.close(1000, ""));
         return (handler == null ? builder : builder.requestHandler(handler)).build();
     }

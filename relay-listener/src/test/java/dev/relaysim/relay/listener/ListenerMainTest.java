@@ -60,10 +60,12 @@ class ListenerMainTest {
 
     @Test
     void echoesOneConnectionWithSettingsFromTheEnvironment() throws Exception {
-        Run run = start(Map.of("RELAYSIM_CONNECTION_STRING", connectionString(TestGateway.KEY), "RELAYSIM_CA", caCertificate().toString(),
-                "HOME", home.toString()), "--echo", "--count", "1", "--id", "cli-listener");
+        Run run = start(Map.of("RELAYSIM_CONNECTION_STRING", connectionString(TestGateway.KEY),
+                "RELAYSIM_CA", caCertificate().toString(), "HOME", home.toString()),
+                "--echo", "--count", "1", "--id", "cli-listener");
         await().atMost(Duration.ofSeconds(20)).until(() -> run.out().contains("listening on"));
-        assertThat(run.out()).contains("listening on sb://localhost:" + gateway.get().addresses().tlsPort() + "/echo as cli-listener");
+        assertThat(run.out()).contains(
+                "listening on sb://localhost:" + gateway.get().addresses().tlsPort() + "/echo as cli-listener");
 
         RelayConnection connection = connectSender();
         connection.sendText("hello");
@@ -75,7 +77,8 @@ class ListenerMainTest {
         assertThat(run.exitCode().get(20, TimeUnit.SECONDS)).isZero();
         assertThat(run.out())
                 .containsPattern("accepted connection [0-9a-f-]{36}_G\\d+ from 127\\.0\\.0\\.1:\\d+")
-                .containsPattern("echoed 2 messages \\(8 bytes\\) on connection [0-9a-f-]{36}_G\\d+; closed with 1000 done")
+                .containsPattern("echoed 2 messages \\(8 bytes\\) on connection [0-9a-f-]{36}_G\\d+; closed with "
+                        + "1000 done")
                 .contains("handled 1 connection; exiting");
         assertThat(run.err()).isEmpty();
     }
@@ -87,7 +90,8 @@ class ListenerMainTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> run.out().contains("listening on"));
         String base = "https://localhost:" + gateway.get().addresses().tlsPort() + "/" + ENTITY;
 
-        HttpResponse<String> post = gateway.get().httpClient().send(HttpRequest.newBuilder(URI.create(base + "/orders?id=7"))
+        HttpResponse<String> post = gateway.get().httpClient()
+                .send(HttpRequest.newBuilder(URI.create(base + "/orders?id=7"))
                 .header("ServiceBusAuthorization", TestGateway.token(ENTITY))
                 .header("Content-Type", "application/json")
                 .header("X-Trace", "abc")
@@ -120,8 +124,10 @@ class ListenerMainTest {
 
         assertThat(run.exitCode().get(20, TimeUnit.SECONDS)).isZero();
         assertThat(run.out())
-                .containsPattern("request \\S+: POST /echo/orders\\?id=7 from 127\\.0\\.0\\.1:\\d+ -> 200, echoed 7 bytes")
-                .containsPattern("request \\S+: GET /echo/ä x\\?q=1 from 127\\.0\\.0\\.1:\\d+ -> 200, no body; sent a \\d+-byte summary")
+                .containsPattern("request \\S+: POST /echo/orders\\?id=7 from 127\\.0\\.0\\.1:\\d+ -> 200, echoed 7 "
+                        + "bytes")
+                .containsPattern("request \\S+: GET /echo/ä x\\?q=1 from 127\\.0\\.0\\.1:\\d+ -> 200, no body; sent "
+                        + "a \\d+-byte summary")
                 .containsPattern("request \\S+: HEAD /echo from \\S+ -> 200, headers only")
                 .contains("handled 3 connections and requests; exiting");
         assertThat(run.err()).isEmpty();
@@ -190,7 +196,8 @@ class ListenerMainTest {
 
     @Test
     void badArgumentsExitWith2() throws Exception {
-        Run badString = start(Map.of("HOME", home.toString()), "--connection-string", "Endpoint=http://x/;EntityPath=echo");
+        Run badString =
+                start(Map.of("HOME", home.toString()), "--connection-string", "Endpoint=http://x/;EntityPath=echo");
         assertThat(badString.exitCode().get(20, TimeUnit.SECONDS)).isEqualTo(2);
         assertThat(badString.err()).startsWith("invalid connection string: ");
 

@@ -84,7 +84,8 @@ class ListenerReconnectTest {
             first.close();
             AuthorizationRuleConfig rotated = new AuthorizationRuleConfig(TestGateway.KEY_NAME, OTHER_KEY, OTHER_KEY,
                     EnumSet.allOf(AccessRight.class));
-            second = restart(first, List.of(new NamespaceConfig(TestGateway.NAMESPACE, TestGateway.HOST, List.of(rotated),
+            second = restart(first,
+                    List.of(new NamespaceConfig(TestGateway.NAMESPACE, TestGateway.HOST, List.of(rotated),
                     List.of(new HybridConnectionConfig(ENTITY, true, List.of())))));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> listener.terminationFuture().isDone());
@@ -92,7 +93,8 @@ class ListenerReconnectTest {
                     e -> assertThat(e.statusCode()).isEqualTo(401));
             assertThat(listener.terminationFuture()).isCompletedExceptionally();
             assertThat(listener.isOnline()).isFalse();
-            assertThat(ListenerMain.describe(status.stopped.get(0), new ClientOptions.Target(null, listener.endpoint(), null, null, null, "the test CA")))
+            assertThat(ListenerMain.describe(status.stopped.get(0),
+                    new ClientOptions.Target(null, listener.endpoint(), null, null, null, "the test CA")))
                     .startsWith("the gateway refused the listener: 401 ");
         } finally {
             if (second != null) {
@@ -114,7 +116,8 @@ class ListenerReconnectTest {
     /** A new gateway on the stopped one's ports and data directory. */
     private static GatewayServer restart(TestGateway stopped, List<NamespaceConfig> namespaces) throws Exception {
         GatewayConfig old = stopped.config();
-        ListenSettings listen = new ListenSettings(old.listen().bindAddress(), true, stopped.addresses().tlsPort(), true,
+        ListenSettings listen =
+                new ListenSettings(old.listen().bindAddress(), true, stopped.addresses().tlsPort(), true,
                 stopped.addresses().plainPort(), old.listen().rendezvousPorts(), false, 0);
         GatewayServer server = new GatewayServer(new GatewayConfig(listen, old.protocol(), old.dataDirectory(),
                 TestGateway.NAMESPACE, namespaces));

@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.relaysim.relay.gateway.testing.TestGateway.ENTITY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +78,7 @@ class ListenerTokenRenewalTest {
     @Test
     void theListenerRenewsAndOutlivesItsFirstToken() throws Exception {
         List<Instant> expiries = new CopyOnWriteArrayList<>();
-        AtomicInteger reconnects = new AtomicInteger();
+        RecordingStatusListener status = new RecordingStatusListener();
         TokenProvider recording = (audience, validFor) -> {
             Instant expiresAt = Instant.now().plus(validFor);
             expiries.add(expiresAt);
@@ -89,19 +88,14 @@ class ListenerTokenRenewalTest {
                 .endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY, recording)
                 .tokenTimeToLive(TOKEN_LIFE)
                 .requestHandler((request, response) -> response.statusCode(204))
-                .statusListener(new ListenerStatusListener() {
-                    @Override
-                    public void reconnecting(Throwable cause, Duration delay) {
-                        reconnects.incrementAndGet();
-                    }
-                })
+                .statusListener(status)
                 .build()) {
             listener.open().get(20, TimeUnit.SECONDS);
             Instant unrenewedClose = expiries.get(0).plus(GRACE);
             await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().isAfter(unrenewedClose.plusSeconds(2)));
 
             assertThat(listener.isOnline()).isTrue();
-            assertThat(reconnects).hasValue(0);
+            assertThat(status.reconnectCauses).isEmpty();
             assertThat(expiries).as("tokens: the first plus renewals").hasSizeGreaterThanOrEqualTo(3);
             assertThat(gatewayLog.list).filteredOn(event -> event.getFormattedMessage()
                             .contains("listener " + listener.listenerId() + " renewed its token until"))
@@ -120,7 +114,7 @@ class ListenerTokenRenewalTest {
     }
 
     private static TokenProvider tokens() {
-        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME, TestGateway.KEY,
-                Instant.now().plus(validFor));
+        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME,
+                TestGateway.KEY, Instant.now().plus(validFor));
     }
 }

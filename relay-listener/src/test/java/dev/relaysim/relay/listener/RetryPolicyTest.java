@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RetryPolicyTest {
 
-    private static final Throwable REFUSED_401 = new RelayHandshakeException(401, "Unauthorized", "Ip has been prevented to connect to the endpoint.");
+    private static final Throwable REFUSED_401 =
+            new RelayHandshakeException(401, "Unauthorized", "Ip has been prevented to connect to the endpoint.");
     private static final Throwable NOT_UP = new ConnectException("Connection refused");
 
     @Test

@@ -135,7 +135,8 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         skippingInformational = false;
         cancelTimeout();
         stream = new ResponseBodyStream(ctx.channel(), responseTimeout);
-        if (!responseFuture.complete(new RelayHttpResponse(status.code(), status.reasonPhrase(), response.headers(), stream))) {
+        if (!responseFuture.complete(new RelayHttpResponse(status.code(), status.reasonPhrase(), response.headers(),
+                stream))) {
             done = true;
             ctx.close();
         }

@@ -120,7 +120,8 @@ public final class HybridConnectionHttpClient implements AutoCloseable {
                 .group(group)
                 .channel(EventLoops.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .handler(new HttpSenderChannelInitializer(endpoint.secure() ? sslContext : null, endpoint.host(),
                         endpoint.port(), connectTimeout, exchange));
         if (sourceAddress != null) {

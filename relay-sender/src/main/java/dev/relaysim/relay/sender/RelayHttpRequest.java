@@ -104,7 +104,8 @@ public final class RelayHttpRequest {
             try {
                 parsed = HttpMethod.valueOf(method.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("method: '" + method + "' (expected: an HTTP method such as GET or POST)", e);
+                throw new IllegalArgumentException("method: '" + method
+                        + "' (expected: an HTTP method such as GET or POST)", e);
             }
             if (parsed.equals(HttpMethod.CONNECT)) {
                 throw new IllegalArgumentException("method: CONNECT (expected: any method but CONNECT)");
@@ -118,7 +119,8 @@ public final class RelayHttpRequest {
             requireNonNull(pathSuffix, "pathSuffix");
             String trimmed = pathSuffix.startsWith("/") ? pathSuffix.substring(1) : pathSuffix;
             if (trimmed.indexOf('?') >= 0 || trimmed.indexOf('#') >= 0) {
-                throw new IllegalArgumentException("pathSuffix: '" + pathSuffix + "' (expected: a path without '?' or '#'; set the query apart)");
+                throw new IllegalArgumentException("pathSuffix: '" + pathSuffix
+                        + "' (expected: a path without '?' or '#'; set the query apart)");
             }
             this.pathSuffix = trimmed;
             return this;

@@ -2,6 +2,7 @@ package dev.relaysim.relay.sender;
 
 import dev.relaysim.relay.common.client.ChunkInputStream;
 import io.netty.channel.Channel;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -74,7 +75,7 @@ final class ResponseBodyStream extends ChunkInputStream {
     }
 
     @Override
-    protected byte[] nextChunk() throws IOException {
+    protected byte @Nullable [] nextChunk() throws IOException {
         if (closed) {
             throw new IOException("the response body was closed");
         }

@@ -53,7 +53,8 @@ import static java.util.Objects.requireNonNull;
  * the relay cannot be reached, 2 bad arguments.
  */
 @Command(name = "send", sortOptions = false,
-        description = {"Sends messages through a hybrid connection and checks that a listener (listen --echo) echoes them exactly.",
+        description = {"Sends messages through a hybrid connection and checks that a listener (listen --echo) echoes "
+                + "them exactly.",
                 "With --http, sends one HTTP request (https://<host>:<port>/<entity>[/path][?query]) and prints the "
                         + "response like curl: -i adds the status line and headers; exit 0 for 2xx/3xx, 1 otherwise."})
 public final class SenderMain implements Callable<Integer> {
@@ -72,14 +73,17 @@ public final class SenderMain implements Callable<Integer> {
     @Mixin
     private ClientOptions clientOptions;
 
-    @Option(names = "--message", paramLabel = "TEXT", defaultValue = "hello", description = "The message (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--message", paramLabel = "TEXT", defaultValue = "hello",
+            description = "The message (default: ${DEFAULT-VALUE}).")
     private String message;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "How many times to send it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "1",
+            description = "How many times to send it (default: ${DEFAULT-VALUE}).")
     private int count;
 
     @Option(names = "--size", paramLabel = "BYTES",
-            description = "Send a generated message of this many bytes instead of --message (letters for text, a byte pattern for binary).")
+            description = "Send a generated message of this many bytes instead of --message (letters for text, a "
+                    + "byte pattern for binary).")
     private Integer size;
 
     @Option(names = "--binary", description = "Send binary messages instead of text.")
@@ -98,7 +102,8 @@ public final class SenderMain implements Callable<Integer> {
     @Option(names = "--data-file", paramLabel = "FILE", description = "HTTP request body from a file, streamed.")
     private Path dataFile;
 
-    @Option(names = {"-H", "--header"}, paramLabel = "K:V", description = "HTTP request header; repeat for more, or for several values.")
+    @Option(names = {"-H", "--header"}, paramLabel = "K:V",
+            description = "HTTP request header; repeat for more, or for several values.")
     private List<String> headers = new ArrayList<>();
 
     @Option(names = "--path", paramLabel = "SUFFIX",
@@ -108,7 +113,8 @@ public final class SenderMain implements Callable<Integer> {
     @Option(names = "--query", paramLabel = "Q", description = "Query string without '?', sent as given.")
     private String query;
 
-    @Option(names = {"-i", "--include"}, description = "Print the HTTP status line and response headers before the body.")
+    @Option(names = {"-i", "--include"},
+            description = "Print the HTTP status line and response headers before the body.")
     private boolean include;
 
     @Mixin
@@ -122,12 +128,17 @@ public final class SenderMain implements Callable<Integer> {
         this(System.getenv());
     }
 
-    /** A command that reads its defaults from {@code environment} ({@code RELAYSIM_CONNECTION_STRING}, {@code RELAYSIM_CA}, {@code HOME}). */
+    /**
+     * A command that reads its defaults from {@code environment} ({@code RELAYSIM_CONNECTION_STRING},
+     * {@code RELAYSIM_CA}, {@code HOME}).
+     */
     public SenderMain(Map<String, String> environment) {
         this(environment, System.out);
     }
 
-    /** A command that reads its defaults from {@code environment} and writes HTTP response bodies to {@code bodyOut}. */
+    /**
+     * A command that reads its defaults from {@code environment} and writes HTTP response bodies to {@code bodyOut}.
+     */
     public SenderMain(Map<String, String> environment, OutputStream bodyOut) {
         this.environment = Map.copyOf(requireNonNull(environment, "environment"));
         this.bodyOut = requireNonNull(bodyOut, "bodyOut");
@@ -213,25 +224,29 @@ public final class SenderMain implements Callable<Integer> {
                 roundTrips[i] = System.nanoTime() - start;
                 if (echo == null) {
                     RelayCloseStatus status = connection.closeFuture().join();
-                    err.println("the connection closed (" + status + ") before the echo of message " + (i + 1) + " arrived");
+                    err.println("the connection closed (" + status + ") before the echo of message " + (i + 1)
+                            + " arrived");
                     return EXIT_FAILURE;
                 }
                 if (echo.isBinary() != binary || !echo.contentEquals(payload)) {
-                    err.println("the echo of message " + (i + 1) + " differs: sent " + payload.length + " bytes (" + kind
-                            + "), received " + echo.length() + " bytes (" + (echo.isBinary() ? "binary" : "text") + ")"
+                    err.println("the echo of message " + (i + 1) + " differs: sent " + payload.length + " bytes ("
+                            + kind + "), received " + echo.length() + " bytes ("
+                            + (echo.isBinary() ? "binary" : "text") + ")"
                             + firstDifference(payload, echo.data()));
                     return EXIT_FAILURE;
                 }
                 if (count <= MAX_LINES_PER_MESSAGE) {
-                    out.println("message " + (i + 1) + ": " + payload.length + " bytes " + kind + ", echo matched in " + millis(roundTrips[i]));
+                    out.println("message " + (i + 1) + ": " + payload.length + " bytes " + kind + ", echo matched in "
+                            + millis(roundTrips[i]));
                 }
             }
             if (count > MAX_LINES_PER_MESSAGE) {
                 long[] sorted = roundTrips.clone();
                 Arrays.sort(sorted);
-                out.println("sent " + count + " " + kind + " messages of " + payload.length + " bytes (" + (long) count * payload.length
-                        + " bytes), every echo matched; round trip p50 " + millis(sorted[(count + 1) / 2 - 1]) + ", max "
-                        + millis(sorted[count - 1]));
+                out.println("sent " + count + " " + kind + " messages of " + payload.length + " bytes ("
+                        + (long) count * payload.length
+                        + " bytes), every echo matched; round trip p50 " + millis(sorted[(count + 1) / 2 - 1])
+                        + ", max " + millis(sorted[count - 1]));
             }
             try {
                 connection.close(RelayCloseStatus.NORMAL, "done").get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

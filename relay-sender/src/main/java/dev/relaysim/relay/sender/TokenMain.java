@@ -31,7 +31,8 @@ import static java.util.Objects.requireNonNull;
  */
 @Command(name = "token", sortOptions = false,
         description = {"Prints a SAS token for a hybrid connection (audience http://<namespace host>/<entity>/), "
-                + "signed with a rule's key; by default for the gateway's development connection string (sandbox/echo).",
+                + "signed with a rule's key; by default for the gateway's development connection string "
+                + "(sandbox/echo).",
                 "curl -H \"$(./relaysim token --header)\" --cacert ~/.relaysim/tls/ca.pem https://localhost:9443/echo"})
 public final class TokenMain implements Callable<Integer> {
 
@@ -49,11 +50,13 @@ public final class TokenMain implements Callable<Integer> {
                     + "(default: the connection string's host, localhost).")
     private String namespace;
 
-    @Option(names = "--entity", paramLabel = "PATH", description = "Hybrid connection (default: the connection string's EntityPath, echo).")
+    @Option(names = "--entity", paramLabel = "PATH",
+            description = "Hybrid connection (default: the connection string's EntityPath, echo).")
     private String entity;
 
     @Option(names = "--rule", paramLabel = "NAME",
-            description = "Authorization rule name, SharedAccessKeyName (default: the connection string's, RootManageSharedAccessKey).")
+            description = "Authorization rule name, SharedAccessKeyName (default: the connection string's, "
+                    + "RootManageSharedAccessKey).")
     private String rule;
 
     @Option(names = "--key", paramLabel = "KEY", description = "The rule's key (default: the connection string's).")
@@ -63,7 +66,8 @@ public final class TokenMain implements Callable<Integer> {
             description = "How long the token is valid: 30s, 5m, 1h or PT1H (default: ${DEFAULT-VALUE}).")
     private String lifetime;
 
-    @Option(names = "--header", description = "Print the header line 'ServiceBusAuthorization: <token>' instead of the token.")
+    @Option(names = "--header",
+            description = "Print the header line 'ServiceBusAuthorization: <token>' instead of the token.")
     private boolean header;
 
     @Mixin
@@ -77,7 +81,10 @@ public final class TokenMain implements Callable<Integer> {
         this(System.getenv(), Clock.systemUTC());
     }
 
-    /** A command that reads {@code $RELAYSIM_CONNECTION_STRING} from {@code environment} and the time from {@code clock}. */
+    /**
+     * A command that reads {@code $RELAYSIM_CONNECTION_STRING} from {@code environment} and the time from
+     * {@code clock}.
+     */
     public TokenMain(Map<String, String> environment, Clock clock) {
         this.environment = Map.copyOf(requireNonNull(environment, "environment"));
         this.clock = requireNonNull(clock, "clock");

@@ -22,7 +22,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -147,8 +146,8 @@ class DnsResolutionTest {
     }
 
     private static String connectionText(String host) {
-        return "Endpoint=sb://" + host + ':' + tlsPort() + "/;SharedAccessKeyName=" + KEY_NAME + ";SharedAccessKey=" + KEY
-                + ";EntityPath=echo";
+        return "Endpoint=sb://" + host + ':' + tlsPort() + "/;SharedAccessKeyName=" + KEY_NAME + ";SharedAccessKey="
+                + KEY + ";EntityPath=echo";
     }
 
     private static SslContext sslContext() {

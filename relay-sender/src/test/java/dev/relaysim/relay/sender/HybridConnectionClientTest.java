@@ -5,9 +5,9 @@ import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayEndpoint;
 import dev.relaysim.relay.common.client.RelayHandshakeException;
-import dev.relaysim.relay.common.client.RelayMessage;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.common.connection.ConnectionString;
+import dev.relaysim.relay.common.testing.EchoChecks;
 import dev.relaysim.relay.common.tls.SslContexts;
 import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
@@ -81,19 +81,7 @@ class HybridConnectionClientTest {
                     .doesNotContainKey("ServiceBusAuthorization"));
             Random random = new Random(11);
             for (int size : SIZES) {
-                byte[] data = new byte[size];
-                random.nextBytes(data);
-                connection.send(data);
-                RelayMessage binary = connection.receive(TIMEOUT);
-                assertThat(binary.isBinary()).isTrue();
-                assertThat(binary.contentEquals(data)).as("binary echo of %d bytes", size).isTrue();
-
-                String text = "é".repeat(size / 2) + "x".repeat(size % 2);
-                connection.sendText(text);
-                RelayMessage echoed = connection.receive(TIMEOUT);
-                assertThat(echoed.isText()).isTrue();
-                assertThat(echoed.length()).isEqualTo(size);
-                assertThat(echoed.asText()).as("text echo of %d bytes", size).isEqualTo(text);
+                EchoChecks.assertEchoes(connection, size, random, TIMEOUT);
             }
             assertThat(connection.close(1000, "done").get(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
         }
@@ -108,7 +96,8 @@ class HybridConnectionClientTest {
                         assertThat(e.statusCode()).isEqualTo(404);
                         assertThat(e.description()).startsWith("There are no listeners connected for the endpoint.");
                     });
-            assertThat(SenderMain.describe(refused.handle((c, e) -> e).join(), new ClientOptions.Target(null, client.endpoint(), null, null, null, "the test CA")))
+            assertThat(SenderMain.describe(refused.handle((c, e) -> e).join(),
+                    new ClientOptions.Target(null, client.endpoint(), null, null, null, "the test CA")))
                     .isEqualTo("no listener is connected to sb://localhost:" + gateway.get().addresses().tlsPort()
                             + "/echo — start one with ./relaysim listen --echo");
         }
@@ -132,11 +121,13 @@ class HybridConnectionClientTest {
     @Test
     void aWrongKeyIsRefusedWith401() throws Exception {
         ConnectionString wrong = ConnectionString.parse("Endpoint=sb://localhost:" + gateway.get().addresses().tlsPort()
-                + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=d3Jvbmcta2V5;EntityPath=" + ENTITY);
+                + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=d3Jvbmcta2V5;EntityPath="
+                + ENTITY);
         try (HybridConnectionClient client = HybridConnectionClient.builder().connectionString(wrong)
                 .sslContext(sslContext()).build()) {
             assertThatThrownBy(() -> client.connect().get(20, TimeUnit.SECONDS)).cause()
-                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+                    .isInstanceOfSatisfying(RelayHandshakeException.class, e -> assertThat(e.statusCode())
+                            .isEqualTo(401));
         }
     }
 
@@ -190,7 +181,8 @@ class HybridConnectionClientTest {
                 .eventLoopGroup(group)
                 .connectionHandler((accept, connection) -> connection.setHandler(connection::send));
         return tls ? builder.connectionString(connectionString())
-                : builder.endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY, tokens());
+                : builder.endpoint(URI.create("ws://127.0.0.1:" + gateway.get().addresses().plainPort()), ENTITY,
+                        tokens());
     }
 
     private static HybridConnectionClient client(boolean tls) {
@@ -206,12 +198,13 @@ class HybridConnectionClientTest {
 
     private static ConnectionString connectionString() {
         return ConnectionString.parse("Endpoint=sb://localhost:" + gateway.get().addresses().tlsPort()
-                + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY + ";EntityPath=" + ENTITY);
+                + "/;SharedAccessKeyName=" + TestGateway.KEY_NAME + ";SharedAccessKey=" + TestGateway.KEY
+                + ";EntityPath=" + ENTITY);
     }
 
     private static TokenProvider tokens() {
-        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME, TestGateway.KEY,
-                Instant.now().plus(validFor));
+        return (audience, validFor) -> SharedAccessSignature.createToken(audience, TestGateway.KEY_NAME,
+                TestGateway.KEY, Instant.now().plus(validFor));
     }
 
     private static SslContext sslContext() {

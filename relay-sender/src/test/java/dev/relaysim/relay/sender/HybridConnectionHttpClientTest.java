@@ -235,7 +235,8 @@ class HybridConnectionHttpClientTest {
                      .connectionString(connectionString()).sslContext(sslContext())
                      .sourceAddress(InetAddress.getByName("127.0.0.7")).build()) {
             listener.open().get(20, TimeUnit.SECONDS);
-            try (RelayHttpResponse response = client.send(RelayHttpRequest.builder().build()).get(30, TimeUnit.SECONDS)) {
+            try (RelayHttpResponse response = client.send(RelayHttpRequest.builder().build())
+                    .get(30, TimeUnit.SECONDS)) {
                 assertThat(response.statusCode()).isEqualTo(200);
             }
             assertThat(requests.poll(10, TimeUnit.SECONDS).remoteEndpoint().address()).isEqualTo("127.0.0.7");
@@ -244,11 +245,13 @@ class HybridConnectionHttpClientTest {
 
     @Test
     void statusAndDescriptionPassThrough() throws Exception {
-        RequestHandler handler = (request, response) -> response.statusCode(418).statusDescription("I'm a teapot, really");
+        RequestHandler handler = (request, response) -> response.statusCode(418)
+                .statusDescription("I'm a teapot, really");
         try (HybridConnectionListener listener = listener(handler);
              HybridConnectionHttpClient client = client(false)) {
             listener.open().get(20, TimeUnit.SECONDS);
-            try (RelayHttpResponse response = client.send(RelayHttpRequest.builder().build()).get(30, TimeUnit.SECONDS)) {
+            try (RelayHttpResponse response = client.send(RelayHttpRequest.builder().build())
+                    .get(30, TimeUnit.SECONDS)) {
                 assertThat(response.statusCode()).isEqualTo(418);
                 assertThat(response.reasonPhrase()).isEqualTo("I'm a teapot, really");
             }

@@ -81,8 +81,8 @@ class ListenerRetryTest {
             closedPort = socket.getLocalPort();
         }
         listener = HybridConnectionListener.builder()
-                .connectionString(ConnectionString.parse("Endpoint=sb://127.0.0.1:" + closedPort + "/;SharedAccessKeyName="
-                        + KEY_NAME + ";SharedAccessKey=" + KEY + ";EntityPath=echo"))
+                .connectionString(ConnectionString.parse("Endpoint=sb://127.0.0.1:" + closedPort
+                        + "/;SharedAccessKeyName=" + KEY_NAME + ";SharedAccessKey=" + KEY + ";EntityPath=echo"))
                 .retryPolicy(RetryPolicy.attempts(2))
                 .connectionHandler((accept, connection) -> connection.close(1000, "not used"))
                 .statusListener(recorder())
@@ -97,8 +97,8 @@ class ListenerRetryTest {
     private HybridConnectionListener listenerInTheVnet(RetryPolicy retryPolicy) throws Exception {
         return HybridConnectionListener.builder()
                 .connectionString(ConnectionString.parse("Endpoint=sb://" + PrivateLinkSeed.ENDPOINT + ':'
-                        + gateway.addresses().tlsPort() + "/;SharedAccessKeyName=" + KEY_NAME + ";SharedAccessKey=" + KEY
-                        + ";EntityPath=echo"))
+                        + gateway.addresses().tlsPort() + "/;SharedAccessKeyName=" + KEY_NAME + ";SharedAccessKey="
+                        + KEY + ";EntityPath=echo"))
                 .caCertificate(gateway.server().certificateAuthority().caCertificatePem())
                 .sourceAddress(InetAddress.getByName(PrivateLinkSeed.VM))
                 .retryPolicy(retryPolicy)

@@ -31,7 +31,10 @@ import static dev.relaysim.relay.gateway.testing.TestGateway.ENTITY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The {@code send} command, run in-process with captured output, against the {@code listen} command or the listener library. */
+/**
+ * The {@code send} command, run in-process with captured output, against the {@code listen} command or the listener
+ * library.
+ */
 @Timeout(60)
 class SenderMainTest {
 
@@ -52,17 +55,20 @@ class SenderMainTest {
         assertThat(send.err()).isEmpty();
 
         assertThat(listen.exitCode().get(30, TimeUnit.SECONDS)).isZero();
-        assertThat(listen.out()).containsPattern("echoed 1 message \\(5 bytes\\) on connection \\S+; closed with 1000 done");
+        assertThat(listen.out())
+                .containsPattern("echoed 1 message \\(5 bytes\\) on connection \\S+; closed with 1000 done");
     }
 
     @Test
     void summarisesManyBinaryMessages() throws Exception {
-        try (HybridConnectionListener listener = listener((accept, connection) -> connection.setHandler(connection::send))) {
+        try (HybridConnectionListener listener =
+                listener((accept, connection) -> connection.setHandler(connection::send))) {
             listener.open().get(20, TimeUnit.SECONDS);
             Run send = run(new SenderMain(Map.of("HOME", home.toString())), "--connection-string", connectionString(),
                     "--ca", caCertificate().toString(), "--count", "20", "--size", "1000", "--binary");
             assertThat(send.exitCode().get(30, TimeUnit.SECONDS)).as(send.err()).isZero();
-            assertThat(send.out()).matches("sent 20 binary messages of 1000 bytes \\(20000 bytes\\), every echo matched; "
+            assertThat(send.out())
+                    .matches("sent 20 binary messages of 1000 bytes \\(20000 bytes\\), every echo matched; "
                     + "round trip p50 \\d+\\.\\d\\d ms, max \\d+\\.\\d\\d ms\\R");
         }
     }
@@ -71,7 +77,8 @@ class SenderMainTest {
     void withoutAListenerItSaysHowToStartOne() throws Exception {
         Run send = run(new SenderMain(environment()));
         assertThat(send.exitCode().get(30, TimeUnit.SECONDS)).isEqualTo(1);
-        assertThat(send.err().strip()).isEqualTo("no listener is connected to sb://localhost:" + gateway.get().addresses().tlsPort()
+        assertThat(send.err().strip())
+                .isEqualTo("no listener is connected to sb://localhost:" + gateway.get().addresses().tlsPort()
                 + "/echo — start one with ./relaysim listen --echo");
     }
 
@@ -82,7 +89,8 @@ class SenderMainTest {
             listener.open().get(20, TimeUnit.SECONDS);
             Run send = run(new SenderMain(environment()), "--message", "typed");
             assertThat(send.exitCode().get(30, TimeUnit.SECONDS)).isEqualTo(1);
-            assertThat(send.err().strip()).isEqualTo("the echo of message 1 differs: sent 5 bytes (text), received 5 bytes (binary)");
+            assertThat(send.err().strip())
+                    .isEqualTo("the echo of message 1 differs: sent 5 bytes (text), received 5 bytes (binary)");
         }
     }
 
@@ -96,7 +104,8 @@ class SenderMainTest {
                 "-H", "X-A:2", "--path", "orders/7", "--query", "id=3&sb-hc-id=x");
         assertThat(post.exitCode().get(30, TimeUnit.SECONDS)).as(post.err()).isZero();
         assertThat(post.out()).startsWith("HTTP/1.1 200 OK\r\n")
-                .contains("X-Echo-Method: POST\r\n", "X-Echo-Target: /echo/orders/7?id=3\r\n", "X-Echo-Header-X-A: 1, 2\r\n")
+                .contains("X-Echo-Method: POST\r\n", "X-Echo-Target: /echo/orders/7?id=3\r\n",
+                        "X-Echo-Header-X-A: 1, 2\r\n")
                 .endsWith("\r\n\r\n");
         assertThat(postBody.toString(StandardCharsets.UTF_8)).isEqualTo("hello");
         assertThat(post.err()).isEmpty();
@@ -112,7 +121,8 @@ class SenderMainTest {
         Path file = home.resolve("body.bin");
         Files.write(file, data);
         ByteArrayOutputStream putBody = new ByteArrayOutputStream();
-        Run put = run(new SenderMain(environment(), putBody), "--http", "--method", "put", "--data-file", file.toString());
+        Run put = run(new SenderMain(environment(), putBody), "--http", "--method", "put", "--data-file",
+                file.toString());
         assertThat(put.exitCode().get(30, TimeUnit.SECONDS)).as(put.err()).isZero();
         assertThat(putBody.toByteArray()).isEqualTo(data);
 
@@ -125,7 +135,8 @@ class SenderMainTest {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         Run send = run(new SenderMain(environment(), body), "--http");
         assertThat(send.exitCode().get(30, TimeUnit.SECONDS)).isEqualTo(1);
-        assertThat(send.err().strip()).isEqualTo("no listener is connected to sb://localhost:" + gateway.get().addresses().tlsPort()
+        assertThat(send.err().strip())
+                .isEqualTo("no listener is connected to sb://localhost:" + gateway.get().addresses().tlsPort()
                 + "/echo — start one with ./relaysim listen --http-echo");
         assertThat(body.toString(StandardCharsets.UTF_8)).contains("\"code\":\"BadGateway\"");
     }
@@ -150,12 +161,15 @@ class SenderMainTest {
     @Test
     void badHttpArgumentsExitWith2() throws Exception {
         Map<String[], String> cases = Map.of(
-                new String[] {"--http", "--count", "2"}, "--count: not with --http (expected: --data or --data-file for a body)",
+                new String[] {"--http", "--count", "2"},
+                        "--count: not with --http (expected: --data or --data-file for a body)",
                 new String[] {"--data", "x"}, "--data: only with --http",
                 new String[] {"--http", "--header", "novalue"}, "--header: 'novalue' (expected: NAME:VALUE)",
                 new String[] {"--http", "--method", "CONNECT"}, "method: CONNECT (expected: any method but CONNECT)",
-                new String[] {"--http", "--data", "a", "--data-file", "f"}, "--data and --data-file: both given (expected: at most one body)",
-                new String[] {"--http", "--path", "a b"}, "request target: '/echo/a b' (expected: a valid path and query; "
+                new String[] {"--http", "--data", "a", "--data-file", "f"},
+                        "--data and --data-file: both given (expected: at most one body)",
+                new String[] {"--http", "--path", "a b"},
+                        "request target: '/echo/a b' (expected: a valid path and query; "
                         + "percent-encode spaces and other special characters)");
         for (Map.Entry<String[], String> bad : cases.entrySet()) {
             Run run = run(new SenderMain(environment(), new ByteArrayOutputStream()), bad.getKey());

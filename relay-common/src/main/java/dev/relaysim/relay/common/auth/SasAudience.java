@@ -48,7 +48,8 @@ public final class SasAudience {
         String authority = slash < 0 ? rest : rest.substring(0, slash);
         String rawPath = slash < 0 ? "" : rest.substring(slash);
         String host = host(authority);
-        if (host.isEmpty() || acceptedHosts.stream().noneMatch(accepted -> unbracket(accepted).equalsIgnoreCase(host))) {
+        if (host.isEmpty() || acceptedHosts.stream()
+                .noneMatch(accepted -> unbracket(accepted).equalsIgnoreCase(host))) {
             return false;
         }
         String path;

@@ -50,7 +50,8 @@ public record SasToken(String resource, String signature, String expiry, String 
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sig: '" + signature + "' is not base64 (" + e.getMessage() + ")", e);
         }
-        if (expiry.isEmpty() || expiry.length() > MAX_EXPIRY_DIGITS || !expiry.chars().allMatch(c -> c >= '0' && c <= '9')
+        if (expiry.isEmpty() || expiry.length() > MAX_EXPIRY_DIGITS || !expiry.chars()
+                .allMatch(c -> c >= '0' && c <= '9')
                 || Long.parseLong(expiry) > Instant.MAX.getEpochSecond()) {
             throw new IllegalArgumentException("se: '" + expiry + "' (expected: seconds since 1970-01-01T00:00:00Z)");
         }
@@ -87,7 +88,8 @@ public record SasToken(String resource, String signature, String expiry, String 
             }
             int equals = field.indexOf('=');
             if (equals < 0) {
-                throw new SasTokenException("SAS token: field '" + shorten(field) + "' has no '=' (expected: name=value)");
+                throw new SasTokenException("SAS token: field '" + shorten(field)
+                        + "' has no '=' (expected: name=value)");
             }
             String name = field.substring(0, equals);
             if (fields.put(name, field.substring(equals + 1)) != null) {

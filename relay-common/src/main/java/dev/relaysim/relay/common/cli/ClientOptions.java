@@ -8,6 +8,7 @@ import dev.relaysim.relay.common.dns.DnsHostResolver;
 import dev.relaysim.relay.common.tls.SslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -16,7 +17,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,7 +37,8 @@ public final class ClientOptions {
 
     @Option(names = "--ca", paramLabel = "FILE",
             description = "CA certificate (PEM) to trust (default: the CA of --data-dir, else $RELAYSIM_CA, else "
-                    + "$RELAYSIM_DATA_DIR/tls/ca.pem, else ~/.relaysim/tls/ca.pem if it exists, else the JDK's trust store)")
+                    + "$RELAYSIM_DATA_DIR/tls/ca.pem, else ~/.relaysim/tls/ca.pem if it exists, "
+                    + "else the JDK's trust store)")
     private Path ca;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -52,7 +53,8 @@ public final class ClientOptions {
     private String sourceAddress;
 
     @Option(names = "--dns", paramLabel = "IP:PORT",
-            description = "Resolve host names through this DNS server (e.g. 127.0.0.1:1053, the gateway's), asking from "
+            description =
+                    "Resolve host names through this DNS server (e.g. 127.0.0.1:1053, the gateway's), asking from "
                     + "--source-address so that it answers as it would for that machine; TLS still checks the real "
                     + "host name (default: the system's resolver)")
     private String dns;
@@ -65,7 +67,7 @@ public final class ClientOptions {
      *                      the system's
      */
     public record Target(ConnectionString connectionString, RelayEndpoint endpoint, SslContext sslContext,
-                         InetAddress sourceAddress, DnsHostResolver resolver, String trusted) {
+                         @Nullable InetAddress sourceAddress, @Nullable DnsHostResolver resolver, String trusted) {
 
         /** What a failed TLS handshake should add: which CA was tried, and how to choose another. */
         public String tlsHint() {
@@ -133,41 +135,41 @@ public final class ClientOptions {
     }
 
     /** The CA file to trust (none: the JDK's trust store), the option or variable it came from, and both in words. */
-    private record Trust(Optional<Path> file, String source, String description) {
+    private record Trust(@Nullable Path file, String source, String description) {
     }
 
     private Trust trust(Map<String, String> environment) {
         if (ca != null) {
-            return new Trust(Optional.of(ca), "--ca", "the CA " + ca + " (--ca)");
+            return new Trust(ca, "--ca", "the CA " + ca + " (--ca)");
         }
         if (dataDirectory != null) {
             Path file = DevDefaults.caCertificatePem(dataDirectory);
-            return new Trust(Optional.of(file), "--data-dir", "the CA " + file + " (--data-dir)");
+            return new Trust(file, "--data-dir", "the CA " + file + " (--data-dir)");
         }
         String caVariable = environment.get(DevDefaults.CA_ENV);
         if (caVariable != null && !caVariable.isBlank()) {
-            return new Trust(Optional.of(Path.of(caVariable)), DevDefaults.CA_ENV,
+            return new Trust(Path.of(caVariable), DevDefaults.CA_ENV,
                     "the CA " + caVariable + " ($" + DevDefaults.CA_ENV + ")");
         }
         String dataVariable = environment.get(DevDefaults.DATA_DIRECTORY_ENV);
         if (dataVariable != null && !dataVariable.isBlank()) {
             Path file = DevDefaults.caCertificatePem(Path.of(dataVariable));
-            return new Trust(Optional.of(file), DevDefaults.DATA_DIRECTORY_ENV,
+            return new Trust(file, DevDefaults.DATA_DIRECTORY_ENV,
                     "the CA " + file + " ($" + DevDefaults.DATA_DIRECTORY_ENV + ")");
         }
         Path usual = DevDefaults.caCertificatePem(DevDefaults.dataDirectory(environment));
         if (Files.isRegularFile(usual)) {
-            return new Trust(Optional.of(usual), "the default CA", "the CA " + usual + " (the default data directory)");
+            return new Trust(usual, "the default CA", "the CA " + usual + " (the default data directory)");
         }
-        return new Trust(Optional.empty(), "the JDK's trust store",
+        return new Trust(null, "the JDK's trust store",
                 "the JDK's trust store (no --ca or --data-dir given, and " + usual + " does not exist)");
     }
 
     private static SslContext sslContext(Trust trust) {
-        if (trust.file().isEmpty()) {
+        Path file = trust.file();
+        if (file == null) {
             return SslContexts.forClientWithSystemTrust();
         }
-        Path file = trust.file().get();
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + " does not exist (expected: a PEM CA certificate, such as "
                     + "the tls/ca.pem the gateway writes to its data directory)");

@@ -1,12 +1,17 @@
 package dev.relaysim.relay.common.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as the gateway config and the commands take them: ISO-8601 ({@code PT30S}) or a whole number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
+/**
+ * Durations as the gateway config and the commands take them: ISO-8601 ({@code PT30S}) or a whole number with a unit
+ * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}).
+ */
 public final class Durations {
 
     public static final String EXPECTED = "a duration such as 30s, 500ms, 5m, 1h or PT30S";
@@ -17,7 +22,7 @@ public final class Durations {
     }
 
     /** The duration, or {@code null} when the text is neither form. */
-    public static Duration parse(String text) {
+    public static @Nullable Duration parse(String text) {
         String trimmed = text.strip().toLowerCase(Locale.ROOT);
         Matcher matcher = SHORT_FORM.matcher(trimmed);
         if (matcher.matches()) {

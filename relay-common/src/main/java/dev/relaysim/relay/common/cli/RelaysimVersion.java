@@ -6,9 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * The relaysim version this build is, from the build-time filtered {@value #RESOURCE}: what {@code -V}/{@code --version}
- * prints for every command and what the gateway's management server reports. Free of picocli, which is optional for
- * the library modules: an embedded gateway reports its version without it.
+ * The relaysim version this build is, from the build-time filtered {@value #RESOURCE}: what
+ * {@code -V}/{@code --version} prints for every command and what the gateway's management server reports. Free of
+ * picocli, which is optional for the library modules: an embedded gateway reports its version without it.
  */
 public final class RelaysimVersion {
 

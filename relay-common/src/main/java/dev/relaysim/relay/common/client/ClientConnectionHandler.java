@@ -29,11 +29,10 @@ import java.util.concurrent.TimeoutException;
  * upgrade becomes a {@link RelayHandshakeException}); on {@link ClientHandshakeStateEvent#HANDSHAKE_COMPLETE}
  * it creates the {@link RelayConnection} and
  * completes the future with it; afterwards it lends
- * whole text and binary frames' content to the connection (no copy), hands it close frames, releasing each, and tells it about
- * errors and the end of the socket. On a connection that delivers fragments (no frame aggregator
- * before it) each text, binary and continuation frame goes to the connection as a fragment of the
- * type its message started with. Pings are answered and pongs dropped before it, by Netty's
- * protocol handler.
+ * whole text and binary frames' content to the connection (no copy), hands it close frames, releasing each, and tells
+ * it about errors and the end of the socket. On a connection that delivers fragments (no frame aggregator before it)
+ * each text, binary and continuation frame goes to the connection as a fragment of the type its message started with.
+ * Pings are answered and pongs dropped before it, by Netty's protocol handler.
  */
 final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -45,7 +44,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Fragments only: whether the message being received is text. */
     private boolean textMessage;
 
-    ClientConnectionHandler(URI uri, RelayClientConfig config, boolean fragments, CompletableFuture<RelayConnection> connectFuture) {
+    ClientConnectionHandler(URI uri, RelayClientConfig config, boolean fragments,
+            CompletableFuture<RelayConnection> connectFuture) {
         this.uri = uri;
         this.config = config;
         this.fragments = fragments;
@@ -57,8 +57,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             WebSocketClientProtocolHandler protocol = ctx.pipeline().get(WebSocketClientProtocolHandler.class);
             String subprotocol = protocol.handshaker().actualSubprotocol();
-            connection = new RelayConnection(ctx.channel(), uri, subprotocol == null || subprotocol.isEmpty() ? null : subprotocol,
-                    config);
+            connection = new RelayConnection(ctx.channel(), uri,
+                    subprotocol == null || subprotocol.isEmpty() ? null : subprotocol, config);
             if (!connectFuture.complete(connection)) {
                 ctx.close();
             }
@@ -67,7 +67,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
             connectFuture.completeExceptionally(tls.cause());
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            connectFuture.completeExceptionally(new TimeoutException("no WebSocket upgrade response from " + authority()));
+            connectFuture.completeExceptionally(new TimeoutException("no WebSocket upgrade response from "
+                    + authority()));
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -82,7 +83,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 connection.onCloseFrame(close);
             } else if (fragments && msg instanceof WebSocketFrame frame) {
                 onFragment(frame);
-            } else if (msg instanceof WebSocketFrame frame && frame.content().readableBytes() > config.maxMessageSize()) {
+            } else if (msg instanceof WebSocketFrame frame && frame.content()
+                    .readableBytes() > config.maxMessageSize()) {
                 // The frame aggregator limits fragmented messages only; a single frame is checked here.
                 connection.onException(new TooLongFrameException("message of " + frame.content().readableBytes()
                         + " bytes (expected: <= " + config.maxMessageSize() + ")"));
@@ -104,7 +106,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (!(frame instanceof ContinuationWebSocketFrame)) {
             return;
         }
-        connection.onMessage(RelayMessage.wrapFragment(textMessage, ByteBufUtil.getBytes(frame.content()), frame.isFinalFragment()));
+        connection.onMessage(RelayMessage.wrapFragment(textMessage, ByteBufUtil.getBytes(frame.content()),
+                frame.isFinalFragment()));
     }
 
     @Override

@@ -21,7 +21,8 @@ public final class ConnectFailures {
     /** {@code failure} without the {@link CompletionException} and {@link ExecutionException} wrappers futures add. */
     public static Throwable unwrap(Throwable failure) {
         Throwable current = requireNonNull(failure, "failure");
-        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;
@@ -33,17 +34,21 @@ public final class ConnectFailures {
      * described by its status and reason; callers usually explain those themselves.
      */
     public static String describe(Throwable failure, String authority) {
-        return describe(failure, authority, "trust the gateway's CA with --ca FILE or RELAYSIM_CA (the gateway writes it "
+        return describe(failure, authority,
+                "trust the gateway's CA with --ca FILE or RELAYSIM_CA (the gateway writes it "
                 + "to <data dir>/tls/ca.pem)");
     }
 
-    /** {@link #describe(Throwable, String)} with {@code tlsHint} after a failed TLS handshake (which CA, what to do). */
+    /**
+     * {@link #describe(Throwable, String)} with {@code tlsHint} after a failed TLS handshake (which CA, what to do).
+     */
     public static String describe(Throwable failure, String authority, String tlsHint) {
         requireNonNull(authority, "authority");
         requireNonNull(tlsHint, "tlsHint");
         Throwable cause = unwrap(failure);
         if (cause instanceof RelayHandshakeException refused) {
-            return "the gateway at " + authority + " refused the request: " + refused.statusCode() + ' ' + refused.description();
+            return "the gateway at " + authority + " refused the request: " + refused.statusCode() + ' '
+                    + refused.description();
         }
         if (cause instanceof ConnectTimeoutException) {
             return "cannot reach " + authority + ": connect timed out — is ./relaysim gateway running?";
@@ -62,7 +67,8 @@ public final class ConnectFailures {
         if (cause instanceof TimeoutException) {
             return "no answer from " + authority + ": " + cause.getMessage();
         }
-        return "connection to " + authority + " failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        return "connection to " + authority + " failed: "
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
     }
 
     private static String tlsReason(Throwable failure) {

@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
 final class HandshakeResponseRecorder extends ChannelInboundHandlerAdapter {
 
     /** The refused upgrade's response body as UTF-8 text, at most {@link #MAX_BODY} bytes of it. */
-    static final AttributeKey<String> REFUSAL_BODY = AttributeKey.valueOf(HandshakeResponseRecorder.class, "refusalBody");
+    static final AttributeKey<String> REFUSAL_BODY =
+            AttributeKey.valueOf(HandshakeResponseRecorder.class, "refusalBody");
     static final int MAX_BODY = 4096;
 
     @Override
@@ -25,7 +26,8 @@ final class HandshakeResponseRecorder extends ChannelInboundHandlerAdapter {
         if (msg instanceof FullHttpResponse response) {
             if (!HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
                 int length = Math.min(response.content().readableBytes(), MAX_BODY);
-                String body = response.content().toString(response.content().readerIndex(), length, StandardCharsets.UTF_8);
+                String body = response.content()
+                        .toString(response.content().readerIndex(), length, StandardCharsets.UTF_8);
                 ctx.channel().attr(REFUSAL_BODY).set(body);
             }
             ctx.pipeline().remove(this);

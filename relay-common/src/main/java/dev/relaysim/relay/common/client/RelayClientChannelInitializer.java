@@ -61,8 +61,9 @@ final class RelayClientChannelInitializer extends ChannelInitializer<SocketChann
      * @param sslContext {@code null} for {@code ws}
      * @param fragments  deliver frames as they arrive instead of whole messages
      */
-    RelayClientChannelInitializer(URI uri, SslContext sslContext, HttpHeaders headers, String subprotocol, Duration timeout,
-                                  RelayClientConfig config, boolean fragments, CompletableFuture<RelayConnection> connectFuture) {
+    RelayClientChannelInitializer(URI uri, SslContext sslContext, HttpHeaders headers, String subprotocol,
+                                  Duration timeout, RelayClientConfig config, boolean fragments,
+                                  CompletableFuture<RelayConnection> connectFuture) {
         this.uri = uri;
         this.sslContext = sslContext;
         this.headers = headers;

@@ -42,18 +42,18 @@ import static java.util.Objects.requireNonNull;
  *
  * <p><b>Sending</b>: {@link #send(byte[])} and {@link #send(ByteBuffer)} send binary messages,
  * {@link #sendText(String)} text, {@link #send(List)} several back to back, and
- * {@link #sendBinaryFragment(byte[], boolean, boolean)} a binary message in pieces; each copies its argument into an unpooled heap buffer (which
- * the frame encoder masks into a pooled one) and returns a future that completes when the
- * message has been written to the socket. {@link #send(ByteBuf)} takes a buffer as it is, without that copy.
- * Sending never blocks.
+ * {@link #sendBinaryFragment(byte[], boolean, boolean)} a binary message in pieces; each copies its argument into an
+ * unpooled heap buffer (which the frame encoder masks into a pooled one) and returns a future that completes when the
+ * message has been written to the socket. {@link #send(ByteBuf)} takes a buffer as it is, without that copy. Sending
+ * never blocks.
  *
  * <p><b>Receiving</b>, one of two ways: {@link #setHandler(RelayMessageHandler)} delivers every
  * message on the event loop (in the buffer it was received in, see
- * {@link RelayMessageHandler#onMessage(boolean, ByteBuf)}), or {@link #receive(Duration)} takes them from a queue. Messages that
- * arrive before a handler is set wait in that queue and reach the handler first. While the queue
- * holds {@link RelayClientConfig#receiveQueueMessages()} messages or
- * {@link RelayClientConfig#receiveQueueBytes()} bytes, the connection stops reading from the
- * socket (so the relay stops reading from the peer) until half of them have been taken.
+ * {@link RelayMessageHandler#onMessage(boolean, ByteBuf)}), or {@link #receive(Duration)} takes them from a queue.
+ * Messages that arrive before a handler is set wait in that queue and reach the handler first. While the queue holds
+ * {@link RelayClientConfig#receiveQueueMessages()} messages or {@link RelayClientConfig#receiveQueueBytes()} bytes, the
+ * connection stops reading from the socket (so the relay stops reading from the peer) until half of them have been
+ * taken.
  *
  * <p><b>Closing</b>: {@link #close(int, String)} sends a close frame; messages keep arriving
  * until the peer's close frame (half-close), then the socket closes. A close frame from the peer
@@ -202,7 +202,8 @@ public final class RelayConnection {
     public CompletableFuture<Void> sendBinaryFragment(byte[] data, boolean first, boolean last) {
         requireNonNull(data, "data");
         ByteBuf content = Unpooled.wrappedBuffer(data.clone());
-        return write(first ? new BinaryWebSocketFrame(last, 0, content) : new ContinuationWebSocketFrame(last, 0, content));
+        return write(first
+                ? new BinaryWebSocketFrame(last, 0, content) : new ContinuationWebSocketFrame(last, 0, content));
     }
 
     /**
@@ -266,7 +267,8 @@ public final class RelayConnection {
         requireNonNull(reason, "reason");
         int reasonBytes = reason.getBytes(StandardCharsets.UTF_8).length;
         if (reasonBytes > MAX_REASON_BYTES) {
-            throw new IllegalArgumentException("reason: " + reasonBytes + " bytes (expected: <= " + MAX_REASON_BYTES + ")");
+            throw new IllegalArgumentException("reason: " + reasonBytes + " bytes (expected: <= " + MAX_REASON_BYTES
+                    + ")");
         }
         channel.eventLoop().execute(() -> sendClose(code, reason));
         return closeFuture;
@@ -284,7 +286,8 @@ public final class RelayConnection {
 
     @Override
     public String toString() {
-        return "RelayConnection[L:" + channel.localAddress() + " - R:" + channel.remoteAddress() + ' ' + uri.getRawPath() + ']';
+        return "RelayConnection[L:" + channel.localAddress() + " - R:" + channel.remoteAddress() + ' '
+                + uri.getRawPath() + ']';
     }
 
     /** A whole message from the peer (event loop). */
@@ -341,7 +344,8 @@ public final class RelayConnection {
             return;
         }
         closeSent = true;
-        CloseWebSocketFrame answer = code == RelayCloseStatus.NO_STATUS ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, reason);
+        CloseWebSocketFrame answer = code == RelayCloseStatus.NO_STATUS
+                ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, reason);
         channel.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -36,7 +36,8 @@ public record RelayEndpoint(boolean secure, String host, int port, String entity
             throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
         }
         if (entityPath.isEmpty() || entityPath.startsWith("/") || entityPath.endsWith("/")) {
-            throw new IllegalArgumentException("entityPath: '" + entityPath + "' (expected: a path without leading or trailing '/')");
+            throw new IllegalArgumentException("entityPath: '" + entityPath
+                    + "' (expected: a path without leading or trailing '/')");
         }
     }
 
@@ -44,7 +45,8 @@ public record RelayEndpoint(boolean secure, String host, int port, String entity
     public static RelayEndpoint of(ConnectionString connectionString) {
         requireNonNull(connectionString, "connectionString");
         if (connectionString.entityPath() == null) {
-            throw new IllegalArgumentException("connection string " + connectionString + " has no EntityPath (expected: EntityPath=<hybrid connection>)");
+            throw new IllegalArgumentException("connection string " + connectionString
+                    + " has no EntityPath (expected: EntityPath=<hybrid connection>)");
         }
         return of(connectionString.endpoint(), connectionString.entityPath());
     }
@@ -61,7 +63,8 @@ public record RelayEndpoint(boolean secure, String host, int port, String entity
         switch (scheme) {
             case "sb", "wss", "https" -> secure = true;
             case "ws", "http" -> secure = false;
-            default -> throw new IllegalArgumentException("namespace: " + namespace + " (expected: sb://, wss://, ws://, https:// or http://)");
+            default -> throw new IllegalArgumentException("namespace: " + namespace
+                    + " (expected: sb://, wss://, ws://, https:// or http://)");
         }
         if (namespace.getHost() == null) {
             throw new IllegalArgumentException("namespace: " + namespace + " (expected: a host)");
@@ -75,7 +78,8 @@ public record RelayEndpoint(boolean secure, String host, int port, String entity
     }
 
     /**
-     * {@code ws[s]://host:port/$hc/<entityPath>?sb-hc-action=<action>&sb-hc-id=<id>}, each path segment percent-encoded.
+     * {@code ws[s]://host:port/$hc/<entityPath>?sb-hc-action=<action>&sb-hc-id=<id>}, each path segment
+     * percent-encoded.
      */
     public URI webSocketUri(HcAction action, String id) {
         requireNonNull(action, "action");

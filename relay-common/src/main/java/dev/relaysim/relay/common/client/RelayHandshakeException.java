@@ -55,7 +55,8 @@ public final class RelayHandshakeException extends IOException {
         String trimmed = body.strip();
         if (!trimmed.isEmpty() && !trimmed.equals(reasonPhrase)) {
             message.append(" (body: ")
-                    .append(trimmed.length() > MAX_BODY_IN_MESSAGE ? trimmed.substring(0, MAX_BODY_IN_MESSAGE) + "..." : trimmed)
+                    .append(trimmed.length() > MAX_BODY_IN_MESSAGE
+                            ? trimmed.substring(0, MAX_BODY_IN_MESSAGE) + "..." : trimmed)
                     .append(')');
         }
         return message.toString();

@@ -41,7 +41,10 @@ public final class RelayMessage {
         return new RelayMessage(text, data, true);
     }
 
-    /** A fragment of a message of type {@code text}; takes ownership of {@code data} like {@link #wrap(boolean, byte[])}. */
+    /**
+     * A fragment of a message of type {@code text}; takes ownership of {@code data} like
+     * {@link #wrap(boolean, byte[])}.
+     */
     static RelayMessage wrapFragment(boolean text, byte[] data, boolean last) {
         return new RelayMessage(text, data, last);
     }
@@ -54,7 +57,9 @@ public final class RelayMessage {
         return !text;
     }
 
-    /** Whether this is a whole message or the last fragment of one (always, unless the connection delivers fragments). */
+    /**
+     * Whether this is a whole message or the last fragment of one (always, unless the connection delivers fragments).
+     */
     public boolean isFinal() {
         return last;
     }
@@ -91,7 +96,8 @@ public final class RelayMessage {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RelayMessage other && text == other.text && last == other.last && Arrays.equals(data, other.data);
+        return o instanceof RelayMessage other && text == other.text && last == other.last
+                && Arrays.equals(data, other.data);
     }
 
     @Override

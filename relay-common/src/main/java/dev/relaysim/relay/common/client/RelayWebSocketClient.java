@@ -96,11 +96,13 @@ public final class RelayWebSocketClient implements AutoCloseable {
                 config, sourceAddress, resolver);
     }
 
-    private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext, RelayClientConfig config) {
+    private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext,
+            RelayClientConfig config) {
         this(group, ownsGroup, sslContext, config, null, null);
     }
 
-    private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext, RelayClientConfig config,
+    private RelayWebSocketClient(EventLoopGroup group, boolean ownsGroup, SslContext sslContext,
+            RelayClientConfig config,
                                  InetAddress sourceAddress, DnsHostResolver resolver) {
         this.group = group;
         this.ownsGroup = ownsGroup;
@@ -154,9 +156,10 @@ public final class RelayWebSocketClient implements AutoCloseable {
                 .group(group)
                 .channel(EventLoops.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
-                .handler(new RelayClientChannelInitializer(uri, secure ? sslContext() : null, headers, subprotocol, timeout,
-                        config, fragments, result));
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())))
+                .handler(new RelayClientChannelInitializer(uri, secure ? sslContext() : null, headers, subprotocol,
+                        timeout, config, fragments, result));
         if (sourceAddress != null) {
             bootstrap.localAddress(sourceAddress, 0);
         }
@@ -180,7 +183,8 @@ public final class RelayWebSocketClient implements AutoCloseable {
         Channel channel = connecting.channel();
         ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
             if (result.completeExceptionally(new TimeoutException(
-                    "no WebSocket connection to " + host(uri) + ':' + port(uri) + " within " + timeout.toMillis() + " ms"))) {
+                    "no WebSocket connection to " + host(uri) + ':' + port(uri) + " within " + timeout.toMillis()
+                    + " ms"))) {
                 channel.close();
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);

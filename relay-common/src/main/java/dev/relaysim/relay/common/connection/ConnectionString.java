@@ -3,6 +3,7 @@ package dev.relaysim.relay.common.connection;
 import dev.relaysim.relay.common.auth.SasToken;
 import dev.relaysim.relay.common.auth.SasTokenException;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,8 +35,9 @@ import static java.util.Objects.requireNonNull;
  * @param operationTimeout      a positive timeout, or {@code null} when not given
  *                              (see {@link #operationTimeoutOrDefault()})
  */
-public record ConnectionString(URI endpoint, String entityPath, String sharedAccessKeyName, String sharedAccessKey,
-                               String sharedAccessSignature, Duration operationTimeout) {
+public record ConnectionString(URI endpoint, @Nullable String entityPath, @Nullable String sharedAccessKeyName,
+                               @Nullable String sharedAccessKey, @Nullable String sharedAccessSignature,
+                               @Nullable Duration operationTimeout) {
 
     /** The SDKs' operation timeout when the string gives none. */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofMinutes(1);
@@ -48,7 +50,8 @@ public record ConnectionString(URI endpoint, String entityPath, String sharedAcc
     private static final String KEY = "SharedAccessKey";
     private static final String SIGNATURE = "SharedAccessSignature";
     private static final String OPERATION_TIMEOUT = "OperationTimeout";
-    private static final List<String> KEYS = List.of(ENDPOINT, ENTITY_PATH, KEY_NAME, KEY, SIGNATURE, OPERATION_TIMEOUT);
+    private static final List<String> KEYS =
+            List.of(ENDPOINT, ENTITY_PATH, KEY_NAME, KEY, SIGNATURE, OPERATION_TIMEOUT);
     private static final int MAX_KEY_LENGTH = 256;
     private static final int MAX_PORT = 65535;
     private static final Pattern TIME_SPAN =
@@ -126,7 +129,8 @@ public record ConnectionString(URI endpoint, String entityPath, String sharedAcc
         try {
             uri = new URI(endpoint);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(ENDPOINT + ": '" + endpoint + "' is not a URI (" + e.getReason() + ")", e);
+            throw new IllegalArgumentException(ENDPOINT + ": '" + endpoint + "' is not a URI (" + e.getReason() + ")",
+                    e);
         }
         String timeout = values.get(OPERATION_TIMEOUT);
         return new ConnectionString(uri, emptyToNull(values.get(ENTITY_PATH)), emptyToNull(values.get(KEY_NAME)),

@@ -23,7 +23,10 @@ public final class DevDefaults {
     public static final String ENDPOINT = "sb://localhost:9443/";
     /** The hybrid connection of the embedded configuration. */
     public static final String ENTITY_PATH = "echo";
-    /** {@code Endpoint=sb://localhost:9443/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=..;EntityPath=echo}. */
+    /**
+     * {@code Endpoint=sb://localhost:9443/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=..;}
+     * {@code EntityPath=echo}.
+     */
     public static final String CONNECTION_STRING = "Endpoint=" + ENDPOINT + ";SharedAccessKeyName=" + KEY_NAME
             + ";SharedAccessKey=" + KEY + ";EntityPath=" + ENTITY_PATH;
     /** Environment variable that overrides {@link #CONNECTION_STRING} for the listener and sender tools. */

@@ -1,6 +1,7 @@
 package dev.relaysim.relay.common.dns;
 
 import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -42,7 +43,7 @@ public final class DnsHostResolver {
      * @param server        the DNS server, e.g. {@code 127.0.0.1:1053}
      * @param sourceAddress the local address queries leave from; {@code null} lets the system choose
      */
-    public DnsHostResolver(InetSocketAddress server, InetAddress sourceAddress) {
+    public DnsHostResolver(InetSocketAddress server, @Nullable InetAddress sourceAddress) {
         this.server = requireNonNull(server, "server");
         if (server.isUnresolved()) {
             throw new IllegalArgumentException("server: " + server + " (expected: an IP address and port)");
@@ -76,7 +77,8 @@ public final class DnsHostResolver {
             port = -1;
         }
         if (address == null || port < 1 || port > 65535) {
-            throw new IllegalArgumentException("--dns: \"" + value + "\" (expected: IP:PORT of a DNS server, such as 127.0.0.1:1053)");
+            throw new IllegalArgumentException("--dns: \"" + value
+                    + "\" (expected: IP:PORT of a DNS server, such as 127.0.0.1:1053)");
         }
         return new InetSocketAddress(address, port);
     }
@@ -167,7 +169,8 @@ public final class DnsHostResolver {
         if (failure instanceof NoSuchRRSetException) {
             return unknownHost(host, "no address record", failure);
         }
-        return unknownHost(host, "no answer (" + (failure.getMessage() == null ? failure.toString() : failure.getMessage()) + ')',
+        return unknownHost(host, "no answer ("
+                + (failure.getMessage() == null ? failure.toString() : failure.getMessage()) + ')',
                 failure);
     }
 
@@ -182,7 +185,8 @@ public final class DnsHostResolver {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
-        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

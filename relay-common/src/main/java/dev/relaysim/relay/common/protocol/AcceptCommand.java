@@ -1,5 +1,7 @@
 package dev.relaysim.relay.common.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -16,7 +18,7 @@ import static java.util.Objects.requireNonNull;
  * @param remoteEndpoint the sender's address, or {@code null} when unknown
  */
 public record AcceptCommand(String address, String id, Map<String, String> connectHeaders,
-                            RemoteEndpoint remoteEndpoint) implements ControlCommand {
+                            @Nullable RemoteEndpoint remoteEndpoint) implements ControlCommand {
 
     public AcceptCommand {
         requireNonNull(address, "address");

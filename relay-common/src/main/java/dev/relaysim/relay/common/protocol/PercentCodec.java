@@ -1,5 +1,7 @@
 package dev.relaysim.relay.common.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -67,7 +69,7 @@ public final class PercentCodec {
      * Returns a message describing the first malformed escape in {@code s}, or {@code null} if
      * every {@code '%'} is followed by two hex digits.
      */
-    public static String malformedEscape(String s) {
+    public static @Nullable String malformedEscape(String s) {
         requireNonNull(s, "s");
         for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 3)) {
             if (i + 2 >= s.length() || hexValue(s.charAt(i + 1)) < 0 || hexValue(s.charAt(i + 2)) < 0) {

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.common.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -9,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * @param rawName  the name as sent, still percent-encoded
  * @param rawValue the value as sent, still percent-encoded; {@code null} when the pair had no {@code '='}
  */
-public record QueryParameter(String rawName, String rawValue) {
+public record QueryParameter(String rawName, @Nullable String rawValue) {
 
     /**
      * @throws IllegalArgumentException if the name or value contains a malformed percent-escape
@@ -31,11 +33,13 @@ public record QueryParameter(String rawName, String rawValue) {
     }
 
     /** The percent-decoded value, or {@code null} when the pair had no {@code '='}. */
-    public String value() {
+    public @Nullable String value() {
         return rawValue == null ? null : PercentCodec.decodeReplacing(rawValue);
     }
 
-    /** Whether this is one of the relay's own {@code sb-hc-*} parameters (case-insensitive name, and it has a value). */
+    /**
+     * Whether this is one of the relay's own {@code sb-hc-*} parameters (case-insensitive name, and it has a value).
+     */
     public boolean isRelayParameter() {
         String prefix = HybridConnectionConstants.PARAMETER_PREFIX;
         return rawValue != null && name().regionMatches(true, 0, prefix, 0, prefix.length());

@@ -37,7 +37,8 @@ public record RelayRequestTarget(boolean hybridConnectionPath, String path, List
                                  List<QueryParameter> relayParameters) {
 
     private static final Set<String> KNOWN_RELAY_PARAMETERS = Set.of(HybridConnectionConstants.ACTION,
-                    HybridConnectionConstants.ID, HybridConnectionConstants.TOKEN, HybridConnectionConstants.STATUS_CODE,
+                    HybridConnectionConstants.ID, HybridConnectionConstants.TOKEN,
+                    HybridConnectionConstants.STATUS_CODE,
                     HybridConnectionConstants.STATUS_DESCRIPTION).stream()
             .map(name -> name.toLowerCase(Locale.ROOT))
             .collect(Collectors.toUnmodifiableSet());
@@ -119,7 +120,8 @@ public record RelayRequestTarget(boolean hybridConnectionPath, String path, List
         String rawQuery = queryStart < 0 ? "" : requestUri.substring(queryStart + 1);
 
         List<String> segments = new ArrayList<>(List.of(rawPath.substring(1).split("/", -1)));
-        boolean hybridConnectionPath = decodeSegment(segments.get(0), rawPath).equals(HybridConnectionConstants.HC_SEGMENT);
+        boolean hybridConnectionPath = decodeSegment(segments.get(0), rawPath)
+                .equals(HybridConnectionConstants.HC_SEGMENT);
         if (hybridConnectionPath) {
             segments.remove(0);
         }
@@ -192,7 +194,8 @@ public record RelayRequestTarget(boolean hybridConnectionPath, String path, List
 
     /** The {@code sb-hc-statusDescription}, else the unprefixed one, as {@link #statusCode(int)} finds it. */
     public Optional<QueryParameter> statusDescription(int firstListenerParameter) {
-        return rejectParameter(HybridConnectionConstants.STATUS_DESCRIPTION, "statusDescription", firstListenerParameter);
+        return rejectParameter(HybridConnectionConstants.STATUS_DESCRIPTION, "statusDescription",
+                firstListenerParameter);
     }
 
     /** The application parameters as sent: {@code a=1&b} without {@code '?'}, or {@code ""} if there are none. */

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.common.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -22,8 +24,8 @@ import static java.util.Objects.requireNonNull;
  * @param requestHeaders the request headers, in order (never {@code null})
  * @param body           whether a binary message with the body follows
  */
-public record RequestCommand(String address, String id, String requestTarget, String method,
-                             RemoteEndpoint remoteEndpoint, Map<String, String> requestHeaders,
+public record RequestCommand(String address, String id, @Nullable String requestTarget, @Nullable String method,
+                             @Nullable RemoteEndpoint remoteEndpoint, Map<String, String> requestHeaders,
                              boolean body) implements ControlCommand {
 
     /**

@@ -1,5 +1,7 @@
 package dev.relaysim.relay.common.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -15,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param responseHeaders   response headers, in order (never {@code null})
  * @param body              whether binary frames with the body follow
  */
-public record ResponseCommand(String requestId, int statusCode, String statusDescription,
+public record ResponseCommand(String requestId, int statusCode, @Nullable String statusDescription,
                               Map<String, String> responseHeaders, boolean body) implements ControlCommand {
 
     public ResponseCommand {

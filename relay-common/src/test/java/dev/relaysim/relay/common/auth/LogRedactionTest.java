@@ -36,7 +36,8 @@ class LogRedactionTest {
     void redactsWholeTokensAndJsonTokenFields() {
         assertThat(LogRedaction.redact("header " + TOKEN))
                 .isEqualTo("header SharedAccessSignature ***&sig=***&se=1700000000&skn=RootManageSharedAccessKey");
-        assertThat(LogRedaction.redact("q SharedAccessSignature%20sig%3Dabc")).isEqualTo("q SharedAccessSignature%20***");
+        assertThat(LogRedaction.redact("q SharedAccessSignature%20sig%3Dabc"))
+                .isEqualTo("q SharedAccessSignature%20***");
         assertThat(LogRedaction.redact("{\"renewToken\":{\"token\":\"" + "abc&def" + "\"}}"))
                 .isEqualTo("{\"renewToken\":{\"token\":\"***&def\"}}");
     }

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.auth;
 
+import dev.relaysim.relay.common.testing.Mutations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,7 +51,8 @@ class SasTokenTest {
     @Test
     void plusInTheSignatureIsNotASpace() throws Exception {
         // Encoders that leave '+' alone (or Python's quote with '/' raw) must still verify.
-        SasToken token = SasToken.parse("SharedAccessSignature sr=" + SR + "&sig=" + DECODED_SIG + "&se=1700000000&skn=Root");
+        SasToken token =
+                SasToken.parse("SharedAccessSignature sr=" + SR + "&sig=" + DECODED_SIG + "&se=1700000000&skn=Root");
         assertThat(token.signature()).isEqualTo(DECODED_SIG);
         assertThat(SharedAccessSignature.verify(token, "SECRETKEY")).isTrue();
     }
@@ -84,20 +86,24 @@ class SasTokenTest {
             "sr=a&sig=AA==&se=1                       | SAS token: missing skn",
             "sr=a&sig=AA==&se=1&skn=k&sr=b            | SAS token: sr given more than once",
             "sr=a&sig=AA==&se=1&skn                   | SAS token: field 'skn' has no '=' (expected: name=value)",
-            "sr=a&sig=AA==&se=soon&skn=k              | SAS token: se: 'soon' (expected: seconds since 1970-01-01T00:00:00Z)",
+            "sr=a&sig=AA==&se=soon&skn=k              | SAS token: se: 'soon' (expected: seconds since "
+                    + "1970-01-01T00:00:00Z)",
             "sr=a&sig=AA==&se=-1&skn=k                | SAS token: se: '-1' (expected",
             "sr=a&sig=AA==&se=1.5&skn=k               | SAS token: se: '1.5' (expected",
             "sr=a&sig=AA==&se=&skn=k                  | SAS token: se: '' (expected",
             "sr=a&sig=AA==&se=99999999999999999&skn=k | SAS token: se: '99999999999999999' (expected",
             "sr=a&sig=AA==&se=123456789012345678901&skn=k | SAS token: se: '123456789012345678901' (expected",
-            "sr=&sig=AA==&se=1&skn=k                  | SAS token: sr: empty (expected: the percent-encoded resource URI)",
-            "sr=http%3&sig=AA==&se=1&skn=k            | SAS token: sr: malformed percent-escape '%3' at index 4 in 'http%3'",
+            "sr=&sig=AA==&se=1&skn=k                  | SAS token: sr: empty (expected: the percent-encoded resource "
+                    + "URI)",
+            "sr=http%3&sig=AA==&se=1&skn=k            | SAS token: sr: malformed percent-escape '%3' at index 4 in "
+                    + "'http%3'",
             "sr=a&sig=&se=1&skn=k                     | SAS token: sig: empty (expected: base64 of an HMAC-SHA256)",
             "sr=a&sig=AA%ZZ&se=1&skn=k                | SAS token: sig: malformed percent-escape '%ZZ'",
             "sr=a&sig=not*base64&se=1&skn=k           | SAS token: sig: 'not*base64' is not base64",
             "sr=a&sig=AA==&se=1&skn=                  | SAS token: skn: 0 characters (expected: 1-256)",
             "sr=a&sig=AA==&se=1&skn=%FF               | SAS token: skn: '%FF' does not decode to UTF-8 text",
-            "SharedAccessSignatureToken@1b6d3586      | SAS token: field 'SharedAccessSignatureToken@1b6d3586' has no '='",
+            "SharedAccessSignatureToken@1b6d3586      | SAS token: field 'SharedAccessSignatureToken@1b6d3586' has "
+                    + "no '='",
     })
     void refusesWithAMessageNamingTheField(String text, String message) {
         assertThatThrownBy(() -> SasToken.parse(text))
@@ -112,18 +118,7 @@ class SasTokenTest {
         String alphabet = "&=%+ 0123456789ABCDEFsrigekn\u00e9";
         Random random = new Random(7);
         for (int round = 0; round < 20_000; round++) {
-            StringBuilder input = new StringBuilder(seed);
-            int mutations = 1 + random.nextInt(4);
-            for (int m = 0; m < mutations && input.length() > 0; m++) {
-                int at = random.nextInt(input.length());
-                char c = alphabet.charAt(random.nextInt(alphabet.length()));
-                switch (random.nextInt(3)) {
-                    case 0 -> input.deleteCharAt(at);
-                    case 1 -> input.insert(at, c);
-                    default -> input.setCharAt(at, c);
-                }
-            }
-            String text = input.toString();
+            String text = Mutations.editWithin(random, seed, alphabet);
             try {
                 SasToken token = SasToken.parse(text);
                 token.decodedResource();

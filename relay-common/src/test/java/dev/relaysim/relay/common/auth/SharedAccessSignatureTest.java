@@ -79,7 +79,8 @@ class SharedAccessSignatureTest {
 
     @Test
     void verifiesTheTokenItCreates() throws Exception {
-        String token = SharedAccessSignature.createToken(RESOURCE, "key name&=", "SECRETKEY", Instant.ofEpochSecond(1700000000));
+        String token = SharedAccessSignature.createToken(RESOURCE, "key name&=", "SECRETKEY",
+                Instant.ofEpochSecond(1700000000));
         SasToken parsed = SasToken.parse(token);
 
         assertThat(parsed.keyName()).isEqualTo("key name&=");
@@ -112,7 +113,8 @@ class SharedAccessSignatureTest {
 
     @Test
     void verifyAcceptsASignatureWithoutPadding() throws Exception {
-        SasToken token = new SasToken(ENCODED_RESOURCE, SIGNATURE.substring(0, SIGNATURE.length() - 1), "1700000000", "k");
+        SasToken token =
+                new SasToken(ENCODED_RESOURCE, SIGNATURE.substring(0, SIGNATURE.length() - 1), "1700000000", "k");
         assertThat(SharedAccessSignature.verify(token, "SECRETKEY")).isTrue();
     }
 
@@ -148,13 +150,15 @@ class SharedAccessSignatureTest {
     @Test
     void refusesBadArguments() {
         Instant expiry = Instant.ofEpochSecond(1);
-        assertThatThrownBy(() -> SharedAccessSignature.sign("", "x")).hasMessage("key: empty (expected: 1-256 characters)");
+        assertThatThrownBy(() -> SharedAccessSignature.sign("", "x"))
+                .hasMessage("key: empty (expected: 1-256 characters)");
         assertThatThrownBy(() -> SharedAccessSignature.createToken("r", "", "k", expiry))
                 .hasMessage("keyName: 0 characters (expected: 1-256)");
         assertThatThrownBy(() -> SharedAccessSignature.createToken("r", "n".repeat(257), "k", expiry))
                 .hasMessage("keyName: 257 characters (expected: 1-256)");
         assertThatThrownBy(() -> SharedAccessSignature.createToken("r", "n", "k", Instant.ofEpochSecond(-1)))
                 .hasMessageStartingWith("expiresAt: 1969-12-31T23:59:59Z");
-        assertThatThrownBy(() -> SharedAccessSignature.sign(null, "x")).isInstanceOf(NullPointerException.class).hasMessage("key");
+        assertThatThrownBy(() -> SharedAccessSignature.sign(null, "x")).isInstanceOf(NullPointerException.class)
+                .hasMessage("key");
     }
 }

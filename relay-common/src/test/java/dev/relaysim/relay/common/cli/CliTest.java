@@ -45,7 +45,8 @@ class CliTest {
         for (String option : new String[] {"-V", "--version"}) {
             assertThat(run(new Example(), Map.of(), option)).isZero();
         }
-        assertThat(out.toString()).isEqualTo(("relaysim " + RelaysimVersion.current() + System.lineSeparator()).repeat(2));
+        assertThat(out.toString())
+                .isEqualTo(("relaysim " + RelaysimVersion.current() + System.lineSeparator()).repeat(2));
         assertThat(RelaysimVersion.current()).matches("\\d+\\.\\d+\\.\\d+.*");
     }
 

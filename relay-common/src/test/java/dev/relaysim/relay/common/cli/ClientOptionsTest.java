@@ -8,10 +8,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +46,8 @@ class ClientOptionsTest {
 
     @Test
     void theDataDirectoryVariableIsFollowedLikeTheGatewayFollowsIt() throws Exception {
-        ClientOptions.Target target = resolve(Map.of("HOME", home.toString(), "RELAYSIM_DATA_DIR", gatewayData.toString()));
+        ClientOptions.Target target =
+                resolve(Map.of("HOME", home.toString(), "RELAYSIM_DATA_DIR", gatewayData.toString()));
 
         assertThat(target.trusted()).isEqualTo("the CA " + gatewayData.resolve("tls/ca.pem") + " ($RELAYSIM_DATA_DIR)");
     }
@@ -73,8 +72,10 @@ class ClientOptionsTest {
 
     @Test
     void badValuesFromTheEnvironmentNameTheirVariable() {
-        assertThatThrownBy(() -> resolve(Map.of("HOME", home.toString(), "RELAYSIM_CA", home.resolve("missing.pem").toString())))
-                .hasMessage("RELAYSIM_CA: " + home.resolve("missing.pem") + " does not exist (expected: a PEM CA certificate, "
+        assertThatThrownBy(() -> resolve(Map.of("HOME", home.toString(), "RELAYSIM_CA",
+                home.resolve("missing.pem").toString())))
+                .hasMessage("RELAYSIM_CA: " + home.resolve("missing.pem")
+                        + " does not exist (expected: a PEM CA certificate, "
                         + "such as the tls/ca.pem the gateway writes to its data directory)");
         assertThatThrownBy(() -> resolve(Map.of("HOME", home.toString(), "RELAYSIM_DATA_DIR", home.toString())))
                 .hasMessageStartingWith("RELAYSIM_DATA_DIR: " + home.resolve("tls/ca.pem") + " does not exist");

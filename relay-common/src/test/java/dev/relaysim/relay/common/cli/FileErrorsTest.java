@@ -23,7 +23,8 @@ class FileErrorsTest {
         Throwable inside = catchThrowable(() -> Files.createDirectories(file.resolve("tls")));
         Throwable itself = catchThrowable(() -> Files.createDirectories(file));
 
-        assertThat(FileErrors.describe(new UncheckedIOException((IOException) inside))).isEqualTo(file.resolve("tls") + ": Not a directory");
+        assertThat(FileErrors.describe(new UncheckedIOException((IOException) inside)))
+                .isEqualTo(file.resolve("tls") + ": Not a directory");
         assertThat(FileErrors.describe(itself)).isEqualTo(file + ": not a directory");
     }
 

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MaskingFrameEncoderTest {
 
     private final EmbeddedChannel encoder = new EmbeddedChannel(new MaskingFrameEncoder());
-    private final EmbeddedChannel decoder = new EmbeddedChannel(new WebSocket08FrameDecoder(WebSocketDecoderConfig.newBuilder()
+    private final EmbeddedChannel decoder =
+            new EmbeddedChannel(new WebSocket08FrameDecoder(WebSocketDecoderConfig.newBuilder()
             .expectMaskedFrames(true).maxFramePayloadLength(1 << 20).build()));
 
     @ParameterizedTest

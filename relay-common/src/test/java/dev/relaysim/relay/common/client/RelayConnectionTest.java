@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -107,23 +106,14 @@ class RelayConnectionTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         RelayConnection connection = connection(channel, 16);
         connection.onMessage(RelayMessage.text("one"));
-        List<String> events = new ArrayList<>();
-        connection.setHandler(new RelayMessageHandler() {
-            @Override
-            public void onMessage(RelayMessage message) {
-                events.add(message.asText());
-            }
-
-            @Override
-            public void onClose(int code, String reason) {
-                events.add("close " + code + " " + reason);
-            }
-        });
+        RecordingMessageHandler handler = new RecordingMessageHandler();
+        connection.setHandler(handler);
         connection.onMessage(RelayMessage.text("two"));
         channel.runPendingTasks();
         connection.onMessage(RelayMessage.text("three"));
         connection.onInactive();
-        assertThat(events).containsExactly("one", "two", "three", "close 1006 connection closed without a close frame");
+        assertThat(handler.events)
+                .containsExactly("one", "two", "three", "close 1006 connection closed without a close frame");
         assertThatThrownBy(() -> connection.setHandler(message -> { }))
                 .isInstanceOf(IllegalStateException.class);
         assertFalse(channel.finish());

@@ -72,19 +72,22 @@ class RelayWebSocketClientTest {
         byte[] data = new byte[size];
         new Random(size).nextBytes(data);
         String text = "x".repeat(size - 1) + "é".substring(0, size > 1 ? 1 : 0);
-        for (URI uri : List.of(URI.create("ws://127.0.0.1:" + plain.port() + "/echo"), URI.create("wss://localhost:" + tls.port() + "/echo"))) {
+        for (URI uri : List.of(URI.create("ws://127.0.0.1:" + plain.port() + "/echo"),
+                URI.create("wss://localhost:" + tls.port() + "/echo"))) {
             RelayConnection connection = connect(uri, null);
             connection.send(data).get();
             RelayMessage binary = connection.receive(TIMEOUT);
             assertThat(binary.isBinary()).isTrue();
-            assertThat(binary.contentEquals(data)).as("binary echo of %d bytes over %s", size, uri.getScheme()).isTrue();
+            assertThat(binary.contentEquals(data)).as("binary echo of %d bytes over %s", size, uri.getScheme())
+                    .isTrue();
             if (!text.isEmpty()) {
                 connection.sendText(text).get();
                 RelayMessage echoed = connection.receive(TIMEOUT);
                 assertThat(echoed.isText()).isTrue();
                 assertThat(echoed.asText()).isEqualTo(text);
             }
-            assertThat(connection.close(1000, "done").get(10, TimeUnit.SECONDS)).isEqualTo(new RelayCloseStatus(1000, "done"));
+            assertThat(connection.close(1000, "done").get(10, TimeUnit.SECONDS))
+                    .isEqualTo(new RelayCloseStatus(1000, "done"));
         }
     }
 
@@ -104,7 +107,8 @@ class RelayWebSocketClientTest {
     void sendsCustomHeadersAndNegotiatesTheSubprotocol() throws Exception {
         plain.requestHeaders.clear();
         HttpHeaders headers = new DefaultHttpHeaders().add("ServiceBusAuthorization", "SharedAccessSignature sr=x");
-        RelayConnection connection = client.connect(URI.create("ws://127.0.0.1:" + plain.port() + "/$hc/echo?sb-hc-action=connect"),
+        RelayConnection connection =
+                client.connect(URI.create("ws://127.0.0.1:" + plain.port() + "/$hc/echo?sb-hc-action=connect"),
                 headers, "chat.v2", TIMEOUT).get();
         assertThat(connection.subprotocol()).isEqualTo("chat.v2");
         HttpHeaders seen = plain.requestHeaders.poll(5, TimeUnit.SECONDS);
@@ -116,7 +120,8 @@ class RelayWebSocketClientTest {
 
     @Test
     void refusedUpgradeCarriesStatusReasonAndBody() {
-        CompletableFuture<RelayConnection> refused = client.connect(URI.create("ws://127.0.0.1:" + plain.port() + "/x?refuse=404"),
+        CompletableFuture<RelayConnection> refused =
+                client.connect(URI.create("ws://127.0.0.1:" + plain.port() + "/x?refuse=404"),
                 EmptyHttpHeaders.INSTANCE, null, TIMEOUT);
         assertThatThrownBy(refused::join)
                 .isInstanceOf(CompletionException.class)
@@ -150,7 +155,8 @@ class RelayWebSocketClientTest {
         connection.close(1000, "").get(10, TimeUnit.SECONDS);
 
         // The certificate covers localhost only, so 127.0.0.1 fails host name verification.
-        CompletableFuture<RelayConnection> wrongName = client.connect(URI.create("wss://127.0.0.1:" + tls.port() + "/sni"),
+        CompletableFuture<RelayConnection> wrongName =
+                client.connect(URI.create("wss://127.0.0.1:" + tls.port() + "/sni"),
                 EmptyHttpHeaders.INSTANCE, null, TIMEOUT);
         assertThatThrownBy(wrongName::join).cause().isInstanceOf(SSLHandshakeException.class);
     }
@@ -158,11 +164,13 @@ class RelayWebSocketClientTest {
     @Test
     void untrustedCertificateFailsTheTlsHandshake() {
         try (RelayWebSocketClient systemTrust = new RelayWebSocketClient(null, RelayClientConfig.defaults())) {
-            CompletableFuture<RelayConnection> untrusted = systemTrust.connect(URI.create("wss://localhost:" + tls.port() + "/x"),
+            CompletableFuture<RelayConnection> untrusted =
+                    systemTrust.connect(URI.create("wss://localhost:" + tls.port() + "/x"),
                     EmptyHttpHeaders.INSTANCE, null, TIMEOUT);
             assertThatThrownBy(untrusted::join).cause().isInstanceOf(SSLHandshakeException.class);
             assertThat(ConnectFailures.describe(untrusted.handle((c, e) -> e).join(), "localhost:" + tls.port()))
-                    .startsWith("TLS handshake with localhost:" + tls.port() + " failed: its certificate is not signed by a trusted CA — ");
+                    .startsWith("TLS handshake with localhost:" + tls.port()
+                            + " failed: its certificate is not signed by a trusted CA — ");
         }
     }
 
@@ -203,7 +211,8 @@ class RelayWebSocketClientTest {
         connection.sendText("first");
         otherThreadSent.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(echoes).containsExactly("first", "second"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(echoes).containsExactly("first", "second"));
         connection.close(1000, "").get(10, TimeUnit.SECONDS);
     }
 
@@ -211,24 +220,12 @@ class RelayWebSocketClientTest {
     void peerCloseIsAnsweredWithTheSameCodeAndReported() throws Exception {
         plain.receivedCloses.clear();
         RelayConnection connection = connect(URI.create("ws://127.0.0.1:" + plain.port() + "/c"), null);
-        List<String> events = new ArrayList<>();
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        connection.setHandler(new RelayMessageHandler() {
-            @Override
-            public void onMessage(RelayMessage message) {
-                events.add(message.asText());
-            }
-
-            @Override
-            public void onClose(int code, String reason) {
-                events.add("closed " + code + " " + reason);
-                closed.complete(null);
-            }
-        });
+        RecordingMessageHandler handler = new RecordingMessageHandler();
+        connection.setHandler(handler);
         connection.sendText("before").get();
         connection.sendText("close:4000:bye now").get();
-        closed.get(10, TimeUnit.SECONDS);
-        assertThat(events).containsExactly("before", "closed 4000 bye now");
+        handler.closed.get(10, TimeUnit.SECONDS);
+        assertThat(handler.events).containsExactly("before", "close 4000 bye now");
         assertThat(connection.closeFuture().join()).isEqualTo(new RelayCloseStatus(4000, "bye now"));
         assertThat(plain.receivedCloses.poll(5, TimeUnit.SECONDS)).isEqualTo("4000 bye now");
         assertThat(connection.isOpen()).isFalse();
@@ -242,7 +239,8 @@ class RelayWebSocketClientTest {
         assertThat(connection.receive(TIMEOUT).asText()).isEqualTo("late");
         assertThat(closing.get(10, TimeUnit.SECONDS)).isEqualTo(new RelayCloseStatus(1000, "shutdown"));
         assertThat(connection.receive(TIMEOUT)).isNull();
-        assertThatThrownBy(() -> connection.sendText("too late").join()).cause().isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> connection.sendText("too late").join()).cause()
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -336,7 +334,8 @@ class RelayWebSocketClientTest {
 
     @Test
     void rejectsBadArguments() {
-        assertThatThrownBy(() -> client.connect(URI.create("http://localhost/"), EmptyHttpHeaders.INSTANCE, null, TIMEOUT))
+        assertThatThrownBy(() -> client.connect(URI.create("http://localhost/"),
+                EmptyHttpHeaders.INSTANCE, null, TIMEOUT))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("uri: http://localhost/ (expected: ws:// or wss://)");
         assertThatThrownBy(() -> new RelayClientConfig(0, 1, 1, 1, Duration.ofSeconds(1)))

@@ -79,8 +79,10 @@ final class TestWebSocketServer implements AutoCloseable {
                             SslHandler ssl = sslContext.newHandler(ch.alloc());
                             ssl.handshakeFuture().addListener(f -> {
                                 if (f.isSuccess()) {
-                                    List<SNIServerName> names = ((ExtendedSSLSession) ssl.engine().getSession()).getRequestedServerNames();
-                                    serverNames.add(names.isEmpty() ? "" : new String(names.get(0).getEncoded(), StandardCharsets.US_ASCII));
+                                    List<SNIServerName> names = ((ExtendedSSLSession) ssl.engine().getSession())
+                                            .getRequestedServerNames();
+                                    serverNames.add(names.isEmpty()
+                                            ? "" : new String(names.get(0).getEncoded(), StandardCharsets.US_ASCII));
                                 }
                             });
                             p.addLast(ssl);

@@ -24,7 +24,8 @@ class ConnectionStringTest {
 
     @Test
     void parsesTheUsualForm() {
-        ConnectionString cs = ConnectionString.parse("Endpoint=sb://localhost:9443/;SharedAccessKeyName=RootManageSharedAccessKey;"
+        ConnectionString cs =
+                ConnectionString.parse("Endpoint=sb://localhost:9443/;SharedAccessKeyName=RootManageSharedAccessKey;"
                 + "SharedAccessKey=" + KEY + ";EntityPath=echo");
 
         assertThat(cs.endpoint()).isEqualTo(URI.create("sb://localhost:9443/"));
@@ -81,7 +82,8 @@ class ConnectionStringTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "''                                      | connection string: missing Endpoint (expected: Endpoint=sb://<host>[:<port>]/)",
+            "''                                      | connection string: missing Endpoint (expected: "
+                    + "Endpoint=sb://<host>[:<port>]/)",
             "EntityPath=echo                         | connection string: missing Endpoint",
             "Endpoint=                               | connection string: missing Endpoint",
             "Endpoint=https://ns/                    | Endpoint: https://ns/ (expected: sb://<host>[:<port>]/)",
@@ -89,14 +91,22 @@ class ConnectionStringTest {
             "Endpoint=sb://                          | Endpoint: 'sb://' is not a URI",
             // Found by ConnectionStringFuzzTest: java.net.URI takes any number of digits as a port.
             "Endpoint=sb://ns:100000/                | Endpoint: sb://ns:100000/ (expected: a port 0-65535)",
-            "Endpoint=sb://ns/;Authentication=Managed Identity | connection string: unknown key 'Authentication' (expected: Endpoint, EntityPath, SharedAccessKeyName, SharedAccessKey, SharedAccessSignature, OperationTimeout)",
+            "Endpoint=sb://ns/;Authentication=Managed Identity | connection string: unknown key 'Authentication' "
+                    + "(expected: Endpoint, EntityPath, SharedAccessKeyName, SharedAccessKey, SharedAccessSignature, "
+                    + "OperationTimeout)",
             "Endpoint=sb://ns/;Bogus                 | connection string: 'Bogus' has no '=' (expected: <key>=<value>)",
             "Endpoint=sb://ns/;endpoint=sb://x/      | connection string: Endpoint given more than once",
-            "Endpoint=sb://ns/;SharedAccessKey=abc   | SharedAccessKeyName and SharedAccessKey must be given together (got only SharedAccessKey)",
-            "Endpoint=sb://ns/;SharedAccessKeyName=k | SharedAccessKeyName and SharedAccessKey must be given together (got only SharedAccessKeyName)",
-            "Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=v;SharedAccessSignature=SharedAccessSignature sr=a&sig=AA==&se=1&skn=k | SharedAccessSignature cannot be combined with SharedAccessKeyName or SharedAccessKey",
-            "Endpoint=sb://ns/;SharedAccessSignature=garbage | SharedAccessSignature: SAS token: field 'garbage' has no '='",
-            "Endpoint=sb://ns/;OperationTimeout=soon | OperationTimeout: 'soon' (expected: hh:mm:ss, d.hh:mm:ss[.fffffff] or whole seconds)",
+            "Endpoint=sb://ns/;SharedAccessKey=abc   | SharedAccessKeyName and SharedAccessKey must be given "
+                    + "together (got only SharedAccessKey)",
+            "Endpoint=sb://ns/;SharedAccessKeyName=k | SharedAccessKeyName and SharedAccessKey must be given "
+                    + "together (got only SharedAccessKeyName)",
+            "Endpoint=sb://ns/;SharedAccessKeyName=k;SharedAccessKey=v;SharedAccessSignature=SharedAccessSignature "
+                    + "sr=a&sig=AA==&se=1&skn=k | SharedAccessSignature cannot be combined with SharedAccessKeyName "
+                    + "or SharedAccessKey",
+            "Endpoint=sb://ns/;SharedAccessSignature=garbage | SharedAccessSignature: SAS token: field 'garbage' has "
+                    + "no '='",
+            "Endpoint=sb://ns/;OperationTimeout=soon | OperationTimeout: 'soon' (expected: hh:mm:ss, "
+                    + "d.hh:mm:ss[.fffffff] or whole seconds)",
             "Endpoint=sb://ns/;OperationTimeout=00:61:00 | OperationTimeout: '00:61:00' (expected",
             "Endpoint=sb://ns/;OperationTimeout=0    | OperationTimeout: PT0S (expected: > 0)",
             "Endpoint=sb://ns/;OperationTimeout=-5   | OperationTimeout: '-5' (expected",
@@ -117,10 +127,12 @@ class ConnectionStringTest {
 
     @Test
     void toStringNeverShowsSecrets() {
-        ConnectionString withKey = ConnectionString.parse("Endpoint=sb://ns/;SharedAccessKeyName=Root;SharedAccessKey=" + KEY);
+        ConnectionString withKey =
+                ConnectionString.parse("Endpoint=sb://ns/;SharedAccessKeyName=Root;SharedAccessKey=" + KEY);
         assertThat(withKey.toString()).doesNotContain(KEY).contains("SharedAccessKey=***", "SharedAccessKeyName=Root");
 
-        String token = SharedAccessSignature.createToken("http://ns/echo/", "Root", KEY, Instant.ofEpochSecond(1_800_000_000));
+        String token =
+                SharedAccessSignature.createToken("http://ns/echo/", "Root", KEY, Instant.ofEpochSecond(1_800_000_000));
         ConnectionString withSignature = ConnectionString.parse("Endpoint=sb://ns/;SharedAccessSignature=" + token);
         assertThat(withSignature.toString()).doesNotContain("sig=").contains("SharedAccessSignature=***");
         assertThat(withSignature.format()).contains(token);
@@ -128,7 +140,8 @@ class ConnectionStringTest {
 
     @Test
     void tokenForSignsWithTheKey() throws Exception {
-        ConnectionString cs = ConnectionString.parse("Endpoint=sb://localhost:9443/;SharedAccessKeyName=Root;SharedAccessKey="
+        ConnectionString cs =
+                ConnectionString.parse("Endpoint=sb://localhost:9443/;SharedAccessKeyName=Root;SharedAccessKey="
                 + KEY + ";EntityPath=echo");
         String audience = SharedAccessSignature.audienceFor(cs.host(), cs.entityPath());
         SasToken token = SasToken.parse(cs.tokenFor(audience, Duration.ofHours(1), CLOCK));
@@ -143,7 +156,8 @@ class ConnectionStringTest {
 
     @Test
     void tokenForReturnsTheGivenSignature() {
-        String token = SharedAccessSignature.createToken("http://ns/echo/", "Root", KEY, Instant.ofEpochSecond(1_800_000_000));
+        String token =
+                SharedAccessSignature.createToken("http://ns/echo/", "Root", KEY, Instant.ofEpochSecond(1_800_000_000));
         ConnectionString cs = ConnectionString.parse("Endpoint=sb://ns/;SharedAccessSignature=" + token);
         assertThat(cs.tokenFor("http://ns/other/", Duration.ofHours(1), CLOCK)).isEqualTo(token);
 

@@ -75,7 +75,8 @@ class DnsHostResolverTest {
         assertThatThrownBy(() -> resolver.resolve("nope.servicebus.windows.net").get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(UnknownHostException.class)
-                .hasMessage("nope.servicebus.windows.net: no such name (NXDOMAIN) from the DNS server " + server.hostPort());
+                .hasMessage("nope.servicebus.windows.net: no such name (NXDOMAIN) from the DNS server "
+                        + server.hostPort());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.protocol;
 
+import dev.relaysim.relay.common.testing.Mutations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,7 +39,8 @@ class ControlCommandCodecTest {
 
     @Test
     void encodesBothRequestForms() {
-        RequestCommand full = new RequestCommand("wss://gw/$hc/hc1?sb-hc-action=request&sb-hc-id=r1", "r1", "/hc1/x?q=1",
+        RequestCommand full =
+                new RequestCommand("wss://gw/$hc/hc1?sb-hc-action=request&sb-hc-id=r1", "r1", "/hc1/x?q=1",
                 "POST", new RemoteEndpoint("::1", 1), Map.of("Content-Type", "text/plain"), true);
         assertThat(ControlCommandCodec.encode(full)).isEqualTo("{\"request\":{"
                 + "\"address\":\"wss://gw/$hc/hc1?sb-hc-action=request&sb-hc-id=r1\",\"id\":\"r1\","
@@ -59,7 +61,8 @@ class ControlCommandCodecTest {
                 .isEqualTo("{\"response\":{\"requestId\":\"r1\",\"statusCode\":200,\"statusDescription\":\"OK\","
                         + "\"responseHeaders\":{\"x\":\"y\"},\"body\":true}}");
         assertThat(ControlCommandCodec.encode(new ResponseCommand("r1", 204, null, null, false)))
-                .isEqualTo("{\"response\":{\"requestId\":\"r1\",\"statusCode\":204,\"responseHeaders\":{},\"body\":false}}");
+                .isEqualTo("{\"response\":{\"requestId\":\"r1\",\"statusCode\":204,"
+                        + "\"responseHeaders\":{},\"body\":false}}");
         assertThat(ControlCommandCodec.encode(new RenewTokenCommand("SharedAccessSignature sr=a&sig=b&se=1&skn=k")))
                 .isEqualTo("{\"renewToken\":{\"token\":\"SharedAccessSignature sr=a&sig=b&se=1&skn=k\"}}");
     }
@@ -98,11 +101,13 @@ class ControlCommandCodecTest {
     @Test
     void decodesWhatTheSdksSend() throws Exception {
         assertThat(ControlCommandCodec.decode("{\"response\":{\"requestId\":\"r\",\"statusCode\":\"404\","
-                + "\"statusDescription\":\"Not Found\",\"responseHeaders\":{\"content-type\":\"text/plain\"},\"body\":true}}"))
+                + "\"statusDescription\":\"Not Found\","
+                + "\"responseHeaders\":{\"content-type\":\"text/plain\"},\"body\":true}}"))
                 .isEqualTo(new ResponseCommand("r", 404, "Not Found", Map.of("content-type", "text/plain"), true));
         assertThat(ControlCommandCodec.decode("{\"response\":{\"requestId\":\"r\",\"statusCode\":200}}"))
                 .isEqualTo(new ResponseCommand("r", 200, null, Map.of(), false));
-        assertThat(ControlCommandCodec.decode(" {\"renewToken\" : {\"token\":\"SharedAccessSignature x\",\"extra\":1}}\n"))
+        assertThat(ControlCommandCodec.decode(" {\"renewToken\" : {\"token\":\""
+                + "SharedAccessSignature x\",\"extra\":1}}\n"))
                 .isEqualTo(new RenewTokenCommand("SharedAccessSignature x"));
     }
 
@@ -120,51 +125,81 @@ class ControlCommandCodecTest {
     @Test
     void headerValuesMayBeScalars() throws Exception {
         AcceptCommand accept = (AcceptCommand) ControlCommandCodec.decode(
-                "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"connectHeaders\":{\"n\":1,\"b\":true,\"z\":null,\"s\":\"x\"}}}");
-        assertThat(accept.connectHeaders()).containsExactly(Map.entry("n", "1"), Map.entry("b", "true"), Map.entry("s", "x"));
+                "{\"accept\":{\"address\":\"a\",\"id\":\"i\","
+                        + "\"connectHeaders\":{\"n\":1,\"b\":true,\"z\":null,\"s\":\"x\"}}}");
+        assertThat(accept.connectHeaders())
+                .containsExactly(Map.entry("n", "1"), Map.entry("b", "true"), Map.entry("s", "x"));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "''                                         | control command: no JSON value (expected: a JSON object with one key",
+            "''                                         | control command: no JSON value (expected: a JSON object "
+                    + "with one key",
             "'   '                                      | control command: no JSON value",
             "null                                       | control command: a JSON null (expected",
             "[]                                         | control command: a JSON array (expected",
             "\"accept\"                                 | control command: a JSON string (expected",
-            "{}                                         | control command: 0 top-level keys [] (expected: exactly one of accept, request, response or renewToken)",
-            "{\"accept\":{},\"request\":{}}             | control command: 2 top-level keys ['accept', 'request'] (expected: exactly one",
-            "{\"ping\":{}}                              | control command: unknown command 'ping' (expected: accept, request, response or renewToken)",
+            "{}                                         | control command: 0 top-level keys [] (expected: exactly "
+                    + "one of accept, request, response or renewToken)",
+            "{\"accept\":{},\"request\":{}}             | control command: 2 top-level keys ['accept', 'request'] "
+                    + "(expected: exactly one",
+            "{\"ping\":{}}                              | control command: unknown command 'ping' (expected: accept, "
+                    + "request, response or renewToken)",
             "{\"Accept\":{}}                            | control command: unknown command 'Accept'",
             "{\"accept\":[]}                            | accept: a JSON array (expected: an object)",
             "{\"accept\":null}                          | accept: a JSON null (expected: an object)",
             "{\"accept\":{\"id\":\"i\"}}                | accept.address: missing",
             "{\"accept\":{\"address\":\"a\"}}           | accept.id: missing",
             "{\"accept\":{\"address\":\"a\",\"id\":7}}  | accept.id: a JSON number (expected: a string)",
-            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"connectHeaders\":[]}}         | accept.connectHeaders: a JSON array (expected: an object)",
-            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"connectHeaders\":{\"h\":{}}}} | accept.connectHeaders.h: a JSON object (expected: a string)",
-            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":1}}          | accept.remoteEndpoint: a JSON number (expected: an object)",
-            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":{\"port\":1}}} | accept.remoteEndpoint.address: missing",
-            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":{\"address\":\"x\"}}} | accept.remoteEndpoint.port: missing",
-            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":{\"address\":\"x\",\"port\":70000}}} | accept.remoteEndpoint.port: '70000' (expected: 0-65535)",
-            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":{\"address\":\"x\",\"port\":\"80\"}}} | accept.remoteEndpoint.port: '\"80\"' (expected: 0-65535)",
-            "{\"request\":{\"address\":\"a\",\"id\":\"i\",\"method\":\"GET\"}}              | request.requestTarget: missing",
-            "{\"request\":{\"address\":\"a\",\"id\":\"i\",\"method\":\"GET\",\"requestTarget\":\"/\",\"body\":\"yes\"}} | request.body: '\"yes\"' (expected: true or false)",
+            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"connectHeaders\":[]}}         | accept.connectHeaders: a "
+                    + "JSON array (expected: an object)",
+            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"connectHeaders\":{\"h\":{}}}} | accept.connectHeaders.h: "
+                    + "a JSON object (expected: a string)",
+            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":1}}          | accept.remoteEndpoint: a "
+                    + "JSON number (expected: an object)",
+            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":{\"port\":1}}} | "
+                    + "accept.remoteEndpoint.address: missing",
+            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":{\"address\":\"x\"}}} | "
+                    + "accept.remoteEndpoint.port: missing",
+            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":{\"address\":\"x\",\"port\":70000}}} | "
+                    + "accept.remoteEndpoint.port: '70000' (expected: 0-65535)",
+            "{\"accept\":{\"address\":\"a\",\"id\":\"i\",\"remoteEndpoint\":{\"address\":\"x\",\"port\":\"80\"}}} | "
+                    + "accept.remoteEndpoint.port: '\"80\"' (expected: 0-65535)",
+            "{\"request\":{\"address\":\"a\",\"id\":\"i\",\"method\":\"GET\"}}              | request.requestTarget: "
+                    + "missing",
+            "{\"request\":{\"address\":\"a\",\"id\":\"i\",\"method\":\"GET\",\"requestTarget\":\"/\","
+                    + "\"body\":\"yes\"}} | request.body: '\"yes\"' (expected: true or false)",
             "{\"request\":{\"id\":\"i\"}}                                                   | request.address: missing",
-            "{\"response\":{\"requestId\":\"r\"}}                                           | response.statusCode: missing",
-            "{\"response\":{\"statusCode\":200}}                                            | response.requestId: missing",
-            "{\"response\":{\"requestId\":\"r\",\"statusCode\":\"OK\"}}                     | response.statusCode: '\"OK\"' (expected: an HTTP status as a number or a string of digits)",
-            "{\"response\":{\"requestId\":\"r\",\"statusCode\":200.5}}                      | response.statusCode: '200.5' (expected: an HTTP status",
-            "{\"response\":{\"requestId\":\"r\",\"statusCode\":99999999999}}                | response.statusCode: '99999999999' (expected: an HTTP status",
-            "{\"response\":{\"requestId\":\"r\",\"statusCode\":42}}                         | response.statusCode: 42 (expected: 100-999)",
-            "{\"response\":{\"requestId\":\"r\",\"statusCode\":\"1000\"}}                   | response.statusCode: 1000 (expected: 100-999)",
-            "{\"response\":{\"requestId\":\"r\",\"statusCode\":200,\"statusDescription\":false}} | response.statusDescription: a JSON boolean (expected: a string)",
-            "{\"renewToken\":{}}                                                            | renewToken.token: missing",
-            "{\"renewToken\":{\"token\":null}}                                              | renewToken.token: missing",
-            "{\"renewToken\":{\"token\":\"a\"}} x                                           | control command: malformed JSON",
-            "{\"renewToken\":{\"token\":\"a\"}}{}                                           | control command: malformed JSON",
-            "{\"renewToken\":{\"token\":\"a\",\"token\":\"b\"}}                             | control command: malformed JSON: Duplicate field 'token'",
-            "{\"renewToken\":                                                               | control command: malformed JSON",
-            "{'renewToken':{}}                                                              | control command: malformed JSON",
+            "{\"response\":{\"requestId\":\"r\"}}                                           | response.statusCode: "
+                    + "missing",
+            "{\"response\":{\"statusCode\":200}}                                            | response.requestId: "
+                    + "missing",
+            "{\"response\":{\"requestId\":\"r\",\"statusCode\":\"OK\"}}                     | response.statusCode: "
+                    + "'\"OK\"' (expected: an HTTP status as a number or a string of digits)",
+            "{\"response\":{\"requestId\":\"r\",\"statusCode\":200.5}}                      | response.statusCode: "
+                    + "'200.5' (expected: an HTTP status",
+            "{\"response\":{\"requestId\":\"r\",\"statusCode\":99999999999}}                | response.statusCode: "
+                    + "'99999999999' (expected: an HTTP status",
+            "{\"response\":{\"requestId\":\"r\",\"statusCode\":42}}                         | response.statusCode: "
+                    + "42 (expected: 100-999)",
+            "{\"response\":{\"requestId\":\"r\",\"statusCode\":\"1000\"}}                   | response.statusCode: "
+                    + "1000 (expected: 100-999)",
+            "{\"response\":{\"requestId\":\"r\",\"statusCode\":200,\"statusDescription\":false}} | "
+                    + "response.statusDescription: a JSON boolean (expected: a string)",
+            "{\"renewToken\":{}}                                                            | renewToken.token: "
+                    + "missing",
+            "{\"renewToken\":{\"token\":null}}                                              | renewToken.token: "
+                    + "missing",
+            "{\"renewToken\":{\"token\":\"a\"}} x                                           | control command: "
+                    + "malformed JSON",
+            "{\"renewToken\":{\"token\":\"a\"}}{}                                           | control command: "
+                    + "malformed JSON",
+            "{\"renewToken\":{\"token\":\"a\",\"token\":\"b\"}}                             | control command: "
+                    + "malformed JSON: Duplicate field 'token'",
+            "{\"renewToken\":                                                               | control command: "
+                    + "malformed JSON",
+            "{'renewToken':{}}                                                              | control command: "
+                    + "malformed JSON",
     })
     void refusesWithAMessageNamingTheField(String json, String message) {
         assertThatThrownBy(() -> ControlCommandCodec.decode(json))
@@ -180,8 +215,8 @@ class ControlCommandCodecTest {
         }
         assertThatThrownBy(() -> ControlCommandCodec.decode(json.append('}').toString()))
                 .isInstanceOf(ControlCommandException.class)
-                .hasMessage("control command: 1000 top-level keys ['k0', 'k1', 'k2', 'k3', ...] (expected: exactly one of "
-                        + "accept, request, response or renewToken)");
+                .hasMessage("control command: 1000 top-level keys ['k0', 'k1', 'k2', 'k3', ...] (expected: exactly "
+                        + "one of accept, request, response or renewToken)");
     }
 
     @Test
@@ -208,26 +243,19 @@ class ControlCommandCodecTest {
     @Test
     void noOtherExceptionEscapesForAnyInput() {
         String[] seeds = {
-                ControlCommandCodec.encode(new AcceptCommand(ADDRESS, "id", Map.of("k", "v"), new RemoteEndpoint("1.2.3.4", 5))),
-                ControlCommandCodec.encode(new RequestCommand("a", "i", "/t", "GET", new RemoteEndpoint("h", 1), Map.of("a", "b"), true)),
+                ControlCommandCodec.encode(new AcceptCommand(ADDRESS, "id", Map.of("k", "v"),
+                        new RemoteEndpoint("1.2.3.4", 5))),
+                ControlCommandCodec.encode(new RequestCommand("a", "i", "/t", "GET", new RemoteEndpoint("h", 1),
+                        Map.of("a", "b"), true)),
                 ControlCommandCodec.encode(RequestCommand.addressOnly("a", "i")),
                 ControlCommandCodec.encode(new ResponseCommand("r", 200, "OK", Map.of("a", "b"), true)),
                 ControlCommandCodec.encode(new RenewTokenCommand("t")),
         };
-        String alphabet = "{}[]\":,0123456789-+.eEtrufalsn\\u \t\nacceptrequestresponserenewTokenaddressidportstatusCode\u00e9\uD800";
+        String alphabet = "{}[]\":,0123456789-+.eEtrufalsn\\u "
+                + "\t\nacceptrequestresponserenewTokenaddressidportstatusCode\u00e9\uD800";
         Random random = new Random(20261128);
         for (int round = 0; round < 30_000; round++) {
-            StringBuilder input = new StringBuilder(seeds[random.nextInt(seeds.length)]);
-            int mutations = 1 + random.nextInt(4);
-            for (int m = 0; m < mutations && input.length() > 0; m++) {
-                int at = random.nextInt(input.length());
-                switch (random.nextInt(3)) {
-                    case 0 -> input.deleteCharAt(at);
-                    case 1 -> input.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                    default -> input.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
-                }
-            }
-            String json = input.toString();
+            String json = Mutations.editWithin(random, seeds[random.nextInt(seeds.length)], alphabet);
             try {
                 ControlCommand command = ControlCommandCodec.decode(json);
                 assertThat(ControlCommandCodec.decode(ControlCommandCodec.encode(command))).isEqualTo(command);
@@ -242,8 +270,10 @@ class ControlCommandCodecTest {
     @Test
     void recordsValidateTheirFields() {
         assertThatThrownBy(() -> new RemoteEndpoint("h", -1)).hasMessage("port: -1 (expected: 0-65535)");
-        assertThatThrownBy(() -> new RemoteEndpoint(null, 1)).isInstanceOf(NullPointerException.class).hasMessage("address");
-        assertThatThrownBy(() -> new ResponseCommand("r", 99, null, null, false)).hasMessage("statusCode: 99 (expected: 100-999)");
+        assertThatThrownBy(() -> new RemoteEndpoint(null, 1)).isInstanceOf(NullPointerException.class)
+                .hasMessage("address");
+        assertThatThrownBy(() -> new ResponseCommand("r", 99, null, null, false))
+                .hasMessage("statusCode: 99 (expected: 100-999)");
         assertThatThrownBy(() -> new RequestCommand("a", "i", null, "GET", null, null, false))
                 .hasMessageStartingWith("requestTarget: null");
         assertThatThrownBy(() -> new RequestCommand("a", "i", "/x", null, null, null, false))
@@ -254,7 +284,8 @@ class ControlCommandCodecTest {
         withNull.put("k", null);
         assertThatThrownBy(() -> new AcceptCommand("a", "i", withNull, null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("connectHeaders[k]");
-        assertThatThrownBy(() -> new RenewTokenCommand(null)).isInstanceOf(NullPointerException.class).hasMessage("token");
+        assertThatThrownBy(() -> new RenewTokenCommand(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("token");
     }
 
     @Test
@@ -264,6 +295,7 @@ class ControlCommandCodecTest {
         AcceptCommand accept = new AcceptCommand("a", "i", headers, null);
         headers.put("b", "2");
         assertThat(accept.connectHeaders()).containsOnlyKeys("a");
-        assertThatThrownBy(() -> accept.connectHeaders().put("c", "3")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> accept.connectHeaders().put("c", "3"))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 }

@@ -56,7 +56,8 @@ class PercentCodecTest {
 
     @Test
     void namesTheEscapeAndItsIndex() {
-        assertThat(PercentCodec.malformedEscape("ab%2x")).startsWith("malformed percent-escape '%2x' at index 2 in 'ab%2x'");
+        assertThat(PercentCodec.malformedEscape("ab%2x"))
+                .startsWith("malformed percent-escape '%2x' at index 2 in 'ab%2x'");
         assertThat(PercentCodec.malformedEscape("ab%2F")).isNull();
     }
 

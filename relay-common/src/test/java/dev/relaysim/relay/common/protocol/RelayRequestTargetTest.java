@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.protocol;
 
+import dev.relaysim.relay.common.testing.Mutations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,7 +32,8 @@ class RelayRequestTargetTest {
     @Test
     void parsesASenderWithSuffixAppQueryAndToken() throws Exception {
         String token = "SharedAccessSignature sr=http%3A%2F%2Fns%2Fhc1&sig=a%2Bb%3D&se=1&skn=k";
-        RelayRequestTarget target = RelayRequestTarget.parse("/$hc/hc1/suffix/x?app=1&sb-hc-action=connect&b&sb-hc-token="
+        RelayRequestTarget target =
+                RelayRequestTarget.parse("/$hc/hc1/suffix/x?app=1&sb-hc-action=connect&b&sb-hc-token="
                 + PercentCodec.encode(token) + "&sb-hc-id=sub-1");
 
         assertThat(target.path()).isEqualTo("hc1/suffix/x");
@@ -39,7 +41,8 @@ class RelayRequestTargetTest {
         assertThat(target.id()).contains("sub-1");
         assertThat(target.token()).contains(token);
         assertThat(target.appQuery()).isEqualTo("app=1&b");
-        assertThat(target.appParameters()).containsExactly(new QueryParameter("app", "1"), new QueryParameter("b", null));
+        assertThat(target.appParameters())
+                .containsExactly(new QueryParameter("app", "1"), new QueryParameter("b", null));
     }
 
     @Test
@@ -135,9 +138,11 @@ class RelayRequestTargetTest {
             "/echo?sb-hc-token=x                            | echo         | /echo",
             "/%C3%B8/a%2Fb                                  | %C3%B8/a/b   | /ø/a/b",
             "/echo/a%20b?q=a%20b+c&sb-hc-id=1&x=%2F          | echo/a%20b   | /echo/a b?q=a%20b+c&x=%2F",
-            "/echo/100%25/what%3F/%23x/%0A?y                | echo/100%25/what%3F/%23x/%0A | /echo/100%25/what%3F/%23x/%0A?y",
+            "/echo/100%25/what%3F/%23x/%0A?y                | echo/100%25/what%3F/%23x/%0A | "
+                    + "/echo/100%25/what%3F/%23x/%0A?y",
     })
-    void listenerRequestTargetDecodesThePathAndDropsRelayParameters(String target, String encodedPath, String listenerTarget)
+    void listenerRequestTargetDecodesThePathAndDropsRelayParameters(String target, String encodedPath,
+            String listenerTarget)
             throws Exception {
         RelayRequestTarget parsed = RelayRequestTarget.parse(target);
         assertThat(parsed.encodedPath()).isEqualTo(encodedPath);
@@ -154,7 +159,8 @@ class RelayRequestTargetTest {
     @Test
     void statusCodeAndDescriptionPreferThePrefixedSpelling() throws Exception {
         RelayRequestTarget prefixed = RelayRequestTarget.parse(
-                "/$hc/hc1?statusCode=500&sb-hc-action=accept&sb-hc-id=1&sb-hc-statusCode=403&sb-hc-statusDescription=No+way%20out");
+                "/$hc/hc1?statusCode=500&sb-hc-action=accept&sb-hc-id=1&sb-hc-statusCode=403"
+                        + "&sb-hc-statusDescription=No+way%20out");
         assertThat(prefixed.statusCode(0)).map(QueryParameter::value).contains("403");
         assertThat(prefixed.statusDescription(0)).map(QueryParameter::value).contains("No+way out");
         assertThat(prefixed.statusDescription(0)).map(QueryParameter::rawValue).contains("No+way%20out");
@@ -173,7 +179,8 @@ class RelayRequestTargetTest {
     @Test
     void theSendersOwnStatusCodeParameterIsNoReject() throws Exception {
         // The accept address repeats the sender's query (statusCode=500) before the listener's additions.
-        RelayRequestTarget accepted = RelayRequestTarget.parse("/$hc/hc1?statusCode=500&sb-hc-action=accept&sb-hc-id=1");
+        RelayRequestTarget accepted =
+                RelayRequestTarget.parse("/$hc/hc1?statusCode=500&sb-hc-action=accept&sb-hc-id=1");
         assertThat(accepted.statusCode(1)).isEmpty();
 
         RelayRequestTarget rejected = RelayRequestTarget.parse(
@@ -199,13 +206,15 @@ class RelayRequestTargetTest {
             "/?a=1                          | path: '/' names no entity (expected: /<entity>[/suffix])",
             "/$hc                           | path: '/$hc' names no entity (expected: /$hc/<entity>[/suffix])",
             "/$hc//?sb-hc-action=listen     | path: '/$hc//' names no entity (expected: /$hc/<entity>[/suffix])",
-            "/$hc/hc1/../hc2                | path: '/$hc/hc1/../hc2' contains a '..' segment (expected: no dot segments)",
+            "/$hc/hc1/../hc2                | path: '/$hc/hc1/../hc2' contains a '..' segment (expected: no dot "
+                    + "segments)",
             "/$hc/./hc1                     | path: '/$hc/./hc1' contains a '.' segment",
             "/$hc/%2e%2E/hc1                | path: '/$hc/%2e%2E/hc1' contains a '..' segment",
             "/$hc/a/%2E%2E%2Fb              | path: '/$hc/a/%2E%2E%2Fb' contains a '..' segment",
             "/$hc/%2Fecho                   | path: '/echo' (expected: an entity path without leading or trailing '/')",
             "/$hc/echo%2F                   | path: 'echo/' (expected: an entity path without leading or trailing '/')",
-            "/$hc/hc%2                      | path: malformed percent-escape '%2' at index 2 in 'hc%2' (expected: '%' followed by two hex digits) of '/$hc/hc%2'",
+            "/$hc/hc%2                      | path: malformed percent-escape '%2' at index 2 in 'hc%2' (expected: "
+                    + "'%' followed by two hex digits) of '/$hc/hc%2'",
             "/$hc/hc%FF                     | path: 'hc%FF' does not decode to UTF-8 text",
             "/$hc/hc1?a=%zz                 | query: malformed percent-escape '%zz' at index 0 in '%zz'",
             "/$hc/hc1?sb-hc-action=talk     | sb-hc-action: 'talk' (expected: listen, connect, accept or request)",
@@ -213,7 +222,8 @@ class RelayRequestTargetTest {
             "/$hc/hc1?sb-hc-id=%C3          | sb-hc-id: '%C3' does not decode to UTF-8 text",
             "/$hc/hc1?sb-hc-id=1&SB-HC-ID=2 | SB-HC-ID: given more than once (expected: at most once)",
             "/$hc/hc1#frag                  | request target: character U+0023 at index 8",
-            "/$hc/h c                       | request target: character U+0020 at index 6 in '/$hc/h c' (expected: visible ASCII other than '#'",
+            "/$hc/h c                       | request target: character U+0020 at index 6 in '/$hc/h c' (expected: "
+                    + "visible ASCII other than '#'",
     })
     void refusesWithAMessageNamingTheValue(String target, String message) {
         assertThatThrownBy(() -> RelayRequestTarget.parse(target))
@@ -257,23 +267,13 @@ class RelayRequestTargetTest {
     /** Random mutations of valid targets: parse either succeeds or throws InvalidRequestTargetException. */
     @Test
     void noOtherExceptionEscapesForAnyInput() {
-        String[] seeds = {"/$hc/hc1/sfx?app=1&sb-hc-action=connect&sb-hc-id=1&sb-hc-token=SharedAccessSignature%20sr%3Dx",
+        String[] seeds =
+                {"/$hc/hc1/sfx?app=1&sb-hc-action=connect&sb-hc-id=1&sb-hc-token=SharedAccessSignature%20sr%3Dx",
                 "/echo?a=%C3%B8&&b", "/$hc/a/b?sb-hc-action=accept&sb-hc-statusCode=404&statusDescription=x"};
         String alphabet = "/$hc%?&=+.#-_ 2FEa0\u00e9";
         Random random = new Random(42);
         for (int round = 0; round < 20_000; round++) {
-            StringBuilder input = new StringBuilder(seeds[random.nextInt(seeds.length)]);
-            int mutations = 1 + random.nextInt(4);
-            for (int m = 0; m < mutations && input.length() > 0; m++) {
-                int at = random.nextInt(input.length());
-                char c = alphabet.charAt(random.nextInt(alphabet.length()));
-                switch (random.nextInt(3)) {
-                    case 0 -> input.deleteCharAt(at);
-                    case 1 -> input.insert(at, c);
-                    default -> input.setCharAt(at, c);
-                }
-            }
-            String target = input.toString();
+            String target = Mutations.editWithin(random, seeds[random.nextInt(seeds.length)], alphabet);
             try {
                 RelayRequestTarget parsed = RelayRequestTarget.parse(target);
                 parsed.action();

@@ -50,6 +50,25 @@ public final class Mutations {
         return out.toString();
     }
 
+    /**
+     * {@code text} with 1-4 single-character edits (a character deleted, inserted or replaced), the new characters
+     * drawn from {@code alphabet}: the plain mutation of the parsers' "no other exception escapes" tests.
+     */
+    public static String editWithin(Random random, String text, String alphabet) {
+        StringBuilder out = new StringBuilder(text);
+        int edits = 1 + random.nextInt(4);
+        for (int edit = 0; edit < edits && out.length() > 0; edit++) {
+            int at = random.nextInt(out.length());
+            char c = alphabet.charAt(random.nextInt(alphabet.length()));
+            switch (random.nextInt(3)) {
+                case 0 -> out.deleteCharAt(at);
+                case 1 -> out.insert(at, c);
+                default -> out.setCharAt(at, c);
+            }
+        }
+        return out.toString();
+    }
+
     private static char randomChar(Random random) {
         return switch (random.nextInt(4)) {
             case 0 -> SPECIAL.charAt(random.nextInt(SPECIAL.length()));

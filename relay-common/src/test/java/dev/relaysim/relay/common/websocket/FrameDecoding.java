@@ -18,8 +18,8 @@ import java.util.zip.CRC32;
 
 /**
  * Runs bytes, in given pieces, through a frame decoder on an {@link EmbeddedChannel} and describes what came out:
- * each frame (type, FIN, RSV, payload: its bytes, or a CRC-32 of a long one) and the protocol violation that ended decoding, if any. Two decoders agree
- * when their descriptions are equal.
+ * each frame (type, FIN, RSV, payload: its bytes, or a CRC-32 of a long one) and the protocol violation that ended
+ * decoding, if any. Two decoders agree when their descriptions are equal.
  */
 final class FrameDecoding {
 

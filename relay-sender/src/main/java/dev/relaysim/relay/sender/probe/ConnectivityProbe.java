@@ -132,7 +132,8 @@ public final class ConnectivityProbe implements AutoCloseable {
         chain = resolved.chain();
         ProbeStep frontEnd = frontEnd(resolved.address());
         ProbeStep ports = role == Role.LISTENER ? rendezvousPorts(resolved.address())
-                : ProbeStep.skip(RENDEZVOUS, "senders do not dial rendezvous ports (use --role listener to check them)");
+                : ProbeStep.skip(RENDEZVOUS,
+                        "senders do not dial rendezvous ports (use --role listener to check them)");
         ProbeStep handshake;
         ProbeStep roundTrip;
         if (frontEnd.failed()) {
@@ -187,14 +188,17 @@ public final class ConnectivityProbe implements AutoCloseable {
                 return new Resolved(ProbeStep.pass(DNS, "system resolver: " + host + " = " + address.getHostAddress()
                         + " (pass --dns IP:PORT to see the CNAME chain)"), address, Chain.SYSTEM);
             } catch (UnknownHostException e) {
-                return new Resolved(ProbeStep.fail(DNS, "the system resolver has no address for " + host), null, Chain.SYSTEM);
+                return new Resolved(ProbeStep.fail(DNS, "the system resolver has no address for " + host), null,
+                        Chain.SYSTEM);
             }
         }
         try {
             DnsResolution resolution = target.resolver().resolve(host).get();
             boolean privateChain = resolution.canonicalName().toLowerCase(Locale.ROOT).contains(PRIVATE_LINK_LABEL);
-            String detail = (privateChain ? "private" : "public") + " chain: " + resolution + " (TTL " + resolution.ttl() + ')';
-            return new Resolved(ProbeStep.pass(DNS, detail), resolution.address(), privateChain ? Chain.PRIVATE : Chain.PUBLIC);
+            String detail = (privateChain ? "private" : "public") + " chain: " + resolution + " (TTL "
+                    + resolution.ttl() + ')';
+            return new Resolved(ProbeStep.pass(DNS, detail), resolution.address(), privateChain
+                    ? Chain.PRIVATE : Chain.PUBLIC);
         } catch (ExecutionException e) {
             return new Resolved(ProbeStep.fail(DNS, ConnectFailures.unwrap(e).getMessage()), null, Chain.PUBLIC);
         }
@@ -215,7 +219,8 @@ public final class ConnectivityProbe implements AutoCloseable {
             case PRIVATE -> frontEnd.failed()
                     ? ProbeStep.fail(DNS, step.detail() + "; nothing answers at this private endpoint address: a stale"
                             + " A record (the endpoint was deleted or has another address now; compare the private DNS"
-                            + " zone's record with the endpoint's IP), or port " + endpoint.port() + " is blocked on the way")
+                            + " zone's record with the endpoint's IP), or port " + endpoint.port()
+                            + " is blocked on the way")
                     : step;
             case PUBLIC -> ProbeStep.fail(DNS, step.detail() + "; this is the public address, and the namespace refuses"
                     + " this source's public traffic (public network access Disabled, or no IP rule admits it): from"
@@ -253,7 +258,8 @@ public final class ConnectivityProbe implements AutoCloseable {
         String range = PortRanges.format(rendezvousPorts);
         String at = address.getHostAddress();
         if (blocked.isEmpty()) {
-            return ProbeStep.pass(RENDEZVOUS, "all " + rendezvousPorts.size() + " ports " + range + " on " + at + " reachable");
+            return ProbeStep.pass(RENDEZVOUS, "all " + rendezvousPorts.size() + " ports " + range + " on " + at
+                    + " reachable");
         }
         List<String> parts = new ArrayList<>();
         int count = 0;
@@ -288,7 +294,8 @@ public final class ConnectivityProbe implements AutoCloseable {
         long start = System.nanoTime();
         try {
             listener.open().get(HANDSHAKE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            return ProbeStep.pass(HANDSHAKE, String.format(Locale.ROOT, "listener control channel open in %.1f ms (token accepted, Listen right)",
+            return ProbeStep.pass(HANDSHAKE, String.format(Locale.ROOT,
+                    "listener control channel open in %.1f ms (token accepted, Listen right)",
                     millis(System.nanoTime() - start)));
         } catch (ExecutionException | TimeoutException e) {
             return ProbeStep.fail(HANDSHAKE, explain(e, "Listen"));
@@ -305,7 +312,8 @@ public final class ConnectivityProbe implements AutoCloseable {
                 RelayConnection connection = client.connect().get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 connection.close(1000, "probe done");
                 return ProbeStep.pass(HANDSHAKE, String.format(Locale.ROOT,
-                        "sender connected to a listener in %.1f ms (token accepted, Send right)", millis(System.nanoTime() - start)));
+                        "sender connected to a listener in %.1f ms (token accepted, Send right)",
+                        millis(System.nanoTime() - start)));
             } catch (ExecutionException e) {
                 if (ConnectFailures.unwrap(e) instanceof RelayHandshakeException refused && refused.statusCode() == 404
                         && refused.description().startsWith(NO_LISTENERS)) {
@@ -332,7 +340,8 @@ public final class ConnectivityProbe implements AutoCloseable {
             try {
                 connection = client.connect().get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                return ProbeStep.fail(ROUND_TRIP, "the sender could not connect through a rendezvous: " + explain(e, "Send"));
+                return ProbeStep.fail(ROUND_TRIP, "the sender could not connect through a rendezvous: "
+                        + explain(e, "Send"));
             }
             long connected = System.nanoTime();
             try {
@@ -340,7 +349,8 @@ public final class ConnectivityProbe implements AutoCloseable {
                 RelayMessage echo = connection.receive(ECHO_TIMEOUT);
                 long echoed = System.nanoTime();
                 if (!echo.isText() || !payload.equals(echo.asText())) {
-                    return ProbeStep.fail(ROUND_TRIP, "connected, but the answer was not the probe's echo (another listener"
+                    return ProbeStep.fail(ROUND_TRIP,
+                            "connected, but the answer was not the probe's echo (another listener"
                             + " on the hybrid connection may have taken the connection)");
                 }
                 return ProbeStep.pass(ROUND_TRIP, String.format(Locale.ROOT,
@@ -371,12 +381,12 @@ public final class ConnectivityProbe implements AutoCloseable {
         return switch (refused.statusCode()) {
             case 401 -> refused.description().startsWith(IP_REFUSED) && chain == Chain.PRIVATE
                     ? "401: the private endpoint refuses this source: its connection is not Approved (Pending, Rejected"
-                            + " or Disconnected; ./relaysim pe list shows it, pe approve approves it), or this source is"
-                            + " outside the endpoint's virtual network — " + answer
+                            + " or Disconnected; ./relaysim pe list shows it, pe approve approves it), or this"
+                            + " source is outside the endpoint's virtual network — " + answer
                     : refused.description().startsWith(IP_REFUSED)
-                    ? "401: the namespace's network rules refuse this source (public network access Disabled or no IP rule"
-                            + " admits it; through a private endpoint: the source is outside its network or the endpoint"
-                            + " connection is not Approved) — " + answer
+                    ? "401: the namespace's network rules refuse this source (public network access Disabled or no"
+                            + " IP rule admits it; through a private endpoint: the source is outside its network or"
+                            + " the endpoint connection is not Approved) — " + answer
                     : "401: the token was not accepted — check SharedAccessKeyName and SharedAccessKey (a wrong or"
                             + " expired key) — " + answer;
             case 403 -> "403: the key is valid but lacks the " + right + " right on this hybrid connection — " + answer;
@@ -384,8 +394,8 @@ public final class ConnectivityProbe implements AutoCloseable {
                     ? "404: port " + endpoint.port() + " is one of the rendezvous ports, not the front end — the"
                             + " Endpoint's port must be the front end's (443 in Azure, 9443 for relaysim's gateway) — "
                             + answer
-                    : "404: the namespace has no hybrid connection '" + endpoint.entityPath() + "' — check EntityPath — "
-                    + answer;
+                    : "404: the namespace has no hybrid connection '" + endpoint.entityPath()
+                            + "' — check EntityPath — " + answer;
             default -> "the relay answered " + answer;
         };
     }
@@ -414,11 +424,13 @@ public final class ConnectivityProbe implements AutoCloseable {
                 result.complete(new PortResult(port, null, connected - start, 0));
                 return;
             }
-            SslHandler tls = SslContexts.newClientHandler(target.sslContext(), channel.alloc(), endpoint.host(), port, timeout);
+            SslHandler tls =
+                    SslContexts.newClientHandler(target.sslContext(), channel.alloc(), endpoint.host(), port, timeout);
             channel.pipeline().addLast(HandlerNames.TLS, tls);
             tls.handshakeFuture().addListener(handshake -> {
                 channel.close();
-                result.complete(handshake.isSuccess() ? new PortResult(port, null, connected - start, System.nanoTime() - connected)
+                result.complete(handshake.isSuccess()
+                        ? new PortResult(port, null, connected - start, System.nanoTime() - connected)
                         : new PortResult(port, reason(handshake.cause()), 0, 0));
             });
         });

@@ -27,7 +27,8 @@ import static java.util.Objects.requireNonNull;
  * failed, 2 for bad arguments.
  */
 @Command(name = "probe", mixinStandardHelpOptions = false, sortOptions = false,
-        description = "Diagnose connectivity to a hybrid connection: DNS, TCP and TLS, rendezvous ports, handshake, round trip.")
+        description = "Diagnose connectivity to a hybrid connection: DNS, TCP and TLS, rendezvous ports, handshake, "
+                + "round trip.")
 public final class ProbeMain implements Callable<Integer> {
 
     private static final int EXIT_FAILURE = 1;
@@ -61,7 +62,10 @@ public final class ProbeMain implements Callable<Integer> {
         this(System.getenv());
     }
 
-    /** A command that reads its defaults from {@code environment} ({@code RELAYSIM_CONNECTION_STRING}, {@code RELAYSIM_CA}, {@code HOME}). */
+    /**
+     * A command that reads its defaults from {@code environment} ({@code RELAYSIM_CONNECTION_STRING},
+     * {@code RELAYSIM_CA}, {@code HOME}).
+     */
     public ProbeMain(Map<String, String> environment) {
         this.environment = Map.copyOf(requireNonNull(environment, "environment"));
     }
@@ -119,7 +123,8 @@ public final class ProbeMain implements Callable<Integer> {
         out.println(report.summary());
     }
 
-    private static String json(ClientOptions.Target target, ConnectivityProbe.Role role, ConnectivityProbe.Report report) {
+    private static String json(ClientOptions.Target target, ConnectivityProbe.Role role,
+            ConnectivityProbe.Report report) {
         ObjectNode root = JSON.createObjectNode();
         root.put("endpoint", target.endpoint().toString());
         root.put("role", role.name().toLowerCase(Locale.ROOT));
@@ -127,7 +132,8 @@ public final class ProbeMain implements Callable<Integer> {
         root.put("passed", report.passed());
         ArrayNode steps = root.putArray("steps");
         for (ProbeStep step : report.steps()) {
-            steps.addObject().put("step", step.name()).put("verdict", step.verdict().wireName()).put("detail", step.detail());
+            steps.addObject().put("step", step.name()).put("verdict", step.verdict().wireName())
+                    .put("detail", step.detail());
         }
         root.put("summary", report.summary());
         return root.toString();

@@ -7,7 +7,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * One checked step and what came of it.
  *
- * @param name    short name: {@code dns}, {@code front-end}, {@code rendezvous-ports}, {@code handshake}, {@code round-trip}
+ * @param name    short name: {@code dns}, {@code front-end}, {@code rendezvous-ports}, {@code handshake},
+ *                {@code round-trip}
  * @param verdict whether it passed
  * @param detail  what was found, in words
  */

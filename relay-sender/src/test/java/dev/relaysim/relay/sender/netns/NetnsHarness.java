@@ -122,7 +122,8 @@ final class NetnsHarness implements AutoCloseable {
      * namespace like the gateway (where {@code --address} adds its machine's veth pair).
      */
     List<String> vnetRun(String vnet) {
-        return List.of("nsenter", "--net=/run/netns/" + hostNamespace, java(), "-cp", System.getProperty("java.class.path"), VnetMain.class.getName(), "run",
+        return List.of("nsenter", "--net=/run/netns/" + hostNamespace, java(), "-cp",
+                System.getProperty("java.class.path"), VnetMain.class.getName(), "run",
                 "--vnet", vnet, "--");
     }
 

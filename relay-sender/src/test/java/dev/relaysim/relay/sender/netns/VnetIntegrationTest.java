@@ -107,7 +107,8 @@ class VnetIntegrationTest {
                     CONNECTION_STRING, "1", "1000", "70000", "1048576");
 
             assertThat(sender.awaitExit(PROCESS_TIMEOUT)).as("%s", sender).isZero();
-            assertThat(sender.lines()).last().asString().contains("\"ok\":true", "\"received\":4", "\"closeCode\":1000");
+            assertThat(sender.lines()).last().asString()
+                    .contains("\"ok\":true", "\"received\":4", "\"closeCode\":1000");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listener.lines())
                     .contains("dial contoso.servicebus.windows.net:443", "connection", "closed 1000 done")
                     .anyMatch(line -> line.matches("dial 10\\.0\\.0\\.4:(94\\d\\d|95\\d\\d)")));
@@ -145,7 +146,8 @@ class VnetIntegrationTest {
         // waits on one that never accepts).
         List<String> listen = new ArrayList<>(harness.vnetRun("vnet1"));
         listen.addAll(List.of(NetnsHarness.java(), "-cp", System.getProperty("java.class.path"),
-                ListenerMain.class.getName(), "--connection-string", CONNECTION_STRING, "--echo", "--retry", "forever"));
+                ListenerMain.class.getName(), "--connection-string", CONNECTION_STRING, "--echo", "--retry",
+                        "forever"));
         try (NodeProcess control = node.startWrapped(harness.vnetRun("vnet1"), "control-channel.js",
                 harness.environment(), CONNECTION_STRING);
              ChildProcess listener = ChildProcess.start(Path.of("."), harness.environment(), listen)) {
@@ -162,7 +164,8 @@ class VnetIntegrationTest {
             await().atMost(PROCESS_TIMEOUT).until(() -> listenerCount() == 0
                     && listener.lines().stream().anyMatch(line -> line.contains("401")));
             Result lookup = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
-            assertThat(lookup.output()).contains("ns-relaysim-prod.cloudapp.servicebus.windows.net", "Address: 10.0.0.1")
+            assertThat(lookup.output())
+                    .contains("ns-relaysim-prod.cloudapp.servicebus.windows.net", "Address: 10.0.0.1")
                     .doesNotContain("10.0.0.4");
 
             harness.management("PUT", CONNECTION,
@@ -255,7 +258,8 @@ class VnetIntegrationTest {
     void vnetListShowsTheNetworksAndSigtermRemovesEverything() throws Exception {
         Result list = harness.run(List.of(), NetnsHarness.java(), "-cp",
                 System.getProperty("java.class.path"), "dev.relaysim.relay.gateway.netns.VnetMain", "list");
-        assertThat(list.output()).containsPattern("vnet1 +" + harness.prefix + "vnet1 +10\\.0\\.0\\.0/16 +10\\.0\\.0\\.5 "
+        assertThat(list.output())
+                .containsPattern("vnet1 +" + harness.prefix + "vnet1 +10\\.0\\.0\\.0/16 +10\\.0\\.0\\.5 "
                 + "+10\\.0\\.0\\.2 +10\\.0\\.0\\.1 +10\\.0\\.0\\.4")
                 .containsPattern("vnet2 .* 10\\.1\\.0\\.5 +10\\.1\\.0\\.2 +10\\.1\\.0\\.1 +- +10\\.0\\.0\\.4")
                 .containsPattern("vnet3 .* 10\\.2\\.0\\.5 +10\\.2\\.0\\.2 +10\\.2\\.0\\.1 +- +-");

@@ -46,7 +46,8 @@ class VnetRestartIntegrationTest {
                     .anyMatch(found -> found.matches("address 10\\.0\\.0\\.1/32 on rs[0-9a-f]{8}"));
 
             first.kill();
-            assertThat(harness.leftovers()).as("SIGKILL runs no shutdown hook").containsExactlyInAnyOrderElementsOf(made);
+            assertThat(harness.leftovers()).as("SIGKILL runs no shutdown hook")
+                    .containsExactlyInAnyOrderElementsOf(made);
 
             Path config = harness.directory.resolve("unlinked-zone.json");
             Files.writeString(config, UNLINKED_ZONE);
@@ -55,7 +56,8 @@ class VnetRestartIntegrationTest {
                 assertThat(harness.leftovers()).containsExactlyInAnyOrderElementsOf(made);
 
                 Result lookup = harness.run(harness.vnetRun("vnet1"), "nslookup", "contoso.servicebus.windows.net");
-                assertThat(lookup.output()).contains("canonical name = ns-relaysim-prod.cloudapp.servicebus.windows.net.",
+                assertThat(lookup.output())
+                        .contains("canonical name = ns-relaysim-prod.cloudapp.servicebus.windows.net.",
                         "Address: 10.0.0.1").doesNotContain("10.0.0.4");
                 Result curl = harness.connectWithoutToken(harness.vnetRun("vnet1"));
                 assertThat(curl.output()).as("the public endpoint answers, not connection refused")

@@ -85,9 +85,11 @@ class ProbeMainTest {
 
         assertThat(probe.exitCode()).as(probe.out()).isZero();
         assertThat(probe.lines()).hasSize(7);
-        assertThat(probe.lines().get(0)).isEqualTo("probing sb://" + HOST + ':' + tlsPort() + "/echo as a listener from "
+        assertThat(probe.lines().get(0))
+                .isEqualTo("probing sb://" + HOST + ':' + tlsPort() + "/echo as a listener from "
                 + VM + " via DNS " + dns.hostPort());
-        assertThat(probe.lines().get(1)).isEqualTo("1. dns              PASS  private chain: " + HOST + " -> " + PRIVATE_LINK
+        assertThat(probe.lines().get(1))
+                .isEqualTo("1. dns              PASS  private chain: " + HOST + " -> " + PRIVATE_LINK
                 + " = 127.10.0.4 (TTL 10)");
         assertThat(probe.lines().get(2)).matches("2\\. front-end +PASS  127\\.10\\.0\\.4:" + tlsPort()
                 + ": TCP in \\d+\\.\\d ms, TLS as " + HOST + " in \\d+\\.\\d ms");
@@ -105,10 +107,12 @@ class ProbeMainTest {
     void publicAccessDisabledFromAPublicSourceFailsAtDnsAndHandshake() throws Exception {
         start(ConnectionStatus.APPROVED);
 
-        Run probe = probe("--connection-string", connectionString(HOST, KEY), "--dns", dns.hostPort(), "--role", "sender");
+        Run probe =
+                probe("--connection-string", connectionString(HOST, KEY), "--dns", dns.hostPort(), "--role", "sender");
 
         assertThat(probe.exitCode()).isEqualTo(1);
-        assertThat(probe.line("dns")).startsWith("FAIL  public chain: " + HOST + " -> " + PRIVATE_LINK + " -> " + CLUSTER
+        assertThat(probe.line("dns"))
+                .startsWith("FAIL  public chain: " + HOST + " -> " + PRIVATE_LINK + " -> " + CLUSTER
                 + " = 127.0.0.1 (TTL 10); this is the public address, and the namespace refuses this source's public"
                 + " traffic (public network access Disabled, or no IP rule admits it)");
         assertThat(probe.line("front-end")).startsWith("PASS  127.0.0.1:" + tlsPort());
@@ -153,7 +157,8 @@ class ProbeMainTest {
         assertThat(steps.get(3).get("detail").asText()).startsWith("401: the token was not accepted — check "
                 + "SharedAccessKeyName and SharedAccessKey");
         assertThat(steps.get(4).get("verdict").asText()).isEqualTo("skip");
-        assertThat(report.get("summary").asText()).startsWith("Not ready as a listener: 1 check failed; first handshake: 401");
+        assertThat(report.get("summary").asText())
+                .startsWith("Not ready as a listener: 1 check failed; first handshake: 401");
     }
 
     @Test
@@ -170,7 +175,8 @@ class ProbeMainTest {
         Run blocked = probe("--connection-string", connectionString(HOST, KEY), "--dns", dns.hostPort(),
                 "--source-address", VM, "--rendezvous-ports", "9400-9409,9500");
         assertThat(blocked.exitCode()).isEqualTo(1);
-        assertThat(blocked.line("rendezvous-ports")).isEqualTo("FAIL  11 of 11 ports on 127.10.0.99 blocked: 9400-9409, 9500"
+        assertThat(blocked.line("rendezvous-ports"))
+                .isEqualTo("FAIL  11 of 11 ports on 127.10.0.99 blocked: 9400-9409, 9500"
                 + " (connection refused) — a listener must reach all of 9400-9409, 9500 (outbound), or the senders"
                 + " whose rendezvous lands on 9400-9409, 9500 fail");
         assertThat(blocked.line("dns")).startsWith("FAIL  private chain: ")
@@ -190,7 +196,8 @@ class ProbeMainTest {
 
         assertThat(probe.exitCode()).isEqualTo(1);
         assertThat(probe.line("rendezvous-ports")).isEqualTo("FAIL  " + blocked.size() + " of " + all.size()
-                + " ports on 127.10.0.4 blocked: " + blocked + " (reset after connecting) — a listener must reach all of "
+                + " ports on 127.10.0.4 blocked: " + blocked
+                + " (reset after connecting) — a listener must reach all of "
                 + all + " (outbound), or the senders whose rendezvous lands on " + blocked + " fail");
         assertThat(probe.line("dns")).startsWith("PASS  private chain");
         assertThat(probe.line("handshake")).startsWith("PASS");
@@ -217,7 +224,8 @@ class ProbeMainTest {
         assertThat(outside.line("handshake")).startsWith("FAIL  401: the namespace's network rules refuse this source");
 
         gateway.server().dnsFaults().set(new DnsFaults(Map.of(), Set.of("contoso")));
-        Run missing = probe("--connection-string", connectionString(HOST, KEY), "--dns", responder, "--source-address", VM);
+        Run missing =
+                probe("--connection-string", connectionString(HOST, KEY), "--dns", responder, "--source-address", VM);
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.line("dns")).startsWith("FAIL  " + HOST + ": ");
         assertThat(missing.line("front-end")).isEqualTo("SKIP  no address for " + HOST);
@@ -232,7 +240,8 @@ class ProbeMainTest {
                 "--source-address", VM);
 
         assertThat(probe.exitCode()).isEqualTo(1);
-        assertThat(probe.line("dns")).startsWith("PASS  private chain: " + HOST + " -> " + PRIVATE_LINK + " = 127.10.0.4");
+        assertThat(probe.line("dns"))
+                .startsWith("PASS  private chain: " + HOST + " -> " + PRIVATE_LINK + " = 127.10.0.4");
         assertThat(probe.line("handshake")).startsWith("FAIL  401: the private endpoint refuses this source: its "
                 + "connection is not Approved (Pending, Rejected or Disconnected; ./relaysim pe list shows it");
         assertThat(probe.lines().get(6)).startsWith("Not ready as a listener: 1 check failed; first handshake: 401: "
@@ -262,7 +271,8 @@ class ProbeMainTest {
                 Map.of("contoso", (Inet4Address) InetAddress.getByName("127.10.0.9")), Set.of()));
         String responder = "127.0.0.1:" + gateway.addresses().dns().orElseThrow().getPort();
 
-        Run probe = probe("--connection-string", connectionString(HOST, KEY), "--dns", responder, "--source-address", VM);
+        Run probe =
+                probe("--connection-string", connectionString(HOST, KEY), "--dns", responder, "--source-address", VM);
 
         assertThat(probe.exitCode()).isEqualTo(1);
         assertThat(probe.line("dns")).startsWith("FAIL  private chain: ").contains("= 127.10.0.9")
@@ -279,7 +289,8 @@ class ProbeMainTest {
                 + KEY_NAME + ";SharedAccessKey=" + KEY + ";EntityPath=echo", "--role", "sender");
 
         assertThat(probe.exitCode()).isEqualTo(1);
-        assertThat(probe.line("handshake")).startsWith("FAIL  404: port " + rendezvousPort + " is one of the rendezvous "
+        assertThat(probe.line("handshake"))
+                .startsWith("FAIL  404: port " + rendezvousPort + " is one of the rendezvous "
                 + "ports, not the front end").doesNotContain("EntityPath");
     }
 
@@ -289,7 +300,8 @@ class ProbeMainTest {
         assertThat(probe("--role", "admin").err()).isEqualTo("--role: \"admin\" (expected: listener or sender)");
         assertThat(probe("--rendezvous-ports", "9599-9400").err()).isEqualTo("--rendezvous-ports: \"9599-9400\" "
                 + "(expected: ports and FROM-TO ranges of 1-65535, comma-separated, such as 9400-9599)");
-        assertThat(probe("--dns", "localhost").err()).isEqualTo("--dns: \"localhost\" (expected: IP:PORT of a DNS server, "
+        assertThat(probe("--dns", "localhost").err())
+                .isEqualTo("--dns: \"localhost\" (expected: IP:PORT of a DNS server, "
                 + "such as 127.0.0.1:1053)");
         assertThat(runs).allSatisfy(run -> assertThat(run.exitCode()).isEqualTo(2));
     }
@@ -312,8 +324,8 @@ class ProbeMainTest {
     }
 
     private String connectionString(String host, String key) {
-        return "Endpoint=sb://" + host + ':' + tlsPort() + "/;SharedAccessKeyName=" + KEY_NAME + ";SharedAccessKey=" + key
-                + ";EntityPath=echo";
+        return "Endpoint=sb://" + host + ':' + tlsPort() + "/;SharedAccessKeyName=" + KEY_NAME + ";SharedAccessKey="
+                + key + ";EntityPath=echo";
     }
 
     /** Runs the probe in-process; the rendezvous ports are the gateway's unless given. */
