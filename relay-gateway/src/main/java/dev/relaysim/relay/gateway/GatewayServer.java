@@ -251,7 +251,7 @@ public final class GatewayServer implements AutoCloseable {
     private InetSocketAddress startDns(EventLoopGroup ioGroup) throws IOException {
         DnsSettings settings = config.dns();
         DnsResponders responders = new DnsResponders(registry, networkState, dnsFaults, requireNonNull(metrics),
-                channels, ioGroup);
+                channels, ioGroup, () -> cluster.nodeAddresses());
         dns = responders;
         return responders.bind(settings.bindAddress(), settings.port(), DnsResponders.publicAddress(config.listen()),
                 false);

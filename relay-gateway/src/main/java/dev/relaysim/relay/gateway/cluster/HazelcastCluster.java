@@ -19,10 +19,12 @@ import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -53,6 +56,7 @@ public final class HazelcastCluster implements ListenerCluster {
     private final ListenerDirectory directory;
     private final IExecutorService accepts;
     private final InetSocketAddress acceptHost;
+    private final AtomicInteger dnsCursor = new AtomicInteger();
 
     private HazelcastCluster(HazelcastInstance hazelcast, InetSocketAddress acceptHost) {
         this.hazelcast = hazelcast;
@@ -185,6 +189,24 @@ public final class HazelcastCluster implements ListenerCluster {
     /** The cluster's members as {@code address:port}, this node's included. */
     public List<String> members() {
         return hazelcast.getCluster().getMembers().stream().map(HazelcastCluster::address).toList();
+    }
+
+    @Override
+    public List<Inet4Address> nodeAddresses() {
+        List<Inet4Address> addresses = new ArrayList<>();
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            try {
+                if (member.getAddress().getInetAddress() instanceof Inet4Address address) {
+                    addresses.add(address);
+                }
+            } catch (UnknownHostException e) {
+                logger.debug("member {} has no address: {}", member, e.toString());
+            }
+        }
+        if (!addresses.isEmpty()) {
+            Collections.rotate(addresses, -Math.floorMod(dnsCursor.getAndIncrement(), addresses.size()));
+        }
+        return addresses;
     }
 
     @Override

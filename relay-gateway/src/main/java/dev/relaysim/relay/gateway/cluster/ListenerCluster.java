@@ -4,7 +4,9 @@ import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
 
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +47,11 @@ public interface ListenerCluster extends AutoCloseable {
         }
 
         @Override
+        public List<Inet4Address> nodeAddresses() {
+            return List.of();
+        }
+
+        @Override
         public Optional<Map<String, Object>> status() {
             return Optional.empty();
         }
@@ -74,6 +81,12 @@ public interface ListenerCluster extends AutoCloseable {
      * exceptionally when the node or the listener is gone or the write failed.
      */
     CompletionStage<Void> deliverAccept(HybridConnection entity, RemoteListener listener, AcceptCommand command);
+
+    /**
+     * The live nodes' addresses for the DNS responder's public answers, in turn a different one first (round
+     * robin); empty without a cluster.
+     */
+    List<Inet4Address> nodeAddresses();
 
     /**
      * What {@code /health} shows: {@code members} ({@code address:port}, this node's first) and {@code listeners}

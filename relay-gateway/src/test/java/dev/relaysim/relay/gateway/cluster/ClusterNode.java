@@ -5,6 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaysim.relay.gateway.GatewayMain;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +38,7 @@ final class ClusterNode implements AutoCloseable {
     static final String PLAIN_PORT = "9080";
     static final String MANAGEMENT_PORT = "9390";
     static final String RENDEZVOUS_PORTS = "9400-9409";
+    static final int DNS_PORT = 1053;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -126,6 +136,22 @@ final class ClusterNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** The addresses and TTLs of the A records this node's DNS responder gives {@code name} (UDP, port 1053). */
+    List<String> resolve(String name) throws IOException {
+        SimpleResolver resolver = new SimpleResolver(address);
+        resolver.setPort(DNS_PORT);
+        resolver.setTimeout(Duration.ofSeconds(5));
+        Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A,
+                DClass.IN)));
+        List<String> answers = new ArrayList<>();
+        for (Record answer : response.getSection(Section.ANSWER)) {
+            if (answer instanceof ARecord a) {
+                answers.add(a.getAddress().getHostAddress() + " ttl " + a.getTTL());
+            }
+        }
+        return answers;
     }
 
     /** Members this node sees, from {@code /health}; empty while it does not answer. */

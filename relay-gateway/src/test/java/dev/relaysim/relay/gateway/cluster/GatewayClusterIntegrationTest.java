@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Three gateway nodes as separate JVMs on 127.0.1.1-3 in one Hazelcast cluster: a sender on one node is relayed to
  * a listener on another through an accept address of the sender's node, the 25 listeners per hybrid connection are
- * counted across the nodes, and a node killed with SIGKILL leaves the directory of the others.
+ * counted across the nodes, and a node killed with SIGKILL leaves the directory of the others and their DNS
+ * answers (the namespace's public name resolves to every live node).
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class GatewayClusterIntegrationTest {
@@ -39,6 +40,7 @@ class GatewayClusterIntegrationTest {
     private static final String KILL = "kill";
     private static final List<String> ENTITIES = List.of(ECHO, HYCO, LIMITS, KILL);
     private static final String MEMBERS = "127.0.1.1,127.0.1.2,127.0.1.3";
+    private static final String PUBLIC_NAME = TestGateway.HOST + '.';
     private static final Duration STARTUP = Duration.ofSeconds(240);
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -142,6 +144,8 @@ class GatewayClusterIntegrationTest {
         try (TestListener onNode3 = listen(node3, KILL)) {
             awaitMembers(node4, 4);
             awaitMembers(node2, 4);
+            assertThat(node2.resolve(PUBLIC_NAME)).containsExactlyInAnyOrder("127.0.1.1 ttl 10", "127.0.1.2 ttl 10",
+                    "127.0.1.3 ttl 10", "127.0.1.4 ttl 10");
             TestListener onNode4 = listen(node4, KILL);
             awaitListeners(node2, node4, 1);
             awaitListeners(node2, node3, 1);
@@ -153,6 +157,10 @@ class GatewayClusterIntegrationTest {
                 assertThat(node1.listenersOf(node4)).isZero();
                 assertThat(node2.listenersOf(node4)).isZero();
             });
+            assertThat(node2.resolve(PUBLIC_NAME)).containsExactlyInAnyOrder("127.0.1.1 ttl 10", "127.0.1.2 ttl 10",
+                    "127.0.1.3 ttl 10");
+            assertThat(node2.resolve(PUBLIC_NAME).get(0)).as("round robin: the next answer starts elsewhere")
+                    .isNotEqualTo(node2.resolve(PUBLIC_NAME).get(0));
             System.out.printf("cluster: a killed node's listeners left the directory after %d ms%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
             onNode4.close();
