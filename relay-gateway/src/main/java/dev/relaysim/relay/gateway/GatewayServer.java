@@ -179,6 +179,7 @@ public final class GatewayServer implements AutoCloseable {
         ListenerCluster cluster = config.cluster().enabled()
                 ? HazelcastCluster.start(config.cluster(), registry) : ListenerCluster.SINGLE_NODE;
         this.cluster = cluster;
+        cluster.bindMeters(meterRegistry);
         GatewayContext context = new GatewayContext(config.protocol(), registry,
                 new RendezvousPorts(listen.rendezvousPorts(), listen.advertised()), channels, clock, metrics,
                 new NetworkGuard(networkState), config.limits(), events, cluster);

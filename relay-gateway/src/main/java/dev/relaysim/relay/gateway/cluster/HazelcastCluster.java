@@ -15,7 +15,10 @@ import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.gateway.config.ClusterSettings;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
+import dev.relaysim.relay.gateway.metrics.RelayMeters;
 import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,6 +192,16 @@ public final class HazelcastCluster implements ListenerCluster {
     /** The cluster's members as {@code address:port}, this node's included. */
     public List<String> members() {
         return hazelcast.getCluster().getMembers().stream().map(HazelcastCluster::address).toList();
+    }
+
+    @Override
+    public void bindMeters(MeterRegistry registry) {
+        Gauge.builder(RelayMeters.CLUSTER_MEMBERS, hazelcast, running -> running.getLifecycleService().isRunning()
+                        ? running.getCluster().getMembers().size() : 0)
+                .description("live members of the gateway cluster, this node included").register(registry);
+        Gauge.builder(RelayMeters.CLUSTER_LISTENERS, directory, listeners -> listeners.listenersPerMember().values()
+                        .stream().mapToInt(Integer::intValue).sum())
+                .description("listeners of every node in the cluster's directory").register(registry);
     }
 
     @Override

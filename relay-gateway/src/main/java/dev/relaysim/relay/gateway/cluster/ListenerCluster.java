@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.cluster;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.registry.HybridConnection;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
@@ -47,6 +48,10 @@ public interface ListenerCluster extends AutoCloseable {
         }
 
         @Override
+        public void bindMeters(MeterRegistry registry) {
+        }
+
+        @Override
         public List<Inet4Address> nodeAddresses() {
             return List.of();
         }
@@ -81,6 +86,9 @@ public interface ListenerCluster extends AutoCloseable {
      * exceptionally when the node or the listener is gone or the write failed.
      */
     CompletionStage<Void> deliverAccept(HybridConnection entity, RemoteListener listener, AcceptCommand command);
+
+    /** Adds the cluster's gauges ({@code RelayMeters.CLUSTER_*}) to {@code registry}; none without a cluster. */
+    void bindMeters(MeterRegistry registry);
 
     /**
      * The live nodes' addresses for the DNS responder's public answers, in turn a different one first (round

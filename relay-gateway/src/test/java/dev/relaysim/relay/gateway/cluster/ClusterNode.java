@@ -126,16 +126,19 @@ final class ClusterNode implements AutoCloseable {
     /** The node's {@code /health}, or null while it does not answer. */
     JsonNode health() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ':'
-                    + MANAGEMENT_PORT + "/health")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(response.body());
+            return JSON.readTree(management("/health"));
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** The body of a {@code GET} on the node's management server, such as {@code /metrics}. */
+    String management(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ':' + MANAGEMENT_PORT + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The addresses and TTLs of the A records this node's DNS responder gives {@code name} (UDP, port 1053). */

@@ -81,6 +81,8 @@ class GatewayClusterIntegrationTest {
             URI accept = URI.create(listener.accepts().get(0).address());
             assertThat(accept.getHost()).isEqualTo(node2.address());
             assertThat(accept.getPort()).isBetween(9400, 9409);
+            assertThat(node2.management("/metrics")).contains("relay_cluster_members 3.0")
+                    .containsPattern("relay_cluster_listeners [1-9]");
             sender.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
             assertThat(sender.closed().get(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
 
