@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,11 +36,14 @@ final class DnsResponders {
     private final GatewayMetrics metrics;
     private final ChannelGroup channels;
     private final EventLoopGroup group;
+    private final Supplier<List<Inet4Address>> nodeAddresses;
     private final List<DnsAnswerer> answerers = new ArrayList<>();
     private final List<Channel> serverChannels = new ArrayList<>();
 
     DnsResponders(NamespaceRegistry registry, NetworkState networkState, AtomicReference<DnsFaults> faults,
-                  GatewayMetrics metrics, ChannelGroup channels, EventLoopGroup group) {
+                  GatewayMetrics metrics, ChannelGroup channels, EventLoopGroup group,
+                  Supplier<List<Inet4Address>> nodeAddresses) {
+        this.nodeAddresses = requireNonNull(nodeAddresses, "nodeAddresses");
         this.registry = requireNonNull(registry, "registry");
         this.networkState = requireNonNull(networkState, "networkState");
         this.faults = requireNonNull(faults, "faults");
@@ -50,15 +54,16 @@ final class DnsResponders {
 
     /**
      * Answers on {@code address:port}, public chains ending in {@code publicAddress}; a virtual network's resolver
-     * ({@code resolver}) also says recursion is available, as Azure DNS does.
+     * ({@code resolver}) also says recursion is available, as Azure DNS does. On a node of a cluster the public
+     * responder's chains end in the live nodes' front ends instead; a virtual network's resolver keeps its own.
      *
      * @return the bound UDP address
      * @throws IOException naming the address and port when they cannot be bound
      */
     synchronized InetSocketAddress bind(String address, int port, Inet4Address publicAddress, boolean resolver)
             throws IOException {
-        DnsAnswerer answerer = new DnsAnswerer(registry.configs(), networkState::current, publicAddress, faults::get,
-                resolver);
+        DnsAnswerer answerer = new DnsAnswerer(registry.configs(), networkState::current, publicAddress,
+                resolver ? List::of : nodeAddresses, faults::get, resolver);
         Channel[] bound = new DnsServer(answerer, metrics, channels).bind(group, address, port);
         answerers.add(answerer);
         serverChannels.addAll(List.of(bound));

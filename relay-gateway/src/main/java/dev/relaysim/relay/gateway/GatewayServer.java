@@ -1,6 +1,8 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.common.transport.EventLoops;
+import dev.relaysim.relay.gateway.cluster.HazelcastCluster;
+import dev.relaysim.relay.gateway.cluster.ListenerCluster;
 import dev.relaysim.relay.gateway.config.DnsFaults;
 import dev.relaysim.relay.gateway.config.DnsSettings;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
@@ -107,6 +109,8 @@ public final class GatewayServer implements AutoCloseable {
     /** The private DNS zone's failure toggles, read by the DNS responders per query. */
     private final AtomicReference<DnsFaults> dnsFaults;
     private final ServerCertificates certificates;
+    /** This node's cluster, or {@link ListenerCluster#SINGLE_NODE}; started by {@link #start()}. */
+    private volatile ListenerCluster cluster = ListenerCluster.SINGLE_NODE;
     private @Nullable GatewayContext context;
     private @Nullable EndpointAddresses endpointAddresses;
     /** Null when DNS is off. */
@@ -172,9 +176,13 @@ public final class GatewayServer implements AutoCloseable {
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new MicrometerGatewayMetrics(meterRegistry);
         events = new EventJournal(config.events().capacity());
+        ListenerCluster cluster = config.cluster().enabled()
+                ? HazelcastCluster.start(config.cluster(), registry) : ListenerCluster.SINGLE_NODE;
+        this.cluster = cluster;
+        cluster.bindMeters(meterRegistry);
         GatewayContext context = new GatewayContext(config.protocol(), registry,
                 new RendezvousPorts(listen.rendezvousPorts(), listen.advertised()), channels, clock, metrics,
-                new NetworkGuard(networkState), config.limits(), events);
+                new NetworkGuard(networkState), config.limits(), events, cluster);
         this.context = context;
         context.rendezvousFaults().set(config.faults());
         // Every configured hybrid connection's series exist from the start (at 0), not from their first use.
@@ -231,7 +239,7 @@ public final class GatewayServer implements AutoCloseable {
     private InetSocketAddress startManagement(EventLoopGroup group, GatewayContext context, Instant startedAt)
             throws IOException {
         HealthEndpoint health = new HealthEndpoint(this::serving, () -> ManagementServer.healthPorts(addresses),
-                clock, startedAt);
+                clock, startedAt, () -> cluster.status());
         Channel channel = new ManagementServer(config, registry, networkState, requireNonNull(events), dnsFaults,
                 context.rendezvousFaults(), requireNonNull(meterRegistry), health,
                 new CaCertificateEndpoint(this::certificateAuthority), clock)
@@ -244,7 +252,7 @@ public final class GatewayServer implements AutoCloseable {
     private InetSocketAddress startDns(EventLoopGroup ioGroup) throws IOException {
         DnsSettings settings = config.dns();
         DnsResponders responders = new DnsResponders(registry, networkState, dnsFaults, requireNonNull(metrics),
-                channels, ioGroup);
+                channels, ioGroup, () -> cluster.nodeAddresses());
         dns = responders;
         return responders.bind(settings.bindAddress(), settings.port(), DnsResponders.publicAddress(config.listen()),
                 false);
@@ -484,6 +492,8 @@ public final class GatewayServer implements AutoCloseable {
         if (eventFile != null) {
             eventFile.close();
         }
+        // Last: the control channels closed above gave their places in the cluster's directory back.
+        cluster.close();
     }
 
     /**

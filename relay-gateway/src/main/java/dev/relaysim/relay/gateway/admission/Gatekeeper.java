@@ -168,9 +168,15 @@ public final class Gatekeeper {
         if (listeners.tryAdd(listener)) {
             return Optional.empty();
         }
-        return Optional.of(Refusal.of(RefusalReason.LIMIT, 403, "Quota exceeded. MaximumListenersPerEndpoint: the "
-                + "hybrid connection already has " + listeners.maxListeners() + " listeners.", entity.systemTracker(),
-                "listener limit of " + listeners.maxListeners() + " reached"));
+        return Optional.of(listenerLimit(entity));
+    }
+
+    /** The 403 of a listener its hybrid connection has no place for (here, or on the cluster's nodes together). */
+    public Refusal listenerLimit(HybridConnection entity) {
+        int max = entity.listeners().maxListeners();
+        return Refusal.of(RefusalReason.LIMIT, 403, "Quota exceeded. MaximumListenersPerEndpoint: the hybrid "
+                + "connection already has " + max + " listeners.", entity.systemTracker(),
+                "listener limit of " + max + " reached");
     }
 
     /**

@@ -64,8 +64,9 @@ final class ConfigBinder {
     GatewayConfig bind(JsonNode tree) throws ConfigException {
         Node root = new Node("", tree);
         root.requireObject("listen", "protocol", "dataDirectory", "defaultNamespace", "namespaces",
-                "virtualNetworks", "dns", "faults", "limits", "events");
-        ListenSettings listen = listen(root);
+                "virtualNetworks", "dns", "faults", "limits", "events", "cluster");
+        ClusterSettings cluster = cluster(root);
+        ListenSettings listen = listen(root, cluster);
         ProtocolSettings protocol = protocol(root);
         Node dataDirectoryNode = node(root, GatewaySettings.DATA_DIRECTORY);
         Path dataDirectory = dataDirectory(dataDirectoryNode);
@@ -86,14 +87,14 @@ final class ConfigBinder {
         String configuredDefault = optional(root, GatewaySettings.DEFAULT_NAMESPACE);
         String defaultNamespace = configuredDefault != null ? configuredDefault
                 : namespaces.isEmpty() ? "" : namespaces.get(0).name();
-        DnsSettings dns = dns(root);
+        DnsSettings dns = dns(root, cluster);
         Node faultsNode = root.field("faults");
         RendezvousFaults faults = faultsNode.present()
                 ? construct(root, () -> RendezvousFaults.fromJson(faultsNode.json, "faults")) : RendezvousFaults.NONE;
         LimitSettings limits = limits(root);
         EventSettings events = events(root);
         return construct(root, () -> new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces,
-                virtualNetworks, dns, faults, limits, dataDirectoryExplicit, events));
+                virtualNetworks, dns, faults, limits, dataDirectoryExplicit, events, cluster));
     }
 
     private LimitSettings limits(Node root) throws ConfigException {
@@ -112,11 +113,27 @@ final class ConfigBinder {
         return construct(root.field("events"), () -> new EventSettings(capacity, file));
     }
 
-    private DnsSettings dns(Node root) throws ConfigException {
+    private ClusterSettings cluster(Node root) throws ConfigException {
+        requireSettingsObject(root, "cluster");
+        String members = optional(root, GatewaySettings.CLUSTER_MEMBERS);
+        String nodeAddress = optional(root, GatewaySettings.CLUSTER_NODE_ADDRESS);
+        int port = value(root, GatewaySettings.CLUSTER_PORT);
+        return construct(root.field("cluster"), () -> new ClusterSettings(
+                ClusterSettings.parseMembers(members == null ? "" : members), nodeAddress == null ? ""
+                : nodeAddress.strip(), port));
+    }
+
+    /** A node binds its own address: a bind address left at its default follows {@code cluster.nodeAddress}. */
+    private static String followNode(String bindAddress, String defaultAddress, ClusterSettings cluster) {
+        return cluster.enabled() && bindAddress.equals(defaultAddress) ? cluster.nodeAddress() : bindAddress;
+    }
+
+    private DnsSettings dns(Node root, ClusterSettings cluster) throws ConfigException {
         Node dns = root.field("dns");
         requireSettingsObject(root, "dns", "faults");
         boolean enabled = value(root, GatewaySettings.DNS);
-        String bindAddress = value(root, GatewaySettings.DNS_BIND_ADDRESS);
+        String bindAddress = followNode(value(root, GatewaySettings.DNS_BIND_ADDRESS),
+                DnsSettings.DEFAULT_BIND_ADDRESS, cluster);
         int port = value(root, GatewaySettings.DNS_PORT);
         Node faultsNode = dns.field("faults");
         Map<String, Inet4Address> stale = new LinkedHashMap<>();
@@ -145,13 +162,14 @@ final class ConfigBinder {
         return construct(dns, () -> new DnsSettings(enabled, bindAddress, port, faults));
     }
 
-    private ListenSettings listen(Node root) throws ConfigException {
+    private ListenSettings listen(Node root, ClusterSettings cluster) throws ConfigException {
         Node listen = root.field("listen");
         requireSettingsObject(root, "listen");
         requireSettingsObject(root, "listen.tls");
         requireSettingsObject(root, "listen.plain");
         requireSettingsObject(root, "listen.management");
-        String bindAddress = value(root, GatewaySettings.BIND_ADDRESS);
+        String bindAddress = followNode(value(root, GatewaySettings.BIND_ADDRESS),
+                String.valueOf(GatewaySettings.BIND_ADDRESS.defaultValue()), cluster);
         boolean tlsEnabled = value(root, GatewaySettings.TLS);
         int tlsPort = value(root, GatewaySettings.TLS_PORT);
         boolean plainEnabled = value(root, GatewaySettings.PLAIN);

@@ -31,11 +31,13 @@ import static java.util.Objects.requireNonNull;
  *                              rather than defaulted: only then are the management API's changes saved there and
  *                              reloaded at start
  * @param events the event journal's ring size and whether it is also written to a file
+ * @param cluster the gateway cluster this gateway is a node of, or {@link ClusterSettings#OFF}
  */
 public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
                             String defaultNamespace, List<NamespaceConfig> namespaces,
                             List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults,
-                            LimitSettings limits, boolean dataDirectoryExplicit, EventSettings events) {
+                            LimitSettings limits, boolean dataDirectoryExplicit, EventSettings events,
+                            ClusterSettings cluster) {
 
     public GatewayConfig {
         requireNonNull(listen, "listen");
@@ -67,6 +69,16 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         requireNonNull(faults, "faults").requireWithin(listen.rendezvousPorts(), "faults");
         requireNonNull(limits, "limits");
         requireNonNull(events, "events");
+        requireNonNull(cluster, "cluster");
+    }
+
+    /** A configuration without a cluster. */
+    public GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Path dataDirectory,
+                         String defaultNamespace, List<NamespaceConfig> namespaces,
+                         List<VirtualNetwork> virtualNetworks, DnsSettings dns, RendezvousFaults faults,
+                         LimitSettings limits, boolean dataDirectoryExplicit, EventSettings events) {
+        this(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks, dns, faults, limits,
+                dataDirectoryExplicit, events, ClusterSettings.OFF);
     }
 
     /** A configuration with the default event journal. */
@@ -135,6 +147,7 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
         private RendezvousFaults faults;
         private LimitSettings limits;
         private EventSettings events;
+        private ClusterSettings cluster;
 
         private Builder(GatewayConfig from) {
             listen = from.listen;
@@ -148,6 +161,7 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
             faults = from.faults;
             limits = from.limits;
             events = from.events;
+            cluster = from.cluster;
         }
 
         /** Front ends, rendezvous ports, management server, advertised host and ports. */
@@ -204,6 +218,11 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
             return this;
         }
 
+        public Builder cluster(ClusterSettings cluster) {
+            this.cluster = requireNonNull(cluster, "cluster");
+            return this;
+        }
+
         /**
          * The configuration.
          *
@@ -211,7 +230,7 @@ public record GatewayConfig(ListenSettings listen, ProtocolSettings protocol, Pa
          */
         public GatewayConfig build() {
             return new GatewayConfig(listen, protocol, dataDirectory, defaultNamespace, namespaces, virtualNetworks,
-                    dns, faults, limits, dataDirectoryExplicit, events);
+                    dns, faults, limits, dataDirectoryExplicit, events, cluster);
         }
     }
 

@@ -173,13 +173,29 @@ public final class GatewaySettings {
             .help("also append every event to <dataDirectory>/events.jsonl (only with an explicit data directory)")
             .shows(config -> config.events().file());
 
+    public static final Setting<String> CLUSTER_MEMBERS = unset("cluster.members", SettingType.STRING, "no cluster")
+            .flag("cluster-members", "ADDRESSES")
+            .help("IPv4 addresses of every gateway node, comma-separated: this gateway joins them (Hazelcast)")
+            .shows(config -> config.cluster().enabled() ? String.join(",", config.cluster().members()) : null);
+    public static final Setting<String> CLUSTER_NODE_ADDRESS = unset("cluster.nodeAddress", SettingType.ADDRESS,
+            "no cluster")
+            .flag("node-address", "ADDRESS")
+            .help("this node's address, one of cluster.members; the bind addresses follow it unless set")
+            .shows(config -> config.cluster().enabled() ? config.cluster().nodeAddress() : null);
+    public static final Setting<Integer> CLUSTER_PORT = declare("cluster.port", SettingType.PORT,
+            ClusterSettings.DEFAULT_PORT)
+            .flag("cluster-port", "PORT")
+            .help("port the nodes talk to each other on, the same on every node")
+            .shows(config -> config.cluster().port());
+
     /** Every declaration, in order. */
     public static final List<Setting<?>> ALL = List.of(BIND_ADDRESS, TLS, TLS_PORT, PLAIN, PLAIN_PORT,
             RENDEZVOUS_PORTS, MANAGEMENT, MANAGEMENT_PORT, MANAGEMENT_ADMIN_KEY, ADVERTISED_HOST, ADVERTISED_TLS_PORT,
             ADVERTISED_PLAIN_PORT, ADVERTISED_RENDEZVOUS_PORTS, DNS, DNS_BIND_ADDRESS, DNS_PORT, DATA_DIRECTORY,
             DEFAULT_NAMESPACE, RENDEZVOUS_TIMEOUT, HANDSHAKE_TIMEOUT, MAX_MESSAGE_SIZE, MAX_LISTENERS_PER_ENDPOINT,
             SHUTDOWN_TIMEOUT, RESPONSE_TIMEOUT, TOKEN_EXPIRY_GRACE, MAX_CONNECTIONS_PER_SOURCE,
-            MAX_PENDING_RENDEZVOUS_PER_ENTITY, MAX_RELAYED_CONNECTIONS_PER_NAMESPACE, EVENTS_CAPACITY, EVENTS_FILE);
+            MAX_PENDING_RENDEZVOUS_PER_ENTITY, MAX_RELAYED_CONNECTIONS_PER_NAMESPACE, EVENTS_CAPACITY, EVENTS_FILE,
+            CLUSTER_MEMBERS, CLUSTER_NODE_ADDRESS, CLUSTER_PORT);
 
     private GatewaySettings() {
     }

@@ -58,7 +58,8 @@ import static java.util.Objects.requireNonNull;
  *       zone ({@link VirtualNetwork#privateDnsZoneLinked()}): A of the endpoint's address, TTL {@value #PRIVATE_TTL} s
  *       (or the {@link DnsFaults} stale address, or NXDOMAIN when the record is missing); from anywhere else: CNAME
  *       {@value #CLUSTER_HOST_NAME}.</li>
- *   <li>{@value #CLUSTER_HOST_NAME}, the public cluster host: A of the public front end.</li>
+ *   <li>{@value #CLUSTER_HOST_NAME}, the public cluster host: A of the public front end; on a node of a gateway
+ *       cluster, one A per live node (their front ends, in turn first), TTL {@value #CLUSTER_TTL} s.</li>
  *   <li>The zone apexes exist (SOA); any other name in the zones is NXDOMAIN with the zone's SOA in the authority
  *       section; names outside the zones are REFUSED (never recursive).</li>
  * </ul>
@@ -76,6 +77,8 @@ public final class DnsAnswerer {
     public static final String CLUSTER_HOST_NAME = "ns-relaysim-prod.cloudapp.servicebus.windows.net.";
     /** The TTL of A records in the private zone made by a private DNS zone group (Azure's default). */
     public static final long PRIVATE_TTL = 10;
+    /** The TTL of the cluster host's A records on a node of a gateway cluster: clients find a live node soon. */
+    public static final long CLUSTER_TTL = 10;
     /** The TTL of the public records. */
     public static final long PUBLIC_TTL = 60;
     /** The SOA minimum: how long resolvers may cache NXDOMAIN and no-data answers. */
@@ -110,6 +113,9 @@ public final class DnsAnswerer {
         record Address(Inet4Address address, long ttl, boolean privateZone) implements Node {
         }
 
+        record NodeAddresses(List<Inet4Address> addresses) implements Node {
+        }
+
         record Apex(SOARecord soa) implements Node {
         }
 
@@ -125,6 +131,7 @@ public final class DnsAnswerer {
     private final Set<String> outOfZoneLogged = ConcurrentHashMap.newKeySet();
     private final Supplier<NetworkModel> network;
     private final Inet4Address publicAddress;
+    private final Supplier<List<Inet4Address>> nodeAddresses;
     private final Supplier<DnsFaults> faults;
     /** Whether answers say recursion is available (RA), as a virtual network's resolver (Azure DNS) does. */
     private final boolean recursionAvailable;
@@ -149,6 +156,19 @@ public final class DnsAnswerer {
      */
     public DnsAnswerer(List<NamespaceConfig> namespaces, Supplier<NetworkModel> network, Inet4Address publicAddress,
                        Supplier<DnsFaults> faults, boolean recursionAvailable) {
+        this(namespaces, network, publicAddress, List::of, faults, recursionAvailable);
+    }
+
+    /**
+     * On a node of a gateway cluster: public chains end in the live nodes' front ends.
+     *
+     * @param nodeAddresses the live nodes' front-end addresses, read per query, in the order to answer them; empty
+     *                      for {@code publicAddress}
+     */
+    public DnsAnswerer(List<NamespaceConfig> namespaces, Supplier<NetworkModel> network, Inet4Address publicAddress,
+                       Supplier<List<Inet4Address>> nodeAddresses, Supplier<DnsFaults> faults,
+                       boolean recursionAvailable) {
+        this.nodeAddresses = requireNonNull(nodeAddresses, "nodeAddresses");
         this.recursionAvailable = recursionAvailable;
         namespacesChanged(namespaces);
         this.network = requireNonNull(network, "network");
@@ -289,6 +309,14 @@ public final class DnsAnswerer {
                     return address.privateZone() ? DnsAnswer.PRIVATE : DnsAnswer.PUBLIC;
                 }
                 return noData(response, current);
+            } else if (node instanceof Node.NodeAddresses nodes) {
+                if (type == Type.A || type == Type.ANY) {
+                    for (Inet4Address address : nodes.addresses()) {
+                        response.addRecord(new ARecord(owner, DClass.IN, CLUSTER_TTL, address), Section.ANSWER);
+                    }
+                    return DnsAnswer.PUBLIC;
+                }
+                return noData(response, current);
             } else if (node instanceof Node.Apex apex) {
                 if (type == Type.SOA || type == Type.ANY) {
                     response.addRecord(apex.soa(), Section.ANSWER);
@@ -316,7 +344,8 @@ public final class DnsAnswerer {
             return new Node.Apex(soa(name));
         }
         if (name.equals(CLUSTER_HOST)) {
-            return new Node.Address(publicAddress, PUBLIC_TTL, false);
+            List<Inet4Address> nodes = nodeAddresses.get();
+            return nodes.isEmpty() ? new Node.Address(publicAddress, PUBLIC_TTL, false) : new Node.NodeAddresses(nodes);
         }
         if (name.equals(CLUSTER_PARENT)) {
             return new Node.EmptyNonTerminal();

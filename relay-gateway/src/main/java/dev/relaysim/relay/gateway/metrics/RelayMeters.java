@@ -50,6 +50,10 @@ package dev.relaysim.relay.gateway.metrics;
  *       <td>HTTP request mode requests answered, by status class ({@code 2xx}..{@code 5xx})</td></tr>
  *   <tr><td>{@value #DNS_QUERIES}</td><td>counter</td><td>answer</td>
  *       <td>queries the DNS responder answered, by {@link DnsAnswer} (dropped packets are not counted)</td></tr>
+ *   <tr><td>{@value #CLUSTER_MEMBERS}</td><td>gauge</td><td></td>
+ *       <td>on a node of a cluster: the live members, this node included</td></tr>
+ *   <tr><td>{@value #CLUSTER_LISTENERS}</td><td>gauge</td><td></td>
+ *       <td>on a node of a cluster: the listeners of every node in the directory</td></tr>
  * </table>
  * Timers publish a histogram with the buckets 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30 and
  * 60 s (percentiles: {@code histogram_quantile(0.99, rate(relay_handshake_latency_seconds_bucket[5m]))}), plus
@@ -61,6 +65,8 @@ package dev.relaysim.relay.gateway.metrics;
 public final class RelayMeters {
 
     public static final String LISTENERS_CONNECTED = "relay.listeners.connected";
+    public static final String CLUSTER_MEMBERS = "relay.cluster.members";
+    public static final String CLUSTER_LISTENERS = "relay.cluster.listeners";
     public static final String SENDERS_PENDING = "relay.senders.pending";
     public static final String RENDEZVOUS_PENDING = "relay.rendezvous.pending";
     public static final String RENDEZVOUS_COMPLETED = "relay.rendezvous.completed";

@@ -11,6 +11,8 @@ import dev.relaysim.relay.gateway.admission.Refusal;
 import dev.relaysim.relay.gateway.admission.Refusals;
 import dev.relaysim.relay.gateway.admission.Verdict;
 import dev.relaysim.relay.gateway.admission.WebSocketUpgrades;
+import dev.relaysim.relay.gateway.cluster.ListenerCluster;
+import dev.relaysim.relay.gateway.cluster.RemoteListener;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.control.ListenerConnection;
 import dev.relaysim.relay.gateway.metrics.EntityMetrics;
@@ -29,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +46,9 @@ import static java.util.Objects.requireNonNull;
  * {@code Retry-After}). Its request is then held (autoRead off, no 101 yet) in a {@link PendingRendezvous} on a
  * chosen instance {@code gN}, and one listener gets {@code accept} with that instance's address. If the sender goes
  * away meanwhile the rendezvous is dropped; if it expires the sender gets 404; {@link AcceptRouter} completes it.
- * Thread-safe: one per gateway.
+ * In a cluster, a sender without a ready listener on this node is offered to one on another node
+ * ({@link ListenerCluster}): that node writes the {@code accept}, whose address is this node's, so the pair relays
+ * here; a failed delivery is a missing listener (404). Thread-safe: one per gateway.
  */
 final class ConnectRouter {
 
@@ -59,15 +64,17 @@ final class ConnectRouter {
     private final ProtocolSettings protocol;
     private final RendezvousPorts rendezvousPorts;
     private final RendezvousTable rendezvousTable;
+    private final ListenerCluster cluster;
 
     ConnectRouter(Gatekeeper gatekeeper, Refusals refusals, ConnectionMeters meters, ProtocolSettings protocol,
-                  RendezvousPorts rendezvousPorts, RendezvousTable rendezvousTable) {
+                  RendezvousPorts rendezvousPorts, RendezvousTable rendezvousTable, ListenerCluster cluster) {
         this.gatekeeper = requireNonNull(gatekeeper, "gatekeeper");
         this.refusals = requireNonNull(refusals, "refusals");
         this.meters = requireNonNull(meters, "meters");
         this.protocol = requireNonNull(protocol, "protocol");
         this.rendezvousPorts = requireNonNull(rendezvousPorts, "rendezvousPorts");
         this.rendezvousTable = requireNonNull(rendezvousTable, "rendezvousTable");
+        this.cluster = requireNonNull(cluster, "cluster");
     }
 
     /**
@@ -88,13 +95,16 @@ final class ConnectRouter {
         }
         EntityMatch match = ((Verdict.Admitted) verdict).match();
         HybridConnection entity = match.entity();
-        Optional<ListenerConnection> chosen = entity.listeners().next();
-        if (chosen.isEmpty()) {
+        ListenerConnection listener = entity.listeners().next().orElse(null);
+        Optional<RemoteListener> remote = listener == null ? cluster.remoteListener(entity) : Optional.empty();
+        if (listener == null && remote.isEmpty()) {
             refusals.answer(sender, Refusal.of(RefusalReason.NO_LISTENER, 404, NO_LISTENERS, entity.systemTracker(),
                     "no listener connected"), trackingInstance);
             return null;
         }
-        ListenerConnection listener = chosen.get();
+        String listenerId = listener != null ? listener.id() : remote.get().listenerId();
+        boolean secure = listener != null ? listener.secure() : remote.get().secure();
+        InetSocketAddress acceptHost = listener != null ? listener.localAddress() : cluster.acceptHost().orElseThrow();
         Optional<Refusal> overQuota = gatekeeper.admitSender(entity, sender);
         if (overQuota.isPresent()) {
             refusals.answer(sender, overQuota.get(), trackingInstance);
@@ -102,8 +112,8 @@ final class ConnectRouter {
         }
         int rendezvousInstance = rendezvousPorts.nextInstance();
         String id = PendingRendezvous.newId(rendezvousInstance);
-        String authority = rendezvousPorts.authority(listener.localAddress(), rendezvousInstance);
-        EntityMetrics metrics = meters.of(entity, listener.id(), id, sender);
+        String authority = rendezvousPorts.authority(acceptHost, rendezvousInstance);
+        EntityMetrics metrics = meters.of(entity, listenerId, id, sender);
         PendingRendezvous pending = new PendingRendezvous(id, rendezvousInstance, match, sender, request,
                 target.appParameters().size());
         if (!rendezvousTable.add(pending, protocol.rendezvousTimeout(),
@@ -111,7 +121,7 @@ final class ConnectRouter {
             refusals.answer(sender, gatekeeper.pendingLimit(entity), trackingInstance);
             return null;
         }
-        AcceptCommand command = new AcceptCommand(acceptAddress(listener.secure(), authority, request.uri(), target,
+        AcceptCommand command = new AcceptCommand(acceptAddress(secure, authority, request.uri(), target,
                 id), id, connectHeaders(request), ListenerConnection.remoteEndpoint(sender.remoteAddress()));
         sender.config().setAutoRead(false);
         if (ctx.pipeline().context(GatewayHandlerNames.HTTP_SENDER) != null) {
@@ -131,24 +141,41 @@ final class ConnectRouter {
                 pending.request().release();
             }
         });
-        listener.send(command).addListener(sent -> {
-            HandshakeTimer.acceptSent(sender);
-            if (!sent.isSuccess()) {
-                sender.eventLoop().execute(() -> {
-                    if (rendezvousTable.cancel(pending)) {
-                        metrics.rendezvousAbandoned();
-                        pending.request().release();
-                        refusals.answer(sender, Refusal.of(RefusalReason.NO_LISTENER, 404, NO_LISTENERS,
-                                entity.systemTracker(), "accept could not be sent to listener " + listener.id() + ": "
-                                        + sent.cause()), trackingInstance);
-                    }
-                });
-            }
-        });
-        logger.debug("{} sender waits for {} on g{} via listener {}", sender, id, rendezvousInstance, listener.id());
+        if (listener != null) {
+            listener.send(command).addListener(sent -> {
+                HandshakeTimer.acceptSent(sender);
+                if (!sent.isSuccess()) {
+                    notDelivered(pending, metrics, listenerId, sent.cause(), trackingInstance);
+                }
+            });
+        } else {
+            cluster.deliverAccept(entity, remote.get(), command).whenComplete((delivered, failure) -> {
+                HandshakeTimer.acceptSent(sender);
+                if (failure != null) {
+                    notDelivered(pending, metrics, listenerId, failure, trackingInstance);
+                }
+            });
+        }
+        logger.debug("{} sender waits for {} on g{} via listener {}{}", sender, id, rendezvousInstance, listenerId,
+                listener != null ? "" : " on " + remote.get().memberId());
         // One read with autoRead off: the sender sends nothing before its 101, so this only notices it going away.
         ctx.read();
         return pending;
+    }
+
+    /** The accept did not reach the listener: the sender gets what a missing listener gives (404). */
+    private void notDelivered(PendingRendezvous pending, EntityMetrics metrics, String listenerId, Throwable cause,
+                              int trackingInstance) {
+        Channel sender = pending.sender();
+        sender.eventLoop().execute(() -> {
+            if (rendezvousTable.cancel(pending)) {
+                metrics.rendezvousAbandoned();
+                pending.request().release();
+                refusals.answer(sender, Refusal.of(RefusalReason.NO_LISTENER, 404, NO_LISTENERS,
+                        pending.match().entity().systemTracker(), "accept could not be sent to listener "
+                                + listenerId + ": " + cause), trackingInstance);
+            }
+        });
     }
 
     private void expired(PendingRendezvous pending, int trackingInstance) {

@@ -5,6 +5,7 @@ import dev.relaysim.relay.gateway.admission.Gatekeeper;
 import dev.relaysim.relay.gateway.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.admission.Refusals;
 import dev.relaysim.relay.gateway.auth.RelayAuthorizer;
+import dev.relaysim.relay.gateway.cluster.ListenerCluster;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.events.EventJournal;
@@ -101,6 +102,8 @@ public final class GatewayContext {
     }
 
     /**
+     * A gateway alone, not a node of a cluster.
+     *
      * @param networkGuard enforces the network settings (Private Link, IP rules) on every connection
      * @param limits connections per source, waiting senders per hybrid connection, relayed connections per namespace
      * @param events where the pipelines journal listeners, rendezvous, relayed connections and refusals
@@ -108,6 +111,20 @@ public final class GatewayContext {
     public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
                           ChannelGroup channels, Clock clock, GatewayMetrics metrics, NetworkGuard networkGuard,
                           LimitSettings limits, EventJournal events) {
+        this(protocol, registry, rendezvousPorts, channels, clock, metrics, networkGuard, limits, events,
+                ListenerCluster.SINGLE_NODE);
+    }
+
+    /**
+     * @param networkGuard enforces the network settings (Private Link, IP rules) on every connection
+     * @param limits connections per source, waiting senders per hybrid connection, relayed connections per namespace
+     * @param events where the pipelines journal listeners, rendezvous, relayed connections and refusals
+     * @param cluster the listeners of the other nodes ({@link ListenerCluster#SINGLE_NODE} without a cluster)
+     */
+    public GatewayContext(ProtocolSettings protocol, NamespaceRegistry registry, RendezvousPorts rendezvousPorts,
+                          ChannelGroup channels, Clock clock, GatewayMetrics metrics, NetworkGuard networkGuard,
+                          LimitSettings limits, EventJournal events, ListenerCluster cluster) {
+        requireNonNull(cluster, "cluster");
         this.events = requireNonNull(events, "events");
         this.limits = new ConnectionLimits(limits);
         rendezvousTable = new RendezvousTable(limits.maxPendingRendezvousPerEntity());
@@ -129,8 +146,8 @@ public final class GatewayContext {
                 networkGuard, relayPairs);
         routes = new UpgradeRouter.Routes(refusals, metrics,
                 new ListenRouter(gatekeeper, refusals, meters, protocol, authorizer, httpExchanges, clock,
-                        networkGuard),
-                new ConnectRouter(gatekeeper, refusals, meters, protocol, rendezvousPorts, rendezvousTable),
+                        networkGuard, cluster),
+                new ConnectRouter(gatekeeper, refusals, meters, protocol, rendezvousPorts, rendezvousTable, cluster),
                 new AcceptRouter(gatekeeper, refusals, meters, rendezvousTable, handshake),
                 new RequestRendezvousRouter(httpRequestMode));
     }

@@ -12,6 +12,7 @@ import dev.relaysim.relay.gateway.admission.Verdict;
 import dev.relaysim.relay.gateway.admission.WebSocketUpgrades;
 import dev.relaysim.relay.gateway.auth.AuthorizationRequest;
 import dev.relaysim.relay.gateway.auth.RelayAuthorizer;
+import dev.relaysim.relay.gateway.cluster.ListenerCluster;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.control.ControlChannelHandler;
 import dev.relaysim.relay.gateway.control.HttpResponseRouter;
@@ -39,7 +40,8 @@ import static java.util.Objects.requireNonNull;
  * place in its hybrid connection's {@link ListenerSet} (else 403 {@code Quota exceeded.}); then
  * {@code WEBSOCKET_PROTOCOL} and {@code CONTROL_CHANNEL} go after the router, which hands the request to Netty's
  * handshake and leaves the pipeline. The control channel is watched by the {@link NetworkGuard} and leaves its set
- * when it closes. Thread-safe: one per gateway.
+ * when it closes. In a cluster the place is also taken among the listeners of every node ({@link ListenerCluster}).
+ * Thread-safe: one per gateway.
  */
 final class ListenRouter {
 
@@ -53,13 +55,16 @@ final class ListenRouter {
     private final HttpResponseRouter httpResponses;
     private final Clock clock;
     private final NetworkGuard networkGuard;
+    private final ListenerCluster cluster;
 
     /**
      * @param authorizer renews the control channel's token
      * @param httpResponses where the control channel's {@code response} commands go
+     * @param cluster the listeners of the other nodes
      */
     ListenRouter(Gatekeeper gatekeeper, Refusals refusals, ConnectionMeters meters, ProtocolSettings protocol,
-                 RelayAuthorizer authorizer, HttpResponseRouter httpResponses, Clock clock, NetworkGuard networkGuard) {
+                 RelayAuthorizer authorizer, HttpResponseRouter httpResponses, Clock clock, NetworkGuard networkGuard,
+                 ListenerCluster cluster) {
         this.gatekeeper = requireNonNull(gatekeeper, "gatekeeper");
         this.refusals = requireNonNull(refusals, "refusals");
         this.meters = requireNonNull(meters, "meters");
@@ -68,6 +73,7 @@ final class ListenRouter {
         this.httpResponses = requireNonNull(httpResponses, "httpResponses");
         this.clock = requireNonNull(clock, "clock");
         this.networkGuard = requireNonNull(networkGuard, "networkGuard");
+        this.cluster = requireNonNull(cluster, "cluster");
     }
 
     /**
@@ -95,9 +101,15 @@ final class ListenRouter {
             refusals.answer(channel, full.get(), Math.max(instance, 0));
             return false;
         }
+        if (!cluster.register(entity, listener)) {
+            listeners.remove(listener);
+            refusals.answer(channel, gatekeeper.listenerLimit(entity), Math.max(instance, 0));
+            return false;
+        }
         EntityMetrics metrics = meters.of(entity, id, null, channel);
         metrics.listenerConnected();
         channel.closeFuture().addListener(closed -> {
+            cluster.unregister(entity, listener);
             if (listeners.remove(listener)) {
                 metrics.listenerDisconnected();
             }

@@ -268,7 +268,7 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespace: unknown field "
                             + "(expected: one of listen, protocol, dataDirectory, defaultNamespace, namespaces, "
-                            + "virtualNetworks, dns, faults, limits, events)");
+                            + "virtualNetworks, dns, faults, limits, events, cluster)");
     }
 
     @Test

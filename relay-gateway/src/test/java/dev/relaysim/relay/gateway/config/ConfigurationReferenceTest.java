@@ -58,7 +58,7 @@ class ConfigurationReferenceTest {
         // Each object of the configuration, by the path the reference writes ("[]" for any element).
         Map<String, Function<JsonNode, JsonNode>> objects = new LinkedHashMap<>();
         objects.put("", root -> root);
-        for (String section : List.of("listen", "protocol", "limits", "dns", "events")) {
+        for (String section : List.of("listen", "protocol", "limits", "dns", "events", "cluster")) {
             objects.put(section, root -> root.path(section));
         }
         for (String section : List.of("tls", "plain", "management", "advertised")) {

@@ -106,6 +106,27 @@ class DnsAnswererTest {
     }
 
     @Test
+    void onANodeOfAClusterThePublicChainEndsInTheLiveNodesWithTtl10AndPrivateAnswersStay() {
+        AtomicReference<List<Inet4Address>> nodes = new AtomicReference<>(List.of(address("127.0.1.2"),
+                address("127.0.1.1")));
+        DnsAnswerer node = new DnsAnswerer(List.of(new NamespaceConfig("contoso", null, List.of(), List.of()),
+                new NamespaceConfig("sandbox", null, List.of(), List.of())), model::get, PUBLIC_FRONT_END,
+                nodes::get, faults::get, false);
+
+        assertThat(lines(node.answer(query("sandbox.servicebus.windows.net.", Type.A), OUTSIDE), Section.ANSWER))
+                .containsExactly(
+                "sandbox.servicebus.windows.net.\t60\tIN\tCNAME\tns-relaysim-prod.cloudapp.servicebus.windows.net.",
+                "ns-relaysim-prod.cloudapp.servicebus.windows.net.\t10\tIN\tA\t127.0.1.2",
+                "ns-relaysim-prod.cloudapp.servicebus.windows.net.\t10\tIN\tA\t127.0.1.1");
+        assertThat(lines(node.answer(query("contoso.servicebus.windows.net.", Type.A), VM), Section.ANSWER))
+                .isEqualTo(lines(ask("contoso.servicebus.windows.net.", Type.A, VM), Section.ANSWER));
+
+        nodes.set(List.of());
+        assertThat(lines(node.answer(query("sandbox.servicebus.windows.net.", Type.A), OUTSIDE), Section.ANSWER))
+                .last().isEqualTo("ns-relaysim-prod.cloudapp.servicebus.windows.net.\t60\tIN\tA\t127.0.0.1");
+    }
+
+    @Test
     void thePrivateLinkNameAnswersDirectly() {
         assertThat(lines(ask("contoso.privatelink.servicebus.windows.net.", Type.A, VM), Section.ANSWER))
                 .containsExactly("contoso.privatelink.servicebus.windows.net.\t10\tIN\tA\t127.10.0.4");
