@@ -21,6 +21,14 @@ interface EchoTarget extends AutoCloseable {
     /** CPU time used so far by what sits between client and echo endpoint (gateway, nginx), if it is measured. */
     OptionalLong intermediaryCpuNanos();
 
+    /**
+     * The part of {@link #intermediaryCpuNanos} its JIT compiler threads used so far, if it is measured (a gateway in
+     * a JVM of its own): compiling, not relaying, which a short run cannot tell from steady-state cost otherwise.
+     */
+    default OptionalLong intermediaryJitNanos() {
+        return OptionalLong.empty();
+    }
+
     /** The gateway's connection phases, where the target is the relay and the gateway's {@code /metrics} is known. */
     default Optional<GatewayPhases> gatewayPhases() {
         return Optional.empty();

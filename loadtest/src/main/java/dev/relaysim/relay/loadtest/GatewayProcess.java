@@ -80,6 +80,8 @@ final class GatewayProcess implements BenchGateway {
         this.setup = setup;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Compiler threads that come and go would take their CPU time with them out of jitCpuNanos.
+        command.add("-XX:-UseDynamicNumberOfCompilerThreads");
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -131,6 +133,14 @@ final class GatewayProcess implements BenchGateway {
     @Override
     public long cpuNanos() {
         return ProcStats.cpuNanos(process.pid());
+    }
+
+    /**
+     * The part of {@link #cpuNanos} the process's JIT compiler threads used ({@code /proc/<pid>/task}); 0 where
+     * unreadable.
+     */
+    long jitCpuNanos() {
+        return ProcStats.jitCpuNanos(process.pid());
     }
 
     long rssBytes() {

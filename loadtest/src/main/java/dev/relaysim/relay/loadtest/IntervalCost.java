@@ -13,32 +13,44 @@ import java.util.function.Supplier;
 final class IntervalCost {
 
     private final Supplier<OptionalLong> cpuNanos;
+    private final Supplier<OptionalLong> jitNanos;
     private final GatewayPhases phases;
     private final long cpuAtStart;
+    private final long jitAtStart;
     private final GatewayPhases.Snapshot phasesAtStart;
 
-    private IntervalCost(Supplier<OptionalLong> cpuNanos, GatewayPhases phases) throws InterruptedException {
+    private IntervalCost(Supplier<OptionalLong> cpuNanos, Supplier<OptionalLong> jitNanos, GatewayPhases phases)
+            throws InterruptedException {
         this.cpuNanos = cpuNanos;
+        this.jitNanos = jitNanos;
         this.phases = phases;
         cpuAtStart = cpuNanos.get().orElse(-1);
+        jitAtStart = jitNanos.get().orElse(-1);
         phasesAtStart = snapshot(phases);
     }
 
     /** Starts measuring {@code target}'s intermediary now. */
     static IntervalCost start(EchoTarget target) throws InterruptedException {
-        return new IntervalCost(target::intermediaryCpuNanos, target.gatewayPhases().orElse(null));
+        return new IntervalCost(target::intermediaryCpuNanos, target::intermediaryJitNanos,
+                target.gatewayPhases().orElse(null));
     }
 
     /**
      * The CPU time spent since the start, or -1 where it is not measured.
      */
     long cpuNanos() {
-        OptionalLong now = cpuNanos.get();
-        return now.isPresent() && cpuAtStart >= 0 ? now.getAsLong() - cpuAtStart : -1;
+        return since(cpuNanos, cpuAtStart);
+    }
+
+    private static long since(Supplier<OptionalLong> nanos, long atStart) {
+        OptionalLong now = nanos.get();
+        return now.isPresent() && atStart >= 0 ? now.getAsLong() - atStart : -1;
     }
 
     /**
-     * {@code CPU us/conn} (where the CPU is measured) and the gateway's phases (where known) for {@code connections}
+     * {@code CPU us/conn} (where the CPU is measured), the part of it the JIT compiler used and the rest
+     * ({@code JIT us/conn}, {@code CPU us/conn w/o JIT}, where that is measured: until the compiler is done, a run
+     * measures compiling as much as relaying) and the gateway's phases (where known) for {@code connections}
      * connections set up since the start.
      */
     Map<String, Double> perConnection(long connections) throws InterruptedException {
@@ -46,6 +58,11 @@ final class IntervalCost {
         long cpu = cpuNanos();
         if (cpu >= 0 && connections > 0) {
             figures.put("CPU us/conn", cpu / 1e3 / connections);
+            long jit = since(jitNanos, jitAtStart);
+            if (jit >= 0) {
+                figures.put("JIT us/conn", jit / 1e3 / connections);
+                figures.put("CPU us/conn w/o JIT", (cpu - jit) / 1e3 / connections);
+            }
         }
         GatewayPhases.Snapshot now = snapshot(phases);
         if (now != null && phasesAtStart != null) {

@@ -2,6 +2,7 @@ package dev.relaysim.relay.loadtest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,38 @@ final class ProcStats {
     /** User plus system CPU time of {@code /proc/<pid>/stat} (all its threads), in nanoseconds. */
     static long cpuNanos(long pid) {
         return ticksToNanos(cpuTicks(pid));
+    }
+
+    /**
+     * User plus system CPU time of the JIT compiler threads of {@code /proc/<pid>/task} (HotSpot's
+     * {@code C1 CompilerThread<n>} and {@code C2 CompilerThread<n>}, which {@code /proc} cuts to 15 characters), in
+     * nanoseconds: the part of a JVM's CPU time that compiles code rather than runs it. A compiler thread that ended
+     * is no longer counted, hence {@code -XX:-UseDynamicNumberOfCompilerThreads} where it matters.
+     */
+    static long jitCpuNanos(long pid) {
+        long ticks = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                if (isJitCompilerThread(stat)) {
+                    ticks += parseCpuTicks(stat);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticksToNanos(ticks);
+    }
+
+    /** Whether a {@code /proc/<pid>/task/<tid>/stat} line is a HotSpot JIT compiler thread's. */
+    static boolean isJitCompilerThread(String stat) {
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
     }
 
     /** Clock ticks of {@code /proc} as nanoseconds: the kernel reports them in USER_HZ, 100 per second on Linux. */

@@ -35,19 +35,23 @@ final class RelayTarget implements EchoTarget {
     private final List<HybridConnectionListener> listeners = new ArrayList<>();
     private final HybridConnectionClient client;
     private final LongSupplier cpuNanos;
+    private final LongSupplier jitNanos;
     private final GatewayPhases phases;
 
     /**
      * Opens the listeners and waits until they are online.
      *
      * @param cpuNanos the gateway's CPU time, or {@code null} when it is not measured
+     * @param jitNanos the part of it its JIT compiler threads used, or {@code null} when it is not measured
      * @param phases the gateway's connection phases, or {@code null} when its {@code /metrics} is not known
      */
     RelayTarget(RelayEndpoint endpoint, TokenProvider tokens, SslContext sslContext, int listenerCount,
-                EventLoopGroup clientGroup, EventLoopGroup listenerGroup, LongSupplier cpuNanos, GatewayPhases phases)
+                EventLoopGroup clientGroup, EventLoopGroup listenerGroup, LongSupplier cpuNanos, LongSupplier jitNanos,
+                GatewayPhases phases)
             throws InterruptedException, ExecutionException, TimeoutException {
         requireNonNull(endpoint, "endpoint");
         this.cpuNanos = cpuNanos;
+        this.jitNanos = jitNanos;
         this.phases = phases;
         client = HybridConnectionClient.builder().endpoint(endpoint, tokens).sslContext(sslContext)
                 .eventLoopGroup(clientGroup).connectTimeout(CONNECT_TIMEOUT).build();
@@ -87,6 +91,11 @@ final class RelayTarget implements EchoTarget {
     @Override
     public OptionalLong intermediaryCpuNanos() {
         return cpuNanos == null ? OptionalLong.empty() : OptionalLong.of(cpuNanos.getAsLong());
+    }
+
+    @Override
+    public OptionalLong intermediaryJitNanos() {
+        return jitNanos == null ? OptionalLong.empty() : OptionalLong.of(jitNanos.getAsLong());
     }
 
     @Override

@@ -40,4 +40,24 @@ class ProcStatsTest {
             assertThat(ProcStats.cpuNanos(pid)).isZero();
         }
     }
+
+    @Test
+    void jitCompilerThreadsAreTheC1AndC2CompilerThreadsAsProcCutsTheirNames() {
+        assertThat(ProcStats.isJitCompilerThread("101 (C2 CompilerThre) S 1 77 77 0 -1 0 0 0 0 0 900 12 0")).isTrue();
+        assertThat(ProcStats.isJitCompilerThread("102 (C1 CompilerThre) S 1 77 77 0 -1 0 0 0 0 0 40 2 0")).isTrue();
+        assertThat(ProcStats.isJitCompilerThread("103 (relaysim-gatewa) R 1 77 77 0 -1 0 0 0 0 0 40 2 0")).isFalse();
+        assertThat(ProcStats.isJitCompilerThread("104 (GC Thread#0) S 1 77 77 0 -1 0 0 0 0 0 40 2 0")).isFalse();
+    }
+
+    @Test
+    void thisProcessesJitCompilerHasSpentPartOfItsCpuWhereProcIsReadable() {
+        long pid = ProcessHandle.current().pid();
+        long jit = ProcStats.jitCpuNanos(pid);
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/task"))) {
+            // JUnit alone has the JIT compile hundreds of methods before the first test runs.
+            assertThat(jit).isPositive().isLessThanOrEqualTo(ProcStats.cpuNanos(pid));
+        } else {
+            assertThat(jit).isZero();
+        }
+    }
 }

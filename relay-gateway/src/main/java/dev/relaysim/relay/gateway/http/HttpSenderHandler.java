@@ -28,7 +28,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,12 @@ import static java.util.Objects.requireNonNull;
 public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implements HttpExchange.Owner {
 
     static final String NO_LISTENERS = "There are no listeners connected for the endpoint.";
+    /**
+     * The target of the last {@code $hc} request this handler passed on, parsed, so that {@code UPGRADE_ROUTER} does
+     * not parse it a second time ({@link #passedTarget}).
+     */
+    private static final AttributeKey<PassedTarget> PASSED_TARGET =
+            AttributeKey.valueOf(HttpSenderHandler.class, "passedTarget");
 
     private static final Logger logger = LoggerFactory.getLogger(HttpSenderHandler.class);
 
@@ -78,6 +86,19 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
             return;
         }
         handle(ctx, msg);
+    }
+
+    /**
+     * The target this handler parsed of {@code requestUri} when it passed that request on, or null where it parsed
+     * none (the port has no {@code HTTP_SENDER}, or the request did not decode). Taken once.
+     */
+    public static @Nullable RelayRequestTarget passedTarget(Channel channel, String requestUri) {
+        PassedTarget passed = channel.attr(PASSED_TARGET).getAndSet(null);
+        return passed != null && passed.uri().equals(requestUri) ? passed.target() : null;
+    }
+
+    /** A request URI and its target as parsed. */
+    private record PassedTarget(String uri, RelayRequestTarget target) {
     }
 
     @Override
@@ -154,6 +175,9 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         }
         if (target == null || target.hybridConnectionPath()) {
             passingOn = !last;
+            if (target != null) {
+                ctx.channel().attr(PASSED_TARGET).set(new PassedTarget(request.uri(), target));
+            }
             ctx.fireChannelRead(request);
             return;
         }

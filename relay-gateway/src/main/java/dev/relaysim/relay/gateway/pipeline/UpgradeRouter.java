@@ -7,6 +7,7 @@ import dev.relaysim.relay.gateway.admission.Gatekeeper;
 import dev.relaysim.relay.gateway.admission.Refusal;
 import dev.relaysim.relay.gateway.admission.Refusals;
 import dev.relaysim.relay.gateway.admission.ServiceErrors;
+import dev.relaysim.relay.gateway.http.HttpSenderHandler;
 import dev.relaysim.relay.gateway.http.RequestRendezvousRouter;
 import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
 import dev.relaysim.relay.gateway.metrics.HandshakeTimer;
@@ -154,12 +155,14 @@ public final class UpgradeRouter extends ChannelInboundHandlerAdapter {
             return refuse(ctx, Refusal.of(status, "BadRequest: The request is not valid HTTP/1.1: "
                     + cause.getMessage(), tracker, "undecodable request: " + cause));
         }
-        RelayRequestTarget target;
-        try {
-            target = RelayRequestTarget.parse(request.uri());
-        } catch (InvalidRequestTargetException e) {
-            return refuse(ctx, Refusal.of(400, "BadRequest: " + e.getMessage(), host,
-                    "bad request target: " + e.getMessage()));
+        RelayRequestTarget target = HttpSenderHandler.passedTarget(ctx.channel(), request.uri());
+        if (target == null) {
+            try {
+                target = RelayRequestTarget.parse(request.uri());
+            } catch (InvalidRequestTargetException e) {
+                return refuse(ctx, Refusal.of(400, "BadRequest: " + e.getMessage(), host,
+                        "bad request target: " + e.getMessage()));
+            }
         }
         String tracker = host + ':' + target.path();
         if (!target.hybridConnectionPath()) {

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.http;
 
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
+import dev.relaysim.relay.common.protocol.RelayRequestTarget;
 import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.common.protocol.ResponseCommand;
 import dev.relaysim.relay.gateway.admission.Gatekeeper;
@@ -90,6 +91,24 @@ class HttpSenderHandlerTest {
         assertThat(passed).isSameAs(upgrade);
         passed.release();
         assertThat((Object) sender.readOutbound()).isNull();
+    }
+
+    @Test
+    void theTargetOfAPassedOnRequestIsHandedToTheUpgradeRouterOnceAndOnlyForItsUri() {
+        sender.pipeline().addLast(new HttpSenderHandler(mode));
+        String uri = "/$hc/echo?sb-hc-action=connect&app=1";
+
+        sender.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
+        ((FullHttpRequest) sender.readInbound()).release();
+
+        assertThat(HttpSenderHandler.passedTarget(sender, "/$hc/other")).isNull();
+        sender.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
+        ((FullHttpRequest) sender.readInbound()).release();
+        RelayRequestTarget target = HttpSenderHandler.passedTarget(sender, uri);
+        assertThat(target).isNotNull();
+        assertThat(target.path()).isEqualTo("echo");
+        assertThat(target.appQuery()).isEqualTo("app=1");
+        assertThat(HttpSenderHandler.passedTarget(sender, uri)).isNull();
     }
 
     @Test
