@@ -1,12 +1,12 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ListenSettings;
-import dev.relaysim.relay.gateway.dns.DnsAnswerer;
+import dev.relaysim.relay.gateway.internal.dns.DnsAnswerer;
 import dev.relaysim.relay.gateway.config.DnsFaults;
-import dev.relaysim.relay.gateway.dns.DnsServer;
-import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
-import dev.relaysim.relay.gateway.network.NetworkState;
-import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.internal.dns.DnsServer;
+import dev.relaysim.relay.gateway.internal.metrics.GatewayMetrics;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;

@@ -2,9 +2,9 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.PortRange;
-import dev.relaysim.relay.gateway.pipeline.GatewayChannelInitializer;
-import dev.relaysim.relay.gateway.pipeline.GatewayContext;
-import dev.relaysim.relay.gateway.pipeline.PortRole;
+import dev.relaysim.relay.gateway.internal.pipeline.GatewayChannelInitializer;
+import dev.relaysim.relay.gateway.internal.pipeline.GatewayContext;
+import dev.relaysim.relay.gateway.internal.pipeline.PortRole;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;

@@ -2,9 +2,9 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
-import dev.relaysim.relay.gateway.network.NetworkState;
-import dev.relaysim.relay.gateway.registry.Namespace;
-import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
+import dev.relaysim.relay.gateway.internal.registry.Namespace;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;

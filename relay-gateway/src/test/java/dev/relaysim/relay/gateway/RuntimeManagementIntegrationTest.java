@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relaysim.relay.gateway.registry.NamespaceStateFile;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceStateFile;
 import dev.relaysim.relay.gateway.testing.ManagementApi;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
