@@ -81,7 +81,8 @@ final class DnsResponders {
      */
     static Inet4Address publicAddress(ListenSettings listen) throws IOException {
         String bindAddress = listen.bindAddress();
-        Optional<String> advertised = listen.advertised().host().filter(NetUtil::isValidIpV4Address);
+        Optional<String> advertised = Optional.ofNullable(listen.advertised().host())
+                .filter(NetUtil::isValidIpV4Address);
         String address = advertised.orElse(NetUtil.isValidIpV4Address(bindAddress) && !bindAddress.equals("0.0.0.0")
                 ? bindAddress : "127.0.0.1");
         return (Inet4Address) InetAddress.getByName(address);

@@ -121,7 +121,10 @@ final class ServerCertificates {
         if (!isIpLiteral(bindAddress)) {
             names.add(bindAddress);
         }
-        config.listen().advertised().host().filter(host -> !isIpLiteral(host)).ifPresent(names::add);
+        String advertised = config.listen().advertised().host();
+        if (advertised != null && !isIpLiteral(advertised)) {
+            names.add(advertised);
+        }
         return names;
     }
 
@@ -150,7 +153,10 @@ final class ServerCertificates {
             addresses.add(endpoint.getHostAddress());
         }
         addresses.addAll(publicFrontEnds);
-        config.listen().advertised().host().filter(ServerCertificates::isIpLiteral).ifPresent(addresses::add);
+        String advertised = config.listen().advertised().host();
+        if (advertised != null && isIpLiteral(advertised)) {
+            addresses.add(advertised);
+        }
         return addresses;
     }
 

@@ -65,7 +65,7 @@ public final class GatewayBanner {
         requireNonNull(ca, "ca");
         ListenSettings listen = config.listen();
         AdvertisedSettings advertised = listen.advertised();
-        String host = advertised.host().map(AdvertisedSettings::bracketed)
+        String host = Optional.ofNullable(advertised.host()).map(AdvertisedSettings::bracketed)
                 .orElseGet(() -> displayHost(listen.bindAddress()));
         StringBuilder text = new StringBuilder();
         text.append("relaysim gateway is up\n\n");
@@ -78,11 +78,11 @@ public final class GatewayBanner {
                 .append("/$hc/<hybrid connection>  (http for HTTP mode)\n"));
         List<InetSocketAddress> rendezvous = addresses.rendezvous();
         int lastInstance = rendezvous.size() - 1;
-        text.append("  rendezvous       ").append(advertised.host().isPresent() ? host : listen.bindAddress())
+        text.append("  rendezvous       ").append(advertised.host() != null ? host : listen.bindAddress())
                 .append(':').append(advertised.rendezvousPort(0, rendezvous.get(0).getPort())).append('-')
                 .append(advertised.rendezvousPort(lastInstance, rendezvous.get(lastInstance).getPort()))
                 .append(" (g0..g").append(lastInstance).append(", ws or wss)");
-        if (advertised.host().isPresent() || !advertised.rendezvousPorts().isEmpty()) {
+        if (advertised.host() != null || !advertised.rendezvousPorts().isEmpty()) {
             text.append(", bound on ").append(listen.bindAddress()).append(':').append(listen.rendezvousPorts());
         }
         text.append('\n');

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,10 +21,10 @@ class GatewayBannerTest {
 
     @Test
     void bannerTellsWhichSourcesReachContosoAndHow() {
-        GatewayAddresses addresses = new GatewayAddresses(Optional.of(new InetSocketAddress("127.0.0.1", 9443)),
-                Optional.of(new InetSocketAddress("127.0.0.1", 9080)),
+        GatewayAddresses addresses = new GatewayAddresses(new InetSocketAddress("127.0.0.1", 9443),
+                new InetSocketAddress("127.0.0.1", 9080),
                 IntStream.rangeClosed(9400, 9599).mapToObj(port -> new InetSocketAddress("127.0.0.1", port)).toList(),
-                Optional.empty());
+                null);
         try (TestGateway gateway = TestGateway.builder().management(false).start()) {
             String banner = GatewayBanner.render(ConfigLoader.defaults(), addresses,
                     gateway.server().certificateAuthority());
@@ -49,15 +48,16 @@ class GatewayBannerTest {
     void bannerShowsHowToAskTheDnsResponder() {
         List<InetSocketAddress> rendezvous = IntStream.rangeClosed(9400, 9599)
                 .mapToObj(port -> new InetSocketAddress("127.0.0.1", port)).toList();
-        GatewayAddresses addresses = new GatewayAddresses(Optional.of(new InetSocketAddress("127.0.0.1", 9443)),
-                Optional.empty(), rendezvous, Optional.empty(), Optional.of(new InetSocketAddress("127.0.0.1", 1053)));
+        GatewayAddresses addresses = new GatewayAddresses(new InetSocketAddress("127.0.0.1", 9443),
+                null, rendezvous, null, new InetSocketAddress("127.0.0.1", 1053));
         try (TestGateway gateway = TestGateway.builder().management(false).start()) {
             String banner = GatewayBanner.render(ConfigLoader.defaults(), addresses,
                     gateway.server().certificateAuthority());
             assertThat(banner).contains("  DNS              dig @127.0.0.1 -p 1053 contoso.servicebus.windows.net  "
                     + "(split horizon, UDP and TCP; -b <VNet address> for the private answer)\n");
-            String withoutDns = GatewayBanner.render(ConfigLoader.defaults(), new GatewayAddresses(addresses.tls(),
-                    Optional.empty(), rendezvous, Optional.empty()), gateway.server().certificateAuthority());
+            GatewayAddresses tlsOnly = new GatewayAddresses(addresses.tls().orElseThrow(), null, rendezvous, null);
+            String withoutDns = GatewayBanner.render(ConfigLoader.defaults(), tlsOnly,
+                    gateway.server().certificateAuthority());
             assertThat(withoutDns).doesNotContain("dig @");
         }
     }
@@ -66,9 +66,9 @@ class GatewayBannerTest {
     void bannerNamesTheAdvertisedHostAndPortsInEndpointsAndConnectionStrings() throws Exception {
         List<InetSocketAddress> rendezvous = IntStream.rangeClosed(9400, 9599)
                 .mapToObj(port -> new InetSocketAddress("0.0.0.0", port)).toList();
-        GatewayAddresses addresses = new GatewayAddresses(Optional.of(new InetSocketAddress("0.0.0.0", 9443)),
-                Optional.of(new InetSocketAddress("0.0.0.0", 9080)), rendezvous,
-                Optional.of(new InetSocketAddress("0.0.0.0", 9390)));
+        GatewayAddresses addresses = new GatewayAddresses(new InetSocketAddress("0.0.0.0", 9443),
+                new InetSocketAddress("0.0.0.0", 9080), rendezvous,
+                new InetSocketAddress("0.0.0.0", 9390));
         GatewayConfig config = ConfigLoader.load(null, Map.of("bind-address", "0.0.0.0",
                 "advertised-host", "relay.example", "advertised-tls-port", "19443", "advertised-plain-port", "19080",
                 "advertised-rendezvous-ports", "29400-29599"), Map.of());

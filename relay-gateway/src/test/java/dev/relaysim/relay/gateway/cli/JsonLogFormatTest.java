@@ -35,7 +35,8 @@ class JsonLogFormatTest {
             configurator.setContext(context);
             configurator.doConfigure(GatewayMain.class.getClassLoader().getResource(GatewayMain.JSON_LOGGING));
             Logger log = context.getLogger("dev.relaysim.relay.gateway.Example");
-            log.debug("refused {} from {}", "/$hc/echo?" + LogRedaction.redact("sb-hc-token=SharedAccessSignature%20sr%3Dx%26sig%3Dabc"),
+            log.debug("refused {} from {}", "/$hc/echo?"
+                    + LogRedaction.redact("sb-hc-token=SharedAccessSignature%20sr%3Dx%26sig%3Dabc"),
                     "127.0.0.1:5000");
             log.trace("not at DEBUG");
             log.warn("two\nlines", new IllegalStateException("boom"));
@@ -45,13 +46,15 @@ class JsonLogFormatTest {
             context.stop();
         }
 
-        assertThat(context.getStatusManager().getCopyOfStatusList()).filteredOn(status -> status.getLevel() > 0).isEmpty();
+        assertThat(context.getStatusManager().getCopyOfStatusList()).filteredOn(status -> status.getLevel() > 0)
+                .isEmpty();
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(2);
         JsonNode first = JSON.readTree(lines.get(0));
         assertThat(first.path("level").asText()).isEqualTo("DEBUG");
         assertThat(first.path("loggerName").asText()).isEqualTo("dev.relaysim.relay.gateway.Example");
-        assertThat(first.path("formattedMessage").asText()).isEqualTo("refused /$hc/echo?sb-hc-token=*** from 127.0.0.1:5000");
+        assertThat(first.path("formattedMessage").asText())
+                .isEqualTo("refused /$hc/echo?sb-hc-token=*** from 127.0.0.1:5000");
         assertThat(first.path("timestamp").asLong()).isPositive();
         assertThat(first.has("arguments")).isFalse();
         JsonNode second = JSON.readTree(lines.get(1));

@@ -38,7 +38,8 @@ public final class NodeClients {
     /** Installs the clients once per build directory; skips or fails the test when Node is missing. */
     public static synchronized NodeClients install() {
         if (!onPath("node") || !onPath("npm")) {
-            String reason = "Node.js and npm are needed to run Microsoft's hyco-ws/hyco-https clients, and are not on the PATH";
+            String reason = "Node.js and npm are needed to run Microsoft's hyco-ws/hyco-https clients, and are not "
+                    + "on the PATH";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new AssertionError(reason + " (CI must run them: .ci/run installs Node.js)");
             }
@@ -47,11 +48,13 @@ public final class NodeClients {
         Path directory = Path.of("target", "node-clients").toAbsolutePath();
         try {
             Files.createDirectories(directory.resolve("stub-http"));
-            // npm looks for the module "http" by name although Node resolves the core module first; see real-clients.md.
+            // npm looks for the module "http" by name although Node resolves the core module first; see
+            // real-clients.md.
             Files.writeString(directory.resolve("stub-http/package.json"),
                     "{\"name\":\"http\",\"version\":\"0.0.0-stub\"}\n", StandardCharsets.UTF_8);
             for (String script : SCRIPTS) {
-                try (InputStream in = requireNonNull(NodeClients.class.getResourceAsStream("/node/" + script), script)) {
+                try (InputStream in = requireNonNull(NodeClients.class.getResourceAsStream("/node/" + script),
+                        script)) {
                     Files.copy(in, directory.resolve(script), StandardCopyOption.REPLACE_EXISTING);
                 }
             }

@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
-import dev.relaysim.relay.gateway.internal.channel.ErrorHandler;
 
 /**
  * Sets up a connection accepted on a gateway port by the port's {@link PortRole}:

@@ -50,8 +50,8 @@ import static java.util.Objects.requireNonNull;
  * carries the frame's FIN bit, so message boundaries and types are kept. The service fragments both ways: the
  * Java SDK's sender, like its listener, refuses frames over 64 KiB. A message (summed over its fragments) larger
  * than {@link RelaySettings#maxMessageSize()} closes its sender with 1009 {@value #MESSAGE_TOO_BIG_REASON} and the
- * other leg with 1011 {@value #PEER_MESSAGE_TOO_BIG_REASON}; a frame with RSV bits set closes its sender with 1002 and the other leg
- * with 1011 {@value #PEER_LOST_REASON}. Pings and pongs that get this far are dropped.
+ * other leg with 1011 {@value #PEER_MESSAGE_TOO_BIG_REASON}; a frame with RSV bits set closes its sender with 1002 and
+ * the other leg with 1011 {@value #PEER_LOST_REASON}. Pings and pongs that get this far are dropped.
  *
  * <h2>Close</h2>
  * A close frame is forwarded to the other leg unchanged (code and reason). The leg that sent it may send nothing

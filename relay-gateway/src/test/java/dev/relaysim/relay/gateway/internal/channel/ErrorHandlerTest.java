@@ -62,7 +62,8 @@ class ErrorHandlerTest {
     void plainTextOnTheTlsPortIsLoggedWithoutTheBytesReceived() {
         EmbeddedChannel channel = new EmbeddedChannel(new ErrorHandler());
 
-        channel.pipeline().fireExceptionCaught(new NotSslRecordException("not an SSL/TLS record: 474554202f3f7369673d"));
+        channel.pipeline().fireExceptionCaught(new NotSslRecordException("not an SSL/TLS record: "
+                + "474554202f3f7369673d"));
 
         assertThat(channel.isOpen()).isFalse();
         assertThat(lines.list).singleElement().satisfies(line -> assertThat(line.getFormattedMessage())

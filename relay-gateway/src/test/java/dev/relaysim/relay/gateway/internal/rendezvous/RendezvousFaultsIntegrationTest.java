@@ -4,7 +4,6 @@ import dev.relaysim.relay.gateway.config.RendezvousFaults;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
-import dev.relaysim.relay.gateway.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,16 +66,19 @@ class RendezvousFaultsIntegrationTest {
     @Test
     void theAdminKeyIsRequiredAndBadBodiesAre400() throws Exception {
         assertThat(put("{}", null).statusCode()).isEqualTo(401);
-        HttpResponse<String> outside = put("{\"blockedRendezvousPorts\":[{\"ports\":\"1-2\",\"sources\":[\"0.0.0.0/0\"]}]}",
+        HttpResponse<String> outside = put(
+                "{\"blockedRendezvousPorts\":[{\"ports\":\"1-2\",\"sources\":[\"0.0.0.0/0\"]}]}",
                 ADMIN);
         assertThat(outside.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(outside.body()).path("error").path("message").asText())
-                .isEqualTo("The request content was invalid: body.blockedRendezvousPorts[0].ports: 1-2 (expected: inside"
+                .isEqualTo("The request content was invalid: body.blockedRendezvousPorts[0].ports: 1-2 (expected: "
+                        + "inside"
                         + " the rendezvous ports " + gateway.get().config().listen().rendezvousPorts() + ").");
         HttpResponse<String> unknown = put("{\"blocked\":[]}", ADMIN);
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(unknown.body()).path("error").path("message").asText())
-                .isEqualTo("The request content was invalid: body.blocked: unknown field (expected: blockedRendezvousPorts).");
+                .isEqualTo("The request content was invalid: body.blocked: unknown field (expected: "
+                        + "blockedRendezvousPorts).");
         assertThat(gateway.get().server().rendezvousFaults().get()).isEqualTo(RendezvousFaults.NONE);
     }
 
@@ -86,7 +88,8 @@ class RendezvousFaultsIntegrationTest {
             socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             byte[] head = in.readNBytes(8);
             if (head.length == 0) {
@@ -111,6 +114,7 @@ class RendezvousFaultsIntegrationTest {
     }
 
     private static URI uri() {
-        return URI.create("http://127.0.0.1:" + gateway.get().addresses().managementPort() + RendezvousFaultsEndpoint.PATH);
+        return URI.create("http://127.0.0.1:" + gateway.get().addresses().managementPort()
+                + RendezvousFaultsEndpoint.PATH);
     }
 }

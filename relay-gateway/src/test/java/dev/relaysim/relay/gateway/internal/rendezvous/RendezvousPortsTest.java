@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,7 +24,7 @@ class RendezvousPortsTest {
     @Test
     void theAdvertisedHostReplacesTheLocalAddressAndTheMappingTheBoundPorts() {
         RendezvousPorts ports = new RendezvousPorts(BOUND,
-                new AdvertisedSettings(Optional.of("localhost"), 0, 0, List.of(32768, 32771, 40000)));
+                new AdvertisedSettings("localhost", 0, 0, List.of(32768, 32771, 40000)));
 
         assertThat(ports.authority(new InetSocketAddress("172.17.0.2", 9443), 0)).isEqualTo("localhost:32768");
         assertThat(ports.authority(new InetSocketAddress("172.17.0.2", 9443), 2)).isEqualTo("localhost:40000");
@@ -34,7 +33,7 @@ class RendezvousPortsTest {
     @Test
     void anAdvertisedHostAloneKeepsTheBoundPortsAndBracketsIpv6() {
         RendezvousPorts ports = new RendezvousPorts(BOUND,
-                new AdvertisedSettings(Optional.of("fd00::5"), 0, 0, List.of()));
+                new AdvertisedSettings("fd00::5", 0, 0, List.of()));
 
         assertThat(ports.authority(new InetSocketAddress("172.17.0.2", 9443), 1)).isEqualTo("[fd00::5]:9401");
     }

@@ -1,5 +1,6 @@
 /**
- * The ARM-shaped management API ({@link dev.relaysim.relay.gateway.internal.management.arm.ArmApi}) on the management server:
+ * The ARM-shaped management API ({@link dev.relaysim.relay.gateway.internal.management.arm.ArmApi}) on the management
+ * server:
  * {@code Microsoft.Network} virtual networks and private endpoints on the consumer side, {@code Microsoft.Relay}
  * namespaces, private endpoint connections, private link resources, network rule sets, hybrid connections and
  * authorization rules ({@code listKeys}) on the provider side, in the shapes of the Azure REST specs, guarded by the

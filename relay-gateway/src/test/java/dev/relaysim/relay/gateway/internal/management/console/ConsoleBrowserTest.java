@@ -46,7 +46,6 @@ import java.util.concurrent.TimeUnit;
 import static dev.relaysim.relay.gateway.testing.TestGateway.KEY;
 import static dev.relaysim.relay.gateway.testing.TestGateway.KEY_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
-import dev.relaysim.relay.gateway.internal.management.CrossOriginGuard;
 
 /**
  * The web console in headless Chromium (see {@link Browser}) against a port-0 gateway with namespaces
