@@ -21,13 +21,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A gateway in a JVM of its own ({@code java -cp <this JVM's class path> dev.relaysim.relay.gateway.GatewayMain}),
+ * A gateway in a JVM of its own ({@code java -cp <this JVM's class path> dev.relaysim.relay.gateway.cli.GatewayMain}),
  * so that its heap and resident memory are the gateway's alone. The ports come from the banner it prints; heap
  * figures from {@code jcmd <pid> GC.run} and {@code GC.heap_info}, resident memory from {@code /proc/<pid>/status}.
  */
 final class GatewayProcess implements BenchGateway {
 
-    private static final String MAIN_CLASS = "dev.relaysim.relay.gateway.GatewayMain";
+    private static final String MAIN_CLASS = "dev.relaysim.relay.gateway.cli.GatewayMain";
     private static final Pattern PLAIN_PORT = Pattern.compile("plain front end\\s+ws://[^:]+:(\\d+)/");
     private static final Pattern TLS_PORT = Pattern.compile("TLS front end\\s+wss://[^:]+:(\\d+)/");
     private static final Pattern MANAGEMENT_PORT = Pattern.compile("management\\s+http://[^:]+:(\\d+)/health");

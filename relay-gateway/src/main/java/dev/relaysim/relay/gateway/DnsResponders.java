@@ -1,12 +1,12 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ListenSettings;
-import dev.relaysim.relay.gateway.dns.DnsAnswerer;
+import dev.relaysim.relay.gateway.internal.dns.DnsAnswerer;
 import dev.relaysim.relay.gateway.config.DnsFaults;
-import dev.relaysim.relay.gateway.dns.DnsServer;
-import dev.relaysim.relay.gateway.metrics.GatewayMetrics;
-import dev.relaysim.relay.gateway.network.NetworkState;
-import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.internal.dns.DnsServer;
+import dev.relaysim.relay.gateway.internal.metrics.GatewayMetrics;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -86,7 +86,8 @@ final class DnsResponders {
      */
     static Inet4Address publicAddress(ListenSettings listen) throws IOException {
         String bindAddress = listen.bindAddress();
-        Optional<String> advertised = listen.advertised().host().filter(NetUtil::isValidIpV4Address);
+        Optional<String> advertised = Optional.ofNullable(listen.advertised().host())
+                .filter(NetUtil::isValidIpV4Address);
         String address = advertised.orElse(NetUtil.isValidIpV4Address(bindAddress) && !bindAddress.equals("0.0.0.0")
                 ? bindAddress : "127.0.0.1");
         return (Inet4Address) InetAddress.getByName(address);

@@ -3,21 +3,21 @@ package dev.relaysim.relay.gateway;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.DnsFaults;
-import dev.relaysim.relay.gateway.dns.DnsFaultsEndpoint;
-import dev.relaysim.relay.gateway.events.EventJournal;
-import dev.relaysim.relay.gateway.events.EventsEndpoint;
-import dev.relaysim.relay.gateway.management.CaCertificateEndpoint;
-import dev.relaysim.relay.gateway.management.HealthEndpoint;
-import dev.relaysim.relay.gateway.management.ManagementChannelInitializer;
-import dev.relaysim.relay.gateway.management.ManagementRoutes;
-import dev.relaysim.relay.gateway.management.MetricsEndpoint;
-import dev.relaysim.relay.gateway.management.arm.ArmApi;
-import dev.relaysim.relay.gateway.management.console.ConsoleAssets;
-import dev.relaysim.relay.gateway.management.console.TrafficHistory;
-import dev.relaysim.relay.gateway.network.NetworkState;
-import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.internal.dns.DnsFaultsEndpoint;
+import dev.relaysim.relay.gateway.internal.events.EventJournal;
+import dev.relaysim.relay.gateway.internal.events.EventsEndpoint;
+import dev.relaysim.relay.gateway.internal.management.CaCertificateEndpoint;
+import dev.relaysim.relay.gateway.internal.management.HealthEndpoint;
+import dev.relaysim.relay.gateway.internal.management.ManagementChannelInitializer;
+import dev.relaysim.relay.gateway.internal.management.ManagementRoutes;
+import dev.relaysim.relay.gateway.internal.management.MetricsEndpoint;
+import dev.relaysim.relay.gateway.internal.management.arm.ArmApi;
+import dev.relaysim.relay.gateway.internal.management.console.ConsoleAssets;
+import dev.relaysim.relay.gateway.internal.management.console.TrafficHistory;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.config.RendezvousFaults;
-import dev.relaysim.relay.gateway.rendezvous.RendezvousFaultsEndpoint;
+import dev.relaysim.relay.gateway.internal.rendezvous.RendezvousFaultsEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -92,7 +92,7 @@ final class ManagementServer {
         long sampleMillis = TRAFFIC_SAMPLE_INTERVAL.toMillis();
         group.next().scheduleAtFixedRate(trafficHistory::sample, 0, sampleMillis, TimeUnit.MILLISECONDS);
         return binder.bind("management server", config.listen().bindAddress(), config.listen().managementPort(),
-                group, group, new ManagementChannelInitializer(routes, channels));
+                group, group, new ManagementChannelInitializer(routes, channels, ConsoleAssets::isAsset));
     }
 
     /** The bound ports by name, for {@code /health}: tls, plain, rendezvous ("first-last"), management, dns. */

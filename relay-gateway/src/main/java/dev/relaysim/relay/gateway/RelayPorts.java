@@ -2,9 +2,9 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.PortRange;
-import dev.relaysim.relay.gateway.pipeline.GatewayChannelInitializer;
-import dev.relaysim.relay.gateway.pipeline.GatewayContext;
-import dev.relaysim.relay.gateway.pipeline.PortRole;
+import dev.relaysim.relay.gateway.internal.pipeline.GatewayChannelInitializer;
+import dev.relaysim.relay.gateway.internal.pipeline.GatewayContext;
+import dev.relaysim.relay.gateway.internal.pipeline.PortRole;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -139,22 +138,21 @@ final class RelayPorts {
      */
     synchronized GatewayAddresses addresses(List<Channel> bound, @Nullable InetSocketAddress management,
                                             @Nullable InetSocketAddress dns) {
-        Optional<InetSocketAddress> tls = Optional.empty();
-        Optional<InetSocketAddress> plain = Optional.empty();
+        InetSocketAddress tls = null;
+        InetSocketAddress plain = null;
         InetSocketAddress[] rendezvous = new InetSocketAddress[context.rendezvousPorts().size()];
         for (int i = 0; i < ports.size(); i++) {
             Port port = ports.get(i);
             InetSocketAddress address = (InetSocketAddress) bound.get(i).localAddress();
             if (port.kind() == Kind.TLS_FRONT_END) {
-                tls = Optional.of(address);
+                tls = address;
             } else if (port.kind() == Kind.PLAIN_FRONT_END) {
-                plain = Optional.of(address);
+                plain = address;
             }
             if (port.role().servesRendezvous()) {
                 rendezvous[port.instance()] = address;
             }
         }
-        return new GatewayAddresses(tls, plain, List.of(rendezvous), Optional.ofNullable(management),
-                Optional.ofNullable(dns));
+        return new GatewayAddresses(tls, plain, List.of(rendezvous), management, dns);
     }
 }

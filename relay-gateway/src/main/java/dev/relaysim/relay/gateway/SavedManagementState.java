@@ -3,11 +3,11 @@ package dev.relaysim.relay.gateway;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.network.NetworkModel;
-import dev.relaysim.relay.gateway.network.NetworkState;
-import dev.relaysim.relay.gateway.network.NetworkStateFile;
-import dev.relaysim.relay.gateway.registry.Namespace;
-import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
-import dev.relaysim.relay.gateway.registry.NamespaceStateFile;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
+import dev.relaysim.relay.gateway.internal.network.NetworkStateFile;
+import dev.relaysim.relay.gateway.internal.registry.Namespace;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceStateFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.common.transport.EventLoops;
-import dev.relaysim.relay.gateway.relay.RelayPair;
+import dev.relaysim.relay.gateway.internal.relay.RelayPair;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -2,9 +2,9 @@ package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.tls.DevCertificateAuthority;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
-import dev.relaysim.relay.gateway.network.NetworkState;
-import dev.relaysim.relay.gateway.registry.Namespace;
-import dev.relaysim.relay.gateway.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
+import dev.relaysim.relay.gateway.internal.registry.Namespace;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;
@@ -121,7 +121,10 @@ final class ServerCertificates {
         if (!isIpLiteral(bindAddress)) {
             names.add(bindAddress);
         }
-        config.listen().advertised().host().filter(host -> !isIpLiteral(host)).ifPresent(names::add);
+        String advertised = config.listen().advertised().host();
+        if (advertised != null && !isIpLiteral(advertised)) {
+            names.add(advertised);
+        }
         return names;
     }
 
@@ -150,7 +153,10 @@ final class ServerCertificates {
             addresses.add(endpoint.getHostAddress());
         }
         addresses.addAll(publicFrontEnds);
-        config.listen().advertised().host().filter(ServerCertificates::isIpLiteral).ifPresent(addresses::add);
+        String advertised = config.listen().advertised().host();
+        if (advertised != null && isIpLiteral(advertised)) {
+            addresses.add(advertised);
+        }
         return addresses;
     }
 

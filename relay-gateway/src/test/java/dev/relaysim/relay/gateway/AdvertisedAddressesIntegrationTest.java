@@ -24,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 
 import static dev.relaysim.relay.gateway.testing.TestGateway.ENTITY;
@@ -45,7 +44,7 @@ class AdvertisedAddressesIntegrationTest {
 
     @RegisterExtension
     final GatewayExtension gateway = new GatewayExtension(builder -> builder.advertised(
-            new AdvertisedSettings(Optional.of(HOST), 443, 80, PUBLISHED)));
+            new AdvertisedSettings(HOST, 443, 80, PUBLISHED)));
 
     @Test
     void acceptAddressesNameTheAdvertisedHostAndTheMappedPort() throws Exception {
@@ -85,7 +84,7 @@ class AdvertisedAddressesIntegrationTest {
     @Test
     void publicDnsAnswersEndAtAnAdvertisedIpv4Host() throws Exception {
         try (TestGateway gw = TestGateway.builder().dns(true).management(false)
-                .advertised(new AdvertisedSettings(Optional.of("127.0.4.99"), 0, 0, List.of())).start()) {
+                .advertised(new AdvertisedSettings("127.0.4.99", 0, 0, List.of())).start()) {
             SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", gw.addresses().dnsPort()));
             resolver.setTimeout(Duration.ofSeconds(10));
             Message answer = resolver.send(Message.newQuery(Record.newRecord(

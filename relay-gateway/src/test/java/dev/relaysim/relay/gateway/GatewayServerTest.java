@@ -42,7 +42,8 @@ class GatewayServerTest {
     @Test
     void servesTheFullRendezvousRange() throws Exception {
         // The full default range, on an address of its own: a running ./relaysim gateway holds it on 127.0.0.1.
-        try (TestGateway gw = TestGateway.builder().rendezvousPorts(new PortRange(9400, 9599)).isolatedAddress().start();
+        try (TestGateway gw = TestGateway.builder().rendezvousPorts(new PortRange(9400, 9599)).isolatedAddress()
+                     .start();
              TestListener listener = TestListener.connect(gw.httpClient(), gw.listenUri(true, ENTITY),
                      TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
             assertThat(gw.addresses().rendezvous()).hasSize(200);

@@ -108,7 +108,8 @@ class GracefulShutdownIntegrationTest {
                     throw new UncheckedIOException(e);
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.server().context().rendezvousTable().size() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> gateway.server().context().rendezvousTable().size() == 1);
 
             gateway.close();
 

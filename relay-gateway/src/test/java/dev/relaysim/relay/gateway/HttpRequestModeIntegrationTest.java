@@ -84,7 +84,8 @@ class HttpRequestModeIntegrationTest {
 
         control.socket().sendText(ControlCommandCodec.encode(new ResponseCommand(command.id(), 201, "Made",
                 Map.of("X-R", "1"), true)), true).get(10, TimeUnit.SECONDS);
-        control.socket().sendBinary(ByteBuffer.wrap("ab".getBytes(StandardCharsets.UTF_8)), false).get(10, TimeUnit.SECONDS);
+        control.socket().sendBinary(ByteBuffer.wrap("ab".getBytes(StandardCharsets.UTF_8)), false)
+                .get(10, TimeUnit.SECONDS);
         control.socket().sendBinary(ByteBuffer.allocate(0), true).get(10, TimeUnit.SECONDS);
 
         HttpResponse<String> answer = response.get(10, TimeUnit.SECONDS);

@@ -96,7 +96,8 @@ class HycoHttpsInteropTest {
         byte[] body = new byte[size];
         ThreadLocalRandom.current().nextBytes(body);
 
-        HttpResponse<byte[]> response = client.send(request(tls, ENTITY, "").POST(BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse<byte[]> response = client.send(request(tls, ENTITY, "").POST(BodyPublishers.ofByteArray(body))
+                .build(),
                 BodyHandlers.ofByteArray());
 
         assertThat(response.statusCode()).as("%s", listener).isEqualTo(200);
@@ -211,7 +212,8 @@ class HycoHttpsInteropTest {
     void listenerStatusAndReasonPassThroughEvenForGatewayCodes() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gateway.get().addresses().plainPort())) {
             RawHttp.Response response = RawHttp.exchange(socket, "GET /" + ENTITY
-                    + "?status=504&reason=Listener%20timed%20out HTTP/1.1\r\nHost: localhost\r\nServiceBusAuthorization: "
+                    + "?status=504&reason=Listener%20timed%20out HTTP/1.1\r\nHost: "
+                            + "localhost\r\nServiceBusAuthorization: "
                     + TestGateway.token(ENTITY) + "\r\nConnection: close\r\n\r\n");
 
             assertThat(response.status()).isEqualTo(504);
@@ -227,7 +229,8 @@ class HycoHttpsInteropTest {
         try (Socket socket = new Socket("127.0.0.1", gateway.get().addresses().plainPort())) {
             socket.setSoTimeout(30_000);
             for (int size : new int[] {10, 70_000, 0, 3}) {
-                socket.getOutputStream().write(head.replace("SIZE", String.valueOf(size)).getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(head.replace("SIZE", String.valueOf(size))
+                        .getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 assertThat(readBody(socket.getInputStream())).isEqualTo(pattern(size));
             }
@@ -238,7 +241,8 @@ class HycoHttpsInteropTest {
     void badTokensAre401AndConnectIs405() throws Exception {
         HttpResponse<String> wrongKey = client.send(HttpRequest.newBuilder(URI.create(base(true) + "/" + ENTITY))
                 .header("ServiceBusAuthorization",
-                TestGateway.token(ENTITY, TestGateway.KEY_NAME, "d3Jvbmcta2V5", java.time.Instant.now().plusSeconds(60)))
+                TestGateway.token(ENTITY, TestGateway.KEY_NAME, "d3Jvbmcta2V5", java.time.Instant.now()
+                        .plusSeconds(60)))
                 .GET().build(), BodyHandlers.ofString());
         HttpResponse<String> missing = client.send(HttpRequest.newBuilder(URI.create(base(false) + "/" + ENTITY))
                 .GET().build(), BodyHandlers.ofString());
@@ -269,7 +273,8 @@ class HycoHttpsInteropTest {
         try (NodeProcess silent = node.start("hyco-https-listener.js", environment(gw),
                 gw.listenUri(false, TestGateway.NESTED_ENTITY).toString(), TestGateway.KEY_NAME, TestGateway.KEY,
                 "silent", "20")) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(silent.lines()).contains("listening"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(silent.lines())
+                    .contains("listening"));
             long start = System.nanoTime();
 
             HttpResponse<String> response = client.send(request(true, TestGateway.NESTED_ENTITY, "")

@@ -72,7 +72,8 @@ class HycoWsInteropTest {
             byte[] payload = new byte[300_000];
             ThreadLocalRandom.current().nextBytes(payload);
 
-            WsPeer sender = WsPeer.connect(gw.httpClient(), gw.uri(true, ENTITY + "/suffix", "app=1&sb-hc-action=connect"),
+            WsPeer sender = WsPeer.connect(gw.httpClient(), gw.uri(true, ENTITY + "/suffix",
+                    "app=1&sb-hc-action=connect"),
                     Map.of("ServiceBusAuthorization", TestGateway.token(ENTITY)), "chat.v1", "chat.v2")
                     .get(30, TimeUnit.SECONDS);
             sender.sendBinary(payload).get(30, TimeUnit.SECONDS);
@@ -91,7 +92,8 @@ class HycoWsInteropTest {
         TestGateway gw = gateway.get();
         try (TestListener listener = TestListener.connect(gw.httpClient(), gw.listenUri(false, ENTITY),
                 TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
-            NodeProcess sender = node.start("hyco-ws-sender.js", environment(gw), gw.connectUri(false, ENTITY).toString(),
+            NodeProcess sender = node.start("hyco-ws-sender.js", environment(gw), gw.connectUri(false, ENTITY)
+                    .toString(),
                     TestGateway.KEY_NAME, TestGateway.KEY, "5", "200000");
 
             assertThat(sender.awaitExit(PROCESS_TIMEOUT)).as("%s", sender).isZero();

@@ -47,7 +47,8 @@ class HycoWsTokenRenewalTest {
     void renewingListenerKeepsItsControlChannelPastItsFirstTokensExpiry() throws Exception {
         TestGateway gw = gateway.get();
         try (NodeProcess listener = startListener(gw, Map.of("RENEW_INTERVAL_MS", "1000", "TOKEN_TTL_SECONDS", "3"))) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listener.lines()).contains("listening"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(listener.lines())
+                    .contains("listening"));
 
             // One token for the connect, then one per renewal: six take the channel well past the first token's
             // expiry (3 s) plus the grace, on the one control channel.
@@ -55,7 +56,8 @@ class HycoWsTokenRenewalTest {
                     assertThat(count(listener.lines(), "token")).isGreaterThanOrEqualTo(7));
             assertThat(count(listener.lines(), "listening")).as("%s", listener).isEqualTo(1);
 
-            NodeProcess sender = node.start("hyco-ws-sender.js", environment(gw), gw.connectUri(false, ENTITY).toString(),
+            NodeProcess sender = node.start("hyco-ws-sender.js", environment(gw), gw.connectUri(false, ENTITY)
+                    .toString(),
                     TestGateway.KEY_NAME, TestGateway.KEY, "5", "70000");
             assertThat(sender.awaitExit(PROCESS_TIMEOUT)).as("%s", sender).isZero();
             assertThat(count(listener.lines(), "listening")).as("%s", listener).isEqualTo(1);

@@ -1,8 +1,8 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
-import dev.relaysim.relay.gateway.registry.HybridConnection;
-import dev.relaysim.relay.gateway.relay.RelayPair;
+import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
+import dev.relaysim.relay.gateway.internal.relay.RelayPair;
 import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;

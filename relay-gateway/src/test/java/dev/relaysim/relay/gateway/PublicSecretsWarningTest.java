@@ -36,7 +36,8 @@ class PublicSecretsWarningTest {
                 .startsWith("listening on 0.0.0.0, beyond loopback, with the development admin key")
                 .contains("sandbox/RootManageSharedAccessKey", "contoso/RootManageSharedAccessKey")
                 .doesNotContain("listen-only", TestGateway.KEY, ListenSettings.DEFAULT_ADMIN_KEY));
-        NamespaceConfig entityRule = new NamespaceConfig("ownkeys", "ownkeys.servicebus.windows.net", List.of(), List.of(
+        NamespaceConfig entityRule = new NamespaceConfig("ownkeys", "ownkeys.servicebus.windows.net", List.of(),
+                List.of(
                 new HybridConnectionConfig("hc", true, List.of(new AuthorizationRuleConfig("r", "b3du",
                         TestGateway.SECONDARY_KEY, EnumSet.of(AccessRight.SEND))))));
         assertThat(PublicSecretsWarning.of(config("192.0.2.10", "own-admin-key", List.of(entityRule))))

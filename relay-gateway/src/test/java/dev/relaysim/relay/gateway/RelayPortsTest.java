@@ -4,7 +4,7 @@ import dev.relaysim.relay.gateway.RelayPorts.Kind;
 import dev.relaysim.relay.gateway.RelayPorts.Port;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.PortRange;
-import dev.relaysim.relay.gateway.pipeline.PortRole;
+import dev.relaysim.relay.gateway.internal.pipeline.PortRole;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

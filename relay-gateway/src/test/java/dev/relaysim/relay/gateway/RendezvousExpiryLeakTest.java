@@ -1,8 +1,8 @@
 package dev.relaysim.relay.gateway;
 
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
-import dev.relaysim.relay.gateway.metrics.RelayMeters;
-import dev.relaysim.relay.gateway.pipeline.GatewayContext;
+import dev.relaysim.relay.gateway.internal.metrics.RelayMeters;
+import dev.relaysim.relay.gateway.internal.pipeline.GatewayContext;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.TestGateway;

@@ -55,7 +55,8 @@ class RendezvousIntegrationTest {
         TestGateway gw = gateway.get();
         try (TestListener listener = TestListener.connect(gw.httpClient(), gw.listenUri(false, ENTITY),
                 TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
-            WsPeer sender = WsPeer.connect(gw.httpClient(), gw.uri(false, ENTITY, "statusCode=500&sb-hc-action=connect"),
+            WsPeer sender = WsPeer.connect(gw.httpClient(), gw.uri(false, ENTITY,
+                    "statusCode=500&sb-hc-action=connect"),
                     Map.of("ServiceBusAuthorization", TestGateway.token(ENTITY))).get(10, TimeUnit.SECONDS);
             sender.sendText("still accepted").get(10, TimeUnit.SECONDS);
 
@@ -103,7 +104,8 @@ class RendezvousIntegrationTest {
             URI address = URI.create(listener.accepts().get(0).address());
             int otherPort = gw.addresses().rendezvous().stream().mapToInt(a -> a.getPort())
                     .filter(port -> port != address.getPort()).findFirst().orElseThrow();
-            URI wrongPort = URI.create(address.toString().replace(":" + address.getPort() + "/", ":" + otherPort + "/"));
+            URI wrongPort = URI.create(address.toString()
+                    .replace(":" + address.getPort() + "/", ":" + otherPort + "/"));
             assertThat(handshakeStatus(gw, wrongPort)).isEqualTo(404);
             URI frontEnd = URI.create(address.toString().replace(":" + address.getPort() + "/",
                     ":" + gw.addresses().plainPort() + "/"));

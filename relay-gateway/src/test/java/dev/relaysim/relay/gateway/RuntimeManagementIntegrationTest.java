@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.relaysim.relay.gateway.registry.NamespaceStateFile;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceStateFile;
 import dev.relaysim.relay.gateway.testing.ManagementApi;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
@@ -92,7 +92,8 @@ class RuntimeManagementIntegrationTest {
         try (TestGateway gateway = TestGateway.builder().start()) {
             json(send(gateway, "PUT", HC, "{\"properties\": {}}"));
             String rule = HC + "/authorizationRules/app";
-            JsonNode created = json(send(gateway, "PUT", rule, "{\"properties\": {\"rights\": [\"Listen\", \"Send\"]}}"));
+            JsonNode created = json(send(gateway, "PUT", rule,
+                    "{\"properties\": {\"rights\": [\"Listen\", \"Send\"]}}"));
             assertThat(created.at("/properties/rights").toString()).isEqualTo("[\"Listen\",\"Send\"]");
             JsonNode keys = json(send(gateway, "POST", rule + "/listKeys", null));
             String primary = keys.path("primaryKey").asText();
@@ -171,7 +172,8 @@ class RuntimeManagementIntegrationTest {
             assertThat(json(send(gateway, "GET", RELAY + name + "/hybridConnections", null)).path("value"))
                     .hasSize(1);
 
-            assertThat(send(gateway, "PUT", RELAY + "bad_name", "{}").body()).contains("bad_name").contains("6-50 characters");
+            assertThat(send(gateway, "PUT", RELAY + "bad_name", "{}").body()).contains("bad_name")
+                    .contains("6-50 characters");
             assertThat(send(gateway, "DELETE", RELAY + TestGateway.NAMESPACE, null).statusCode()).isEqualTo(409);
             assertThat(send(gateway, "DELETE", RELAY + name, null).statusCode()).isEqualTo(200);
             assertThat(send(gateway, "DELETE", RELAY + name, null).statusCode()).isEqualTo(204);

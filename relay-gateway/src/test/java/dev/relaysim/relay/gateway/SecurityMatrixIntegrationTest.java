@@ -12,13 +12,13 @@ import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
 import dev.relaysim.relay.common.protocol.PercentCodec;
 import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.common.tls.SslContexts;
-import dev.relaysim.relay.gateway.admission.NetworkGuard;
+import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.config.AuthorizationRuleConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.DnsFaults;
-import dev.relaysim.relay.gateway.metrics.RelayMeters;
+import dev.relaysim.relay.gateway.internal.metrics.RelayMeters;
 import dev.relaysim.relay.gateway.network.ConnectionStatus;
 import dev.relaysim.relay.gateway.network.DefaultAction;
 import dev.relaysim.relay.gateway.network.Ipv4Prefix;
@@ -28,7 +28,6 @@ import dev.relaysim.relay.gateway.network.PrivateEndpoint;
 import dev.relaysim.relay.gateway.network.PublicNetworkAccess;
 import dev.relaysim.relay.gateway.network.Subnet;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
-import dev.relaysim.relay.gateway.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.config.RendezvousFaults;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;
@@ -324,7 +323,8 @@ class SecurityMatrixIntegrationTest {
         rows.add(row("positive control: listen, secondary key in sb-hc-token", () -> {
             try (Socket socket = connect(PUBLIC, PUBLIC, plainPort())) {
                 Head head = exchangeHead(socket, upgrade(VACANT, "listen", HOST, new Credential("query", null,
-                        HybridConnectionConstants.TOKEN + '=' + PercentCodec.encode(token(HOST, VACANT, KEY_NAME, SECONDARY_KEY,
+                        HybridConnectionConstants.TOKEN + '=' + PercentCodec.encode(token(HOST, VACANT, KEY_NAME,
+                                SECONDARY_KEY,
                                 inAnHour())))));
                 assertThat(head.status()).as(head.toString()).isEqualTo(101);
                 await().atMost(TIMEOUT).until(() -> listeners(TestGateway.NAMESPACE, VACANT) == 1);

@@ -1,6 +1,6 @@
 package dev.relaysim.relay.gateway;
 
-import dev.relaysim.relay.gateway.relay.RelayPair;
+import dev.relaysim.relay.gateway.internal.relay.RelayPair;
 import dev.relaysim.relay.gateway.testing.RawWebSocket;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import dev.relaysim.relay.gateway.testing.TestListener;

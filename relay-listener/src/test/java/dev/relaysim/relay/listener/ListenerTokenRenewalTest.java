@@ -9,7 +9,7 @@ import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayWebSocketClient;
 import dev.relaysim.relay.common.client.TokenProvider;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
-import dev.relaysim.relay.gateway.control.ControlChannelHandler;
+import dev.relaysim.relay.gateway.internal.control.ControlChannelHandler;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import io.netty.handler.codec.http.DefaultHttpHeaders;

@@ -1,9 +1,9 @@
 package dev.relaysim.relay.standalone;
 
 import dev.relaysim.relay.common.cli.RelaysimVersion;
-import dev.relaysim.relay.gateway.GatewayMain;
+import dev.relaysim.relay.gateway.cli.GatewayMain;
 import dev.relaysim.relay.gateway.management.cli.ManagementMain;
-import dev.relaysim.relay.gateway.netns.VnetMain;
+import dev.relaysim.relay.gateway.internal.netns.VnetMain;
 import dev.relaysim.relay.listener.ListenerMain;
 import dev.relaysim.relay.loadtest.BenchMain;
 import dev.relaysim.relay.sender.SenderMain;

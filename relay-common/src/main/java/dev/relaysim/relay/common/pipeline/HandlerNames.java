@@ -3,7 +3,7 @@ package dev.relaysim.relay.common.pipeline;
 /**
  * Names of the handlers relaysim's clients and shared code put into a Netty pipeline, so that handlers can be found,
  * inserted before and removed by name. Each initializer's Javadoc draws the order it uses. The gateway's own
- * handlers are named in {@code dev.relaysim.relay.gateway.names.GatewayHandlerNames}.
+ * handlers are named in {@code dev.relaysim.relay.gateway.internal.names.GatewayHandlerNames}.
  */
 public final class HandlerNames {
 

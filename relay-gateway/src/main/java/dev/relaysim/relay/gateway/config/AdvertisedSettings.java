@@ -1,12 +1,12 @@
 package dev.relaysim.relay.gateway.config;
 
 import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static dev.relaysim.relay.gateway.config.ConfigChecks.quote;
 import static java.util.Objects.requireNonNull;
@@ -18,7 +18,7 @@ import static java.util.Objects.requireNonNull;
  * banner's endpoints and connection strings, the DNS responder's public answers (an IPv4 host) and the development
  * certificate's names. Unset values advertise what is bound, as before.
  *
- * @param host the host name or IP literal clients use, or empty: accept and request addresses name the local address
+ * @param host the host name or IP literal clients use, or null: accept and request addresses name the local address
  *             the listener reached, the banner the bind address
  * @param tlsPort the TLS front end's port as clients see it, 0 for the bound port
  * @param plainPort the plain front end's port as clients see it, 0 for the bound port
@@ -27,14 +27,15 @@ import static java.util.Objects.requireNonNull;
  *                        ports: {@code docker run -p 9400-9599:9400-9599} needs none, a container runtime that
  *                        publishes on other ports needs this mapping
  */
-public record AdvertisedSettings(Optional<String> host, int tlsPort, int plainPort, List<Integer> rendezvousPorts) {
+public record AdvertisedSettings(@Nullable String host, int tlsPort, int plainPort, List<Integer> rendezvousPorts) {
 
     /** Nothing advertised: clients use the bound addresses and ports. */
-    public static final AdvertisedSettings NONE = new AdvertisedSettings(Optional.empty(), 0, 0, List.of());
+    public static final AdvertisedSettings NONE = new AdvertisedSettings(null, 0, 0, List.of());
 
     public AdvertisedSettings {
-        requireNonNull(host, "host");
-        host.ifPresent(AdvertisedSettings::requireHost);
+        if (host != null) {
+            requireHost(host);
+        }
         requirePublishedPort("tlsPort", tlsPort);
         requirePublishedPort("plainPort", plainPort);
         rendezvousPorts = List.copyOf(requireNonNull(rendezvousPorts, "rendezvousPorts"));
@@ -100,8 +101,10 @@ public record AdvertisedSettings(Optional<String> host, int tlsPort, int plainPo
      * IPv6 in brackets.
      */
     public String urlHost(InetAddress local) {
-        return host.map(AdvertisedSettings::bracketed).orElseGet(() -> local instanceof Inet6Address
-                ? '[' + NetUtil.toAddressString(local) + ']' : local.getHostAddress());
+        if (host != null) {
+            return bracketed(host);
+        }
+        return local instanceof Inet6Address ? '[' + NetUtil.toAddressString(local) + ']' : local.getHostAddress();
     }
 
     /** {@code host}, in brackets if it is an IPv6 literal. */

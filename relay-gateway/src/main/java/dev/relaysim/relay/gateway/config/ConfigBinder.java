@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -186,8 +185,7 @@ final class ConfigBinder {
     private AdvertisedSettings advertised(Node root) throws ConfigException {
         requireSettingsObject(root, "listen.advertised");
         String hostText = optional(root, GatewaySettings.ADVERTISED_HOST);
-        Optional<String> host = hostText != null && !hostText.isBlank() ? Optional.of(hostText.strip())
-                : Optional.empty();
+        String host = hostText != null && !hostText.isBlank() ? hostText.strip() : null;
         int tlsPort = value(root, GatewaySettings.ADVERTISED_TLS_PORT);
         int plainPort = value(root, GatewaySettings.ADVERTISED_PLAIN_PORT);
         List<Integer> configuredPorts = optional(root, GatewaySettings.ADVERTISED_RENDEZVOUS_PORTS);

@@ -73,7 +73,7 @@ public final class GatewaySettings {
             "the address a client reached")
             .flag("advertised-host", "HOST")
             .help("host clients use, in accept addresses, the banner, DNS and the certificate (in a container)")
-            .shows(config -> config.listen().advertised().host().orElse(null));
+            .shows(config -> config.listen().advertised().host());
     public static final Setting<Integer> ADVERTISED_TLS_PORT = declare("listen.advertised.tlsPort",
             SettingType.PORT, 0)
             .flag("advertised-tls-port", "PORT")

@@ -108,8 +108,8 @@
  * network or its connected networks and only while the endpoint is Approved; any other connection is public
  * traffic, checked against {@code publicNetworkAccess}, the IP rules, {@code defaultAction}, then trusted services.
  * Refusals are 401 {@code Ip has been prevented to connect to the endpoint.} before the upgrade and before SAS.
- * At run time the settings live in {@link dev.relaysim.relay.gateway.network.NetworkState}; the config is only the
- * start.
+ * At run time the settings live in {@link dev.relaysim.relay.gateway.internal.network.NetworkState}; the config is only
+ * the start.
  *
  * <h2>Trusted services</h2>
  * A caller counts as a trusted Microsoft service when its SAS token is signed with the key of an authorization rule

@@ -115,7 +115,8 @@ public final class EmbeddedGateway implements AutoCloseable {
         try (InputStream in = Files.newInputStream(truststore)) {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(in, password.toCharArray());
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory trustManagers =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(keyStore);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trustManagers.getTrustManagers(), null);

@@ -72,6 +72,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -93,6 +94,9 @@ import static java.util.Objects.requireNonNull;
  */
 public final class DevCertificateAuthority {
 
+    /** A host name, optionally a wildcard ({@code *.example.com}); labels of letters, digits, '-' and '_'. */
+    private static final Pattern DNS_NAME =
+            Pattern.compile("(\\*\\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
     private static final Logger logger = LoggerFactory.getLogger(DevCertificateAuthority.class);
 
     static final String CA_CERTIFICATE_FILE = "ca.pem";
@@ -167,7 +171,10 @@ public final class DevCertificateAuthority {
         }
     }
 
-    /** {@code ca.pem}: the CA certificate to give clients ({@code NODE_EXTRA_CA_CERTS}, {@link SslContexts#forClient(Path)}). */
+    /**
+     * {@code ca.pem}: the CA certificate to give clients ({@code NODE_EXTRA_CA_CERTS},
+     * {@link SslContexts#forClient(Path)}).
+     */
     public Path caCertificatePem() {
         return directory.resolve(CA_CERTIFICATE_FILE);
     }
@@ -327,7 +334,8 @@ public final class DevCertificateAuthority {
         if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) {
             return false;
         }
-        String algorithm = "EC".equals(publicKey.getAlgorithm()) ? SIGNATURE_ALGORITHM : "SHA256with" + publicKey.getAlgorithm();
+        String algorithm = "EC".equals(publicKey.getAlgorithm())
+                ? SIGNATURE_ALGORITHM : "SHA256with" + publicKey.getAlgorithm();
         byte[] probe = "relaysim key check".getBytes(StandardCharsets.US_ASCII);
         Signature signer = Signature.getInstance(algorithm);
         signer.initSign(privateKey);
@@ -389,7 +397,8 @@ public final class DevCertificateAuthority {
         return sign(builder, caKey, ca.getPublicKey());
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey, PublicKey issuerPublicKey)
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey,
+                                        PublicKey issuerPublicKey)
             throws GeneralSecurityException, OperatorCreationException {
         X509Certificate certificate = new JcaX509CertificateConverter()
                 .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(issuerKey)));
@@ -501,11 +510,13 @@ public final class DevCertificateAuthority {
         for (String name : dnsNames) {
             requireNonNull(name, "dnsNames element");
             String normalized = name.toLowerCase(Locale.ROOT);
-            if (normalized.isEmpty() || !normalized.matches("(\\*\\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")) {
-                throw new IllegalArgumentException("dnsNames: \"" + name + "\" (expected: a host name such as localhost)");
+            if (normalized.isEmpty() || !DNS_NAME.matcher(normalized).matches()) {
+                throw new IllegalArgumentException("dnsNames: \"" + name
+                        + "\" (expected: a host name such as localhost)");
             }
             if (NetUtil.isValidIpV4Address(normalized)) {
-                throw new IllegalArgumentException("dnsNames: \"" + name + "\" (expected: a host name; put IP literals into ipAddresses)");
+                throw new IllegalArgumentException("dnsNames: \"" + name
+                        + "\" (expected: a host name; put IP literals into ipAddresses)");
             }
             names.add(normalized);
         }

@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway.abuse;
 
-import dev.relaysim.relay.gateway.metrics.RefusalReason;
-import dev.relaysim.relay.gateway.metrics.RelayMeters;
+import dev.relaysim.relay.gateway.internal.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.internal.metrics.RelayMeters;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawWebSocket;

@@ -2,7 +2,7 @@ package dev.relaysim.relay.gateway.abuse;
 
 import dev.relaysim.relay.gateway.abuse.AbuseFixture.HealthyPair;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
-import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.internal.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawHttp.Response;

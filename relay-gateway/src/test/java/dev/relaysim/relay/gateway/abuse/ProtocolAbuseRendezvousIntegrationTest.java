@@ -221,7 +221,8 @@ class ProtocolAbuseRendezvousIntegrationTest {
             assertThat(close.closeReason()).startsWith(reasonStart);
             assertThat(control.readToEnd()).isEmpty();
         }
-        Response sender = RawHttp.exchange(gateway.get().addresses().plainPort(), upgrade(gateway.get(), SENDER_TARGET));
+        Response sender = RawHttp.exchange(gateway.get().addresses().plainPort(), upgrade(gateway.get(),
+                SENDER_TARGET));
         assertThat(sender.status()).as("the closed listener is gone").isEqualTo(404);
         assertThat(sender.reason()).startsWith("There are no listeners connected for the endpoint.");
         healthy.assertUndisturbed();

@@ -1,7 +1,7 @@
 package dev.relaysim.relay.gateway.abuse;
 
 import dev.relaysim.relay.gateway.abuse.AbuseFixture.HealthyPair;
-import dev.relaysim.relay.gateway.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.internal.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.testing.GatewayExtension;
 import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.RawHttp.Response;
@@ -49,7 +49,8 @@ class ProtocolAbuseRequestIntegrationTest {
     void requestLineOver16KiBGets414() throws Exception {
         Response response = exchange(upgrade(gateway.get(), SENDER_TARGET + "&pad=" + "a".repeat(17 * 1024)));
         assertThat(response.status()).isEqualTo(414);
-        assertThat(response.reason()).startsWith("BadRequest: The request is not valid HTTP/1.1:").matches(SERVICE_TEXT);
+        assertThat(response.reason()).startsWith("BadRequest: The request is not valid HTTP/1.1:")
+                .matches(SERVICE_TEXT);
         healthy.assertUndisturbed();
     }
 
@@ -61,7 +62,8 @@ class ProtocolAbuseRequestIntegrationTest {
         }
         Response response = exchange(upgrade(gateway.get(), SENDER_TARGET, headers));
         assertThat(response.status()).isEqualTo(431);
-        assertThat(response.reason()).startsWith("BadRequest: The request is not valid HTTP/1.1:").matches(SERVICE_TEXT);
+        assertThat(response.reason()).startsWith("BadRequest: The request is not valid HTTP/1.1:")
+                .matches(SERVICE_TEXT);
         healthy.assertUndisturbed();
     }
 
@@ -82,7 +84,8 @@ class ProtocolAbuseRequestIntegrationTest {
         String line = "GET /" + TestGateway.ENTITY + "/x?pad=" + "d".repeat(17 * 1024) + " HTTP/1.1\r\nHost: localhost"
                 + "\r\n" + authorization() + "\r\n\r\n";
         assertThat(exchange(line).status()).isEqualTo(414);
-        String header = "GET /" + TestGateway.ENTITY + "/x HTTP/1.1\r\nHost: localhost\r\nX-Huge: " + "e".repeat(33 * 1024)
+        String header = "GET /" + TestGateway.ENTITY + "/x HTTP/1.1\r\nHost: localhost\r\nX-Huge: "
+                + "e".repeat(33 * 1024)
                 + "\r\n" + authorization() + "\r\n\r\n";
         assertThat(exchange(header).status()).isEqualTo(431);
         healthy.assertUndisturbed();
@@ -109,7 +112,8 @@ class ProtocolAbuseRequestIntegrationTest {
 
     @Test
     void upgradeWithoutSecWebSocketKeyGets400() throws Exception {
-        String request = upgrade(gateway.get(), LISTEN_TARGET).replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
+        String request = upgrade(gateway.get(), LISTEN_TARGET)
+                .replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
                 "");
         Response response = exchange(request);
         assertThat(response.status()).isEqualTo(400);

@@ -25,7 +25,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +43,8 @@ class ConfigLoaderTest {
                 new PortRange(9400, 9599), true, 9390));
         assertThat(config.protocol()).isEqualTo(new ProtocolSettings(Duration.ofSeconds(30), Duration.ofSeconds(10),
                 16 * 1024 * 1024, 25, Duration.ofSeconds(5)));
-        assertThat(config.dataDirectory()).isEqualTo(Path.of(System.getProperty("user.home"), ".relaysim").toAbsolutePath());
+        assertThat(config.dataDirectory()).isEqualTo(Path.of(System.getProperty("user.home"), ".relaysim")
+                .toAbsolutePath());
         assertThat(config.defaultNamespace()).isEqualTo("sandbox");
         assertThat(config.namespaces()).extracting(NamespaceConfig::name).containsExactly("sandbox", "contoso");
 
@@ -141,7 +141,7 @@ class ConfigLoaderTest {
                 ConfigLoader.load(null, flags, Map.of()), ConfigLoader.load(null, Map.of(), environment)}) {
             assertThat(config.listen()).isEqualTo(new ListenSettings("0.0.0.0", false, 10443, true, 0,
                     new PortRange(20000, 20009), false, 9391, "s3cret-admin-key",
-                    new AdvertisedSettings(Optional.of("relay.example"), 443, 80,
+                    new AdvertisedSettings("relay.example", 443, 80,
                             List.of(30000, 30001, 30002, 30003, 30004, 30010, 30011, 30012, 30013, 30014))));
             assertThat(config.protocol()).isEqualTo(new ProtocolSettings(Duration.ofMinutes(1), Duration.ofMillis(500),
                     64 * 1024, 25, Duration.ofMinutes(2), Duration.ofSeconds(90), Duration.ofSeconds(30)));
@@ -173,13 +173,15 @@ class ConfigLoaderTest {
     void unknownFlagIsRefused() {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("tls-prot", "1"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("--tls-prot: unknown flag (expected: one of --bind-address, --tls, --tls-port,");
+                .hasMessageStartingWith("--tls-prot: unknown flag (expected: one of --bind-address, --tls, "
+                        + "--tls-port,");
     }
 
     @Test
     void fileMergesIntoTheDefaults() throws Exception {
         Path file = write("""
-                {"protocol": {"rendezvousTimeout": "5s"}, "listen": {"plain": {"enabled": false}}, "dataDirectory": null}
+                {"protocol": {"rendezvousTimeout": "5s"}, "listen": {"plain": {"enabled": false}}, "dataDirectory": \
+                null}
                 """);
 
         GatewayConfig config = ConfigLoader.load(file, Map.of(), Map.of("HOME", directory.toString()));
@@ -209,7 +211,8 @@ class ConfigLoaderTest {
         assertThat(config.namespaces()).extracting(NamespaceConfig::name).containsExactly("contoso", "fabrikam");
         NamespaceConfig contoso = config.namespaces().get(0);
         assertThat(contoso.hostName()).isEqualTo("contoso.servicebus.windows.net");
-        assertThat(contoso.hybridConnections()).containsExactly(new HybridConnectionConfig("orders/eu", true, List.of()));
+        assertThat(contoso.hybridConnections()).containsExactly(new HybridConnectionConfig("orders/eu", true,
+                List.of()));
         assertThat(contoso.authorizationRules()).containsExactly(
                 new AuthorizationRuleConfig("send-only", "k1", "k1", Set.of(AccessRight.SEND)));
         NamespaceConfig fabrikam = config.namespaces().get(1);
@@ -233,7 +236,8 @@ class ConfigLoaderTest {
     void relativeDataDirectoryInTheFileIsRelativeToTheFile() throws Exception {
         Path file = write("{\"dataDirectory\": \"state/relay\"}");
 
-        assertThat(ConfigLoader.load(file, Map.of(), Map.of()).dataDirectory()).isEqualTo(directory.resolve("state/relay"));
+        assertThat(ConfigLoader.load(file, Map.of(), Map.of()).dataDirectory())
+                .isEqualTo(directory.resolve("state/relay"));
     }
 
     @Test
@@ -241,7 +245,8 @@ class ConfigLoaderTest {
         Path file = write("{\"dataDirectory\": \"~/relay\"}");
         Map<String, String> environment = Map.of("HOME", directory.toString());
 
-        assertThat(ConfigLoader.load(file, Map.of(), environment).dataDirectory()).isEqualTo(directory.resolve("relay"));
+        assertThat(ConfigLoader.load(file, Map.of(), environment).dataDirectory())
+                .isEqualTo(directory.resolve("relay"));
         assertThat(ConfigLoader.load(null, Map.of("data-dir", "~"), environment).dataDirectory()).isEqualTo(directory);
     }
 
@@ -259,7 +264,8 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("listen.tls.prot: unknown field (expected: one of enabled, port)");
         assertThatThrownBy(() -> ConfigLoader.load(write("""
-                {"namespaces": [{"name": "contoso", "hybridConnections": [{"name": "a", "requiresAuthorization": false}]}]}
+                {"namespaces": [{"name": "contoso", "hybridConnections": [{"name": "a", "requiresAuthorization": \
+                false}]}]}
                 """), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("namespaces[0].hybridConnections[0].requiresAuthorization: unknown field "
@@ -327,11 +333,13 @@ class ConfigLoaderTest {
     void badDnsSettingsAreRefusedWithTheirPath() throws Exception {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("dns-port", "9443"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("dns.port (from flag --dns-port): 9443 (expected: a port other than listen's TLS, plain and "
+                .hasMessageStartingWith("dns.port (from flag --dns-port): 9443 (expected: a port other than listen's "
+                        + "TLS, plain and "
                         + "management ports");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("dns-bind-address", "localhost"), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("dns.bindAddress (from flag --dns-bind-address): \"localhost\" (expected: an IP literal");
+                .hasMessageStartingWith("dns.bindAddress (from flag --dns-bind-address): \"localhost\" (expected: an "
+                        + "IP literal");
         assertThatThrownBy(() -> ConfigLoader.load(write("""
                 {"dns": {"faults": {"staleARecords": {"contoso": "10.0.0.0/8"}}}}
                 """), Map.of(), Map.of()))
@@ -351,9 +359,11 @@ class ConfigLoaderTest {
     void rendezvousFaultsComeFromTheFileAndAreCheckedAgainstTheRendezvousPorts() throws Exception {
         assertThat(ConfigLoader.load(null, Map.of(), Map.of()).faults()).isEqualTo(RendezvousFaults.NONE);
         GatewayConfig config = ConfigLoader.load(write("""
-                {"faults": {"blockedRendezvousPorts": [{"ports": "9500-9599", "sources": ["127.10.0.0/16", "127.12.0.9"]}]}}
+                {"faults": {"blockedRendezvousPorts": [{"ports": "9500-9599", "sources": ["127.10.0.0/16", \
+                "127.12.0.9"]}]}}
                 """), Map.of(), Map.of());
-        assertThat(config.faults().blockedRendezvousPorts()).containsExactly(new RendezvousFault(new PortRange(9500, 9599),
+        assertThat(config.faults().blockedRendezvousPorts()).containsExactly(new RendezvousFault(new PortRange(9500,
+                9599),
                 List.of(Ipv4Prefix.parse("127.10.0.0/16"), Ipv4Prefix.parse("127.12.0.9/32"))));
 
         assertThatThrownBy(() -> ConfigLoader.load(write("""
@@ -416,14 +426,17 @@ class ConfigLoaderTest {
 
     @Test
     void wrongTypesNameTheValueAndTheSource() throws Exception {
-        assertThatThrownBy(() -> ConfigLoader.load(write("{\"listen\": {\"tls\": {\"port\": \"9443\"}}}"), Map.of(), Map.of()))
+        assertThatThrownBy(() -> ConfigLoader.load(write("{\"listen\": {\"tls\": {\"port\": \"9443\"}}}"), Map.of(),
+                Map.of()))
                 .hasMessage("listen.tls.port: \"9443\" (expected: an integer)");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("tls-port", "abc"), Map.of()))
                 .hasMessage("listen.tls.port (from flag --tls-port): \"abc\" (expected: an integer)");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("RELAYSIM_TLS", "yes")))
-                .hasMessage("listen.tls.enabled (from environment variable RELAYSIM_TLS): \"yes\" (expected: true or false)");
+                .hasMessage("listen.tls.enabled (from environment variable RELAYSIM_TLS): \"yes\" (expected: true or "
+                        + "false)");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("tls-port", "70000"), Map.of()))
-                .hasMessage("listen.tls.port (from flag --tls-port): 70000 (expected: 0-65535, 0 for an ephemeral port)");
+                .hasMessage("listen.tls.port (from flag --tls-port): 70000 (expected: 0-65535, 0 for an ephemeral "
+                        + "port)");
         assertThatThrownBy(() -> ConfigLoader.load(write("{\"listen\": 5}"), Map.of(), Map.of()))
                 .hasMessage("listen: 5 (expected: an object with the fields bindAddress, tls, plain, rendezvousPorts, "
                         + "management, advertised)");
@@ -442,41 +455,77 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            bind-address       | not an address | listen.bindAddress (from flag --bind-address): "not an address" (expected: an IP literal such as 127.0.0.1 or ::, or a host name)
-            tls-port           | -1             | listen.tls.port (from flag --tls-port): -1 (expected: 0-65535, 0 for an ephemeral port)
-            plain-port         | 65536          | listen.plain.port (from flag --plain-port): 65536 (expected: 0-65535, 0 for an ephemeral port)
-            plain-port         | 9443           | listen.plain.port (from flag --plain-port): 9443 (expected: a port other than tls.port)
-            rendezvous-ports   | 9000-9200      | listen.rendezvousPorts (from flag --rendezvous-ports): "9000-9200" (expected: at most 200 ports, this range has 201)
-            rendezvous-ports   | 0-10           | listen.rendezvousPorts (from flag --rendezvous-ports): "0-10" (expected: ports in 1-65535)
-            rendezvous-ports   | 9599-9400      | listen.rendezvousPorts (from flag --rendezvous-ports): "9599-9400" (expected: first <= last)
-            rendezvous-ports   | 65536          | listen.rendezvousPorts (from flag --rendezvous-ports): "65536" (expected: ports in 1-65535)
-            rendezvous-ports   | ports          | listen.rendezvousPorts (from flag --rendezvous-ports): "ports" (expected: a port range such as 9400-9599, or one port)
-            management-port    | 70000          | listen.management.port (from flag --management-port): 70000 (expected: 0-65535, 0 for an ephemeral port)
-            management-port    | 9080           | listen.management.port (from flag --management-port): 9080 (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
-            management-port    | 9443           | listen.management.port (from flag --management-port): 9443 (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
-            management-port    | 9500           | listen.management.port (from flag --management-port): 9500 (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
-            management-port    | any            | listen.management.port (from flag --management-port): "any" (expected: an integer)
-            management         | maybe          | listen.management.enabled (from flag --management): "maybe" (expected: true or false)
-            management-admin-key | a b          | listen.management.adminKey (from flag --management-admin-key): 3 characters (expected: 1-256 visible ASCII characters, no spaces)
-            advertised-host    | not a host     | listen.advertised.host (from flag --advertised-host): "not a host" (expected: a host name such as localhost or an IP literal such as 192.0.2.10)
-            advertised-tls-port | 65536         | listen.advertised.tlsPort (from flag --advertised-tls-port): 65536 (expected: 0-65535, 0 for the bound port)
-            advertised-rendezvous-ports | 9400-9401 | listen.advertised.rendezvousPorts (from flag --advertised-rendezvous-ports): 2 ports (expected: 200, one per port of rendezvousPorts 9400-9599)
-            advertised-rendezvous-ports | 9400,x | listen.advertised.rendezvousPorts (from flag --advertised-rendezvous-ports): "9400,x" (expected: ports and port ranges separated by commas, such as 9400-9599 or 32768,32771)
-            default-namespace  | fabrikam       | defaultNamespace (from flag --default-namespace): "fabrikam" (expected: one of sandbox, contoso)
-            rendezvous-timeout | 0s             | protocol.rendezvousTimeout (from flag --rendezvous-timeout): 0s (expected: > 0)
-            handshake-timeout  | PT-1S          | protocol.handshakeTimeout (from flag --handshake-timeout): PT-1S (expected: > 0)
-            shutdown-timeout   | soon           | protocol.shutdownTimeout (from flag --shutdown-timeout): "soon" (expected: a duration such as 30s, 500ms, 5m, 1h or PT30S)
-            response-timeout   | 0s             | protocol.responseTimeout (from flag --response-timeout): 0s (expected: > 0)
-            token-expiry-grace | -5m            | protocol.tokenExpiryGrace (from flag --token-expiry-grace): "-5m" (expected: a duration such as 30s, 500ms, 5m, 1h or PT30S)
-            token-expiry-grace | PT0S           | protocol.tokenExpiryGrace (from flag --token-expiry-grace): 0s (expected: > 0)
-            max-message-size   | 1023           | protocol.maxMessageSize (from flag --max-message-size): 1023 (expected: 1024-268435456 bytes, 1KiB-256MiB)
-            max-message-size   | 257MiB         | protocol.maxMessageSize (from flag --max-message-size): 269484032 (expected: 1024-268435456 bytes, 1KiB-256MiB)
-            max-message-size   | 4096MiB        | protocol.maxMessageSize (from flag --max-message-size): "4096MiB" (expected: a size in bytes such as 16777216, 64KiB or 16MiB, 1024-268435456 bytes)
-            max-message-size   | 1GB            | protocol.maxMessageSize (from flag --max-message-size): "1GB" (expected: a size in bytes such as 16777216, 64KiB or 16MiB, 1024-268435456 bytes)
-            max-connections-per-source | 0     | limits.maxConnectionsPerSource (from flag --max-connections-per-source): 0 (expected: 1-1000000)
-            max-connections-per-source | many  | limits.maxConnectionsPerSource (from flag --max-connections-per-source): "many" (expected: an integer)
-            max-pending-rendezvous-per-entity | -1 | limits.maxPendingRendezvousPerEntity (from flag --max-pending-rendezvous-per-entity): -1 (expected: 1-1000000)
-            max-relayed-connections-per-namespace | 1000001 | limits.maxRelayedConnectionsPerNamespace (from flag --max-relayed-connections-per-namespace): 1000001 (expected: 1-1000000)
+            bind-address       | not an address | listen.bindAddress (from flag --bind-address): "not an address" \
+            (expected: an IP literal such as 127.0.0.1 or ::, or a host name)
+            tls-port           | -1             | listen.tls.port (from flag --tls-port): -1 (expected: 0-65535, 0 for \
+            an ephemeral port)
+            plain-port         | 65536          | listen.plain.port (from flag --plain-port): 65536 (expected: \
+            0-65535, 0 for an ephemeral port)
+            plain-port         | 9443           | listen.plain.port (from flag --plain-port): 9443 (expected: a port \
+            other than tls.port)
+            rendezvous-ports   | 9000-9200      | listen.rendezvousPorts (from flag --rendezvous-ports): "9000-9200" \
+            (expected: at most 200 ports, this range has 201)
+            rendezvous-ports   | 0-10           | listen.rendezvousPorts (from flag --rendezvous-ports): "0-10" \
+            (expected: ports in 1-65535)
+            rendezvous-ports   | 9599-9400      | listen.rendezvousPorts (from flag --rendezvous-ports): "9599-9400" \
+            (expected: first <= last)
+            rendezvous-ports   | 65536          | listen.rendezvousPorts (from flag --rendezvous-ports): "65536" \
+            (expected: ports in 1-65535)
+            rendezvous-ports   | ports          | listen.rendezvousPorts (from flag --rendezvous-ports): "ports" \
+            (expected: a port range such as 9400-9599, or one port)
+            management-port    | 70000          | listen.management.port (from flag --management-port): 70000 \
+            (expected: 0-65535, 0 for an ephemeral port)
+            management-port    | 9080           | listen.management.port (from flag --management-port): 9080 \
+            (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
+            management-port    | 9443           | listen.management.port (from flag --management-port): 9443 \
+            (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
+            management-port    | 9500           | listen.management.port (from flag --management-port): 9500 \
+            (expected: a port other than tls.port and plain.port, outside rendezvousPorts 9400-9599)
+            management-port    | any            | listen.management.port (from flag --management-port): "any" \
+            (expected: an integer)
+            management         | maybe          | listen.management.enabled (from flag --management): "maybe" \
+            (expected: true or false)
+            management-admin-key | a b          | listen.management.adminKey (from flag --management-admin-key): 3 \
+            characters (expected: 1-256 visible ASCII characters, no spaces)
+            advertised-host    | not a host     | listen.advertised.host (from flag --advertised-host): "not a host" \
+            (expected: a host name such as localhost or an IP literal such as 192.0.2.10)
+            advertised-tls-port | 65536         | listen.advertised.tlsPort (from flag --advertised-tls-port): 65536 \
+            (expected: 0-65535, 0 for the bound port)
+            advertised-rendezvous-ports | 9400-9401 | listen.advertised.rendezvousPorts (from flag \
+            --advertised-rendezvous-ports): 2 ports (expected: 200, one per port of rendezvousPorts 9400-9599)
+            advertised-rendezvous-ports | 9400,x | listen.advertised.rendezvousPorts (from flag \
+            --advertised-rendezvous-ports): "9400,x" (expected: ports and port ranges separated by commas, such as \
+            9400-9599 or 32768,32771)
+            default-namespace  | fabrikam       | defaultNamespace (from flag --default-namespace): "fabrikam" \
+            (expected: one of sandbox, contoso)
+            rendezvous-timeout | 0s             | protocol.rendezvousTimeout (from flag --rendezvous-timeout): 0s \
+            (expected: > 0)
+            handshake-timeout  | PT-1S          | protocol.handshakeTimeout (from flag --handshake-timeout): PT-1S \
+            (expected: > 0)
+            shutdown-timeout   | soon           | protocol.shutdownTimeout (from flag --shutdown-timeout): "soon" \
+            (expected: a duration such as 30s, 500ms, 5m, 1h or PT30S)
+            response-timeout   | 0s             | protocol.responseTimeout (from flag --response-timeout): 0s \
+            (expected: > 0)
+            token-expiry-grace | -5m            | protocol.tokenExpiryGrace (from flag --token-expiry-grace): "-5m" \
+            (expected: a duration such as 30s, 500ms, 5m, 1h or PT30S)
+            token-expiry-grace | PT0S           | protocol.tokenExpiryGrace (from flag --token-expiry-grace): 0s \
+            (expected: > 0)
+            max-message-size   | 1023           | protocol.maxMessageSize (from flag --max-message-size): 1023 \
+            (expected: 1024-268435456 bytes, 1KiB-256MiB)
+            max-message-size   | 257MiB         | protocol.maxMessageSize (from flag --max-message-size): 269484032 \
+            (expected: 1024-268435456 bytes, 1KiB-256MiB)
+            max-message-size   | 4096MiB        | protocol.maxMessageSize (from flag --max-message-size): "4096MiB" \
+            (expected: a size in bytes such as 16777216, 64KiB or 16MiB, 1024-268435456 bytes)
+            max-message-size   | 1GB            | protocol.maxMessageSize (from flag --max-message-size): "1GB" \
+            (expected: a size in bytes such as 16777216, 64KiB or 16MiB, 1024-268435456 bytes)
+            max-connections-per-source | 0     | limits.maxConnectionsPerSource (from flag \
+            --max-connections-per-source): 0 (expected: 1-1000000)
+            max-connections-per-source | many  | limits.maxConnectionsPerSource (from flag \
+            --max-connections-per-source): "many" (expected: an integer)
+            max-pending-rendezvous-per-entity | -1 | limits.maxPendingRendezvousPerEntity (from flag \
+            --max-pending-rendezvous-per-entity): -1 (expected: 1-1000000)
+            max-relayed-connections-per-namespace | 1000001 | limits.maxRelayedConnectionsPerNamespace (from flag \
+            --max-relayed-connections-per-namespace): 1000001 (expected: 1-1000000)
             """)
     void invalidOverridesAreRefused(String flag, String value, String message) {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(flag, value), Map.of()))
@@ -567,35 +616,71 @@ class ConfigLoaderTest {
         Path file = write("{\"protocol\": {\"rendezvousTimeout\": 30}}");
 
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of()))
-                .hasMessage("protocol.rendezvousTimeout: 30 (expected: a duration such as 30s, 500ms, 5m, 1h or PT30S)");
+                .hasMessage("protocol.rendezvousTimeout: 30 (expected: a duration such as 30s, 500ms, 5m, 1h or "
+                        + "PT30S)");
     }
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            {"name": "abcde"}                                    | namespaces[0].name: "abcde" (expected: 6-50 characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
-            {"name": "1sandbox"}                                 | namespaces[0].name: "1sandbox" (expected: 6-50 characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
-            {"name": "sandbox-"}                                 | namespaces[0].name: "sandbox-" (expected: 6-50 characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
-            {"name": "sand_box"}                                 | namespaces[0].name: "sand_box" (expected: 6-50 characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
-            {"name": "a12345678901234567890123456789012345678901234567890"} | namespaces[0].name: "a12345678901234567890123456789012345678901234567890" (expected: 6-50 characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
-            {"name": "contoso", "hostName": "bad host"}          | namespaces[0].hostName: "bad host" (expected: a DNS host name such as sandbox.servicebus.windows.net)
-            {"name": "contoso", "hybridConnections": [{"name": "/a"}]}      | namespaces[0].hybridConnections[0].name: "/a" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or doubled '/')
-            {"name": "contoso", "hybridConnections": [{"name": "a/"}]}      | namespaces[0].hybridConnections[0].name: "a/" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or doubled '/')
-            {"name": "contoso", "hybridConnections": [{"name": "a//b"}]}    | namespaces[0].hybridConnections[0].name: "a//b" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or doubled '/')
-            {"name": "contoso", "hybridConnections": [{"name": ""}]}        | namespaces[0].hybridConnections[0].name: "" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or doubled '/')
-            {"name": "contoso", "hybridConnections": [{"name": "a b"}]}     | namespaces[0].hybridConnections[0].name: "a b" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or doubled '/')
-            {"name": "contoso", "hybridConnections": [{"name": "echo"}, {"name": "ECHO"}]} | namespaces[0].hybridConnections[1].name: "ECHO" (expected: a name not already used by hybridConnections[0], ignoring case)
-            {"name": "contoso", "hybridConnections": [{"name": "echo", "requiresClientAuthorization": "no"}]} | namespaces[0].hybridConnections[0].requiresClientAuthorization: "no" (expected: true or false)
-            {"name": "contoso", "authorizationRules": [{"name": "", "primaryKey": "k", "rights": ["Send"]}]}    | namespaces[0].authorizationRules[0].name: "" (expected: 1-256 characters of A-Z, a-z, 0-9, '.', '_', '-')
-            {"name": "contoso", "authorizationRules": [{"name": "a b", "primaryKey": "k", "rights": ["Send"]}]} | namespaces[0].authorizationRules[0].name: "a b" (expected: 1-256 characters of A-Z, a-z, 0-9, '.', '_', '-')
-            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "", "rights": ["Send"]}]}    | namespaces[0].authorizationRules[0].primaryKey: 0 characters (expected: 1-256)
-            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "secondaryKey": "", "rights": ["Send"]}]} | namespaces[0].authorizationRules[0].secondaryKey: 0 characters (expected: 1-256)
-            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": []}]}         | namespaces[0].authorizationRules[0].rights: [] (expected: one or more of Listen, Send, Manage)
-            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Send", "Read"]}]} | namespaces[0].authorizationRules[0].rights[1]: "Read" (expected: Listen, Send or Manage)
-            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Manage"]}]}  | namespaces[0].authorizationRules[0].rights: [Manage] (expected: Manage only together with Listen and Send)
-            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Manage", "Listen"]}]} | namespaces[0].authorizationRules[0].rights: [Listen, Manage] (expected: Manage only together with Listen and Send)
-            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": "Send"}]}      | namespaces[0].authorizationRules[0].rights: "Send" (expected: an array)
-            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Send"]}, {"name": "R", "primaryKey": "k", "rights": ["Send"]}]} | namespaces[0].authorizationRules[1].name: "R" (expected: a name not already used by authorizationRules[0], ignoring case)
-            {"name": "contoso", "hybridConnections": [{"name": "echo", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Listen"]}, {"name": "r", "primaryKey": "k", "rights": ["Send"]}]}]} | namespaces[0].hybridConnections[0].authorizationRules[1].name: "r" (expected: a name not already used by authorizationRules[0], ignoring case)
+            {"name": "abcde"}                                    | namespaces[0].name: "abcde" (expected: 6-50 \
+            characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
+            {"name": "1sandbox"}                                 | namespaces[0].name: "1sandbox" (expected: 6-50 \
+            characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
+            {"name": "sandbox-"}                                 | namespaces[0].name: "sandbox-" (expected: 6-50 \
+            characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
+            {"name": "sand_box"}                                 | namespaces[0].name: "sand_box" (expected: 6-50 \
+            characters of A-Z, a-z, 0-9, '-', starting with a letter and not ending with '-')
+            {"name": "a12345678901234567890123456789012345678901234567890"} | namespaces[0].name: \
+            "a12345678901234567890123456789012345678901234567890" (expected: 6-50 characters of A-Z, a-z, 0-9, '-', \
+            starting with a letter and not ending with '-')
+            {"name": "contoso", "hostName": "bad host"}          | namespaces[0].hostName: "bad host" (expected: a DNS \
+            host name such as sandbox.servicebus.windows.net)
+            {"name": "contoso", "hybridConnections": [{"name": "/a"}]}      | namespaces[0].hybridConnections[0].name: \
+            "/a" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or \
+            doubled '/')
+            {"name": "contoso", "hybridConnections": [{"name": "a/"}]}      | namespaces[0].hybridConnections[0].name: \
+            "a/" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or \
+            doubled '/')
+            {"name": "contoso", "hybridConnections": [{"name": "a//b"}]}    | namespaces[0].hybridConnections[0].name: \
+            "a//b" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or \
+            doubled '/')
+            {"name": "contoso", "hybridConnections": [{"name": ""}]}        | namespaces[0].hybridConnections[0].name: \
+            "" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or \
+            doubled '/')
+            {"name": "contoso", "hybridConnections": [{"name": "a b"}]}     | namespaces[0].hybridConnections[0].name: \
+            "a b" (expected: 1-260 characters of A-Z, a-z, 0-9, '.', '_', '-', '/', without a leading, trailing or \
+            doubled '/')
+            {"name": "contoso", "hybridConnections": [{"name": "echo"}, {"name": "ECHO"}]} | \
+            namespaces[0].hybridConnections[1].name: "ECHO" (expected: a name not already used by \
+            hybridConnections[0], ignoring case)
+            {"name": "contoso", "hybridConnections": [{"name": "echo", "requiresClientAuthorization": "no"}]} | \
+            namespaces[0].hybridConnections[0].requiresClientAuthorization: "no" (expected: true or false)
+            {"name": "contoso", "authorizationRules": [{"name": "", "primaryKey": "k", "rights": ["Send"]}]}    | \
+            namespaces[0].authorizationRules[0].name: "" (expected: 1-256 characters of A-Z, a-z, 0-9, '.', '_', '-')
+            {"name": "contoso", "authorizationRules": [{"name": "a b", "primaryKey": "k", "rights": ["Send"]}]} | \
+            namespaces[0].authorizationRules[0].name: "a b" (expected: 1-256 characters of A-Z, a-z, 0-9, '.', '_', '-')
+            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "", "rights": ["Send"]}]}    | \
+            namespaces[0].authorizationRules[0].primaryKey: 0 characters (expected: 1-256)
+            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "secondaryKey": "", "rights": \
+            ["Send"]}]} | namespaces[0].authorizationRules[0].secondaryKey: 0 characters (expected: 1-256)
+            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": []}]}         | \
+            namespaces[0].authorizationRules[0].rights: [] (expected: one or more of Listen, Send, Manage)
+            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Send", "Read"]}]} \
+            | namespaces[0].authorizationRules[0].rights[1]: "Read" (expected: Listen, Send or Manage)
+            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Manage"]}]}  | \
+            namespaces[0].authorizationRules[0].rights: [Manage] (expected: Manage only together with Listen and Send)
+            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Manage", \
+            "Listen"]}]} | namespaces[0].authorizationRules[0].rights: [Listen, Manage] (expected: Manage only \
+            together with Listen and Send)
+            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": "Send"}]}      | \
+            namespaces[0].authorizationRules[0].rights: "Send" (expected: an array)
+            {"name": "contoso", "authorizationRules": [{"name": "r", "primaryKey": "k", "rights": ["Send"]}, {"name": \
+            "R", "primaryKey": "k", "rights": ["Send"]}]} | namespaces[0].authorizationRules[1].name: "R" (expected: a \
+            name not already used by authorizationRules[0], ignoring case)
+            {"name": "contoso", "hybridConnections": [{"name": "echo", "authorizationRules": [{"name": "r", \
+            "primaryKey": "k", "rights": ["Listen"]}, {"name": "r", "primaryKey": "k", "rights": ["Send"]}]}]} | \
+            namespaces[0].hybridConnections[0].authorizationRules[1].name: "r" (expected: a name not already used by \
+            authorizationRules[0], ignoring case)
             """)
     void invalidNamespacesAreRefused(String namespace, String message) throws Exception {
         Path file = write("{\"namespaces\": [" + namespace + "]}");
@@ -648,7 +733,8 @@ class ConfigLoaderTest {
                            + "{\"name\": \"fabrikam\", \"hostName\": \"RELAY.test\"}]}");
 
         assertThatThrownBy(() -> ConfigLoader.load(names, Map.of(), Map.of()))
-                .hasMessage("namespaces[1].name: \"Contoso\" (expected: a name not already used by namespaces[0], ignoring case)");
+                .hasMessage("namespaces[1].name: \"Contoso\" (expected: a name not already used by namespaces[0], "
+                        + "ignoring case)");
         assertThatThrownBy(() -> ConfigLoader.load(hosts, Map.of(), Map.of()))
                 .hasMessage("namespaces[1].hostName: \"relay.test\" "
                             + "(expected: a hostName not already used by namespaces[0], ignoring case)");
@@ -719,16 +805,30 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            `"publicNetworkAccess": "Off"` | namespaces[0].publicNetworkAccess: "Off" (expected: Enabled, Disabled or SecuredByPerimeter)
-            `"networkRuleSet": {"defaultAction": "Block"}` | namespaces[0].networkRuleSet.defaultAction: "Block" (expected: Allow or Deny)
-            `"networkRuleSet": {"ipRules": [{"ipMask": "10.0.0.1/8"}]}` | namespaces[0].networkRuleSet.ipRules[0].ipMask: 10.0.0.1/8 (expected: a network address, e.g. 10.0.0.0/8)
-            `"networkRuleSet": {"ipRules": [{"ipMask": "10.0.0.0/8", "action": "Deny"}]}` | namespaces[0].networkRuleSet.ipRules[0].action: "Deny" (expected: Allow, the only action of IP rules)
-            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet9", "subnet": "default"}]` | namespaces[0].privateEndpoints[0].virtualNetwork: "vnet9" (expected: one of the virtualNetworks [vnet1])
-            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "apps"}]` | namespaces[0].privateEndpoints[0].subnet: "apps" (expected: a subnet of vnet1: [default])
-            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "privateIpAddress": "127.10.0.2"}]` | namespaces.contoso.privateEndpoints.pe.privateIpAddress: 127.10.0.2 (expected: an assignable address of subnet default 127.10.0.0/24, from its fifth address to the one before its last)
-            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "region": "eastus"}]` | namespaces.contoso.privateEndpoints.pe.region: "eastus" (expected: "westeurope", the region of virtual network vnet1)
-            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "status": "Approving"}]` | namespaces[0].privateEndpoints[0].status: "Approving" (expected: Pending, Approved, Rejected or Disconnected)
-            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default"}, {"name": "PE", "virtualNetwork": "vnet1", "subnet": "default"}]` | namespaces[0].privateEndpoints[1].name: "PE" (expected: a name not already used by privateEndpoints[0], ignoring case)
+            `"publicNetworkAccess": "Off"` | namespaces[0].publicNetworkAccess: "Off" (expected: Enabled, Disabled or \
+            SecuredByPerimeter)
+            `"networkRuleSet": {"defaultAction": "Block"}` | namespaces[0].networkRuleSet.defaultAction: "Block" \
+            (expected: Allow or Deny)
+            `"networkRuleSet": {"ipRules": [{"ipMask": "10.0.0.1/8"}]}` | \
+            namespaces[0].networkRuleSet.ipRules[0].ipMask: 10.0.0.1/8 (expected: a network address, e.g. 10.0.0.0/8)
+            `"networkRuleSet": {"ipRules": [{"ipMask": "10.0.0.0/8", "action": "Deny"}]}` | \
+            namespaces[0].networkRuleSet.ipRules[0].action: "Deny" (expected: Allow, the only action of IP rules)
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet9", "subnet": "default"}]` | \
+            namespaces[0].privateEndpoints[0].virtualNetwork: "vnet9" (expected: one of the virtualNetworks [vnet1])
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "apps"}]` | \
+            namespaces[0].privateEndpoints[0].subnet: "apps" (expected: a subnet of vnet1: [default])
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "privateIpAddress": \
+            "127.10.0.2"}]` | namespaces.contoso.privateEndpoints.pe.privateIpAddress: 127.10.0.2 (expected: an \
+            assignable address of subnet default 127.10.0.0/24, from its fifth address to the one before its last)
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "region": "eastus"}]` \
+            | namespaces.contoso.privateEndpoints.pe.region: "eastus" (expected: "westeurope", the region of virtual \
+            network vnet1)
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default", "status": \
+            "Approving"}]` | namespaces[0].privateEndpoints[0].status: "Approving" (expected: Pending, Approved, \
+            Rejected or Disconnected)
+            `"privateEndpoints": [{"name": "pe", "virtualNetwork": "vnet1", "subnet": "default"}, {"name": "PE", \
+            "virtualNetwork": "vnet1", "subnet": "default"}]` | namespaces[0].privateEndpoints[1].name: "PE" \
+            (expected: a name not already used by privateEndpoints[0], ignoring case)
             `"region": " "` | namespaces[0].region: " " (expected: an Azure region such as westeurope)
             """)
     void invalidNetworkSettingsNameTheirPath(String namespaceFields, String message) {
@@ -767,7 +867,8 @@ class ConfigLoaderTest {
         Map<String, String> flags = Map.of("max-connections-per-source", "7",
                 "--max-pending-rendezvous-per-entity", "1", "max-relayed-connections-per-namespace", "1000000");
         Map<String, String> environment = Map.of("RELAYSIM_MAX_CONNECTIONS_PER_SOURCE", "8",
-                "RELAYSIM_MAX_PENDING_RENDEZVOUS_PER_ENTITY", "9", "RELAYSIM_MAX_RELAYED_CONNECTIONS_PER_NAMESPACE", "10");
+                "RELAYSIM_MAX_PENDING_RENDEZVOUS_PER_ENTITY", "9", "RELAYSIM_MAX_RELAYED_CONNECTIONS_PER_NAMESPACE",
+                        "10");
         assertThat(ConfigLoader.load(file, Map.of(), environment).limits()).isEqualTo(new LimitSettings(8, 9, 10));
         assertThat(ConfigLoader.load(file, flags, environment).limits()).isEqualTo(new LimitSettings(7, 1, 1_000_000));
     }

@@ -68,14 +68,16 @@ class ConfigRecordsTest {
 
         assertThat(namespace.hybridConnections()).hasSize(1);
         assertThat(namespace.hybridConnection("ECHO").orElseThrow().requiresClientAuthorization()).isFalse();
-        assertThatThrownBy(() -> namespace.hybridConnections().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> namespace.hybridConnections().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void gatewayConfigChecksTheDefaultNamespace() {
         NamespaceConfig contoso = new NamespaceConfig("contoso", null, List.of(), List.of());
 
-        assertThat(new GatewayConfig(LISTEN, PROTOCOL, Path.of("data"), "CONTOSO", List.of(contoso)).namespace("Contoso"))
+        assertThat(new GatewayConfig(LISTEN, PROTOCOL, Path.of("data"), "CONTOSO", List.of(contoso))
+                .namespace("Contoso"))
                 .contains(contoso);
         assertThatThrownBy(() -> new GatewayConfig(LISTEN, PROTOCOL, Path.of("data"), "other", List.of(contoso)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -124,7 +126,8 @@ class ConfigRecordsTest {
                 });
         assertThatThrownBy(() -> new ListenSettings("127.0.0.1", true, 0, true, 0, new PortRange(1, 1), false, -1))
                 .hasMessage("management.port: -1 (expected: 0-65535, 0 for an ephemeral port)");
-        assertThatThrownBy(() -> new ProtocolSettings(Duration.ZERO, Duration.ofSeconds(1), 1024, 1, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new ProtocolSettings(Duration.ZERO, Duration.ofSeconds(1), 1024, 1,
+                Duration.ofSeconds(1)))
                 .hasMessage("rendezvousTimeout: 0s (expected: > 0)");
         assertThatThrownBy(() -> new ProtocolSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1024, 1,
                 Duration.ofMillis(-500)))

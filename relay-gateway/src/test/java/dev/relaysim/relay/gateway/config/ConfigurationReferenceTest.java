@@ -73,7 +73,8 @@ class ConfigurationReferenceTest {
                 root -> contoso(root).path("networkRuleSet").path("ipRules").path(0));
         objects.put("namespaces[].privateEndpoints[]", root -> contoso(root).path("privateEndpoints").path(0));
         objects.put("virtualNetworks[]", root -> root.path("virtualNetworks").path(0));
-        objects.put("virtualNetworks[].subnets[]", root -> root.path("virtualNetworks").path(0).path("subnets").path(0));
+        objects.put("virtualNetworks[].subnets[]", root -> root.path("virtualNetworks").path(0).path("subnets")
+                .path(0));
 
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, Function<JsonNode, JsonNode>> object : objects.entrySet()) {

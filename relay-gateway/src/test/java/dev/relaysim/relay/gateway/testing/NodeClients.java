@@ -42,7 +42,8 @@ public final class NodeClients {
         Path directory = Path.of("target", "node-clients").toAbsolutePath();
         try {
             Files.createDirectories(directory.resolve("stub-http"));
-            // npm looks for the module "http" by name although Node resolves the core module first; see real-clients.md.
+            // npm looks for the module "http" by name although Node resolves the core module first; see
+            // real-clients.md.
             Files.writeString(directory.resolve("stub-http/package.json"),
                     "{\"name\":\"http\",\"version\":\"0.0.0-stub\"}\n", StandardCharsets.UTF_8);
             NodePackages.install(directory, NodeClients.class, "/node", SCRIPTS, List.of("hyco-ws", "hyco-https"));

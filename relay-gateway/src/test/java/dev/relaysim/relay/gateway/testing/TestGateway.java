@@ -142,7 +142,8 @@ public final class TestGateway implements AutoCloseable {
     /** {@link #defaultProtocol()} with another response timeout and token expiry grace. */
     public static ProtocolSettings defaultProtocol(Duration responseTimeout, Duration tokenExpiryGrace) {
         ProtocolSettings defaults = defaultProtocol();
-        return new ProtocolSettings(defaults.rendezvousTimeout(), defaults.handshakeTimeout(), defaults.maxMessageSize(),
+        return new ProtocolSettings(defaults.rendezvousTimeout(), defaults.handshakeTimeout(),
+                defaults.maxMessageSize(),
                 defaults.maxListenersPerEndpoint(), defaults.shutdownTimeout(), responseTimeout, tokenExpiryGrace);
     }
 
@@ -150,7 +151,8 @@ public final class TestGateway implements AutoCloseable {
         return gateway.server();
     }
 
-    /** The address every port of this gateway is bound to: 127.0.0.1, or its own with {@link Builder#isolatedAddress()}. */
+    /** The address every port of this gateway is bound to: 127.0.0.1, or its own with {@link
+     * Builder#isolatedAddress()}. */
     public String host() {
         return host;
     }

@@ -182,7 +182,8 @@ class DevCertificateAuthorityTest {
                 List.of("localhost", "relay.test"), LOOPBACK_V4);
 
         assertThat(second.caCertificate()).isEqualTo(first.caCertificate());
-        assertThat(second.serverCertificate().getSerialNumber()).isNotEqualTo(first.serverCertificate().getSerialNumber());
+        assertThat(second.serverCertificate().getSerialNumber()).isNotEqualTo(first.serverCertificate()
+                .getSerialNumber());
         assertThat(sans(second.serverCertificate())).contains(List.of(2, "relay.test"), List.of(2, "localhost"));
         assertThat(DevCertificateAuthority.readCertificate(directory.resolve("server.pem")))
                 .isEqualTo(second.serverCertificate());
@@ -210,7 +211,8 @@ class DevCertificateAuthorityTest {
 
         assertThat(second.caCertificate()).isEqualTo(first.caCertificate());
         assertThat(second.serverCertificate()).isNotEqualTo(shortLived);
-        assertThat(second.serverCertificate().getNotAfter().toInstant()).isAfter(Instant.now().plus(Duration.ofDays(800)));
+        assertThat(second.serverCertificate().getNotAfter().toInstant()).isAfter(Instant.now()
+                .plus(Duration.ofDays(800)));
     }
 
     @Test
@@ -302,7 +304,8 @@ class DevCertificateAuthorityTest {
                 .hasMessage("dnsNames: \"bad name\" (expected: a host name such as localhost)");
         assertThatThrownBy(() -> DevCertificateAuthority.loadOrCreate(directory, List.of("10.0.0.1"), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("dnsNames: \"10.0.0.1\" (expected: a host name; put IP literals into ipAddresses)");
+                .hasMessageStartingWith("dnsNames: \"10.0.0.1\" (expected: a host name; put IP literals into "
+                        + "ipAddresses)");
         assertThatThrownBy(() -> DevCertificateAuthority.loadOrCreate(directory, List.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected: at least one name");
@@ -319,7 +322,8 @@ class DevCertificateAuthorityTest {
         }
     }
 
-    /** Replaces server.pem and server-key.pem with a certificate from the stored CA that expires after {@code lifetime}. */
+    /** Replaces server.pem and server-key.pem with a certificate from the stored CA that expires after {@code
+     * lifetime}. */
     private X509Certificate issueShortLived(DevCertificateAuthority authority, Duration lifetime) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -332,7 +336,8 @@ class DevCertificateAuthorityTest {
                         .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
                                 new GeneralName(GeneralName.dNSName, "localhost"),
                                 new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
-                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(readKey(directory.resolve("ca-key.pem")))));
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA")
+                                .build(readKey(directory.resolve("ca-key.pem")))));
         Files.writeString(directory.resolve("server.pem"), pem("CERTIFICATE", certificate.getEncoded()));
         Files.writeString(directory.resolve("server-key.pem"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
         return certificate;

@@ -83,7 +83,8 @@ class TlsHandshakeTest {
 
         assertThat(client.ssl().handshakeFuture().cause()).isNull();
         assertThat(client.ssl().engine().getSession().getProtocol()).isEqualTo("TLSv1.3");
-        assertThat(client.ssl().engine().getSession().getPeerCertificates()[0]).isEqualTo(authority.serverCertificate());
+        assertThat(client.ssl().engine().getSession().getPeerCertificates()[0])
+                .isEqualTo(authority.serverCertificate());
         assertThat(client.ssl().applicationProtocol()).as("no ALPN").isNull();
         assertThat(serverSideOf(client).requestedNames()).as("the JDK sends no SNI for a name without a dot").isEmpty();
     }
@@ -94,7 +95,8 @@ class TlsHandshakeTest {
                 engine -> requestServerName(engine, "localhost"));
 
         assertThat(client.ssl().handshakeFuture().cause()).isNull();
-        assertThat(serverSideOf(client).requestedNames()).as("as Node sends it").containsExactly(new SNIHostName("localhost"));
+        assertThat(serverSideOf(client).requestedNames()).as("as Node sends it")
+                .containsExactly(new SNIHostName("localhost"));
     }
 
     @Test
@@ -120,7 +122,8 @@ class TlsHandshakeTest {
                 engine -> requestServerName(engine, "unknown.example"));
 
         assertThat(client.ssl().handshakeFuture().cause()).isNull();
-        assertThat(client.ssl().engine().getSession().getPeerCertificates()[0]).isEqualTo(authority.serverCertificate());
+        assertThat(client.ssl().engine().getSession().getPeerCertificates()[0])
+                .isEqualTo(authority.serverCertificate());
         assertThat(serverSideOf(client).requestedNames()).containsExactly(new SNIHostName("unknown.example"));
     }
 
@@ -160,7 +163,8 @@ class TlsHandshakeTest {
 
     @Test
     void anotherCaIsNotTrusted(@TempDir Path otherDirectory) throws Exception {
-        DevCertificateAuthority other = DevCertificateAuthority.loadOrCreate(otherDirectory, List.of("localhost"), List.of());
+        DevCertificateAuthority other = DevCertificateAuthority.loadOrCreate(otherDirectory, List.of("localhost"),
+                List.of());
 
         Client client = handshake(SslContexts.forClient(other.caCertificatePem()), "localhost", engine -> { });
 
@@ -203,7 +207,8 @@ class TlsHandshakeTest {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        SslHandler ssl = host == null ? context.newHandler(ch.alloc()) : context.newHandler(ch.alloc(), host, port);
+                        SslHandler ssl = host == null ? context.newHandler(ch.alloc()) : context.newHandler(ch.alloc(),
+                                host, port);
                         customizer.accept(ssl.engine());
                         handler[0] = ssl;
                         ch.pipeline().addLast(HandlerNames.TLS, ssl);
@@ -246,7 +251,8 @@ class TlsHandshakeTest {
                 if (completion.isSuccess()) {
                     SslHandler ssl = (SslHandler) ctx.pipeline().get(HandlerNames.TLS);
                     ExtendedSSLSession session = (ExtendedSSLSession) ssl.engine().getSession();
-                    serverHandshakes.add(new ServerSide(clientPort, List.copyOf(session.getRequestedServerNames()), null));
+                    serverHandshakes.add(new ServerSide(clientPort, List.copyOf(session.getRequestedServerNames()),
+                            null));
                 } else {
                     serverHandshakes.add(new ServerSide(clientPort, List.of(), completion.cause()));
                 }

@@ -4,7 +4,7 @@ import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.connection.ConnectionString;
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.tls.SslContexts;
-import dev.relaysim.relay.gateway.GatewayMain;
+import dev.relaysim.relay.gateway.cli.GatewayMain;
 import dev.relaysim.relay.gateway.config.EmbeddedPortBlocks;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.listener.HybridConnectionListener;

@@ -1,7 +1,7 @@
 package dev.relaysim.relay.sender.netns;
 
-import dev.relaysim.relay.gateway.GatewayMain;
-import dev.relaysim.relay.gateway.netns.VnetMain;
+import dev.relaysim.relay.gateway.cli.GatewayMain;
+import dev.relaysim.relay.gateway.internal.netns.VnetMain;
 import dev.relaysim.relay.sender.faults.ChildJvm;
 import dev.relaysim.relay.sender.probe.ProbeMain;
 import org.junit.jupiter.api.Assumptions;

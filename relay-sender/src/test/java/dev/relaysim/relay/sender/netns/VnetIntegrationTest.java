@@ -257,7 +257,7 @@ class VnetIntegrationTest {
     @Order(8)
     void vnetListShowsTheNetworksAndSigtermRemovesEverything() throws Exception {
         Result list = harness.run(List.of(), NetnsHarness.java(), "-cp",
-                System.getProperty("java.class.path"), "dev.relaysim.relay.gateway.netns.VnetMain", "list");
+                System.getProperty("java.class.path"), "dev.relaysim.relay.gateway.internal.netns.VnetMain", "list");
         assertThat(list.output())
                 .containsPattern("vnet1 +" + harness.prefix + "vnet1 +10\\.0\\.0\\.0/16 +10\\.0\\.0\\.5 "
                 + "+10\\.0\\.0\\.2 +10\\.0\\.0\\.1 +10\\.0\\.0\\.4")

@@ -1,0 +1,108 @@
+package dev.relaysim.relay.gateway.internal.cluster;
+
+import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
+import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the routers ask of the cluster: a place for a listener among its hybrid connection's listeners on every
+ * node, a listener on another node for a sender that has none here, and the delivery of an {@code accept} to it.
+ * {@link #SINGLE_NODE} is the gateway alone. Thread-safe.
+ */
+public interface ListenerCluster extends AutoCloseable {
+
+    /** No cluster: every place is this node's {@code ListenerSet}'s to give, no listener is elsewhere. */
+    ListenerCluster SINGLE_NODE = new ListenerCluster() {
+        @Override
+        public boolean register(HybridConnection entity, ListenerConnection listener) {
+            return true;
+        }
+
+        @Override
+        public void unregister(HybridConnection entity, ListenerConnection listener) {
+        }
+
+        @Override
+        public Optional<RemoteListener> remoteListener(HybridConnection entity) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<InetSocketAddress> acceptHost() {
+            return Optional.empty();
+        }
+
+        @Override
+        public CompletionStage<Void> deliverAccept(HybridConnection entity, RemoteListener listener,
+                                                   AcceptCommand command) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no cluster"));
+        }
+
+        @Override
+        public void bindMeters(MeterRegistry registry) {
+        }
+
+        @Override
+        public List<Inet4Address> nodeAddresses() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<Map<String, Object>> status() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    /**
+     * Takes a place for a listener that holds one in this node's {@code ListenerSet}: false when its hybrid
+     * connection has {@code maxListeners} on the nodes together (or the cluster did not answer).
+     */
+    boolean register(HybridConnection entity, ListenerConnection listener);
+
+    /** Gives a listener's place back when its control channel closes. */
+    void unregister(HybridConnection entity, ListenerConnection listener);
+
+    /** A listener of {@code entity} on another node, in turn, or empty when there is none. */
+    Optional<RemoteListener> remoteListener(HybridConnection entity);
+
+    /** This node's address: the host of the accept addresses this node issues to listeners on other nodes. */
+    Optional<InetSocketAddress> acceptHost();
+
+    /**
+     * Asks the listener's node to write {@code command} on its control channel; completes when it was written,
+     * exceptionally when the node or the listener is gone or the write failed.
+     */
+    CompletionStage<Void> deliverAccept(HybridConnection entity, RemoteListener listener, AcceptCommand command);
+
+    /** Adds the cluster's gauges ({@code RelayMeters.CLUSTER_*}) to {@code registry}; none without a cluster. */
+    void bindMeters(MeterRegistry registry);
+
+    /**
+     * The live nodes' addresses for the DNS responder's public answers, in turn a different one first (round
+     * robin); empty without a cluster.
+     */
+    List<Inet4Address> nodeAddresses();
+
+    /**
+     * What {@code /health} shows: {@code members} ({@code address:port}, this node's first) and {@code listeners}
+     * (how many per member); empty without a cluster.
+     */
+    Optional<Map<String, Object>> status();
+
+    /** Leaves the cluster. */
+    @Override
+    void close();
+}

@@ -1,0 +1,10 @@
+/**
+ * The gateway cluster (docs/cluster.md): gateway nodes that are members of one embedded Hazelcast cluster
+ * ({@link dev.relaysim.relay.gateway.internal.cluster.HazelcastCluster}), sharing a directory of listeners
+ * ({@link dev.relaysim.relay.gateway.internal.cluster.ListenerDirectory}, 25 per hybrid connection across the
+ * nodes) and delivering a sender's {@code accept} to a listener on another node
+ * ({@link dev.relaysim.relay.gateway.internal.cluster.AcceptDelivery}). The routers see only
+ * {@link dev.relaysim.relay.gateway.internal.cluster.ListenerCluster}; without {@code cluster.members} it is
+ * {@link dev.relaysim.relay.gateway.internal.cluster.ListenerCluster#SINGLE_NODE} and Hazelcast is not started.
+ */
+package dev.relaysim.relay.gateway.internal.cluster;

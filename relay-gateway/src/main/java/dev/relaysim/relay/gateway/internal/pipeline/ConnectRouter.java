@@ -1,0 +1,222 @@
+package dev.relaysim.relay.gateway.internal.pipeline;
+
+import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.common.protocol.HcAction;
+import dev.relaysim.relay.common.protocol.HybridConnectionConstants;
+import dev.relaysim.relay.common.protocol.RelayRequestTarget;
+import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster;
+import dev.relaysim.relay.gateway.internal.cluster.RemoteListener;
+import dev.relaysim.relay.gateway.config.ProtocolSettings;
+import dev.relaysim.relay.gateway.internal.admission.AdmissionRequest;
+import dev.relaysim.relay.gateway.internal.admission.Gatekeeper;
+import dev.relaysim.relay.gateway.internal.admission.Refusal;
+import dev.relaysim.relay.gateway.internal.admission.Refusals;
+import dev.relaysim.relay.gateway.internal.admission.Verdict;
+import dev.relaysim.relay.gateway.internal.admission.WebSocketUpgrades;
+import dev.relaysim.relay.gateway.internal.metrics.EntityMetrics;
+import dev.relaysim.relay.gateway.internal.metrics.HandshakeTimer;
+import dev.relaysim.relay.gateway.internal.metrics.RefusalReason;
+import dev.relaysim.relay.gateway.internal.names.GatewayHandlerNames;
+import dev.relaysim.relay.gateway.internal.registry.EntityMatch;
+import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
+import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
+import dev.relaysim.relay.gateway.internal.rendezvous.PendingRendezvous;
+import dev.relaysim.relay.gateway.internal.rendezvous.RendezvousPorts;
+import dev.relaysim.relay.gateway.internal.rendezvous.RendezvousTable;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A sender's {@code connect} request (or no action on {@code /$hc/}) on a front end: admitted by the
+ * {@link Gatekeeper} for Send, it needs a ready listener (else 404), counts against its namespace's
+ * {@code maxRelayedConnectionsPerNamespace} until its connection closes (beyond it: 403 {@code Quota exceeded.})
+ * and, while it waits, against its hybrid connection's {@code maxPendingRendezvousPerEntity} (beyond it: 429 with
+ * {@code Retry-After}). Its request is then held (autoRead off, no 101 yet) in a {@link PendingRendezvous} on a
+ * chosen instance {@code gN}, and one listener gets {@code accept} with that instance's address. If the sender goes
+ * away meanwhile the rendezvous is dropped; if it expires the sender gets 404; {@link AcceptRouter} completes it.
+ * In a cluster, a sender without a ready listener on this node is offered to one on another node
+ * ({@link ListenerCluster}): that node writes the {@code accept}, whose address is this node's, so the pair relays
+ * here; a failed delivery is a missing listener (404). Thread-safe: one per gateway.
+ */
+final class ConnectRouter {
+
+    static final String NO_LISTENERS = "There are no listeners connected for the endpoint.";
+    static final String NOT_ACCEPTED = "None of the connected listeners accepted the connection within the allowed "
+            + "timeout.";
+
+    private static final Logger logger = LoggerFactory.getLogger(ConnectRouter.class);
+
+    private final Gatekeeper gatekeeper;
+    private final Refusals refusals;
+    private final ConnectionMeters meters;
+    private final ProtocolSettings protocol;
+    private final RendezvousPorts rendezvousPorts;
+    private final RendezvousTable rendezvousTable;
+    private final ListenerCluster cluster;
+
+    ConnectRouter(Gatekeeper gatekeeper, Refusals refusals, ConnectionMeters meters, ProtocolSettings protocol,
+                  RendezvousPorts rendezvousPorts, RendezvousTable rendezvousTable, ListenerCluster cluster) {
+        this.gatekeeper = requireNonNull(gatekeeper, "gatekeeper");
+        this.refusals = requireNonNull(refusals, "refusals");
+        this.meters = requireNonNull(meters, "meters");
+        this.protocol = requireNonNull(protocol, "protocol");
+        this.rendezvousPorts = requireNonNull(rendezvousPorts, "rendezvousPorts");
+        this.rendezvousTable = requireNonNull(rendezvousTable, "rendezvousTable");
+        this.cluster = requireNonNull(cluster, "cluster");
+    }
+
+    /**
+     * @param ctx the {@code UPGRADE_ROUTER}'s context
+     * @param instance the port's rendezvous instance, or -1 (for tracking ids)
+     * @return the rendezvous the request is held in, or null where it was answered (it stays the caller's)
+     */
+    @Nullable PendingRendezvous route(ChannelHandlerContext ctx, FullHttpRequest request, RelayRequestTarget target,
+                                      String host, int instance) {
+        Channel sender = ctx.channel();
+        int trackingInstance = Math.max(instance, 0);
+        Verdict verdict = gatekeeper.admit(new AdmissionRequest(sender, host, target, request.headers(),
+                AccessRight.SEND, AdmissionRequest.Kind.WEBSOCKET,
+                WebSocketUpgrades.refusal(request, host + ':' + target.path())));
+        if (verdict instanceof Refusal refusal) {
+            refusals.answer(sender, refusal, trackingInstance);
+            return null;
+        }
+        EntityMatch match = ((Verdict.Admitted) verdict).match();
+        HybridConnection entity = match.entity();
+        ListenerConnection listener = entity.listeners().next().orElse(null);
+        Optional<RemoteListener> remote = listener == null ? cluster.remoteListener(entity) : Optional.empty();
+        if (listener == null && remote.isEmpty()) {
+            refusals.answer(sender, Refusal.of(RefusalReason.NO_LISTENER, 404, NO_LISTENERS, entity.systemTracker(),
+                    "no listener connected"), trackingInstance);
+            return null;
+        }
+        String listenerId = listener != null ? listener.id() : remote.get().listenerId();
+        boolean secure = listener != null ? listener.secure() : remote.get().secure();
+        InetSocketAddress acceptHost = listener != null ? listener.localAddress() : cluster.acceptHost().orElseThrow();
+        Optional<Refusal> overQuota = gatekeeper.admitSender(entity, sender);
+        if (overQuota.isPresent()) {
+            refusals.answer(sender, overQuota.get(), trackingInstance);
+            return null;
+        }
+        int rendezvousInstance = rendezvousPorts.nextInstance();
+        String id = PendingRendezvous.newId(rendezvousInstance);
+        String authority = rendezvousPorts.authority(acceptHost, rendezvousInstance);
+        EntityMetrics metrics = meters.of(entity, listenerId, id, sender);
+        PendingRendezvous pending = new PendingRendezvous(id, rendezvousInstance, match, sender, request,
+                target.appParameters().size());
+        if (!rendezvousTable.add(pending, protocol.rendezvousTimeout(),
+                expired -> expired(expired, trackingInstance))) {
+            refusals.answer(sender, gatekeeper.pendingLimit(entity), trackingInstance);
+            return null;
+        }
+        AcceptCommand command = new AcceptCommand(acceptAddress(secure, authority, request.uri(), target,
+                id), id, connectHeaders(request), ListenerConnection.remoteEndpoint(sender.remoteAddress()));
+        sender.config().setAutoRead(false);
+        if (ctx.pipeline().context(GatewayHandlerNames.HTTP_SENDER) != null) {
+            // The connection becomes a WebSocket or closes: what a client pipelines behind its upgrade request is
+            // no HTTP-mode request but data sent too early, which reaches the router and is refused.
+            ctx.pipeline().remove(GatewayHandlerNames.HTTP_SENDER);
+        }
+        metrics.senderHeld();
+        metrics.rendezvousIssued();
+        sender.closeFuture().addListener(closed -> {
+            if (pending.releaseSender()) {
+                metrics.senderReleased();
+            }
+            if (rendezvousTable.cancel(pending)) {
+                logger.debug("{} sender went away before {} was accepted", sender, pending.id());
+                metrics.rendezvousAbandoned();
+                pending.request().release();
+            }
+        });
+        if (listener != null) {
+            listener.send(command).addListener(sent -> {
+                HandshakeTimer.acceptSent(sender);
+                if (!sent.isSuccess()) {
+                    notDelivered(pending, metrics, listenerId, sent.cause(), trackingInstance);
+                }
+            });
+        } else {
+            cluster.deliverAccept(entity, remote.get(), command).whenComplete((delivered, failure) -> {
+                HandshakeTimer.acceptSent(sender);
+                if (failure != null) {
+                    notDelivered(pending, metrics, listenerId, failure, trackingInstance);
+                }
+            });
+        }
+        logger.debug("{} sender waits for {} on g{} via listener {}{}", sender, id, rendezvousInstance, listenerId,
+                listener != null ? "" : " on " + remote.get().memberId());
+        // One read with autoRead off: the sender sends nothing before its 101, so this only notices it going away.
+        ctx.read();
+        return pending;
+    }
+
+    /** The accept did not reach the listener: the sender gets what a missing listener gives (404). */
+    private void notDelivered(PendingRendezvous pending, EntityMetrics metrics, String listenerId, Throwable cause,
+                              int trackingInstance) {
+        Channel sender = pending.sender();
+        sender.eventLoop().execute(() -> {
+            if (rendezvousTable.cancel(pending)) {
+                metrics.rendezvousAbandoned();
+                pending.request().release();
+                refusals.answer(sender, Refusal.of(RefusalReason.NO_LISTENER, 404, NO_LISTENERS,
+                        pending.match().entity().systemTracker(), "accept could not be sent to listener "
+                                + listenerId + ": " + cause), trackingInstance);
+            }
+        });
+    }
+
+    private void expired(PendingRendezvous pending, int trackingInstance) {
+        HybridConnection entity = pending.match().entity();
+        meters.of(entity, null, pending.id(), pending.sender()).rendezvousExpired();
+        pending.request().release();
+        refusals.answer(pending.sender(), Refusal.of(RefusalReason.TIMEOUT, 404, NOT_ACCEPTED, entity.systemTracker(),
+                "rendezvous " + pending.id() + " not accepted within " + protocol.rendezvousTimeout()),
+                trackingInstance);
+    }
+
+    /**
+     * {@code ws[s]://<authority of gN>/$hc/<path as sent>?<app query>&sb-hc-action=accept&sb-hc-id=<id>}, with
+     * {@code wss} when the listener's control channel is TLS.
+     *
+     * @param authority {@code host:port} of the rendezvous instance ({@link RendezvousPorts#authority})
+     */
+    static String acceptAddress(boolean secure, String authority, String requestUri, RelayRequestTarget target,
+                                String id) {
+        int queryStart = requestUri.indexOf('?');
+        String rawPath = queryStart < 0 ? requestUri : requestUri.substring(0, queryStart);
+        int entityStart = rawPath.indexOf('/', 1);
+        String entityPath = entityStart < 0 ? target.path() : rawPath.substring(entityStart + 1);
+        String appQuery = target.appQuery();
+        return (secure ? "wss" : "ws") + "://" + authority + '/'
+                + HybridConnectionConstants.HC_SEGMENT + '/' + entityPath + '?'
+                + (appQuery.isEmpty() ? "" : appQuery + '&')
+                + HybridConnectionConstants.ACTION + '=' + HcAction.ACCEPT.wireName() + '&'
+                + HybridConnectionConstants.ID + '=' + id;
+    }
+
+    /** Every header of the sender's upgrade request except {@code ServiceBusAuthorization}, in order. */
+    static Map<String, String> connectHeaders(FullHttpRequest request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> header : request.headers()) {
+            String name = header.getKey();
+            if (name.equalsIgnoreCase(HybridConnectionConstants.SERVICE_BUS_AUTHORIZATION)) {
+                continue;
+            }
+            headers.merge(name, header.getValue(), (first, next) -> first + ", " + next);
+        }
+        return headers;
+    }
+}

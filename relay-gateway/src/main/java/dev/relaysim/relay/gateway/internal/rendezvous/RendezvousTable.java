@@ -1,0 +1,155 @@
+package dev.relaysim.relay.gateway.internal.rendezvous;
+
+import dev.relaysim.relay.gateway.config.LimitSettings;
+import dev.relaysim.relay.gateway.internal.limits.KeyedCounter;
+import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The senders waiting for a listener, by rendezvous id. An entry leaves the table exactly once: claimed by the
+ * listener's accept, cancelled because the sender went away, or expired; whoever removes it owns it (and its held
+ * request). Each hybrid connection has at most {@code maxPendingPerEntity} senders waiting, counted exactly: one
+ * more when an entry is added, one less when it leaves. Thread-safe: accepts arrive on other event loops than the
+ * senders'.
+ */
+public final class RendezvousTable {
+
+    /** What {@link #claim} found. */
+    public sealed interface Claim {
+
+        /** The rendezvous was waiting on this instance; the caller owns it now. */
+        record Claimed(PendingRendezvous rendezvous) implements Claim {
+        }
+
+        /** No such rendezvous: never issued, already used, expired or abandoned. */
+        record Unknown() implements Claim {
+        }
+
+        /** The rendezvous exists but belongs to another instance's port; it stays in the table. */
+        record OtherInstance(int instance) implements Claim {
+        }
+    }
+
+    private final ConcurrentMap<String, PendingRendezvous> pending = new ConcurrentHashMap<>();
+    private final KeyedCounter<HybridConnection> waiting = new KeyedCounter<>();
+    private final int maxPendingPerEntity;
+
+    /** A table with the default {@link LimitSettings#maxPendingRendezvousPerEntity()}. */
+    public RendezvousTable() {
+        this(LimitSettings.DEFAULT_MAX_PENDING_RENDEZVOUS_PER_ENTITY);
+    }
+
+    /** @param maxPendingPerEntity how many senders may wait on one hybrid connection */
+    public RendezvousTable(int maxPendingPerEntity) {
+        if (maxPendingPerEntity < 1) {
+            throw new IllegalArgumentException("maxPendingPerEntity: " + maxPendingPerEntity + " (expected: >= 1)");
+        }
+        this.maxPendingPerEntity = maxPendingPerEntity;
+    }
+
+    /**
+     * Adds a rendezvous that expires after {@code timeout}: then it is removed and {@code onExpired} runs on the
+     * sender's event loop, owning it.
+     *
+     * @return false, adding nothing, when its hybrid connection has {@code maxPendingPerEntity} senders waiting
+     */
+    public boolean add(PendingRendezvous rendezvous, Duration timeout, Consumer<PendingRendezvous> onExpired) {
+        requireNonNull(rendezvous, "rendezvous");
+        requireNonNull(timeout, "timeout");
+        requireNonNull(onExpired, "onExpired");
+        HybridConnection entity = rendezvous.match().entity();
+        if (waiting.incrementBelow(entity, maxPendingPerEntity) < 0) {
+            return false;
+        }
+        if (pending.putIfAbsent(rendezvous.id(), rendezvous) != null) {
+            waiting.decrement(entity);
+            throw new IllegalStateException("rendezvous id in use: " + rendezvous.id());
+        }
+        rendezvous.expiry(rendezvous.sender().eventLoop().schedule(() -> {
+            if (remove(rendezvous)) {
+                onExpired.accept(rendezvous);
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS));
+        return true;
+    }
+
+    /** The rendezvous {@code id} if it is still waiting, left in the table. */
+    public Optional<PendingRendezvous> find(String id) {
+        requireNonNull(id, "id");
+        return Optional.ofNullable(pending.get(id));
+    }
+
+    /** Takes the rendezvous {@code id} out of the table if it waits on {@code instance}. */
+    public Claim claim(String id, int instance) {
+        requireNonNull(id, "id");
+        PendingRendezvous rendezvous = pending.get(id);
+        if (rendezvous == null) {
+            return new Claim.Unknown();
+        }
+        if (rendezvous.instance() != instance) {
+            return new Claim.OtherInstance(rendezvous.instance());
+        }
+        if (!remove(rendezvous)) {
+            return new Claim.Unknown();
+        }
+        rendezvous.cancelExpiry();
+        return new Claim.Claimed(rendezvous);
+    }
+
+    /**
+     * Removes a rendezvous nobody claimed (its sender went away, or the accept command could not be sent).
+     *
+     * @return whether it was still waiting, in which case the caller owns it
+     */
+    public boolean cancel(PendingRendezvous rendezvous) {
+        requireNonNull(rendezvous, "rendezvous");
+        if (remove(rendezvous)) {
+            rendezvous.cancelExpiry();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Removes every waiting rendezvous, as the gateway does when it shuts down: their expiry is cancelled and the
+     * caller owns them (their senders still need an answer).
+     */
+    public List<PendingRendezvous> drain() {
+        List<PendingRendezvous> drained = new ArrayList<>();
+        for (PendingRendezvous rendezvous : List.copyOf(pending.values())) {
+            if (cancel(rendezvous)) {
+                drained.add(rendezvous);
+            }
+        }
+        return drained;
+    }
+
+    /** How many senders are waiting. */
+    public int size() {
+        return pending.size();
+    }
+
+    /** How many senders are waiting on {@code entity}. */
+    public int waiting(HybridConnection entity) {
+        return waiting.count(entity);
+    }
+
+    /** Takes {@code rendezvous} out if it is still in; only the caller that gets true owns it. */
+    private boolean remove(PendingRendezvous rendezvous) {
+        if (pending.remove(rendezvous.id(), rendezvous)) {
+            waiting.decrement(rendezvous.match().entity());
+            return true;
+        }
+        return false;
+    }
+}

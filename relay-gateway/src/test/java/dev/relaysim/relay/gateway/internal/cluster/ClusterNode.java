@@ -1,0 +1,207 @@
+package dev.relaysim.relay.gateway.internal.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaysim.relay.gateway.cli.GatewayMain;
+import dev.relaysim.relay.gateway.testing.TestGateway;
+
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway node as its own JVM ({@link GatewayMain} on this test's class path), bound to a 127.0.1.x address with
+ * the default ports there (plain front end 9080, management 9390, DNS 1053) and rendezvous ports 9400-9409; its
+ * output goes to {@code target/cluster-nodes/<address>.log}.
+ */
+final class ClusterNode implements AutoCloseable {
+
+    static final String PLAIN_PORT = "9080";
+    static final String MANAGEMENT_PORT = "9390";
+    static final String RENDEZVOUS_PORTS = "9400-9409";
+    static final int DNS_PORT = 1053;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String address;
+    private final Process process;
+    private final Path log;
+
+    private ClusterNode(String address, Process process, Path log) {
+        this.address = address;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts a node joining {@code members}; its namespace {@value TestGateway#NAMESPACE} has the hybrid
+     * connections {@code entities}.
+     */
+    static ClusterNode start(String address, String members, List<String> entities) {
+        Path directory = Path.of("target", "cluster-nodes").toAbsolutePath();
+        Path data = directory.resolve(address);
+        Path config = directory.resolve(address + ".json");
+        Path log = directory.resolve(address + ".log");
+        try {
+            Files.createDirectories(data);
+            Files.writeString(config, config(entities), StandardCharsets.UTF_8);
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m",
+                    "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid",
+                    "-cp", System.getProperty("java.class.path"), GatewayMain.class.getName(),
+                    "--config", config.toString(), "--data-dir", data.toString(),
+                    "--cluster-members", members, "--node-address", address));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            return new ClusterNode(address, process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting node " + address, e);
+        }
+    }
+
+    private static String config(List<String> entities) throws IOException {
+        var root = JSON.createObjectNode();
+        var listen = root.putObject("listen");
+        listen.putObject("tls").put("enabled", false);
+        listen.putObject("plain").put("port", Integer.parseInt(PLAIN_PORT));
+        listen.put("rendezvousPorts", RENDEZVOUS_PORTS);
+        root.putObject("protocol").put("rendezvousTimeout", "10s");
+        root.put("defaultNamespace", TestGateway.NAMESPACE);
+        root.putArray("virtualNetworks");
+        var namespace = root.putArray("namespaces").addObject();
+        namespace.put("name", TestGateway.NAMESPACE).put("hostName", TestGateway.HOST);
+        namespace.putArray("authorizationRules").addObject().put("name", TestGateway.KEY_NAME)
+                .put("primaryKey", TestGateway.KEY).put("secondaryKey", TestGateway.SECONDARY_KEY)
+                .putArray("rights").add("Listen").add("Send").add("Manage");
+        var hybridConnections = namespace.putArray("hybridConnections");
+        for (String entity : entities) {
+            hybridConnections.addObject().put("name", entity).put("requiresClientAuthorization", true)
+                    .putArray("authorizationRules");
+        }
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+
+    String address() {
+        return address;
+    }
+
+    /** {@code <address>:5701}, as {@code /health} names members. */
+    String member() {
+        return address + ":5701";
+    }
+
+    /** {@code ws://<address>:9080/$hc/<entity>?<query>}. */
+    URI uri(String entity, String query) {
+        return URI.create("ws://" + address + ':' + PLAIN_PORT + "/$hc/" + entity + '?' + query);
+    }
+
+    URI listenUri(String entity) {
+        return uri(entity, "sb-hc-action=listen");
+    }
+
+    URI connectUri(String entity) {
+        return uri(entity, "sb-hc-action=connect");
+    }
+
+    /** The node's {@code /health}, or null while it does not answer. */
+    JsonNode health() {
+        try {
+            return JSON.readTree(management("/health"));
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The body of a {@code GET} on the node's management server, such as {@code /metrics}. */
+    String management(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ':' + MANAGEMENT_PORT + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The addresses and TTLs of the A records this node's DNS responder gives {@code name} (UDP, port 1053). */
+    List<String> resolve(String name) throws IOException {
+        SimpleResolver resolver = new SimpleResolver(address);
+        resolver.setPort(DNS_PORT);
+        resolver.setTimeout(Duration.ofSeconds(5));
+        Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A,
+                DClass.IN)));
+        List<String> answers = new ArrayList<>();
+        for (Record answer : response.getSection(Section.ANSWER)) {
+            if (answer instanceof ARecord a) {
+                answers.add(a.getAddress().getHostAddress() + " ttl " + a.getTTL());
+            }
+        }
+        return answers;
+    }
+
+    /** Members this node sees, from {@code /health}; empty while it does not answer. */
+    List<String> members() {
+        JsonNode health = health();
+        List<String> members = new ArrayList<>();
+        if (health != null) {
+            health.path("cluster").path("members").forEach(member -> members.add(member.asText()));
+        }
+        return members;
+    }
+
+    /** Listeners this node's directory holds for {@code member}, from {@code /health}. */
+    int listenersOf(ClusterNode member) {
+        JsonNode health = health();
+        return health == null ? -1 : health.path("cluster").path("listeners").path(member.member()).asInt(0);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The node's log so far, for failure messages. */
+    String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ')';
+        }
+    }
+
+    /** SIGKILL: the node goes away without leaving the cluster. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (a graceful shutdown), then SIGKILL after 15 s. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "node " + address;
+    }
+}
