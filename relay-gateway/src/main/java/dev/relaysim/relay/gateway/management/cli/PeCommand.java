@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.management.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaysim.relay.gateway.management.cli.ManagementClient.ManagementException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,35 +69,26 @@ final class PeCommand {
 
     @Command(name = "approve", mixinStandardHelpOptions = true,
             description = "Approves a connection: its endpoint carries traffic at once.")
-    int approve(@Mixin ManagementOptions options, @Parameters(paramLabel = "NAME") String name,
-                @Option(names = "--namespace", paramLabel = "NS",
-                       description = "default: the namespace with a connection of that name") String namespace,
-                @Option(names = "--description", paramLabel = "TEXT",
-                       description = "the state's description, shown to the endpoint's owner") String description) {
-        return setStatus(options, namespace, name, "Approved", description);
+    int approve(@Mixin ManagementOptions options, @Mixin ConnectionName connection,
+                @Mixin StateDescription state) {
+        return setStatus(options, connection, "Approved", state.description);
     }
 
     @Command(name = "reject", mixinStandardHelpOptions = true,
             description = "Rejects a connection: connections through its endpoint close with "
                     + "1008, new ones are refused.")
-    int reject(@Mixin ManagementOptions options, @Parameters(paramLabel = "NAME") String name,
-               @Option(names = "--namespace", paramLabel = "NS",
-                       description = "default: the namespace with a connection of that name") String namespace,
-               @Option(names = "--description", paramLabel = "TEXT",
-                       description = "the state's description, shown to the endpoint's owner") String description) {
-        return setStatus(options, namespace, name, "Rejected", description);
+    int reject(@Mixin ManagementOptions options, @Mixin ConnectionName connection, @Mixin StateDescription state) {
+        return setStatus(options, connection, "Rejected", state.description);
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Removes a connection (Disconnected): its endpoint carries no traffic "
                     + "until it is deleted and created again.")
-    int remove(@Mixin ManagementOptions options, @Parameters(paramLabel = "NAME") String name,
-               @Option(names = "--namespace", paramLabel = "NS",
-                       description = "default: the namespace with a connection of that name") String namespace) {
+    int remove(@Mixin ManagementOptions options, @Mixin ConnectionName connection) {
         ManagementClient client = options.client();
         try {
-            String ns = namespaceOf(client, namespace, name);
-            JsonNode removed = client.delete(ManagementClient.privateEndpointConnectionPath(ns, name));
+            String ns = namespaceOf(client, connection.namespace, connection.name);
+            JsonNode removed = client.delete(ManagementClient.privateEndpointConnectionPath(ns, connection.name));
             printStatus(ns, removed);
             return 0;
         } catch (ManagementException e) {
@@ -104,12 +96,31 @@ final class PeCommand {
         }
     }
 
-    private int setStatus(ManagementOptions options, String namespace, String name, String status,
-                          String description) {
+    /** The connection {@code approve}, {@code reject} and {@code remove} act on. */
+    static final class ConnectionName {
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--namespace", paramLabel = "NS",
+                description = "default: the namespace with a connection of that name")
+        String namespace;
+    }
+
+    /** The description a state change sets. */
+    static final class StateDescription {
+
+        @Option(names = "--description", paramLabel = "TEXT",
+                description = "the state's description, shown to the endpoint's owner")
+        String description;
+    }
+
+    private int setStatus(ManagementOptions options, ConnectionName connection, String status,
+                          @Nullable String description) {
         ManagementClient client = options.client();
         try {
-            String ns = namespaceOf(client, namespace, name);
-            printStatus(ns, client.setPrivateEndpointConnectionStatus(ns, name, status, description));
+            String ns = namespaceOf(client, connection.namespace, connection.name);
+            printStatus(ns, client.setPrivateEndpointConnectionStatus(ns, connection.name, status, description));
             return 0;
         } catch (ManagementException e) {
             return fail(e);

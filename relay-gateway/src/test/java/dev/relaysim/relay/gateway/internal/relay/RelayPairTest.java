@@ -84,15 +84,7 @@ class RelayPairTest {
 
     @Test
     void splitsLargeBinaryFrameTowardListener() {
-        byte[] payload = randomBytes(200 * KIB);
-        sender.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
-
-        assertFragment(outbound(listener), BinaryWebSocketFrame.class, false, payload, 0, 64 * KIB);
-        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, false, payload, 64 * KIB, 64 * KIB);
-        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, false, payload, 128 * KIB, 64 * KIB);
-        assertFragment(outbound(listener), ContinuationWebSocketFrame.class, true, payload, 192 * KIB, 8 * KIB);
-        assertThat(listener.outboundMessages()).isEmpty();
-        assertFinished();
+        assertSplitsA200KibBinaryFrame(sender, listener);
     }
 
     @Test
@@ -135,14 +127,19 @@ class RelayPairTest {
 
     @Test
     void fragmentsLargeFramesTowardSender() {
-        byte[] payload = randomBytes(200 * KIB);
-        listener.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
+        assertSplitsA200KibBinaryFrame(listener, sender);
+    }
 
-        assertFragment(outbound(sender), BinaryWebSocketFrame.class, false, payload, 0, 64 * KIB);
-        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, false, payload, 64 * KIB, 64 * KIB);
-        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, false, payload, 128 * KIB, 64 * KIB);
-        assertFragment(outbound(sender), ContinuationWebSocketFrame.class, true, payload, 192 * KIB, 8 * KIB);
-        assertThat(sender.outboundMessages()).isEmpty();
+    /** A 200 KiB binary frame read on {@code from} leaves {@code to} as 64 KiB pieces and one of 8 KiB. */
+    private void assertSplitsA200KibBinaryFrame(EmbeddedChannel from, EmbeddedChannel to) {
+        byte[] payload = randomBytes(200 * KIB);
+        from.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
+
+        assertFragment(outbound(to), BinaryWebSocketFrame.class, false, payload, 0, 64 * KIB);
+        assertFragment(outbound(to), ContinuationWebSocketFrame.class, false, payload, 64 * KIB, 64 * KIB);
+        assertFragment(outbound(to), ContinuationWebSocketFrame.class, false, payload, 128 * KIB, 64 * KIB);
+        assertFragment(outbound(to), ContinuationWebSocketFrame.class, true, payload, 192 * KIB, 8 * KIB);
+        assertThat(to.outboundMessages()).isEmpty();
         assertFinished();
     }
 
