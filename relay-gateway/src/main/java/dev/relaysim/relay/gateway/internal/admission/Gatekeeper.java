@@ -168,12 +168,15 @@ public final class Gatekeeper {
         if (listeners.tryAdd(listener)) {
             return Optional.empty();
         }
-        return Optional.of(listenerLimit(entity));
+        return Optional.of(listenerLimit(entity, listeners.maxListeners()));
     }
 
     /** The 403 of a listener its hybrid connection has no place for (here, or on the cluster's nodes together). */
     public Refusal listenerLimit(HybridConnection entity) {
-        int max = entity.listeners().maxListeners();
+        return listenerLimit(entity, entity.listeners().maxListeners());
+    }
+
+    private static Refusal listenerLimit(HybridConnection entity, int max) {
         return Refusal.of(RefusalReason.LIMIT, 403, "Quota exceeded. MaximumListenersPerEndpoint: the hybrid "
                 + "connection already has " + max + " listeners.", entity.systemTracker(),
                 "listener limit of " + max + " reached");
