@@ -130,6 +130,15 @@ class RelayPairTest {
         assertSplitsA200KibBinaryFrame(listener, sender);
     }
 
+    /** After the close handshake: both legs closed, the pair's close future succeeded, nothing left over. */
+    private void assertClosedCleanly() {
+        runPendingTasks();
+        assertThat(sender.isOpen()).isFalse();
+        assertThat(listener.isOpen()).isFalse();
+        assertThat(pair.closeFuture().isSuccess()).isTrue();
+        assertFinished();
+    }
+
     /** A 200 KiB binary frame read on {@code from} leaves {@code to} as 64 KiB pieces and one of 8 KiB. */
     private void assertSplitsA200KibBinaryFrame(EmbeddedChannel from, EmbeddedChannel to) {
         byte[] payload = randomBytes(200 * KIB);
@@ -185,11 +194,7 @@ class RelayPairTest {
 
         listener.writeInbound(new CloseWebSocketFrame(1000, "Bye"));
         assertClose(outbound(sender), 1000, "Bye");
-        runPendingTasks();
-        assertThat(sender.isOpen()).isFalse();
-        assertThat(listener.isOpen()).isFalse();
-        assertThat(pair.closeFuture().isSuccess()).isTrue();
-        assertFinished();
+        assertClosedCleanly();
     }
 
     @Test
@@ -207,11 +212,7 @@ class RelayPairTest {
 
         sender.writeInbound(new CloseWebSocketFrame(1000, ""));
         assertClose(outbound(listener), 1000, "");
-        runPendingTasks();
-        assertThat(sender.isOpen()).isFalse();
-        assertThat(listener.isOpen()).isFalse();
-        assertThat(pair.closeFuture().isSuccess()).isTrue();
-        assertFinished();
+        assertClosedCleanly();
     }
 
     @Test
@@ -227,11 +228,7 @@ class RelayPairTest {
 
         sender.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         sender.runScheduledPendingTasks();
-        runPendingTasks();
-        assertThat(sender.isOpen()).isFalse();
-        assertThat(listener.isOpen()).isFalse();
-        assertThat(pair.closeFuture().isSuccess()).isTrue();
-        assertFinished();
+        assertClosedCleanly();
     }
 
     @Test
