@@ -153,7 +153,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Restores the management API's saved namespaces and network state when the data directory was configured
-     * explicitly ({@link NetworkStateFile}), creates or loads the development CA in {@code <dataDirectory>/tls},
+     * explicitly ({@link NetworkStateFile}), joins the cluster when there is one (whose management state then replaces
+     * this node's), creates or loads the development CA in {@code <dataDirectory>/tls},
      * binds the front ends and the rendezvous ports on the bind address and returns where they listen. On failure
      * everything bound so far is closed.
      *
@@ -170,14 +171,14 @@ public final class GatewayServer implements AutoCloseable {
             SavedManagementState.restore(config, registry, networkState);
         }
         ListenSettings listen = config.listen();
+        // Before the certificate: a node joining a cluster takes the cluster's namespaces and private endpoints.
+        ListenerCluster cluster = startCluster();
+        this.cluster = cluster;
         certificates.load();
         Instant startedAt = clock.instant();
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new MicrometerGatewayMetrics(meterRegistry);
         events = new EventJournal(config.events().capacity());
-        ListenerCluster cluster = config.cluster().enabled()
-                ? HazelcastCluster.start(config.cluster(), registry) : ListenerCluster.SINGLE_NODE;
-        this.cluster = cluster;
         cluster.bindMeters(meterRegistry);
         GatewayContext context = new GatewayContext(config.protocol(), registry,
                 new RendezvousPorts(listen.rendezvousPorts(), listen.advertised()), channels, clock, metrics,
@@ -232,6 +233,24 @@ public final class GatewayServer implements AutoCloseable {
                 bound.dns().map(Object::toString).orElse("off"));
         PublicSecretsWarning.of(config).ifPresent(logger::warn);
         return bound;
+    }
+
+    /**
+     * Joins the cluster when {@code cluster.members} is set and shares the management state with it (the cluster's
+     * state wins over this node's own); {@link ListenerCluster#SINGLE_NODE} otherwise.
+     */
+    private ListenerCluster startCluster() {
+        if (!config.cluster().enabled()) {
+            return ListenerCluster.SINGLE_NODE;
+        }
+        HazelcastCluster joined = HazelcastCluster.start(config.cluster(), registry);
+        try {
+            joined.shareManagementState(registry, networkState);
+        } catch (RuntimeException e) {
+            joined.close();
+            throw e;
+        }
+        return joined;
     }
 
     /** Binds the management server on {@code group}; it reads the parts {@link #start()} made before. */

@@ -16,9 +16,11 @@ import dev.relaysim.relay.gateway.config.ClusterSettings;
 import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 import dev.relaysim.relay.gateway.internal.metrics.RelayMeters;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +46,8 @@ import static java.util.Objects.requireNonNull;
  * This gateway as a node of a cluster: an embedded Hazelcast member (Community Edition, no CP subsystem) bound to
  * {@code cluster.nodeAddress}, joining {@code cluster.members} over TCP/IP (multicast off), logging through SLF4J.
  * It keeps the {@link ListenerDirectory} and delivers {@code accept} commands to other nodes through an executor
- * ({@link AcceptDelivery}); a node that leaves has its listeners dropped from the directory.
+ * ({@link AcceptDelivery}); a node that leaves has its listeners dropped from the directory. The management state is
+ * shared by {@link SharedManagementState}.
  */
 public final class HazelcastCluster implements ListenerCluster {
 
@@ -60,6 +63,7 @@ public final class HazelcastCluster implements ListenerCluster {
     private final IExecutorService accepts;
     private final InetSocketAddress acceptHost;
     private final AtomicInteger dnsCursor = new AtomicInteger();
+    private volatile @Nullable SharedManagementState managementState;
 
     private HazelcastCluster(HazelcastInstance hazelcast, InetSocketAddress acceptHost) {
         this.hazelcast = hazelcast;
@@ -251,9 +255,27 @@ public final class HazelcastCluster implements ListenerCluster {
         return directory;
     }
 
+    @Override
+    public synchronized void shareManagementState(NamespaceRegistry registry, NetworkState networkState) {
+        if (managementState != null) {
+            throw new IllegalStateException("the management state is shared already");
+        }
+        managementState = SharedManagementState.join(hazelcast, registry, networkState,
+                address(hazelcast.getCluster().getLocalMember()));
+    }
+
+    /** The shared management state; throws before {@link #shareManagementState}. */
+    SharedManagementState managementState() {
+        return requireNonNull(managementState, "managementState");
+    }
+
     /** Leaves the cluster; idempotent. */
     @Override
     public void close() {
+        SharedManagementState shared = managementState;
+        if (shared != null) {
+            shared.close();
+        }
         if (hazelcast.getLifecycleService().isRunning()) {
             hazelcast.shutdown();
         }

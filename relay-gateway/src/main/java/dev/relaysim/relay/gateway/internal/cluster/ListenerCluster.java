@@ -1,7 +1,9 @@
 package dev.relaysim.relay.gateway.internal.cluster;
 
 import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
 import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -48,6 +50,10 @@ public interface ListenerCluster extends AutoCloseable {
         }
 
         @Override
+        public void shareManagementState(NamespaceRegistry registry, NetworkState networkState) {
+        }
+
+        @Override
         public void bindMeters(MeterRegistry registry) {
         }
 
@@ -86,6 +92,16 @@ public interface ListenerCluster extends AutoCloseable {
      * exceptionally when the node or the listener is gone or the write failed.
      */
     CompletionStage<Void> deliverAccept(HybridConnection entity, RemoteListener listener, AcceptCommand command);
+
+    /**
+     * Shares the management state (namespaces, hybrid connections, rules, the network model and its endpoint states)
+     * with the other nodes: takes the cluster's state, which wins over this node's own, and from then on runs every
+     * change of {@code registry} and {@code networkState} in the cluster's order and applies the other nodes' changes
+     * here; nothing without a cluster.
+     *
+     * @throws IllegalStateException when the cluster's state cannot be applied on this node (the message says why)
+     */
+    void shareManagementState(NamespaceRegistry registry, NetworkState networkState);
 
     /** Adds the cluster's gauges ({@code RelayMeters.CLUSTER_*}) to {@code registry}; none without a cluster. */
     void bindMeters(MeterRegistry registry);

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.internal.network;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -23,6 +24,7 @@ public final class NetworkState {
     private final List<Consumer<NetworkModel>> listeners = new CopyOnWriteArrayList<>();
     private volatile NetworkModel current;
     private volatile Consumer<NetworkModel> store = model -> { };
+    private volatile Consumer<Runnable> sequencer = Runnable::run;
 
     public NetworkState(NetworkModel initial) {
         current = requireNonNull(initial, "initial");
@@ -43,6 +45,23 @@ public final class NetworkState {
      */
     public NetworkModel update(UnaryOperator<NetworkModel> change) {
         requireNonNull(change, "change");
+        List<NetworkModel> updated = new ArrayList<>(1);
+        sequencer.accept(() -> updated.add(apply(change)));
+        return updated.get(0);
+    }
+
+    /**
+     * Replaces the model with {@code model}, as another node of the cluster changed it: saved and announced as by
+     * {@link #update}, but not run through the {@linkplain #sequenceUpdatesWith sequencer}.
+     *
+     * @throws java.io.UncheckedIOException when the store cannot save it; the state stays as it was
+     */
+    public void replace(NetworkModel model) {
+        requireNonNull(model, "model");
+        apply(current -> model);
+    }
+
+    private NetworkModel apply(UnaryOperator<NetworkModel> change) {
         NetworkModel updated;
         synchronized (this) {
             updated = requireNonNull(change.apply(current), "changed model");
@@ -65,6 +84,15 @@ public final class NetworkState {
      */
     public void storeWith(Consumer<NetworkModel> store) {
         this.store = requireNonNull(store, "store");
+    }
+
+    /**
+     * Runs every {@link #update} from now on through {@code sequencer}, which must run it on the calling thread (a
+     * cluster runs it under its lock, after this node caught up with the other nodes' changes) and pass its
+     * exceptions on.
+     */
+    public void sequenceUpdatesWith(Consumer<Runnable> sequencer) {
+        this.sequencer = requireNonNull(sequencer, "sequencer");
     }
 
     /** Calls {@code listener} with every new model from now on. */

@@ -74,28 +74,39 @@ public final class NetworkStateFile {
         if (document.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode root = document.get();
         try {
-            Node top = new Node("", root);
-            top.requireObject("version", "virtualNetworks", "namespaces");
-            int version = top.field("version").integer();
-            if (version != VERSION) {
-                throw top.field("version").error(version + " (expected: " + VERSION
-                        + ", the version this relaysim writes)");
-            }
-            List<VirtualNetwork> networks = top.field("virtualNetworks").list(NetworkStateFile::virtualNetwork);
-            List<NamespaceNetwork> namespaceNetworks = top.field("namespaces").list(node -> {
-                NamespaceNetwork network = namespace(node);
-                if (namespaces.stream().noneMatch(name -> name.equalsIgnoreCase(network.namespace()))) {
-                    throw node.field("namespace").error('"' + network.namespace() + "\" (expected: a namespace of "
-                            + "the configuration: " + namespaces + ')');
-                }
-                return network;
-            });
-            return Optional.of(new NetworkModel(networks, namespaceNetworks));
+            return Optional.of(model(document.get(), namespaces));
         } catch (IllegalArgumentException e) {
             throw broken(": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The model of a document in this file's form (the cluster shares the same form).
+     *
+     * @param namespaces the namespaces there are: the document may name no others
+     * @throws IllegalArgumentException naming the JSON path and the problem when the document is invalid
+     */
+    public static NetworkModel model(JsonNode document, Set<String> namespaces) {
+        requireNonNull(document, "document");
+        requireNonNull(namespaces, "namespaces");
+        Node top = new Node("", document);
+        top.requireObject("version", "virtualNetworks", "namespaces");
+        int version = top.field("version").integer();
+        if (version != VERSION) {
+            throw top.field("version").error(version + " (expected: " + VERSION
+                    + ", the version this relaysim writes)");
+        }
+        List<VirtualNetwork> networks = top.field("virtualNetworks").list(NetworkStateFile::virtualNetwork);
+        List<NamespaceNetwork> namespaceNetworks = top.field("namespaces").list(node -> {
+            NamespaceNetwork network = namespace(node);
+            if (namespaces.stream().noneMatch(name -> name.equalsIgnoreCase(network.namespace()))) {
+                throw node.field("namespace").error('"' + network.namespace() + "\" (expected: a namespace of "
+                        + "the configuration: " + namespaces + ')');
+            }
+            return network;
+        });
+        return new NetworkModel(networks, namespaceNetworks);
     }
 
     /**
@@ -104,6 +115,15 @@ public final class NetworkStateFile {
      * @throws UncheckedIOException when the file cannot be written; the old document stays
      */
     public void write(NetworkModel model) {
+        try {
+            DataFiles.replace(file, MAPPER.writeValueAsBytes(document(model)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the network state to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The document {@link #write} saves for {@code model} (the cluster shares the same form). */
+    public static ObjectNode document(NetworkModel model) {
         requireNonNull(model, "model");
         ObjectNode root = MAPPER.createObjectNode();
         root.put("version", VERSION);
@@ -144,11 +164,7 @@ public final class NetworkStateFile {
                         .put("privateDnsZoneGroup", endpoint.privateDnsZoneGroup());
             }
         }
-        try {
-            DataFiles.replace(file, MAPPER.writeValueAsBytes(root));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the network state to " + file + ": " + e.getMessage(), e);
-        }
+        return root;
     }
 
     private static void prefixes(ArrayNode array, List<Ipv4Prefix> prefixes) {

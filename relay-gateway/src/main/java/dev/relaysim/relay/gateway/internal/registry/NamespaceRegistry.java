@@ -29,7 +29,9 @@ import static java.util.Objects.requireNonNull;
  * <p>Live state, like {@link dev.relaysim.relay.gateway.internal.network.NetworkState}: the management API changes the
  * namespaces, hybrid connections and rules through {@link #update}; lookups on the connection path read one
  * immutable {@link Snapshot} from a volatile field, without locks. Changes are serialized, saved first by the
- * {@linkplain #storeWith store}, then published, then announced to the {@linkplain #onChange listeners}.
+ * {@linkplain #storeWith store}, then published, then announced to the {@linkplain #onChange listeners}. In a cluster
+ * every update runs through the {@linkplain #sequenceUpdatesWith sequencer}, and the other nodes' changes arrive
+ * through {@link #replace}.
  */
 public final class NamespaceRegistry {
 
@@ -40,6 +42,7 @@ public final class NamespaceRegistry {
     private final String defaultNamespaceName;
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     private volatile Consumer<List<NamespaceConfig>> store = configs -> { };
+    private volatile Consumer<Runnable> sequencer = Runnable::run;
     private volatile Snapshot snapshot;
 
     /** What an {@link #update} did, for the listeners that act on open connections and on certificates. */
@@ -112,6 +115,24 @@ public final class NamespaceRegistry {
      */
     public List<NamespaceConfig> update(UnaryOperator<List<NamespaceConfig>> change) {
         requireNonNull(change, "change");
+        List<List<NamespaceConfig>> updated = new ArrayList<>(1);
+        sequencer.accept(() -> updated.add(apply(change)));
+        return updated.get(0);
+    }
+
+    /**
+     * Replaces the namespaces with {@code namespaces}, as another node of the cluster changed them: validated, saved
+     * and announced as by {@link #update}, but not run through the {@linkplain #sequenceUpdatesWith sequencer}.
+     *
+     * @throws IllegalArgumentException when they are invalid here; nothing changes
+     * @throws java.io.UncheckedIOException when the store cannot save them; nothing changes
+     */
+    public void replace(List<NamespaceConfig> namespaces) {
+        requireNonNull(namespaces, "namespaces");
+        apply(configs -> namespaces);
+    }
+
+    private List<NamespaceConfig> apply(UnaryOperator<List<NamespaceConfig>> change) {
         Change announced;
         List<NamespaceConfig> updated;
         synchronized (this) {
@@ -153,6 +174,15 @@ public final class NamespaceRegistry {
     /** Saves every new configuration list from now on with {@code store} before it takes effect. */
     public void storeWith(Consumer<List<NamespaceConfig>> store) {
         this.store = requireNonNull(store, "store");
+    }
+
+    /**
+     * Runs every {@link #update} from now on through {@code sequencer}, which must run it on the calling thread (a
+     * cluster runs it under its lock, after this node caught up with the other nodes' changes) and pass its
+     * exceptions on.
+     */
+    public void sequenceUpdatesWith(Consumer<Runnable> sequencer) {
+        this.sequencer = requireNonNull(sequencer, "sequencer");
     }
 
     /** Calls {@code listener} after every change, on the changing thread. */

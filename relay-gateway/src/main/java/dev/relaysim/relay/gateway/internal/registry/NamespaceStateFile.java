@@ -55,24 +55,38 @@ public final class NamespaceStateFile {
         if (document.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode root = document.get();
-        if (!root.isObject()) {
-            throw broken(": " + root.getNodeType().name().toLowerCase(Locale.ROOT)
-                    + " (expected: a JSON object with version and namespaces)", null);
+        try {
+            return Optional.of(namespaces(document.get()));
+        } catch (IllegalArgumentException e) {
+            throw broken(": " + e.getMessage(), e);
         }
-        JsonNode version = root.get("version");
+    }
+
+    /**
+     * The namespaces of a document in this file's form (the cluster shares the same form).
+     *
+     * @throws IllegalArgumentException naming the JSON path and the problem when the document is invalid
+     */
+    public static List<NamespaceConfig> namespaces(JsonNode document) {
+        requireNonNull(document, "document");
+        if (!document.isObject()) {
+            throw new IllegalArgumentException(document.getNodeType().name().toLowerCase(Locale.ROOT)
+                    + " (expected: a JSON object with version and namespaces)");
+        }
+        JsonNode version = document.get("version");
         if (version == null || !version.isInt() || version.intValue() != VERSION) {
-            throw broken(": version: " + version + " (expected: " + VERSION + ", the version this relaysim writes)",
-                    null);
+            throw new IllegalArgumentException("version: " + version + " (expected: " + VERSION
+                    + ", the version this relaysim writes)");
         }
-        JsonNode namespaces = root.get("namespaces");
+        JsonNode namespaces = document.get("namespaces");
         if (namespaces == null || !namespaces.isArray() || namespaces.isEmpty()) {
-            throw broken(": namespaces: " + namespaces + " (expected: an array of at least one namespace)", null);
+            throw new IllegalArgumentException("namespaces: " + namespaces
+                    + " (expected: an array of at least one namespace)");
         }
         try {
-            return Optional.of(ConfigLoader.namespaces(namespaces, "namespaces"));
+            return ConfigLoader.namespaces(namespaces, "namespaces");
         } catch (ConfigException e) {
-            throw broken(": " + e.getMessage(), e);
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -82,6 +96,15 @@ public final class NamespaceStateFile {
      * @throws UncheckedIOException when the file cannot be written; the old document stays
      */
     public void write(List<NamespaceConfig> namespaces) {
+        try {
+            DataFiles.replace(file, DataFiles.MAPPER.writeValueAsBytes(document(namespaces)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the namespaces to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The document {@link #write} saves for {@code namespaces} (the cluster shares the same form). */
+    public static ObjectNode document(List<NamespaceConfig> namespaces) {
         requireNonNull(namespaces, "namespaces");
         ObjectNode root = DataFiles.MAPPER.createObjectNode();
         root.put("version", VERSION);
@@ -101,11 +124,7 @@ public final class NamespaceStateFile {
                 rules(entityNode.putArray("authorizationRules"), entity.authorizationRules());
             }
         }
-        try {
-            DataFiles.replace(file, DataFiles.MAPPER.writeValueAsBytes(root));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the namespaces to " + file + ": " + e.getMessage(), e);
-        }
+        return root;
     }
 
     private static void rules(ArrayNode array, List<AuthorizationRuleConfig> rules) {
