@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.internal.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaysim.relay.gateway.cli.GatewayMain;
+import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 
 import org.xbill.DNS.ARecord;
@@ -25,8 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A gateway node as its own JVM ({@link GatewayMain} on this test's class path), bound to a 127.0.1.x address with
@@ -46,11 +51,17 @@ final class ClusterNode implements AutoCloseable {
     private final String address;
     private final Process process;
     private final Path log;
+    private final int plainPort;
 
     private ClusterNode(String address, Process process, Path log) {
+        this(address, process, log, Integer.parseInt(PLAIN_PORT));
+    }
+
+    private ClusterNode(String address, Process process, Path log, int plainPort) {
         this.address = address;
         this.process = process;
         this.log = log;
+        this.plainPort = plainPort;
     }
 
     /**
@@ -58,13 +69,23 @@ final class ClusterNode implements AutoCloseable {
      * connections {@code entities}.
      */
     static ClusterNode start(String address, String members, List<String> entities) {
+        return start(address, members, entities, Integer.parseInt(PLAIN_PORT), RENDEZVOUS_PORTS);
+    }
+
+    /**
+     * Starts a node as {@link #start(String, String, List)} does, with its plain front end on {@code plainPort} and
+     * its rendezvous ports {@code rendezvousPorts}: nodes on one machine that serve the same private endpoint address
+     * (each binds it with its own port numbers) need ports of their own.
+     */
+    static ClusterNode start(String address, String members, List<String> entities, int plainPort,
+                             String rendezvousPorts) {
         Path directory = Path.of("target", "cluster-nodes").toAbsolutePath();
         Path data = directory.resolve(address);
         Path config = directory.resolve(address + ".json");
         Path log = directory.resolve(address + ".log");
         try {
             Files.createDirectories(data);
-            Files.writeString(config, config(entities), StandardCharsets.UTF_8);
+            Files.writeString(config, config(entities, plainPort, rendezvousPorts), StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m",
                     "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid",
@@ -73,18 +94,33 @@ final class ClusterNode implements AutoCloseable {
                     "--cluster-members", members, "--node-address", address));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            return new ClusterNode(address, process, log);
+            return new ClusterNode(address, process, log, plainPort);
         } catch (IOException e) {
             throw new UncheckedIOException("starting node " + address, e);
         }
     }
 
-    private static String config(List<String> entities) throws IOException {
+    /**
+     * Deletes the data directory of the node at {@code address} (its saved management state, its CA), so that the
+     * next node started there begins from its configuration alone.
+     */
+    static void deleteDataDirectory(String address) throws IOException {
+        Path directory = Path.of("target", "cluster-nodes", address).toAbsolutePath();
+        if (Files.exists(directory)) {
+            try (var paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    private static String config(List<String> entities, int plainPort, String rendezvousPorts) throws IOException {
         var root = JSON.createObjectNode();
         var listen = root.putObject("listen");
         listen.putObject("tls").put("enabled", false);
-        listen.putObject("plain").put("port", Integer.parseInt(PLAIN_PORT));
-        listen.put("rendezvousPorts", RENDEZVOUS_PORTS);
+        listen.putObject("plain").put("port", plainPort);
+        listen.put("rendezvousPorts", rendezvousPorts);
         root.putObject("protocol").put("rendezvousTimeout", "10s");
         root.put("defaultNamespace", TestGateway.NAMESPACE);
         root.putArray("virtualNetworks");
@@ -110,9 +146,14 @@ final class ClusterNode implements AutoCloseable {
         return address + ":5701";
     }
 
-    /** {@code ws://<address>:9080/$hc/<entity>?<query>}. */
+    /** {@code ws://<address>:9080/$hc/<entity>?<query>} (the node's plain port). */
     URI uri(String entity, String query) {
-        return URI.create("ws://" + address + ':' + PLAIN_PORT + "/$hc/" + entity + '?' + query);
+        return URI.create("ws://" + address + ':' + plainPort + "/$hc/" + entity + '?' + query);
+    }
+
+    /** The port of the plain front end, on the node address and on every private endpoint address it serves. */
+    int plainPort() {
+        return plainPort;
     }
 
     URI listenUri(String entity) {
@@ -139,6 +180,21 @@ final class ClusterNode implements AutoCloseable {
     String management(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ':' + MANAGEMENT_PORT + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * A request to the node's ARM-shaped management API with the default admin key: {@code path} without the
+     * {@code api-version}, {@code body} JSON or null.
+     */
+    HttpResponse<String> arm(String method, String path, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ':' + MANAGEMENT_PORT + path
+                        + "?api-version=2021-11-01"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + ListenSettings.DEFAULT_ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The addresses and TTLs of the A records this node's DNS responder gives {@code name} (UDP, port 1053). */
@@ -175,6 +231,14 @@ final class ClusterNode implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits until this node sees {@code count} members; fails with its log when it stopped or saw none in time. */
+    void awaitMembers(int count, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(isAlive()).as("%s is running; its log:%n%s", this, log()).isTrue();
+            assertThat(members()).as("members %s sees", this).hasSize(count);
+        });
     }
 
     /** The node's log so far, for failure messages. */
