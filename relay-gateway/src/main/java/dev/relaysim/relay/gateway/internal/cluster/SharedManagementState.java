@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryMergedListener;
@@ -49,6 +50,11 @@ import static java.util.Objects.requireNonNull;
  * (connections closed with 1008 when their endpoint is rejected, listeners of a deleted hybrid connection with 1001),
  * and never sent back (a node applies only versions above the one it has). A node that joins takes the cluster's
  * version, which wins over its configured or saved state (logged); the first node of a cluster puts its own.
+ *
+ * <p>Under the lock the entry is the truth: a node takes it whenever it differs from its own state, even with a lower
+ * number. That is what happens after a split brain heals: Hazelcast merges the smaller side's entry into the larger
+ * side's (its default merge policy keeps the larger side's), and the smaller side's nodes, told by the
+ * {@link LifecycleState#MERGED} event, take the larger side's state in place of the changes made on their side.
  */
 final class SharedManagementState implements AutoCloseable {
 
@@ -69,11 +75,25 @@ final class SharedManagementState implements AutoCloseable {
     private final ExecutorService applier;
     /** Serializes this node's changes and the versions it applies; guards {@link #applied}. */
     private final Object monitor = new Object();
+    private final HazelcastInstance hazelcast;
     private final UUID listenerId;
+    private final UUID lifecycleListenerId;
     /** The version this node's state is; 0 before any, {@link #UNKNOWN} after a change it could not share. */
     private long applied;
 
     private static final long UNKNOWN = -1;
+
+    /** Where a version comes from, which decides whether this node takes it. */
+    private enum Source {
+        /** The entry as this node joins, under the lock: taken. */
+        JOIN,
+        /** The entry under the lock before one of this node's changes: taken when it differs from this node's. */
+        LOCKED,
+        /** The entry under the lock after a split brain healed: taken when it differs from this node's. */
+        MERGE,
+        /** An event of the map: taken when newer than this node's (events arrive in order). */
+        EVENT
+    }
 
     /**
      * The whole management state as one version: the documents of {@code namespaces-state.json} and
@@ -119,6 +139,7 @@ final class SharedManagementState implements AutoCloseable {
 
     private SharedManagementState(HazelcastInstance hazelcast, NamespaceRegistry registry, NetworkState network,
                                   String node) {
+        this.hazelcast = hazelcast;
         this.map = hazelcast.getMap(MAP);
         this.registry = registry;
         this.network = network;
@@ -129,6 +150,11 @@ final class SharedManagementState implements AutoCloseable {
             return thread;
         });
         listenerId = map.addEntryListener(new VersionListener(), KEY, true);
+        lifecycleListenerId = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleState.MERGED) {
+                handOver(this::resynchronize);
+            }
+        });
     }
 
     /**
@@ -148,7 +174,7 @@ final class SharedManagementState implements AutoCloseable {
             shared.locked(() -> {
                 Optional<Version> current = shared.current();
                 if (current.isPresent()) {
-                    shared.adopt(current.get(), true);
+                    shared.adopt(current.get(), Source.JOIN);
                 } else {
                     shared.publish();
                     logger.info("management state: the cluster had none; this node's namespaces and network state "
@@ -170,10 +196,30 @@ final class SharedManagementState implements AutoCloseable {
      */
     void sequence(Runnable change) {
         locked(() -> {
-            current().ifPresent(version -> adopt(version, false));
+            current().ifPresent(version -> adopt(version, Source.LOCKED));
             change.run();
             publish();
         });
+    }
+
+    /**
+     * Takes the cluster's entry as it is now, under the lock, whatever its number: this node's state may have moved
+     * away from it (a split brain healed); puts this node's when the cluster has none.
+     */
+    void resynchronize() {
+        try {
+            locked(() -> {
+                Optional<Version> current = current();
+                if (current.isPresent()) {
+                    adopt(current.get(), Source.MERGE);
+                } else {
+                    publish();
+                }
+            });
+        } catch (RuntimeException e) {
+            logger.error("management state: not resynchronized with the cluster ({}); this node takes the cluster's "
+                    + "state with its next change", e.getMessage(), e);
+        }
     }
 
     /** The version this node's state is (0 before any). */
@@ -223,14 +269,15 @@ final class SharedManagementState implements AutoCloseable {
     }
 
     /**
-     * Makes this node's state {@code version} unless it has it already. Namespaces go first unless the network state
+     * Makes this node's state {@code version}: from an {@linkplain Source#EVENT event} only when it is newer than the
+     * one this node has, from the entry under the lock when it differs. Namespaces go first unless the network state
      * names a namespace the version drops (the network state is then changed first, as the management API deletes a
      * namespace), so that the saved network state never names a namespace the saved namespaces lack.
      *
      * @throws IllegalStateException when the version cannot be applied here
      */
-    private void adopt(Version version, boolean joining) {
-        if (version.number() <= applied) {
+    private void adopt(Version version, Source source) {
+        if (source == Source.EVENT && version.number() <= applied) {
             return;
         }
         try {
@@ -240,6 +287,9 @@ final class SharedManagementState implements AutoCloseable {
             NetworkModel model = NetworkStateFile.model(version.network(), names);
             boolean namespacesDiffer = !NamespaceStateFile.document(registry.configs()).equals(version.namespaces());
             boolean networkDiffers = !NetworkStateFile.document(network.current()).equals(version.network());
+            if (source == Source.LOCKED && version.number() == applied && !namespacesDiffer && !networkDiffers) {
+                return;
+            }
             boolean networkFirst = network.current().namespaces().stream().map(NamespaceNetwork::namespace)
                     .anyMatch(name -> !names.contains(name.toLowerCase(Locale.ROOT)));
             if (networkFirst && networkDiffers) {
@@ -251,16 +301,21 @@ final class SharedManagementState implements AutoCloseable {
             if (!networkFirst && networkDiffers) {
                 network.replace(model);
             }
+            long before = applied;
             applied = version.number();
             String changed = namespacesDiffer && networkDiffers ? "namespaces and network state"
                     : namespacesDiffer ? "namespaces" : networkDiffers ? "network state" : "";
-            if (joining) {
-                logger.info("management state: took the cluster's version {} (last changed by {}){}", version.number(),
-                        version.node(), changed.isEmpty() ? ", the same as this node's" : "; it replaced this node's "
-                                + "own " + changed + " (the cluster's state wins over a joining node's)");
-            } else {
-                logger.info("management state: version {} from {} applied ({})", version.number(), version.node(),
-                        changed.isEmpty() ? "nothing changed here" : changed);
+            switch (source) {
+                case JOIN -> logger.info("management state: took the cluster's version {} (last changed by {}){}",
+                        version.number(), version.node(), changed.isEmpty() ? ", the same as this node's"
+                                : "; it replaced this node's own " + changed + " (the cluster's state wins over a "
+                                + "joining node's)");
+                case MERGE -> logger.warn("management state: after a split brain took the cluster's version {} (last "
+                        + "changed by {}) in place of this node's version {}{}", version.number(), version.node(),
+                        before, changed.isEmpty() ? ", the same state" : "; changes made on this side are lost ("
+                                + changed + ')');
+                case LOCKED, EVENT -> logger.info("management state: version {} from {} applied ({})",
+                        version.number(), version.node(), changed.isEmpty() ? "nothing changed here" : changed);
             }
         } catch (RuntimeException e) {
             throw new IllegalStateException("management state: the cluster's version " + version.number() + " (from "
@@ -272,10 +327,19 @@ final class SharedManagementState implements AutoCloseable {
     private void received(String json) {
         synchronized (monitor) {
             try {
-                adopt(Version.parse(json), false);
+                adopt(Version.parse(json), Source.EVENT);
             } catch (RuntimeException e) {
                 logger.error("{}; this node keeps its state until a later version applies", e.getMessage(), e);
             }
+        }
+    }
+
+    /** Runs {@code task} on the applier thread, after the versions handed over before it; nothing after close. */
+    private void handOver(Runnable task) {
+        try {
+            applier.execute(task);
+        } catch (RejectedExecutionException e) {
+            logger.debug("management state task after close ignored");
         }
     }
 
@@ -284,6 +348,7 @@ final class SharedManagementState implements AutoCloseable {
     public void close() {
         applier.shutdownNow();
         try {
+            hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListenerId);
             map.removeEntryListener(listenerId);
         } catch (RuntimeException e) {
             logger.debug("management state listener not removed: {}", e.toString());
@@ -311,13 +376,8 @@ final class SharedManagementState implements AutoCloseable {
 
         private void handOver(EntryEvent<String, String> event) {
             String json = event.getValue();
-            if (json == null) {
-                return;
-            }
-            try {
-                applier.execute(() -> received(json));
-            } catch (RejectedExecutionException e) {
-                logger.debug("management state version after close ignored");
+            if (json != null) {
+                SharedManagementState.this.handOver(() -> received(json));
             }
         }
     }

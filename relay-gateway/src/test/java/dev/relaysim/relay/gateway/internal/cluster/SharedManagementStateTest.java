@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.internal.cluster;
 
+import com.hazelcast.core.Hazelcast;
 import dev.relaysim.relay.gateway.config.ClusterSettings;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.HybridConnectionConfig;
@@ -195,6 +196,34 @@ class SharedManagementStateTest {
 
         assertThat(first.version()).isEqualTo(version);
         assertThat(second.version()).isEqualTo(version);
+    }
+
+    @Test
+    void afterASplitBrainHealedTheNodesTakeTheEntryTheClusterKeptInPlaceOfTheirOwnState() {
+        List<NamespaceConfig> largerSide = first.registry().configs().stream().map(namespace -> namespace.name()
+                .equals(TestGateway.NAMESPACE) ? withEntity(namespace, "kept-by-the-larger-side") : namespace).toList();
+        String kept = SharedManagementState.Version.of(first.version(), "the larger side", largerSide,
+                first.network().current()).json();
+        first.addEntity("made-on-the-smaller-side");
+        await().atMost(APPLIED).untilAsserted(() -> assertThat(second.version()).isEqualTo(first.version()));
+
+        // What a healed split brain leaves: the entry of the larger side, other state under a lower number than the
+        // smaller side's nodes have, so its event is older than what they have.
+        Hazelcast.getHazelcastInstanceByName("relaysim-127.0.12.1-" + ClusterSettings.DEFAULT_PORT)
+                .<String, String>getMap(SharedManagementState.MAP).set(SharedManagementState.KEY, kept);
+        first.cluster().managementState().resynchronize();
+        assertThat(first.entities()).contains("kept-by-the-larger-side").doesNotContain("made-on-the-smaller-side");
+        second.addEntity("after-the-merge");
+
+        await().atMost(APPLIED).untilAsserted(() -> {
+            for (Node node : List.of(first, second)) {
+                assertThat(node.entities()).contains("kept-by-the-larger-side", "after-the-merge")
+                        .doesNotContain("made-on-the-smaller-side");
+                assertThat(node.savedNamespaces()).contains("after-the-merge")
+                        .doesNotContain("made-on-the-smaller-side");
+            }
+            assertThat(second.version()).isEqualTo(first.version());
+        });
     }
 
     @Test
