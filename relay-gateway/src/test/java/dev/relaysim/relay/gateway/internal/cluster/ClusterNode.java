@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.internal.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaysim.relay.gateway.cli.GatewayMain;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A gateway node as its own JVM ({@link GatewayMain} on this test's class path), bound to a 127.0.1.x address with
@@ -58,13 +60,24 @@ final class ClusterNode implements AutoCloseable {
      * connections {@code entities}.
      */
     static ClusterNode start(String address, String members, List<String> entities) {
+        return start(address, members, entities, settings -> { });
+    }
+
+    /**
+     * Starts a node as {@link #start(String, String, List)} does, with {@code settings} changing its configuration
+     * file's JSON (such as {@code limits} or {@code protocol.responseTimeout}) before it is written.
+     */
+    static ClusterNode start(String address, String members, List<String> entities, Consumer<ObjectNode> settings) {
         Path directory = Path.of("target", "cluster-nodes").toAbsolutePath();
         Path data = directory.resolve(address);
         Path config = directory.resolve(address + ".json");
         Path log = directory.resolve(address + ".log");
         try {
             Files.createDirectories(data);
-            Files.writeString(config, config(entities), StandardCharsets.UTF_8);
+            ObjectNode json = (ObjectNode) JSON.readTree(config(entities));
+            settings.accept(json);
+            Files.writeString(config, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json),
+                    StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m",
                     "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid",
@@ -108,6 +121,11 @@ final class ClusterNode implements AutoCloseable {
     /** {@code <address>:5701}, as {@code /health} names members. */
     String member() {
         return address + ":5701";
+    }
+
+    /** {@code http://<address>:9080/<entity><suffix>}: HTTP request mode on the node's plain front end. */
+    URI httpUri(String entity, String suffix) {
+        return URI.create("http://" + address + ':' + PLAIN_PORT + '/' + entity + suffix);
     }
 
     /** {@code ws://<address>:9080/$hc/<entity>?<query>}. */
