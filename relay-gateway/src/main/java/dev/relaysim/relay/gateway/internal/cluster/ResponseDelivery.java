@@ -51,7 +51,13 @@ final class ResponseDelivery implements Callable<Boolean>, Serializable, Hazelca
         Optional<ClusterExchanges.RemoteExchange> found = exchanges == null ? Optional.empty()
                 : exchanges.remoteExchange(requestId);
         if (found.isEmpty()) {
-            logger.info("response to request {} from another node dropped: no sender waits for it here", requestId);
+            if (parts.stream().allMatch(part -> part.kind() == ResponsePart.Kind.GONE)) {
+                // The listener left after its exchange ended here (answered over a rendezvous, or timed out).
+                logger.debug("listener of request {} on another node left after the request ended", requestId);
+            } else {
+                logger.info("response to request {} from another node dropped: no sender waits for it here",
+                        requestId);
+            }
             return false;
         }
         ClusterExchanges.RemoteExchange exchange = found.get();
