@@ -5,13 +5,16 @@ import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -46,11 +49,17 @@ final class SharedCounters implements ClusterCounts {
     @Override
     public boolean acquire(String key, int cap) {
         requireNonNull(key, "key");
+        CompletableFuture<Boolean> taken = null;
         try {
-            return map.submitToKey(key, new Acquire(localMemberId, cap)).toCompletableFuture()
-                    .get(ACQUIRE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            taken = map.submitToKey(key, new Acquire(localMemberId, cap)).toCompletableFuture();
+            return taken.get(ACQUIRE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            giveBackIfTakenLate(key, taken);
+            return false;
+        } catch (TimeoutException e) {
+            logger.warn("a place of {} refused: the cluster did not count it within {}", key, ACQUIRE_TIMEOUT);
+            giveBackIfTakenLate(key, taken);
             return false;
         } catch (Exception e) {
             logger.warn("a place of {} refused: the cluster did not count it: {}", key, e.toString());
@@ -65,6 +74,17 @@ final class SharedCounters implements ClusterCounts {
             map.submitToKey(key, new Release(localMemberId));
         } catch (HazelcastInstanceNotActiveException e) {
             logger.debug("a place of {} not given back: the node left the cluster (the others drop its count)", key);
+        }
+    }
+
+    /** A place the caller no longer waits for is given back once the key's owner has taken it after all. */
+    private void giveBackIfTakenLate(String key, @Nullable CompletableFuture<Boolean> taken) {
+        if (taken != null) {
+            taken.thenAccept(late -> {
+                if (late) {
+                    release(key);
+                }
+            });
         }
     }
 
