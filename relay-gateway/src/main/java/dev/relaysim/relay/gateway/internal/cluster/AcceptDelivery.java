@@ -58,10 +58,8 @@ final class AcceptDelivery implements Callable<Boolean>, Serializable, Hazelcast
 
     @Override
     public Boolean call() throws ControlCommandException, InterruptedException {
-        HazelcastInstance hazelcast = requireNonNull(this.hazelcast, "hazelcast");
-        NamespaceRegistry registry = (NamespaceRegistry) hazelcast.getUserContext().get(REGISTRY);
-        ListenerConnection listener = find(registry).orElseThrow(() -> new IllegalStateException("listener "
-                + listenerId + " of " + namespace + '/' + entity + " is not connected to this node"));
+        ListenerConnection listener = connectedListener(requireNonNull(hazelcast, "hazelcast"), namespace, entity,
+                listenerId);
         ChannelFuture written = listener.send(ControlCommandCodec.decode(command));
         if (!written.await(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("accept not written to listener " + listenerId + " within "
@@ -73,10 +71,19 @@ final class AcceptDelivery implements Callable<Boolean>, Serializable, Hazelcast
         return true;
     }
 
-    private Optional<ListenerConnection> find(NamespaceRegistry registry) {
-        return registry.namespace(namespace).flatMap(found -> found.hybridConnection(entity))
-                .map(HybridConnection::listeners)
+    /**
+     * The ready listener {@code listenerId} of {@code namespace}/{@code entity} on the node of {@code hazelcast}.
+     *
+     * @throws IllegalStateException when it is not connected there (any more)
+     */
+    static ListenerConnection connectedListener(HazelcastInstance hazelcast, String namespace, String entity,
+                                                String listenerId) {
+        NamespaceRegistry registry = (NamespaceRegistry) hazelcast.getUserContext().get(REGISTRY);
+        Optional<ListenerConnection> listener = registry.namespace(namespace)
+                .flatMap(found -> found.hybridConnection(entity)).map(HybridConnection::listeners)
                 .flatMap(listeners -> listeners.snapshot().stream()
                         .filter(candidate -> candidate.id().equals(listenerId) && candidate.isReady()).findFirst());
+        return listener.orElseThrow(() -> new IllegalStateException("listener " + listenerId + " of " + namespace
+                + '/' + entity + " is not connected to this node"));
     }
 }

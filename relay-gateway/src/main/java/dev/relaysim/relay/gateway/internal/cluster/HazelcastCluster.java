@@ -6,13 +6,14 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
+import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.gateway.config.ClusterSettings;
+import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 import dev.relaysim.relay.gateway.internal.metrics.RelayMeters;
@@ -20,6 +21,7 @@ import dev.relaysim.relay.gateway.internal.network.NetworkState;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +30,13 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +56,8 @@ public final class HazelcastCluster implements ListenerCluster {
     /** The Hazelcast cluster name every node uses. */
     public static final String CLUSTER_NAME = "relaysim";
     static final String ACCEPT_EXECUTOR = "relaysim.accepts";
+    /** Where HTTP-mode requests and their responses cross nodes ({@link RemoteRequests}). */
+    static final String REQUEST_EXECUTOR = "relaysim.requests";
     private static final String LOGGING_TYPE = "hazelcast.logging.type";
 
     private static final Logger logger = LoggerFactory.getLogger(HazelcastCluster.class);
@@ -61,6 +65,8 @@ public final class HazelcastCluster implements ListenerCluster {
     private final HazelcastInstance hazelcast;
     private final ListenerDirectory directory;
     private final IExecutorService accepts;
+    private final RemoteRequests requests;
+    private final SharedCounters counters;
     private final InetSocketAddress acceptHost;
     private final AtomicInteger dnsCursor = new AtomicInteger();
     private volatile @Nullable SharedManagementState managementState;
@@ -70,6 +76,8 @@ public final class HazelcastCluster implements ListenerCluster {
         this.acceptHost = acceptHost;
         directory = new ListenerDirectory(hazelcast);
         accepts = hazelcast.getExecutorService(ACCEPT_EXECUTOR);
+        requests = new RemoteRequests(hazelcast);
+        counters = new SharedCounters(hazelcast);
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -83,6 +91,10 @@ public final class HazelcastCluster implements ListenerCluster {
                 // Off Hazelcast's event thread: the entry processors wait for the partitions' owners.
                 CompletableFuture.runAsync(() -> directory.forgetMember(memberId)).exceptionally(failure -> {
                     logger.warn("listeners of member {} not removed: {}", memberId, failure.toString());
+                    return null;
+                });
+                CompletableFuture.runAsync(() -> counters.forgetMember(memberId)).exceptionally(failure -> {
+                    logger.warn("places of member {} not given back: {}", memberId, failure.toString());
                     return null;
                 });
             }
@@ -143,6 +155,7 @@ public final class HazelcastCluster implements ListenerCluster {
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2)
                 .setMembers(settings.members().stream().map(member -> member + ':' + settings.port()).toList());
         config.getExecutorConfig(ACCEPT_EXECUTOR).setPoolSize(4);
+        config.getExecutorConfig(REQUEST_EXECUTOR).setPoolSize(4);
         config.setUserContext(new ConcurrentHashMap<>(Map.of(AcceptDelivery.REGISTRY, registry)));
         return config;
     }
@@ -170,27 +183,25 @@ public final class HazelcastCluster implements ListenerCluster {
     @Override
     public CompletionStage<Void> deliverAccept(HybridConnection entity, RemoteListener listener,
                                                AcceptCommand command) {
-        UUID memberId = UUID.fromString(listener.memberId());
-        Optional<Member> member = hazelcast.getCluster().getMembers().stream()
-                .filter(candidate -> candidate.getUuid().equals(memberId)).findFirst();
-        CompletableFuture<Void> delivered = new CompletableFuture<>();
-        if (member.isEmpty()) {
-            delivered.completeExceptionally(new IllegalStateException("member " + memberId + " left the cluster"));
-            return delivered;
-        }
-        accepts.submitToMember(new AcceptDelivery(entity.namespace().name(), entity.name(), listener.listenerId(),
-                ControlCommandCodec.encode(command)), member.get(), new ExecutionCallback<Boolean>() {
-                    @Override
-                    public void onResponse(Boolean response) {
-                        delivered.complete(null);
-                    }
+        return MemberTasks.submit(hazelcast, accepts, new AcceptDelivery(entity.namespace().name(), entity.name(),
+                listener.listenerId(), ControlCommandCodec.encode(command)), listener.memberId());
+    }
 
-                    @Override
-                    public void onFailure(Throwable failure) {
-                        delivered.completeExceptionally(failure);
-                    }
-                });
-        return delivered;
+    @Override
+    public CompletionStage<Void> deliverRequest(HybridConnection entity, RemoteListener listener,
+                                                RequestCommand command, @Nullable ByteBuf body,
+                                                Duration responseTimeout) {
+        return requests.deliver(entity, listener, command, body, responseTimeout);
+    }
+
+    @Override
+    public void serveExchanges(ClusterExchanges exchanges) {
+        requests.serve(exchanges);
+    }
+
+    @Override
+    public ClusterCounts counts() {
+        return counters;
     }
 
     /** The cluster's members as {@code address:port}, this node's included. */

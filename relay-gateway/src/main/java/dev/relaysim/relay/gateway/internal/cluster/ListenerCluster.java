@@ -1,14 +1,19 @@
 package dev.relaysim.relay.gateway.internal.cluster;
 
 import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.common.protocol.RequestCommand;
+import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 import dev.relaysim.relay.gateway.internal.network.NetworkState;
 import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +56,25 @@ public interface ListenerCluster extends AutoCloseable {
 
         @Override
         public void shareManagementState(NamespaceRegistry registry, NetworkState networkState) {
+        }
+
+        @Override
+        public CompletionStage<Void> deliverRequest(HybridConnection entity, RemoteListener listener,
+                                                    RequestCommand command, @Nullable ByteBuf body,
+                                                    Duration responseTimeout) {
+            if (body != null) {
+                body.release();
+            }
+            return CompletableFuture.failedFuture(new IllegalStateException("no cluster"));
+        }
+
+        @Override
+        public void serveExchanges(ClusterExchanges exchanges) {
+        }
+
+        @Override
+        public ClusterCounts counts() {
+            return ClusterCounts.NONE;
         }
 
         @Override
@@ -102,6 +126,26 @@ public interface ListenerCluster extends AutoCloseable {
      * @throws IllegalStateException when the cluster's state cannot be applied on this node (the message says why)
      */
     void shareManagementState(NamespaceRegistry registry, NetworkState networkState);
+
+    /**
+     * Asks the listener's node to write an HTTP-mode {@code request} on its control channel (followed by {@code
+     * body}, for a full-form request) and to send what the listener answers there back to this node's
+     * {@link #serveExchanges exchanges}; completes when it was written, exceptionally when the node or the listener is
+     * gone or the write failed. Takes ownership of {@code body}.
+     *
+     * @param responseTimeout how long this node waits for the response (the listener's node forwards for as long)
+     */
+    CompletionStage<Void> deliverRequest(HybridConnection entity, RemoteListener listener, RequestCommand command,
+                                         @Nullable ByteBuf body, Duration responseTimeout);
+
+    /** This node's HTTP exchanges, which requests from other nodes and responses for this node's requests use. */
+    void serveExchanges(ClusterExchanges exchanges);
+
+    /**
+     * The counts of the cluster-wide limits (relayed connections per namespace, waiting senders per hybrid
+     * connection); {@link ClusterCounts#NONE} without a cluster.
+     */
+    ClusterCounts counts();
 
     /** Adds the cluster's gauges ({@code RelayMeters.CLUSTER_*}) to {@code registry}; none without a cluster. */
     void bindMeters(MeterRegistry registry);

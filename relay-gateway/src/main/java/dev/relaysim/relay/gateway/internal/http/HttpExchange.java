@@ -5,8 +5,8 @@ import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.common.protocol.ResponseCommand;
 import dev.relaysim.relay.gateway.internal.admission.HttpErrors;
 import dev.relaysim.relay.gateway.internal.admission.ServiceErrors;
+import dev.relaysim.relay.gateway.internal.cluster.ClusterExchanges;
 import dev.relaysim.relay.gateway.internal.control.HttpResponseReceiver;
-import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,11 +68,18 @@ import static java.util.Objects.requireNonNull;
  * reading follows the sender's writability. No response within the response timeout: 504. The listener's control
  * channel closing before any response: 502.
  *
+ * <h2>Across nodes</h2>
+ * The listener may be on another node of the cluster ({@link RequestListener#remote}): the request goes there through
+ * Hazelcast and is written on its control channel there; the addresses it gets are this node's, so its request
+ * rendezvous (and a rendezvous it opens for its response) come here; what it answers on its control channel comes
+ * back through Hazelcast, in order ({@link ClusterExchanges.RemoteExchange}). Timeouts and status codes are those of
+ * a listener on this node.
+ *
  * <h2>End</h2>
  * Once the response is complete the rendezvous (if any) is closed with 1000 and, if the request was complete and
  * keep-alive, the sender's connection reads its next request; otherwise it is closed.
  */
-public final class HttpExchange implements HttpResponseReceiver {
+public final class HttpExchange implements HttpResponseReceiver, ClusterExchanges.RemoteExchange {
 
     private static final Logger logger = LoggerFactory.getLogger(HttpExchange.class);
     private static final Set<String> HOP_BY_HOP_RESPONSE = Set.of("connection", "keep-alive", "proxy-connection",
@@ -88,7 +97,7 @@ public final class HttpExchange implements HttpResponseReceiver {
     private final int instance;
     private final Channel sender;
     private final Owner owner;
-    private final ListenerConnection listener;
+    private final RequestListener listener;
     private final HybridConnection entity;
     private final RequestCommand command;
     private final boolean addressOnly;
@@ -98,7 +107,7 @@ public final class HttpExchange implements HttpResponseReceiver {
     private final String systemTracker;
     private final AtomicBoolean responseClaimed = new AtomicBoolean();
     private final AtomicBoolean rendezvousClaimed = new AtomicBoolean();
-    private final ChannelFutureListener listenerGone = closed -> execute(this::listenerClosed);
+    private Runnable stopWatchingListener = () -> { };
 
     private CompositeByteBuf smallBody;
     private final Queue<ByteBuf> early = new ArrayDeque<>();
@@ -107,6 +116,8 @@ public final class HttpExchange implements HttpResponseReceiver {
     private boolean requestComplete;
     private boolean responseStarted;
     private Channel responseSource;
+    /** Whether the response arrives from another node (the listener's control channel is there). */
+    private boolean remoteResponse;
     private boolean bodyAllowed;
     private long declaredLength = -1;
     private long written;
@@ -122,7 +133,7 @@ public final class HttpExchange implements HttpResponseReceiver {
      * @param entity the hybrid connection the request is for (its namespace's host name goes into {@code Via}, its
      *               system tracker into error texts)
      */
-    HttpExchange(HttpRequestMode mode, int instance, Channel sender, Owner owner, ListenerConnection listener,
+    HttpExchange(HttpRequestMode mode, int instance, Channel sender, Owner owner, RequestListener listener,
                  RequestCommand command, boolean addressOnly, boolean head, boolean keepAlive,
                  HybridConnection entity) {
         this.mode = requireNonNull(mode, "mode");
@@ -153,12 +164,13 @@ public final class HttpExchange implements HttpResponseReceiver {
         return entity;
     }
 
-    /** The listener whose control channel got the request. */
-    public ListenerConnection listener() {
+    /** The listener whose control channel got the request (on this node or another). */
+    RequestListener listener() {
         return listener;
     }
 
-    boolean claimResponse() {
+    @Override
+    public boolean claimResponse() {
         return responseClaimed.compareAndSet(false, true);
     }
 
@@ -169,7 +181,7 @@ public final class HttpExchange implements HttpResponseReceiver {
     /** On the sender's loop: registers the exchange and sends what can be sent before the body. */
     void start() {
         mode.exchanges().add(this);
-        listener.channel().closeFuture().addListener(listenerGone);
+        stopWatchingListener = listener.watchClose(() -> execute(this::listenerClosed));
         if (addressOnly) {
             send(listener.send(RequestCommand.addressOnly(command.address(), id)));
             Duration timeout = mode.protocol().rendezvousTimeout();
@@ -298,7 +310,43 @@ public final class HttpExchange implements HttpResponseReceiver {
         execute(() -> fail(502, HttpErrors.BAD_GATEWAY, "The listener went away during its response.", reason));
     }
 
-    private void respond(ResponseCommand response, Channel source) {
+    @Override
+    public void onRemoteResponse(ResponseCommand response) {
+        requireNonNull(response, "response");
+        execute(() -> {
+            remoteResponse = !ended;
+            respond(response, null);
+        });
+    }
+
+    @Override
+    public void onRemoteBody(ByteBuf content, boolean last) {
+        requireNonNull(content, "content");
+        execute(() -> {
+            if (remoteResponse) {
+                responseBody(content, last);
+            } else {
+                content.release();
+            }
+        }, content);
+    }
+
+    @Override
+    public void onRemoteAbort(String reason) {
+        execute(() -> {
+            if (remoteResponse) {
+                fail(502, HttpErrors.BAD_GATEWAY, "The listener went away during its response.", reason);
+            }
+        });
+    }
+
+    @Override
+    public void onListenerGone() {
+        execute(this::listenerClosed);
+    }
+
+    /** @param source the rendezvous or local control channel it arrives on; null when it comes from another node */
+    private void respond(ResponseCommand response, @Nullable Channel source) {
         if (ended) {
             return;
         }
@@ -419,7 +467,7 @@ public final class HttpExchange implements HttpResponseReceiver {
     }
 
     /** The request (or its body) was handed to the listener's control channel. */
-    private void send(ChannelFuture sent) {
+    private void send(CompletionStage<Void> sent) {
         Duration timeout = mode.protocol().responseTimeout();
         responseTimer = sender.eventLoop().schedule(() -> {
             if (!responseStarted) {
@@ -427,10 +475,10 @@ public final class HttpExchange implements HttpResponseReceiver {
                         + " ms.", "no response within " + timeout);
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        sent.addListener(written -> {
-            if (!written.isSuccess()) {
+        sent.whenComplete((written, failure) -> {
+            if (failure != null) {
                 execute(() -> fail(502, HttpErrors.BAD_GATEWAY, "The request could not be sent to the listener.",
-                        "request to listener " + listener.id() + " failed: " + written.cause()));
+                        "request to listener " + listener.id() + " failed: " + failure));
             }
         });
     }
@@ -467,7 +515,7 @@ public final class HttpExchange implements HttpResponseReceiver {
     private void end() {
         ended = true;
         mode.exchanges().remove(this);
-        listener.channel().closeFuture().removeListener(listenerGone);
+        stopWatchingListener.run();
         rendezvousClaimed.set(true);
         cancel(responseTimer);
         cancel(rendezvousTimer);

@@ -8,6 +8,7 @@ import dev.relaysim.relay.gateway.internal.admission.AdmissionRequest;
 import dev.relaysim.relay.gateway.internal.admission.HttpErrors;
 import dev.relaysim.relay.gateway.internal.admission.Refusal;
 import dev.relaysim.relay.gateway.internal.admission.Verdict;
+import dev.relaysim.relay.gateway.internal.cluster.RemoteListener;
 import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
 import dev.relaysim.relay.gateway.internal.metrics.RefusalReason;
 import dev.relaysim.relay.gateway.internal.names.GatewayHandlerNames;
@@ -34,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Queue;
@@ -49,7 +51,8 @@ import static java.util.Objects.requireNonNull;
  * request passes the {@link dev.relaysim.relay.gateway.internal.admission.Gatekeeper} for Send as on the WebSocket path
  * (token from {@code ServiceBusAuthorization}, else {@code sb-hc-token}, else, only where a token is required,
  * {@code Authorization}, which is then not forwarded), with the same 401/403/404 texts. Without a ready listener
- * the sender gets 502. Otherwise one listener is picked in turn and an {@link HttpExchange} relays the
+ * the sender gets 502 (in a cluster: without one on any node). Otherwise one listener is picked in turn (one on
+ * this node first, else one on another node) and an {@link HttpExchange} relays the
  * request and its response; a sender expecting {@code 100-continue} gets it then (the gateway answers it, so
  * {@code Expect} is not forwarded). One exchange at a time: a request pipelined behind it waits (with its content)
  * until the response is complete, and keep-alive connections carry any number of sequential requests.
@@ -199,17 +202,23 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         }
         Verdict.Admitted admitted = (Verdict.Admitted) verdict;
         HybridConnection entity = admitted.entity();
-        Optional<ListenerConnection> chosen = entity.listeners().next();
-        if (chosen.isEmpty()) {
+        ListenerConnection local = entity.listeners().next().orElse(null);
+        Optional<RemoteListener> remote = local == null ? mode.cluster().remoteListener(entity) : Optional.empty();
+        if (local == null && remote.isEmpty()) {
             refuse(sender, Refusal.of(RefusalReason.NO_LISTENER, 502, NO_LISTENERS, entity.systemTracker(),
                     "no listener connected").asJsonError(HttpErrors.BAD_GATEWAY));
             return;
         }
-        ListenerConnection listener = chosen.get();
+        RequestListener listener = local != null ? RequestListener.local(local)
+                : RequestListener.remote(mode.cluster(), entity, remote.get(), mode.protocol().responseTimeout());
+        boolean secure = local != null ? local.secure() : remote.get().secure();
+        // A listener on another node gets addresses of this node, as for a cross-node accept.
+        InetSocketAddress addressHost = local != null ? local.localAddress()
+                : mode.cluster().acceptHost().orElseThrow();
         int instance = mode.rendezvousPorts().nextInstance();
         String id = PendingRendezvous.newId(instance);
-        String address = ListenerRequests.rendezvousAddress(listener.secure(),
-                mode.rendezvousPorts().authority(listener.localAddress(), instance), target.encodedPath(), id);
+        String address = ListenerRequests.rendezvousAddress(secure,
+                mode.rendezvousPorts().authority(addressHost, instance), target.encodedPath(), id);
         long contentLength = HttpUtil.isTransferEncodingChunked(request) ? -1
                 : HttpUtil.getContentLength(request, 0L);
         RequestCommand command = new RequestCommand(address, id, target.listenerRequestTarget(),

@@ -7,6 +7,7 @@ import dev.relaysim.relay.gateway.internal.admission.Refusal;
 import dev.relaysim.relay.gateway.internal.admission.WebSocketUpgrades;
 import dev.relaysim.relay.gateway.internal.http.HttpExchanges.RendezvousClaim;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
+import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -60,7 +61,11 @@ public final class RequestRendezvousRouter {
                     "unknown, used or expired request " + id.get()), instance);
         }
         HttpExchange exchange = claimed.exchange();
-        Optional<Refusal> network = mode.gatekeeper().admitRequestRendezvous(channel, exchange.listener(), tracker);
+        ListenerConnection listener = exchange.listener().local();
+        // A listener on another node is judged by the namespace of the request, as its accept rendezvous is.
+        Optional<Refusal> network = listener != null
+                ? mode.gatekeeper().admitRequestRendezvous(channel, listener, tracker)
+                : mode.gatekeeper().admitAccept(channel, exchange.entity());
         if (network.isPresent()) {
             refuse(channel, network.get(), instance);
             exchange.rendezvousRefused("listener's request rendezvous was refused by the network rules");

@@ -41,6 +41,7 @@ public final class ConnectionLimits {
     }
 
     private final LimitSettings settings;
+    private final ClusterCounts cluster;
     private final KeyedCounter<InetAddress> sources = new KeyedCounter<>();
     private final KeyedCounter<String> namespaces = new KeyedCounter<>();
     private final RefusalLog sourceLog = new RefusalLog(logger, "maxConnectionsPerSource", RefusalLog.INTERVAL);
@@ -49,8 +50,20 @@ public final class ConnectionLimits {
     private final RefusalLog namespaceLog = new RefusalLog(logger, "maxRelayedConnectionsPerNamespace",
             RefusalLog.INTERVAL);
 
+    /** A gateway alone. */
     public ConnectionLimits(LimitSettings settings) {
+        this(settings, ClusterCounts.NONE);
+    }
+
+    /** @param cluster where a cluster's nodes count relayed connections per namespace together */
+    public ConnectionLimits(LimitSettings settings, ClusterCounts cluster) {
         this.settings = requireNonNull(settings, "settings");
+        this.cluster = requireNonNull(cluster, "cluster");
+    }
+
+    /** The key of a namespace's relayed connections in the {@link ClusterCounts}. */
+    static String namespaceKey(String namespace) {
+        return "namespace:" + namespace.toLowerCase(Locale.ROOT);
     }
 
     public LimitSettings settings() {
@@ -77,16 +90,25 @@ public final class ConnectionLimits {
 
     /**
      * Counts a sender against its namespace's {@code maxRelayedConnectionsPerNamespace} until its channel closes
-     * (it waits, is relayed, and ends with its channel).
+     * (it waits, is relayed, and ends with its channel): on this node, and in a cluster on all nodes together.
      *
      * @return whether there was room; if not, nothing is counted
      */
     public boolean admitSender(String namespace, Channel sender) {
         String key = namespace.toLowerCase(Locale.ROOT);
-        if (namespaces.incrementBelow(key, settings.maxRelayedConnectionsPerNamespace()) < 0) {
+        int max = settings.maxRelayedConnectionsPerNamespace();
+        if (namespaces.incrementBelow(key, max) < 0) {
             return false;
         }
-        sender.closeFuture().addListener(closed -> namespaces.decrement(key));
+        String clusterKey = namespaceKey(key);
+        if (!cluster.acquire(clusterKey, max)) {
+            namespaces.decrement(key);
+            return false;
+        }
+        sender.closeFuture().addListener(closed -> {
+            namespaces.decrement(key);
+            cluster.release(clusterKey);
+        });
         return true;
     }
 

@@ -126,8 +126,8 @@ public final class GatewayContext {
                           LimitSettings limits, EventJournal events, ListenerCluster cluster) {
         requireNonNull(cluster, "cluster");
         this.events = requireNonNull(events, "events");
-        this.limits = new ConnectionLimits(limits);
-        rendezvousTable = new RendezvousTable(limits.maxPendingRendezvousPerEntity());
+        this.limits = new ConnectionLimits(limits, cluster.counts());
+        rendezvousTable = new RendezvousTable(limits.maxPendingRendezvousPerEntity(), cluster.counts());
         this.networkGuard = requireNonNull(networkGuard, "networkGuard");
         this.protocol = requireNonNull(protocol, "protocol");
         this.registry = requireNonNull(registry, "registry");
@@ -141,7 +141,9 @@ public final class GatewayContext {
         gatekeeper = new Gatekeeper(registry, networkGuard, authorizer, this.limits);
         refusals = new Refusals(metrics, events, clock, registry);
         meters = new ConnectionMeters(metrics, events, clock);
-        httpRequestMode = new HttpRequestMode(gatekeeper, refusals, protocol, rendezvousPorts, httpExchanges, metrics);
+        httpRequestMode = new HttpRequestMode(gatekeeper, refusals, protocol, rendezvousPorts, httpExchanges, metrics,
+                cluster);
+        cluster.serveExchanges(httpExchanges);
         RendezvousHandshake handshake = new RendezvousHandshake(protocol, relaySettings, refusals, meters,
                 networkGuard, relayPairs);
         routes = new UpgradeRouter.Routes(refusals, metrics,

@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.internal.rendezvous;
 
 import dev.relaysim.relay.gateway.config.LimitSettings;
+import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 import dev.relaysim.relay.gateway.internal.limits.KeyedCounter;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 
@@ -19,7 +20,8 @@ import static java.util.Objects.requireNonNull;
  * The senders waiting for a listener, by rendezvous id. An entry leaves the table exactly once: claimed by the
  * listener's accept, cancelled because the sender went away, or expired; whoever removes it owns it (and its held
  * request). Each hybrid connection has at most {@code maxPendingPerEntity} senders waiting, counted exactly: one
- * more when an entry is added, one less when it leaves. Thread-safe: accepts arrive on other event loops than the
+ * more when an entry is added, one less when it leaves; in a cluster also on all nodes together ({@link
+ * ClusterCounts}). Thread-safe: accepts arrive on other event loops than the
  * senders'.
  */
 public final class RendezvousTable {
@@ -43,6 +45,7 @@ public final class RendezvousTable {
     private final ConcurrentMap<String, PendingRendezvous> pending = new ConcurrentHashMap<>();
     private final KeyedCounter<HybridConnection> waiting = new KeyedCounter<>();
     private final int maxPendingPerEntity;
+    private final ClusterCounts cluster;
 
     /** A table with the default {@link LimitSettings#maxPendingRendezvousPerEntity()}. */
     public RendezvousTable() {
@@ -51,6 +54,15 @@ public final class RendezvousTable {
 
     /** @param maxPendingPerEntity how many senders may wait on one hybrid connection */
     public RendezvousTable(int maxPendingPerEntity) {
+        this(maxPendingPerEntity, ClusterCounts.NONE);
+    }
+
+    /**
+     * @param maxPendingPerEntity how many senders may wait on one hybrid connection (in a cluster: on all nodes)
+     * @param cluster where a cluster's nodes count their waiting senders together
+     */
+    public RendezvousTable(int maxPendingPerEntity, ClusterCounts cluster) {
+        this.cluster = requireNonNull(cluster, "cluster");
         if (maxPendingPerEntity < 1) {
             throw new IllegalArgumentException("maxPendingPerEntity: " + maxPendingPerEntity + " (expected: >= 1)");
         }
@@ -71,8 +83,13 @@ public final class RendezvousTable {
         if (waiting.incrementBelow(entity, maxPendingPerEntity) < 0) {
             return false;
         }
+        if (!cluster.acquire(clusterKey(entity), maxPendingPerEntity)) {
+            waiting.decrement(entity);
+            return false;
+        }
         if (pending.putIfAbsent(rendezvous.id(), rendezvous) != null) {
             waiting.decrement(entity);
+            cluster.release(clusterKey(entity));
             throw new IllegalStateException("rendezvous id in use: " + rendezvous.id());
         }
         rendezvous.expiry(rendezvous.sender().eventLoop().schedule(() -> {
@@ -148,8 +165,14 @@ public final class RendezvousTable {
     private boolean remove(PendingRendezvous rendezvous) {
         if (pending.remove(rendezvous.id(), rendezvous)) {
             waiting.decrement(rendezvous.match().entity());
+            cluster.release(clusterKey(rendezvous.match().entity()));
             return true;
         }
         return false;
+    }
+
+    /** The key of a hybrid connection's waiting senders in the {@link ClusterCounts}. */
+    private static String clusterKey(HybridConnection entity) {
+        return "pending:" + entity.namespace().name() + '/' + entity.name();
     }
 }

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.internal.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaysim.relay.gateway.cli.GatewayMain;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.testing.TestGateway;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,7 +71,7 @@ final class ClusterNode implements AutoCloseable {
      * connections {@code entities}.
      */
     static ClusterNode start(String address, String members, List<String> entities) {
-        return start(address, members, entities, Integer.parseInt(PLAIN_PORT), RENDEZVOUS_PORTS);
+        return start(address, members, entities, settings -> { });
     }
 
     /**
@@ -79,13 +81,29 @@ final class ClusterNode implements AutoCloseable {
      */
     static ClusterNode start(String address, String members, List<String> entities, int plainPort,
                              String rendezvousPorts) {
+        return start(address, members, entities, plainPort, rendezvousPorts, settings -> { });
+    }
+
+    /**
+     * Starts a node as {@link #start(String, String, List)} does, with {@code settings} changing its configuration
+     * file's JSON (such as {@code limits} or {@code protocol.responseTimeout}) before it is written.
+     */
+    static ClusterNode start(String address, String members, List<String> entities, Consumer<ObjectNode> settings) {
+        return start(address, members, entities, Integer.parseInt(PLAIN_PORT), RENDEZVOUS_PORTS, settings);
+    }
+
+    private static ClusterNode start(String address, String members, List<String> entities, int plainPort,
+                                     String rendezvousPorts, Consumer<ObjectNode> settings) {
         Path directory = Path.of("target", "cluster-nodes").toAbsolutePath();
         Path data = directory.resolve(address);
         Path config = directory.resolve(address + ".json");
         Path log = directory.resolve(address + ".log");
         try {
             Files.createDirectories(data);
-            Files.writeString(config, config(entities, plainPort, rendezvousPorts), StandardCharsets.UTF_8);
+            ObjectNode json = config(entities, plainPort, rendezvousPorts);
+            settings.accept(json);
+            Files.writeString(config, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json),
+                    StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m",
                     "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid",
@@ -115,7 +133,7 @@ final class ClusterNode implements AutoCloseable {
         }
     }
 
-    private static String config(List<String> entities, int plainPort, String rendezvousPorts) throws IOException {
+    private static ObjectNode config(List<String> entities, int plainPort, String rendezvousPorts) {
         var root = JSON.createObjectNode();
         var listen = root.putObject("listen");
         listen.putObject("tls").put("enabled", false);
@@ -134,7 +152,7 @@ final class ClusterNode implements AutoCloseable {
             hybridConnections.addObject().put("name", entity).put("requiresClientAuthorization", true)
                     .putArray("authorizationRules");
         }
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        return root;
     }
 
     String address() {
@@ -146,7 +164,12 @@ final class ClusterNode implements AutoCloseable {
         return address + ":5701";
     }
 
-    /** {@code ws://<address>:9080/$hc/<entity>?<query>} (the node's plain port). */
+    /** {@code http://<address>:<plain port>/<entity><suffix>}: HTTP request mode on the node's plain front end. */
+    URI httpUri(String entity, String suffix) {
+        return URI.create("http://" + address + ':' + plainPort + '/' + entity + suffix);
+    }
+
+    /** {@code ws://<address>:<plain port>/$hc/<entity>?<query>}. */
     URI uri(String entity, String query) {
         return URI.create("ws://" + address + ':' + plainPort + "/$hc/" + entity + '?' + query);
     }
