@@ -97,8 +97,8 @@ public final class BenchMain implements Callable<Integer> {
     private Integer inFlight;
 
     @Option(names = "--listeners", paramLabel = "N",
-            description = "relay listeners on the hybrid connection (default 2); integrity: listeners, 25 per hybrid "
-                    + "connection (default 1000)")
+            description = "relay listeners on the hybrid connection (default 2; --cluster: on each node); "
+                    + "integrity: listeners, 25 per hybrid connection (default 1000)")
     private Integer listeners;
 
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s",
@@ -133,6 +133,13 @@ public final class BenchMain implements Callable<Integer> {
             + "io_uring or nio (-D" + EventLoops.TRANSPORT_PROPERTY + "; io_uring falls back to epoll, logged, where "
             + "the kernel refuses it); implies --gateway-process")
     private String gatewayTransport;
+
+    @Option(names = "--cluster", paramLabel = "N", description = "throughput, latency, connect-rate: N gateway nodes "
+            + "(2-9) as processes on 127.0.1.51..(50+N) in one Hazelcast cluster; node i holds --listeners "
+            + "listeners of hybrid connection node-i; columns one-node (node 0 both ends), same-node (senders on "
+            + "their listeners' node), cross-node (senders on the next node) instead of the baselines; "
+            + "--connections defaults to N")
+    private Integer clusterNodes;
 
     @Option(names = "--no-node", description = "skip the second client stack (Node ws 8 with bufferutil, installed "
             + "under target/ with npm when Node.js is there)")
@@ -201,6 +208,8 @@ public final class BenchMain implements Callable<Integer> {
                 runIntegrity(integrity, run, progress);
             } else if (scenario.equals("idle")) {
                 runIdle(load, run, progress);
+            } else if (clusterNodes != null) {
+                runCluster(load, run, progress);
             } else {
                 runLoad(load, run, progress, out);
             }
@@ -242,6 +251,9 @@ public final class BenchMain implements Callable<Integer> {
             throw new IllegalArgumentException("--gateway-process: not with --connection-string (expected: one of "
                     + "them)");
         }
+        if (clusterNodes != null) {
+            checkCluster();
+        }
         if (connectionString != null) {
             // The relay leg of a connection string (sb://) is TLS; plain baselines would make the ratios compare
             // TLS against plain WebSockets.
@@ -251,13 +263,34 @@ public final class BenchMain implements Callable<Integer> {
         int defaultConnections = idle ? 1000 : 1;
         int defaultSize = scenario.equals("throughput") ? 65536 : 64;
         int defaultInFlight = idle ? 100 : 16;
+        if (clusterNodes != null && !idle) {
+            defaultConnections = clusterNodes;
+        }
         return new LoadParameters(connections != null ? connections : defaultConnections,
                 size != null ? size : defaultSize, window, inFlight != null ? inFlight : defaultInFlight,
                 listeners != null ? listeners : 2,
                 duration("--warmup", warmup), duration("--duration", duration));
     }
 
+    private void checkCluster() {
+        if (clusterNodes < 2 || clusterNodes > GatewayCluster.MAX_NODES) {
+            throw new IllegalArgumentException("--cluster: " + clusterNodes + " (expected: 2-"
+                    + GatewayCluster.MAX_NODES + " nodes)");
+        }
+        if (scenario.equals("idle")) {
+            throw new IllegalArgumentException("--cluster: not with idle (expected: throughput, latency or "
+                    + "connect-rate)");
+        }
+        if (connectionString != null) {
+            throw new IllegalArgumentException("--cluster: not with --connection-string (expected: one of them)");
+        }
+    }
+
     private IntegrityParameters integrityParameters() {
+        if (clusterNodes != null) {
+            throw new IllegalArgumentException("--cluster: not with integrity (expected: throughput, latency or "
+                    + "connect-rate)");
+        }
         if (connectionString != null || ca != null) {
             throw new IllegalArgumentException("--connection-string, --ca: not with integrity "
                     + "(expected: none; it measures a gateway process it starts itself)");
@@ -316,6 +349,89 @@ public final class BenchMain implements Callable<Integer> {
         out.flush();
     }
 
+    /**
+     * The cluster mode: {@code --cluster N} nodes as processes, the three {@link ClusterTargets} warmed up, then
+     * measured one after another, each with the share of its accepts that went through another node; the ratios
+     * cross-node/same-node (the cross-node accept, all nodes equally busy) and cross-node/one-node (the cluster
+     * against one node); the cross-node accept's cost in a note.
+     */
+    private void runCluster(LoadParameters load, BenchResults run, Progress progress) throws Exception {
+        EventLoopGroup clientGroup = EventLoops.newGroup("bench-client", clientThreads);
+        EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
+        run.note(loadAverage("at the start"));
+        long starting = System.nanoTime();
+        long stopping;
+        progress.show("cluster", Duration.ZERO, Duration.ZERO, "starting " + clusterNodes + " nodes");
+        try (GatewayCluster cluster = GatewayCluster.start(clusterNodes, gatewayProcessOptions())) {
+            SslContext clientSsl = tls ? SslContexts.forClient(cluster.caCertificatePem()) : null;
+            try (ClusterTargets targets = new ClusterTargets(cluster, load.listeners(), clientSsl, clientGroup,
+                    listenerGroup)) {
+                run.note(String.format(Locale.ROOT, "cluster: %d nodes started, joined and their listeners in every "
+                        + "node's directory in %.1f s", cluster.size(), (System.nanoTime() - starting) / 1e9));
+                if (!load.warmup().isZero()) {
+                    for (EchoTarget target : targets.all()) {
+                        run(target, load.warmUpPass(), progress);
+                    }
+                }
+                for (ClusterTarget target : targets.all()) {
+                    ClusterTargets.Accepts before = targets.accepts();
+                    Map<String, Double> figures = new LinkedHashMap<>(measure(target, load.measuredPass(), progress));
+                    figures.put("cross-node accepts %", targets.accepts().crossNodePercentSince(before));
+                    run.add(target.name(), figures);
+                }
+            }
+            run.compare(ClusterTargets.CROSS_NODE, ClusterTargets.SAME_NODE);
+            run.compare(ClusterTargets.CROSS_NODE, ClusterTargets.ONE_NODE);
+            crossNodeAcceptCost(run).ifPresent(run::note);
+            run.note("cluster of " + cluster.size() + " nodes on " + String.join(", ", cluster.addresses())
+                    + "; CPU figures are all nodes' processes together; direct, nginx and node ws: not run with "
+                    + "--cluster");
+            cluster.nodes().get(0).outputLine(UNAVAILABLE_TRANSPORT).ifPresent(run::note);
+            stopping = System.nanoTime();
+        } finally {
+            clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            listenerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        run.note(String.format(Locale.ROOT, "cluster: nodes stopped in %.1f s", (System.nanoTime() - stopping) / 1e9));
+        run.note(loadAverage("at the end"));
+    }
+
+    /**
+     * What the cross-node accept adds to a connection's setup, from connect-rate's figures: the senders' connect
+     * median and the sender's node's phase 1 (upgrade request to accept written, for cross-node through the
+     * listener's node) median, cross-node against same-node.
+     */
+    static Optional<String> crossNodeAcceptCost(BenchResults run) {
+        Map<String, Double> cross = run.figures().get(ClusterTargets.CROSS_NODE);
+        Map<String, Double> same = run.figures().get(ClusterTargets.SAME_NODE);
+        String connect = "connect p50 ms";
+        String phase = "1 accept sent p50 us";
+        if (cross == null || same == null || !cross.containsKey(connect) || !same.containsKey(connect)) {
+            return Optional.empty();
+        }
+        String text = String.format(Locale.ROOT, "cross-node accept: %+.2f ms per connection (connect p50 %.2f ms "
+                + "cross-node, %.2f ms same-node)", cross.get(connect) - same.get(connect), cross.get(connect),
+                same.get(connect));
+        if (cross.containsKey(phase) && same.containsKey(phase)) {
+            text += String.format(Locale.ROOT, "; the sender's node's phase 1 (request to accept written) p50 "
+                    + "%.0f us cross-node, %.0f us same-node (%+.2f ms)", cross.get(phase), same.get(phase),
+                    (cross.get(phase) - same.get(phase)) / 1e3);
+        }
+        return Optional.of(text);
+    }
+
+    /** The JVM options of a gateway process: its transport, then {@code --gateway-jvm-option}s. */
+    private List<String> gatewayProcessOptions() {
+        List<String> jvmOptions = new ArrayList<>();
+        if (gatewayTransport != null) {
+            jvmOptions.add("-D" + EventLoops.TRANSPORT_PROPERTY + "=" + gatewayTransport);
+        }
+        if (gatewayJvmOptions != null) {
+            jvmOptions.addAll(gatewayJvmOptions);
+        }
+        return jvmOptions;
+    }
+
     /** The gateway of a load run: none for {@code --connection-string}, else in-process or a process of its own. */
     private BenchGateway startGateway() throws IOException, InterruptedException {
         if (connectionString != null) {
@@ -324,14 +440,7 @@ public final class BenchMain implements Callable<Integer> {
         if (!gatewayProcess) {
             return LocalGateway.start(0);
         }
-        List<String> jvmOptions = new ArrayList<>();
-        if (gatewayTransport != null) {
-            jvmOptions.add("-D" + EventLoops.TRANSPORT_PROPERTY + "=" + gatewayTransport);
-        }
-        if (gatewayJvmOptions != null) {
-            jvmOptions.addAll(gatewayJvmOptions);
-        }
-        return GatewayProcess.start(() -> new GatewaySetup(0), jvmOptions);
+        return GatewayProcess.start(() -> new GatewaySetup(0), gatewayProcessOptions());
     }
 
     /**
@@ -596,8 +705,12 @@ public final class BenchMain implements Callable<Integer> {
             parameters.put("duration", load.duration().toString());
         }
         parameters.put("tls", tls);
-        parameters.put("gateway", scenario.equals("idle") || gatewayProcess ? "process"
+        parameters.put("gateway", clusterNodes != null ? "cluster"
+                : scenario.equals("idle") || gatewayProcess ? "process"
                 : connectionString == null ? "in-process" : "external");
+        if (clusterNodes != null) {
+            parameters.put("clusterNodes", clusterNodes);
+        }
         if (gatewayTransport != null) {
             parameters.put("gatewayTransport", gatewayTransport);
         }

@@ -44,6 +44,7 @@ final class GatewayProcess implements BenchGateway {
     private static final String BIND_FAILURE = "Address already in use";
 
     private final GatewaySetup setup;
+    private final String host;
     private final Process process;
     private final int plainPort;
     private final int tlsPort;
@@ -61,11 +62,21 @@ final class GatewayProcess implements BenchGateway {
      * {@link #close()}.
      */
     static GatewayProcess start(SetupFactory setups, List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(setups, jvmOptions, List.of(), "127.0.0.1");
+    }
+
+    /**
+     * Starts a gateway process as {@link #start(SetupFactory, List)} does, with {@code extraFlags} after the setup's
+     * (a cluster node's {@code --cluster-members} and {@code --node-address}), its management server reached on
+     * {@code host} (where the node binds it).
+     */
+    static GatewayProcess start(SetupFactory setups, List<String> jvmOptions, List<String> extraFlags, String host)
+            throws IOException, InterruptedException {
         IOException collision = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             GatewaySetup setup = setups.create();
             try {
-                return new GatewayProcess(setup, jvmOptions);
+                return new GatewayProcess(setup, jvmOptions, extraFlags, host);
             } catch (IOException e) {
                 if (!String.valueOf(e.getMessage()).contains(BIND_FAILURE)) {
                     throw e;
@@ -76,8 +87,10 @@ final class GatewayProcess implements BenchGateway {
         throw collision;
     }
 
-    private GatewayProcess(GatewaySetup setup, List<String> jvmOptions) throws IOException, InterruptedException {
+    private GatewayProcess(GatewaySetup setup, List<String> jvmOptions, List<String> extraFlags, String host)
+            throws IOException, InterruptedException {
         this.setup = setup;
+        this.host = host;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Compiler threads that come and go would take their CPU time with them out of jitCpuNanos.
@@ -89,6 +102,7 @@ final class GatewayProcess implements BenchGateway {
         command.add("--config");
         command.add(setup.configFile().toString());
         command.addAll(setup.flags());
+        command.addAll(extraFlags);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<int[]> ports = new CompletableFuture<>();
         Thread reader = new Thread(() -> readOutput(ports), "bench-gateway-output");
@@ -126,7 +140,7 @@ final class GatewayProcess implements BenchGateway {
 
     @Override
     public InetSocketAddress management() {
-        return new InetSocketAddress("127.0.0.1", managementPort);
+        return new InetSocketAddress(host, managementPort);
     }
 
     /** User plus system CPU time of the process ({@code /proc/<pid>/stat}, all threads); 0 where unreadable. */
