@@ -54,11 +54,12 @@ public final class BenchMain implements Callable<Integer> {
     private static final List<String> SCENARIOS = List.of("throughput", "latency", "connect-rate", "idle", "integrity");
     private static final List<String> TRANSPORTS = List.of("epoll", "io_uring", "nio");
     /** What the gateway logs when it cannot take the transport asked for ({@link EventLoops}). */
-    private static final String UNAVAILABLE_TRANSPORT = "transport is unavailable here";
+    static final String UNAVAILABLE_TRANSPORT = "transport is unavailable here";
     /** Where the Node stack is installed. */
     private static final Path NODE_DIRECTORY = Path.of("target", "bench-node");
     private static final Duration NODE_TOKEN_VALIDITY = Duration.ofHours(2);
     private static final String INTEGRITY = "integrity";
+    private static final int MAX_ROUNDS = 99;
     /** Prefix of the temporary directory of the echo server's CA in a TLS run against {@code --connection-string}. */
     static final String ECHO_CA_DIRECTORY_PREFIX = "relaysim-bench-ca";
 
@@ -141,6 +142,11 @@ public final class BenchMain implements Callable<Integer> {
             + "--connections defaults to N")
     private Integer clusterNodes;
 
+    @Option(names = "--rounds", paramLabel = "N", description = "--cluster: measured passes (--duration each) per "
+            + "target, in alternating order; each figure the median (default "
+            + ClusterBench.DEFAULT_ROUNDS + ")")
+    private Integer rounds;
+
     @Option(names = "--no-node", description = "skip the second client stack (Node ws 8 with bufferutil, installed "
             + "under target/ with npm when Node.js is there)")
     private boolean noNode;
@@ -209,7 +215,8 @@ public final class BenchMain implements Callable<Integer> {
             } else if (scenario.equals("idle")) {
                 runIdle(load, run, progress);
             } else if (clusterNodes != null) {
-                runCluster(load, run, progress);
+                new ClusterBench(clusterNodes, clusterRounds(), gatewayProcessOptions(), tls, clientThreads,
+                        echoThreads, this::run).run(load, run, progress);
             } else {
                 runLoad(load, run, progress, out);
             }
@@ -253,6 +260,8 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (clusterNodes != null) {
             checkCluster();
+        } else if (rounds != null) {
+            throw new IllegalArgumentException("--rounds: only with --cluster (expected: --cluster N)");
         }
         if (connectionString != null) {
             // The relay leg of a connection string (sb://) is TLS; plain baselines would make the ratios compare
@@ -277,6 +286,9 @@ public final class BenchMain implements Callable<Integer> {
             throw new IllegalArgumentException("--cluster: " + clusterNodes + " (expected: 2-"
                     + GatewayCluster.MAX_NODES + " nodes)");
         }
+        if (rounds != null && (rounds < 1 || rounds > MAX_ROUNDS)) {
+            throw new IllegalArgumentException("--rounds: " + rounds + " (expected: 1-" + MAX_ROUNDS + ")");
+        }
         if (scenario.equals("idle")) {
             throw new IllegalArgumentException("--cluster: not with idle (expected: throughput, latency or "
                     + "connect-rate)");
@@ -284,6 +296,10 @@ public final class BenchMain implements Callable<Integer> {
         if (connectionString != null) {
             throw new IllegalArgumentException("--cluster: not with --connection-string (expected: one of them)");
         }
+    }
+
+    private int clusterRounds() {
+        return rounds != null ? rounds : ClusterBench.DEFAULT_ROUNDS;
     }
 
     private IntegrityParameters integrityParameters() {
@@ -347,77 +363,6 @@ public final class BenchMain implements Callable<Integer> {
         }
         run.note(loadAverage("at the end"));
         out.flush();
-    }
-
-    /**
-     * The cluster mode: {@code --cluster N} nodes as processes, the three {@link ClusterTargets} warmed up, then
-     * measured one after another, each with the share of its accepts that went through another node; the ratios
-     * cross-node/same-node (the cross-node accept, all nodes equally busy) and cross-node/one-node (the cluster
-     * against one node); the cross-node accept's cost in a note.
-     */
-    private void runCluster(LoadParameters load, BenchResults run, Progress progress) throws Exception {
-        EventLoopGroup clientGroup = EventLoops.newGroup("bench-client", clientThreads);
-        EventLoopGroup listenerGroup = EventLoops.newGroup("bench-listener", echoThreads);
-        run.note(loadAverage("at the start"));
-        long starting = System.nanoTime();
-        long stopping;
-        progress.show("cluster", Duration.ZERO, Duration.ZERO, "starting " + clusterNodes + " nodes");
-        try (GatewayCluster cluster = GatewayCluster.start(clusterNodes, gatewayProcessOptions())) {
-            SslContext clientSsl = tls ? SslContexts.forClient(cluster.caCertificatePem()) : null;
-            try (ClusterTargets targets = new ClusterTargets(cluster, load.listeners(), clientSsl, clientGroup,
-                    listenerGroup)) {
-                run.note(String.format(Locale.ROOT, "cluster: %d nodes started, joined and their listeners in every "
-                        + "node's directory in %.1f s", cluster.size(), (System.nanoTime() - starting) / 1e9));
-                if (!load.warmup().isZero()) {
-                    for (EchoTarget target : targets.all()) {
-                        run(target, load.warmUpPass(), progress);
-                    }
-                }
-                for (ClusterTarget target : targets.all()) {
-                    ClusterTargets.Accepts before = targets.accepts();
-                    Map<String, Double> figures = new LinkedHashMap<>(measure(target, load.measuredPass(), progress));
-                    figures.put("cross-node accepts %", targets.accepts().crossNodePercentSince(before));
-                    run.add(target.name(), figures);
-                }
-            }
-            run.compare(ClusterTargets.CROSS_NODE, ClusterTargets.SAME_NODE);
-            run.compare(ClusterTargets.CROSS_NODE, ClusterTargets.ONE_NODE);
-            crossNodeAcceptCost(run).ifPresent(run::note);
-            run.note("cluster of " + cluster.size() + " nodes on " + String.join(", ", cluster.addresses())
-                    + "; CPU figures are all nodes' processes together; direct, nginx and node ws: not run with "
-                    + "--cluster");
-            cluster.nodes().get(0).outputLine(UNAVAILABLE_TRANSPORT).ifPresent(run::note);
-            stopping = System.nanoTime();
-        } finally {
-            clientGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            listenerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-        run.note(String.format(Locale.ROOT, "cluster: nodes stopped in %.1f s", (System.nanoTime() - stopping) / 1e9));
-        run.note(loadAverage("at the end"));
-    }
-
-    /**
-     * What the cross-node accept adds to a connection's setup, from connect-rate's figures: the senders' connect
-     * median and the sender's node's phase 1 (upgrade request to accept written, for cross-node through the
-     * listener's node) median, cross-node against same-node.
-     */
-    static Optional<String> crossNodeAcceptCost(BenchResults run) {
-        Map<String, Double> cross = run.figures().get(ClusterTargets.CROSS_NODE);
-        Map<String, Double> same = run.figures().get(ClusterTargets.SAME_NODE);
-        String connect = "connect p50 ms";
-        String phase = "1 accept sent p50 us";
-        if (cross == null || same == null || !cross.containsKey(connect) || !same.containsKey(connect)) {
-            return Optional.empty();
-        }
-        String text = String.format(Locale.ROOT, "cross-node accept: %+.2f ms per connection (connect p50 %.2f ms "
-                + "cross-node, %.2f ms same-node)", cross.get(connect) - same.get(connect), cross.get(connect),
-                same.get(connect));
-        if (cross.containsKey(phase) && same.containsKey(phase)) {
-            text += String.format(Locale.ROOT, "; the sender's node's phase 1 (request to accept written) p50 "
-                    + "%.0f us cross-node, %.0f us same-node (%+.2f ms)", cross.get(phase), same.get(phase),
-                    (cross.get(phase) - same.get(phase)) / 1e3);
-        }
-        return Optional.of(text);
     }
 
     /** The JVM options of a gateway process: its transport, then {@code --gateway-jvm-option}s. */
@@ -496,7 +441,7 @@ public final class BenchMain implements Callable<Integer> {
         return file;
     }
 
-    private static String loadAverage(String when) {
+    static String loadAverage(String when) {
         double average = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return String.format(Locale.ROOT, "load average %s: %.2f (%d cores)", when, average,
                 Runtime.getRuntime().availableProcessors());
@@ -710,6 +655,7 @@ public final class BenchMain implements Callable<Integer> {
                 : connectionString == null ? "in-process" : "external");
         if (clusterNodes != null) {
             parameters.put("clusterNodes", clusterNodes);
+            parameters.put("rounds", clusterRounds());
         }
         if (gatewayTransport != null) {
             parameters.put("gatewayTransport", gatewayTransport);
@@ -719,7 +665,7 @@ public final class BenchMain implements Callable<Integer> {
         return parameters;
     }
 
-    private static String summary(Map<String, Double> figures) {
+    static String summary(Map<String, Double> figures) {
         StringBuilder text = new StringBuilder();
         figures.forEach((name, value) -> text.append(text.length() == 0 ? "" : ", ")
                 .append(String.format(Locale.ROOT, "%.2f %s", value, name)));

@@ -44,6 +44,8 @@ final class GatewayCluster implements AutoCloseable {
     /** The CA's key beside its certificate, as the gateway keeps them ({@code <dataDir>/tls/}). */
     private static final String CA_KEY_FILE = "ca-key.pem";
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(180);
+    /** A node prints its banner once it has joined: on a busy 2-core machine that took over 60 s. */
+    private static final Duration NODE_START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -80,7 +82,7 @@ final class GatewayCluster implements AutoCloseable {
         List<Future<GatewayProcess>> futures = new ArrayList<>();
         for (String address : addresses) {
             futures.add(starting.submit(() -> GatewayProcess.start(() -> nodeSetup(size, caPem), jvmOptions,
-                    List.of("--cluster-members", members, "--node-address", address), address)));
+                    List.of("--cluster-members", members, "--node-address", address), address, NODE_START_TIMEOUT)));
         }
         starting.shutdown();
         List<GatewayProcess> nodes = new ArrayList<>();
