@@ -28,9 +28,9 @@ import java.util.stream.IntStream;
 /**
  * A gateway cluster for the bench: {@code size} nodes, each a {@link GatewayProcess} bound to its own address
  * {@value #ADDRESS_PREFIX}{@value #FIRST_HOST}.. ({@code --node-address}), joined in one Hazelcast cluster
- * ({@code --cluster-members}, port 5701 on each address). Every node has the same hybrid connections
- * {@value #ENTITY_PREFIX}0..{@code size-1} and, for TLS, server certificates from one development CA made for the
- * run (its {@code ca.pem} and {@code ca-key.pem} copied into every node's data directory before it starts, as
+ * ({@code --cluster-members}, Hazelcast's port {@value #MEMBER_PORT} on each address). Every node has the same hybrid
+ * connections {@value #ENTITY_PREFIX}0..{@code size-1} and, for TLS, server certificates from one development CA made
+ * for the run (its {@code ca.pem} and {@code ca-key.pem} copied into every node's data directory before it starts, as
  * docs/cluster.md tells users to). {@link #start} returns once every node sees all members.
  */
 final class GatewayCluster implements AutoCloseable {
@@ -40,6 +40,8 @@ final class GatewayCluster implements AutoCloseable {
     /** Nodes at most: the bench's addresses are 127.0.1.51-59. */
     static final int MAX_NODES = 9;
     static final String ENTITY_PREFIX = "node-";
+    /** The gateway's default {@code cluster.port}: {@code /health} names members {@code address:port}. */
+    static final int MEMBER_PORT = 5701;
 
     /** The CA's key beside its certificate, as the gateway keeps them ({@code <dataDir>/tls/}). */
     private static final String CA_KEY_FILE = "ca-key.pem";
@@ -157,7 +159,7 @@ final class GatewayCluster implements AutoCloseable {
         awaitHealth("every node to see " + perNode + " listener(s) on each node", cluster -> {
             JsonNode listeners = cluster.path("listeners");
             for (String address : addresses) {
-                if (listeners.path(address + ":5701").asInt(0) != perNode) {
+                if (listeners.path(address + ':' + MEMBER_PORT).asInt(0) != perNode) {
                     return false;
                 }
             }
