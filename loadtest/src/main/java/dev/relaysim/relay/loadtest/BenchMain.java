@@ -54,11 +54,12 @@ public final class BenchMain implements Callable<Integer> {
     private static final List<String> SCENARIOS = List.of("throughput", "latency", "connect-rate", "idle", "integrity");
     private static final List<String> TRANSPORTS = List.of("epoll", "io_uring", "nio");
     /** What the gateway logs when it cannot take the transport asked for ({@link EventLoops}). */
-    private static final String UNAVAILABLE_TRANSPORT = "transport is unavailable here";
+    static final String UNAVAILABLE_TRANSPORT = "transport is unavailable here";
     /** Where the Node stack is installed. */
     private static final Path NODE_DIRECTORY = Path.of("target", "bench-node");
     private static final Duration NODE_TOKEN_VALIDITY = Duration.ofHours(2);
     private static final String INTEGRITY = "integrity";
+    private static final int MAX_ROUNDS = 99;
     /** Prefix of the temporary directory of the echo server's CA in a TLS run against {@code --connection-string}. */
     static final String ECHO_CA_DIRECTORY_PREFIX = "relaysim-bench-ca";
 
@@ -97,8 +98,8 @@ public final class BenchMain implements Callable<Integer> {
     private Integer inFlight;
 
     @Option(names = "--listeners", paramLabel = "N",
-            description = "relay listeners on the hybrid connection (default 2); integrity: listeners, 25 per hybrid "
-                    + "connection (default 1000)")
+            description = "relay listeners on the hybrid connection (default 2; --cluster: on each node); "
+                    + "integrity: listeners, 25 per hybrid connection (default 1000)")
     private Integer listeners;
 
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s",
@@ -133,6 +134,18 @@ public final class BenchMain implements Callable<Integer> {
             + "io_uring or nio (-D" + EventLoops.TRANSPORT_PROPERTY + "; io_uring falls back to epoll, logged, where "
             + "the kernel refuses it); implies --gateway-process")
     private String gatewayTransport;
+
+    @Option(names = "--cluster", paramLabel = "N", description = "throughput, latency, connect-rate: N gateway nodes "
+            + "(2-9) as processes on 127.0.1.51..(50+N) in one Hazelcast cluster; node i holds --listeners "
+            + "listeners of hybrid connection node-i; columns one-node (node 0 both ends), same-node (senders on "
+            + "their listeners' node), cross-node (senders on the next node) instead of the baselines; "
+            + "--connections defaults to N")
+    private Integer clusterNodes;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "--cluster: measured passes (--duration each) per "
+            + "target, in alternating order; each figure the median (default "
+            + ClusterBench.DEFAULT_ROUNDS + ")")
+    private Integer rounds;
 
     @Option(names = "--no-node", description = "skip the second client stack (Node ws 8 with bufferutil, installed "
             + "under target/ with npm when Node.js is there)")
@@ -201,6 +214,9 @@ public final class BenchMain implements Callable<Integer> {
                 runIntegrity(integrity, run, progress);
             } else if (scenario.equals("idle")) {
                 runIdle(load, run, progress);
+            } else if (clusterNodes != null) {
+                new ClusterBench(clusterNodes, clusterRounds(), gatewayProcessOptions(), tls, clientThreads,
+                        echoThreads, this::run).run(load, run, progress);
             } else {
                 runLoad(load, run, progress, out);
             }
@@ -242,6 +258,11 @@ public final class BenchMain implements Callable<Integer> {
             throw new IllegalArgumentException("--gateway-process: not with --connection-string (expected: one of "
                     + "them)");
         }
+        if (clusterNodes != null) {
+            checkCluster();
+        } else if (rounds != null) {
+            throw new IllegalArgumentException("--rounds: only with --cluster (expected: --cluster N)");
+        }
         if (connectionString != null) {
             // The relay leg of a connection string (sb://) is TLS; plain baselines would make the ratios compare
             // TLS against plain WebSockets.
@@ -251,13 +272,41 @@ public final class BenchMain implements Callable<Integer> {
         int defaultConnections = idle ? 1000 : 1;
         int defaultSize = scenario.equals("throughput") ? 65536 : 64;
         int defaultInFlight = idle ? 100 : 16;
+        if (clusterNodes != null && !idle) {
+            defaultConnections = clusterNodes;
+        }
         return new LoadParameters(connections != null ? connections : defaultConnections,
                 size != null ? size : defaultSize, window, inFlight != null ? inFlight : defaultInFlight,
                 listeners != null ? listeners : 2,
                 duration("--warmup", warmup), duration("--duration", duration));
     }
 
+    private void checkCluster() {
+        if (clusterNodes < 2 || clusterNodes > GatewayCluster.MAX_NODES) {
+            throw new IllegalArgumentException("--cluster: " + clusterNodes + " (expected: 2-"
+                    + GatewayCluster.MAX_NODES + " nodes)");
+        }
+        if (rounds != null && (rounds < 1 || rounds > MAX_ROUNDS)) {
+            throw new IllegalArgumentException("--rounds: " + rounds + " (expected: 1-" + MAX_ROUNDS + ")");
+        }
+        if (scenario.equals("idle")) {
+            throw new IllegalArgumentException("--cluster: not with idle (expected: throughput, latency or "
+                    + "connect-rate)");
+        }
+        if (connectionString != null) {
+            throw new IllegalArgumentException("--cluster: not with --connection-string (expected: one of them)");
+        }
+    }
+
+    private int clusterRounds() {
+        return rounds != null ? rounds : ClusterBench.DEFAULT_ROUNDS;
+    }
+
     private IntegrityParameters integrityParameters() {
+        if (clusterNodes != null) {
+            throw new IllegalArgumentException("--cluster: not with integrity (expected: throughput, latency or "
+                    + "connect-rate)");
+        }
         if (connectionString != null || ca != null) {
             throw new IllegalArgumentException("--connection-string, --ca: not with integrity "
                     + "(expected: none; it measures a gateway process it starts itself)");
@@ -316,6 +365,18 @@ public final class BenchMain implements Callable<Integer> {
         out.flush();
     }
 
+    /** The JVM options of a gateway process: its transport, then {@code --gateway-jvm-option}s. */
+    private List<String> gatewayProcessOptions() {
+        List<String> jvmOptions = new ArrayList<>();
+        if (gatewayTransport != null) {
+            jvmOptions.add("-D" + EventLoops.TRANSPORT_PROPERTY + "=" + gatewayTransport);
+        }
+        if (gatewayJvmOptions != null) {
+            jvmOptions.addAll(gatewayJvmOptions);
+        }
+        return jvmOptions;
+    }
+
     /** The gateway of a load run: none for {@code --connection-string}, else in-process or a process of its own. */
     private BenchGateway startGateway() throws IOException, InterruptedException {
         if (connectionString != null) {
@@ -324,14 +385,7 @@ public final class BenchMain implements Callable<Integer> {
         if (!gatewayProcess) {
             return LocalGateway.start(0);
         }
-        List<String> jvmOptions = new ArrayList<>();
-        if (gatewayTransport != null) {
-            jvmOptions.add("-D" + EventLoops.TRANSPORT_PROPERTY + "=" + gatewayTransport);
-        }
-        if (gatewayJvmOptions != null) {
-            jvmOptions.addAll(gatewayJvmOptions);
-        }
-        return GatewayProcess.start(() -> new GatewaySetup(0), jvmOptions);
+        return GatewayProcess.start(() -> new GatewaySetup(0), gatewayProcessOptions());
     }
 
     /**
@@ -387,7 +441,7 @@ public final class BenchMain implements Callable<Integer> {
         return file;
     }
 
-    private static String loadAverage(String when) {
+    static String loadAverage(String when) {
         double average = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return String.format(Locale.ROOT, "load average %s: %.2f (%d cores)", when, average,
                 Runtime.getRuntime().availableProcessors());
@@ -596,8 +650,13 @@ public final class BenchMain implements Callable<Integer> {
             parameters.put("duration", load.duration().toString());
         }
         parameters.put("tls", tls);
-        parameters.put("gateway", scenario.equals("idle") || gatewayProcess ? "process"
+        parameters.put("gateway", clusterNodes != null ? "cluster"
+                : scenario.equals("idle") || gatewayProcess ? "process"
                 : connectionString == null ? "in-process" : "external");
+        if (clusterNodes != null) {
+            parameters.put("clusterNodes", clusterNodes);
+            parameters.put("rounds", clusterRounds());
+        }
         if (gatewayTransport != null) {
             parameters.put("gatewayTransport", gatewayTransport);
         }
@@ -606,7 +665,7 @@ public final class BenchMain implements Callable<Integer> {
         return parameters;
     }
 
-    private static String summary(Map<String, Double> figures) {
+    static String summary(Map<String, Double> figures) {
         StringBuilder text = new StringBuilder();
         figures.forEach((name, value) -> text.append(text.length() == 0 ? "" : ", ")
                 .append(String.format(Locale.ROOT, "%.2f %s", value, name)));

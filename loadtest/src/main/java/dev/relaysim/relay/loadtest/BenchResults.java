@@ -43,6 +43,8 @@ final class BenchResults {
     private final Instant startedAt = Instant.now();
     private final Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    /** Ratios asked for by name, {@code target/baseline}, beside the relay's against the baselines. */
+    private final List<String> comparisons = new ArrayList<>();
 
     BenchResults(String scenario, Map<String, Object> parameters) {
         this.scenario = scenario;
@@ -55,6 +57,11 @@ final class BenchResults {
 
     void note(String note) {
         notes.add(note);
+    }
+
+    /** Adds the ratios {@code target/baseline} of every figure both have (a cluster run's columns). */
+    void compare(String target, String baseline) {
+        comparisons.add(target + '/' + baseline);
     }
 
     Map<String, Map<String, Double>> figures() {
@@ -77,17 +84,28 @@ final class BenchResults {
                 if (baseline.getKey().startsWith(RELAY) || !stack.equals(stackOf(baseline.getKey()))) {
                     continue;
                 }
-                Map<String, Double> ratio = new LinkedHashMap<>();
-                for (Map.Entry<String, Double> figure : relay.getValue().entrySet()) {
-                    Double other = baseline.getValue().get(figure.getKey());
-                    if (other != null && other != 0) {
-                        ratio.put(figure.getKey(), figure.getValue() / other);
-                    }
-                }
-                ratios.put(relay.getKey() + '/' + baseline.getKey(), ratio);
+                ratios.put(relay.getKey() + '/' + baseline.getKey(), ratio(relay.getValue(), baseline.getValue()));
             }
         }
+        for (String comparison : comparisons) {
+            int slash = comparison.indexOf('/');
+            Map<String, Double> target = figures.getOrDefault(comparison.substring(0, slash), Map.of());
+            Map<String, Double> baseline = figures.getOrDefault(comparison.substring(slash + 1), Map.of());
+            ratios.put(comparison, ratio(target, baseline));
+        }
         return ratios;
+    }
+
+    /** Figure by figure, {@code target}'s over {@code baseline}'s, where both have it (and the baseline's is not 0). */
+    private static Map<String, Double> ratio(Map<String, Double> target, Map<String, Double> baseline) {
+        Map<String, Double> ratio = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> figure : target.entrySet()) {
+            Double other = baseline.get(figure.getKey());
+            if (other != null && other != 0) {
+                ratio.put(figure.getKey(), figure.getValue() / other);
+            }
+        }
+        return ratio;
     }
 
     /** The client stack of a target's name: {@code ""} of {@code direct}, {@code "-node"} of {@code direct-node}. */

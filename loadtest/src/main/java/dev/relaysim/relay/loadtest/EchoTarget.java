@@ -2,6 +2,7 @@ package dev.relaysim.relay.loadtest;
 
 import dev.relaysim.relay.common.client.RelayConnection;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,15 @@ interface EchoTarget extends AutoCloseable {
     /** The gateway's connection phases, where the target is the relay and the gateway's {@code /metrics} is known. */
     default Optional<GatewayPhases> gatewayPhases() {
         return Optional.empty();
+    }
+
+    /** Starts the figures the target times itself over a measured interval (a cluster target: its connects). */
+    default void startInterval() {
+    }
+
+    /** The figures the target timed since {@link #startInterval()}, by row name; none by default. */
+    default Map<String, Double> intervalFigures() {
+        return Map.of();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
  * The gateway's connection phases ({@code relay.connection.phase}, tag {@code phase}) as its management server's
  * {@code /metrics} shows them: {@link #snapshot()} before and after a measured interval, then
  * {@link Snapshot#figuresSince} gives each phase's mean and median over the connections of that interval (the
- * median from the timer's histogram buckets, 25 us to 1 s, interpolated within its bucket).
+ * median from the timer's histogram buckets, 25 us to 1 s, interpolated within its bucket). Of a cluster, the
+ * phases of all its nodes together: each node times the connections whose sender it holds.
  */
 final class GatewayPhases {
 
@@ -30,11 +32,17 @@ final class GatewayPhases {
     private static final Pattern LE_TAG = Pattern.compile("le=\"([^\"]+)\"");
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final URI metrics;
+    private final List<URI> metrics;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     GatewayPhases(InetSocketAddress management) {
-        metrics = URI.create("http://" + management.getHostString() + ':' + management.getPort() + "/metrics");
+        this(List.of(management));
+    }
+
+    /** The phases of several gateways (a cluster's nodes) added together. */
+    GatewayPhases(List<InetSocketAddress> managements) {
+        metrics = managements.stream().map(management -> URI.create("http://" + management.getHostString() + ':'
+                + management.getPort() + "/metrics")).toList();
     }
 
     private static Map<String, String> phaseLabels() {
@@ -45,14 +53,18 @@ final class GatewayPhases {
         return labels;
     }
 
-    /** The phases' meters now. */
+    /** The phases' meters now (of every gateway, added). */
     Snapshot snapshot() throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(metrics).timeout(TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("GET " + metrics + " answered " + response.statusCode());
+        StringBuilder expositions = new StringBuilder();
+        for (URI uri : metrics) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("GET " + uri + " answered " + response.statusCode());
+            }
+            expositions.append(response.body()).append('\n');
         }
-        return Snapshot.parse(response.body());
+        return Snapshot.parse(expositions.toString());
     }
 
     /** Count, sum and cumulative buckets of each phase at one moment. */
@@ -72,15 +84,16 @@ final class GatewayPhases {
                 }
                 Phase phase = phases.computeIfAbsent(phaseTag.group(1), name -> new Phase());
                 double value = Double.parseDouble(sample.group(3));
+                // Several expositions (a cluster's nodes) add up.
                 switch (sample.group(1)) {
-                    case "count" -> phase.count = value;
-                    case "sum" -> phase.sumSeconds = value;
+                    case "count" -> phase.count += value;
+                    case "sum" -> phase.sumSeconds += value;
                     default -> {
                         Matcher le = LE_TAG.matcher(sample.group(2));
                         if (le.find()) {
                             String bound = le.group(1);
-                            phase.buckets.put(bound.equals("+Inf") ? Double.POSITIVE_INFINITY
-                                    : Double.parseDouble(bound), value);
+                            phase.buckets.merge(bound.equals("+Inf") ? Double.POSITIVE_INFINITY
+                                    : Double.parseDouble(bound), value, Double::sum);
                         }
                     }
                 }

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,7 +33,7 @@ final class GatewayProcess implements BenchGateway {
     private static final Pattern TLS_PORT = Pattern.compile("TLS front end\\s+wss://[^:]+:(\\d+)/");
     private static final Pattern MANAGEMENT_PORT = Pattern.compile("management\\s+http://[^:]+:(\\d+)/health");
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
-    private static final long START_TIMEOUT_SECONDS = 60;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final long JCMD_TIMEOUT_SECONDS = 60;
 
     private static final int BIND_ATTEMPTS = 10;
@@ -44,6 +45,7 @@ final class GatewayProcess implements BenchGateway {
     private static final String BIND_FAILURE = "Address already in use";
 
     private final GatewaySetup setup;
+    private final String host;
     private final Process process;
     private final int plainPort;
     private final int tlsPort;
@@ -61,11 +63,21 @@ final class GatewayProcess implements BenchGateway {
      * {@link #close()}.
      */
     static GatewayProcess start(SetupFactory setups, List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(setups, jvmOptions, List.of(), "127.0.0.1", START_TIMEOUT);
+    }
+
+    /**
+     * Starts a gateway process as {@link #start(SetupFactory, List)} does, with {@code extraFlags} after the setup's
+     * (a cluster node's {@code --cluster-members} and {@code --node-address}), its management server reached on
+     * {@code host} (where the node binds it), given {@code startTimeout} to print its banner.
+     */
+    static GatewayProcess start(SetupFactory setups, List<String> jvmOptions, List<String> extraFlags, String host,
+                                Duration startTimeout) throws IOException, InterruptedException {
         IOException collision = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             GatewaySetup setup = setups.create();
             try {
-                return new GatewayProcess(setup, jvmOptions);
+                return new GatewayProcess(setup, jvmOptions, extraFlags, host, startTimeout);
             } catch (IOException e) {
                 if (!String.valueOf(e.getMessage()).contains(BIND_FAILURE)) {
                     throw e;
@@ -76,8 +88,10 @@ final class GatewayProcess implements BenchGateway {
         throw collision;
     }
 
-    private GatewayProcess(GatewaySetup setup, List<String> jvmOptions) throws IOException, InterruptedException {
+    private GatewayProcess(GatewaySetup setup, List<String> jvmOptions, List<String> extraFlags, String host,
+                           Duration startTimeout) throws IOException, InterruptedException {
         this.setup = setup;
+        this.host = host;
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Compiler threads that come and go would take their CPU time with them out of jitCpuNanos.
@@ -89,13 +103,14 @@ final class GatewayProcess implements BenchGateway {
         command.add("--config");
         command.add(setup.configFile().toString());
         command.addAll(setup.flags());
+        command.addAll(extraFlags);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<int[]> ports = new CompletableFuture<>();
         Thread reader = new Thread(() -> readOutput(ports), "bench-gateway-output");
         reader.setDaemon(true);
         reader.start();
         try {
-            int[] bound = ports.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            int[] bound = ports.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
             plainPort = bound[0];
             tlsPort = bound[1];
             managementPort = bound[2];
@@ -126,7 +141,7 @@ final class GatewayProcess implements BenchGateway {
 
     @Override
     public InetSocketAddress management() {
-        return new InetSocketAddress("127.0.0.1", managementPort);
+        return new InetSocketAddress(host, managementPort);
     }
 
     /** User plus system CPU time of the process ({@code /proc/<pid>/stat}, all threads); 0 where unreadable. */

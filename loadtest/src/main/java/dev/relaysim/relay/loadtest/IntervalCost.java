@@ -12,6 +12,7 @@ import java.util.function.Supplier;
  */
 final class IntervalCost {
 
+    private final EchoTarget target;
     private final Supplier<OptionalLong> cpuNanos;
     private final Supplier<OptionalLong> jitNanos;
     private final GatewayPhases phases;
@@ -19,11 +20,12 @@ final class IntervalCost {
     private final long jitAtStart;
     private final GatewayPhases.Snapshot phasesAtStart;
 
-    private IntervalCost(Supplier<OptionalLong> cpuNanos, Supplier<OptionalLong> jitNanos, GatewayPhases phases)
-            throws InterruptedException {
-        this.cpuNanos = cpuNanos;
-        this.jitNanos = jitNanos;
-        this.phases = phases;
+    private IntervalCost(EchoTarget target) throws InterruptedException {
+        this.target = target;
+        this.cpuNanos = target::intermediaryCpuNanos;
+        this.jitNanos = target::intermediaryJitNanos;
+        this.phases = target.gatewayPhases().orElse(null);
+        target.startInterval();
         cpuAtStart = cpuNanos.get().orElse(-1);
         jitAtStart = jitNanos.get().orElse(-1);
         phasesAtStart = snapshot(phases);
@@ -31,8 +33,7 @@ final class IntervalCost {
 
     /** Starts measuring {@code target}'s intermediary now. */
     static IntervalCost start(EchoTarget target) throws InterruptedException {
-        return new IntervalCost(target::intermediaryCpuNanos, target::intermediaryJitNanos,
-                target.gatewayPhases().orElse(null));
+        return new IntervalCost(target);
     }
 
     /**
@@ -50,8 +51,8 @@ final class IntervalCost {
     /**
      * {@code CPU us/conn} (where the CPU is measured), the part of it the JIT compiler used and the rest
      * ({@code JIT us/conn}, {@code CPU us/conn w/o JIT}, where that is measured: until the compiler is done, a run
-     * measures compiling as much as relaying) and the gateway's phases (where known) for {@code connections}
-     * connections set up since the start.
+     * measures compiling as much as relaying), the gateway's phases (where known) and what the target timed itself
+     * ({@link EchoTarget#intervalFigures()}) for {@code connections} connections set up since the start.
      */
     Map<String, Double> perConnection(long connections) throws InterruptedException {
         Map<String, Double> figures = new LinkedHashMap<>();
@@ -68,6 +69,7 @@ final class IntervalCost {
         if (now != null && phasesAtStart != null) {
             figures.putAll(now.figuresSince(phasesAtStart));
         }
+        figures.putAll(target.intervalFigures());
         return figures;
     }
 

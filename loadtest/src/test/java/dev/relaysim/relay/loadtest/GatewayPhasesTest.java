@@ -50,6 +50,16 @@ class GatewayPhasesTest {
                 .containsOnlyKeys("1 accept sent us", "1 accept sent p50 us");
     }
 
+    /** A cluster's nodes each time the connections whose sender they hold: their expositions add up. */
+    @Test
+    void theExpositionsOfSeveralNodesAddUp() {
+        Map<String, Double> figures = GatewayPhases.Snapshot.parse(AFTER + AFTER)
+                .figuresSince(GatewayPhases.Snapshot.parse(BEFORE + BEFORE));
+
+        assertThat(figures.get("1 accept sent us")).isCloseTo(150, within(1e-6));
+        assertThat(figures.get("1 accept sent p50 us")).isCloseTo(100 + 100 * 80.0 / 180, within(1e-6));
+    }
+
     @Test
     @Timeout(60)
     void aRelayedConnectionShowsItsThreePhasesOnMetrics() throws Exception {
