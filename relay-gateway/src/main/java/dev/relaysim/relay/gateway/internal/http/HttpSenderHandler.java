@@ -206,7 +206,7 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
             return;
         }
         ListenerConnection listener = chosen.get();
-        int instance = mode.rendezvousPorts().nextInstance();
+        int instance = mode.rendezvousPorts().nextInstance(sender.eventLoop());
         String id = PendingRendezvous.newId(instance);
         String address = ListenerRequests.rendezvousAddress(listener.secure(),
                 mode.rendezvousPorts().authority(listener.localAddress(), instance), target.encodedPath(), id);
