@@ -26,8 +26,9 @@ import static java.util.Objects.requireNonNull;
  * The gateway's relay ports, each with its {@link PortRole}: the TLS and plain front ends and one rendezvous port
  * per gateway instance, a front end inside the rendezvous range being one port with role {@link PortRole#BOTH}. One
  * routine, {@link #bind(String)}, binds them all on an address: the bind address at start, then each private
- * endpoint's address and each public front-end address, on the same port numbers. A dedicated rendezvous port's
- * connections are taken by the one I/O loop {@link RendezvousPorts#loopOf} names, on every address.
+ * endpoint's address and each public front-end address, on the same port numbers. A dedicated rendezvous port is
+ * accepted on, and its connections served by, the one I/O loop {@link RendezvousPorts#loopOf} names, on every
+ * address.
  */
 final class RelayPorts {
 
@@ -115,7 +116,9 @@ final class RelayPorts {
         List<Channel> bound = new ArrayList<>(ports.size());
         try {
             for (Port port : ports) {
-                bound.add(binder.bind(port.what(), host, port.number(), acceptGroup, childGroupOf(port),
+                EventLoop own = ownLoopOf(port);
+                bound.add(binder.bind(port.what(), host, port.number(), own != null ? own : acceptGroup,
+                        own != null ? own : ioGroup,
                         new GatewayChannelInitializer(context, port.role(), port.instance(), sslContextOf(port))));
             }
         } catch (IOException | RuntimeException e) {
@@ -134,13 +137,13 @@ final class RelayPorts {
     }
 
     /**
-     * The loop or loops that take the port's connections: a dedicated rendezvous port's own loop where
-     * {@link RendezvousPorts} placed it on one (its rendezvous connections are then born on their senders' loop),
-     * else every I/O loop.
+     * A dedicated rendezvous port's own I/O loop, where {@link RendezvousPorts} placed it on one, else null (the
+     * accept loop accepts, any I/O loop takes the connection). The port's server channel runs on that loop too: it
+     * accepts there and registers each connection without a hand-off to another thread, so a rendezvous connection
+     * is born on its sender's loop.
      */
-    private EventLoopGroup childGroupOf(Port port) {
-        EventLoop own = port.role() == PortRole.RENDEZVOUS ? context.rendezvousPorts().loopOf(port.instance()) : null;
-        return own != null ? own : ioGroup;
+    private @Nullable EventLoop ownLoopOf(Port port) {
+        return port.role() == PortRole.RENDEZVOUS ? context.rendezvousPorts().loopOf(port.instance()) : null;
     }
 
     /**

@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Each dedicated rendezvous port is served by one I/O loop, and a sender is given a port of its own loop, so the
- * listener's rendezvous connection is born where its pair runs; a sender on a loop without a port of its own gets
- * any port and the listener's connection moves to the sender's loop.
+ * Each dedicated rendezvous port is accepted on and served by one I/O loop, and a sender is given a port of its own
+ * loop, so the listener's rendezvous connection is born where its pair runs; a sender on a loop without a port of its
+ * own gets any port and the listener's connection moves to the sender's loop.
  */
 @Timeout(60)
 class RendezvousLoopIntegrationTest {
@@ -44,6 +44,8 @@ class RendezvousLoopIntegrationTest {
                 EventLoop expected = ports.loopOf(instance);
                 assertThat(expected).as("loop of g%d", instance).isNotNull();
                 loops.add(expected);
+                assertThat(serverChannelsOf(gw, ports.port(instance))).as("server channel of g%d", instance)
+                        .isNotEmpty().allMatch(server -> server.eventLoop() == expected);
                 try (Socket socket = new Socket(gw.host(), ports.port(instance))) {
                     Channel accepted = awaitChild(gw, ports.port(instance), socket.getLocalPort());
                     assertThat(accepted.eventLoop()).as("loop of a connection to g%d", instance).isSameAs(expected);
@@ -124,6 +126,11 @@ class RendezvousLoopIntegrationTest {
             }
         }
         return pairs;
+    }
+
+    private static List<Channel> serverChannelsOf(TestGateway gw, int localPort) {
+        return gw.server().context().channels().stream()
+                .filter(channel -> channel.parent() == null && localPort(channel) == localPort).toList();
     }
 
     private static Channel awaitChild(TestGateway gw, int localPort, int remotePort) {
