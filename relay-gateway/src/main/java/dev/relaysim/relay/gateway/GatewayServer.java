@@ -180,8 +180,13 @@ public final class GatewayServer implements AutoCloseable {
         metrics = new MicrometerGatewayMetrics(meterRegistry);
         events = new EventJournal(config.events().capacity());
         cluster.bindMeters(meterRegistry);
+        EventLoopGroup acceptGroup = EventLoops.newGroup("relaysim-gateway-accept", 1);
+        EventLoopGroup ioGroup = EventLoops.newGroup("relaysim-gateway-io", 0);
+        this.acceptGroup = acceptGroup;
+        this.ioGroup = ioGroup;
         GatewayContext context = new GatewayContext(config.protocol(), registry,
-                new RendezvousPorts(listen.rendezvousPorts(), listen.advertised()), channels, clock, metrics,
+                new RendezvousPorts(listen.rendezvousPorts(), listen.advertised(), EventLoops.loopsOf(ioGroup),
+                        RelayPorts.dedicatedRendezvous(listen)), channels, clock, metrics,
                 new NetworkGuard(networkState), config.limits(), events, cluster);
         this.context = context;
         context.rendezvousFaults().set(config.faults());
@@ -191,10 +196,6 @@ public final class GatewayServer implements AutoCloseable {
                 context.metrics(entity);
             }
         }
-        EventLoopGroup acceptGroup = EventLoops.newGroup("relaysim-gateway-accept", 1);
-        EventLoopGroup ioGroup = EventLoops.newGroup("relaysim-gateway-io", 0);
-        this.acceptGroup = acceptGroup;
-        this.ioGroup = ioGroup;
         if (listen.managementEnabled()) {
             managementGroup = EventLoops.newGroup("relaysim-gateway-management", 1);
             metrics.bindEventLoops(acceptGroup, ioGroup, managementGroup);

@@ -5,7 +5,9 @@ import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.pipeline.GatewayChannelInitializer;
 import dev.relaysim.relay.gateway.internal.pipeline.GatewayContext;
 import dev.relaysim.relay.gateway.internal.pipeline.PortRole;
+import dev.relaysim.relay.gateway.internal.rendezvous.RendezvousPorts;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +16,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,7 +26,9 @@ import static java.util.Objects.requireNonNull;
  * The gateway's relay ports, each with its {@link PortRole}: the TLS and plain front ends and one rendezvous port
  * per gateway instance, a front end inside the rendezvous range being one port with role {@link PortRole#BOTH}. One
  * routine, {@link #bind(String)}, binds them all on an address: the bind address at start, then each private
- * endpoint's address and each public front-end address, on the same port numbers.
+ * endpoint's address and each public front-end address, on the same port numbers. A dedicated rendezvous port is
+ * accepted on, and its connections served by, the one I/O loop {@link RendezvousPorts#loopOf} names, on every
+ * address.
  */
 final class RelayPorts {
 
@@ -109,7 +116,9 @@ final class RelayPorts {
         List<Channel> bound = new ArrayList<>(ports.size());
         try {
             for (Port port : ports) {
-                bound.add(binder.bind(port.what(), host, port.number(), acceptGroup, ioGroup,
+                EventLoop own = ownLoopOf(port);
+                bound.add(binder.bind(port.what(), host, port.number(), own != null ? own : acceptGroup,
+                        own != null ? own : ioGroup,
                         new GatewayChannelInitializer(context, port.role(), port.instance(), sslContextOf(port))));
             }
         } catch (IOException | RuntimeException e) {
@@ -125,6 +134,26 @@ final class RelayPorts {
             numbersFixed = true;
         }
         return bound;
+    }
+
+    /**
+     * A dedicated rendezvous port's own I/O loop, where {@link RendezvousPorts} placed it on one, else null (the
+     * accept loop accepts, any I/O loop takes the connection). The port's server channel runs on that loop too: it
+     * accepts there and registers each connection without a hand-off to another thread, so a rendezvous connection
+     * is born on its sender's loop.
+     */
+    private @Nullable EventLoop ownLoopOf(Port port) {
+        return port.role() == PortRole.RENDEZVOUS ? context.rendezvousPorts().loopOf(port.instance()) : null;
+    }
+
+    /**
+     * Whether instance {@code gN}'s port serves rendezvous only under {@code listen} (is no front end too), so that
+     * one event loop may take all its connections.
+     */
+    static IntPredicate dedicatedRendezvous(ListenSettings listen) {
+        Set<Integer> dedicated = plan(listen).stream().filter(port -> port.role() == PortRole.RENDEZVOUS)
+                .map(Port::instance).collect(Collectors.toUnmodifiableSet());
+        return dedicated::contains;
     }
 
     /** The plain front end has no TLS; the other ports require it (front end) or detect it (rendezvous). */

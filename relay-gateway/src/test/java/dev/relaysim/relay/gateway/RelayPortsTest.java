@@ -8,6 +8,8 @@ import dev.relaysim.relay.gateway.internal.pipeline.PortRole;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,5 +49,16 @@ class RelayPortsTest {
         assertThat(plan).containsExactly(new Port(Kind.PLAIN_FRONT_END, 9401, PortRole.BOTH, 1),
                 new Port(Kind.RENDEZVOUS, 9400, PortRole.RENDEZVOUS, 0),
                 new Port(Kind.RENDEZVOUS, 9402, PortRole.RENDEZVOUS, 2));
+    }
+
+    @Test
+    void onlyPortsThatServeRendezvousAloneAreDedicated() {
+        IntPredicate dedicated = RelayPorts.dedicatedRendezvous(new ListenSettings("127.0.0.1", true, 9443, true,
+                9080, DEFAULT_RANGE, true, 9390));
+        assertThat(IntStream.range(0, DEFAULT_RANGE.size()).filter(dedicated.negate())).containsExactly(43);
+
+        IntPredicate plainInRange = RelayPorts.dedicatedRendezvous(new ListenSettings("127.0.0.1", false, 9443, true,
+                9401, new PortRange(9400, 9402), false, 0));
+        assertThat(IntStream.range(0, 3).filter(plainInRange)).containsExactly(0, 2);
     }
 }

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.common.transport;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -177,6 +180,15 @@ public final class EventLoops {
         }
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true),
                 TRANSPORT.ioHandlerFactory());
+    }
+
+    /** The event loops of {@code group}, in the order it hands them out. */
+    public static List<EventLoop> loopsOf(EventLoopGroup group) {
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor executor : requireNonNull(group, "group")) {
+            loops.add((EventLoop) executor);
+        }
+        return List.copyOf(loops);
     }
 
     /**

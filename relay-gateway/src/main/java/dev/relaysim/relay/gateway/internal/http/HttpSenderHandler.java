@@ -215,7 +215,7 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         // A listener on another node gets addresses of this node, as for a cross-node accept.
         InetSocketAddress addressHost = local != null ? local.localAddress()
                 : mode.cluster().acceptHost().orElseThrow();
-        int instance = mode.rendezvousPorts().nextInstance();
+        int instance = mode.rendezvousPorts().nextInstance(sender.eventLoop());
         String id = PendingRendezvous.newId(instance);
         String address = ListenerRequests.rendezvousAddress(secure,
                 mode.rendezvousPorts().authority(addressHost, instance), target.encodedPath(), id);

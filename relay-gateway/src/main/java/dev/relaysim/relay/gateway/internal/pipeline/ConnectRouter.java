@@ -110,7 +110,7 @@ final class ConnectRouter {
             refusals.answer(sender, overQuota.get(), trackingInstance);
             return null;
         }
-        int rendezvousInstance = rendezvousPorts.nextInstance();
+        int rendezvousInstance = rendezvousPorts.nextInstance(sender.eventLoop());
         String id = PendingRendezvous.newId(rendezvousInstance);
         String authority = rendezvousPorts.authority(acceptHost, rendezvousInstance);
         EntityMetrics metrics = meters.of(entity, listenerId, id, sender);
