@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.internal.limits;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.internal.limits.ConnectionLimits.Admission;
 import dev.relaysim.relay.gateway.testing.InetEmbeddedChannel;
+import dev.relaysim.relay.gateway.testing.SharedBudget;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,29 @@ class ConnectionLimitsTest {
         assertThat(limits.admitSender("sandbox", channel("127.0.0.1"))).isTrue();
         closeAll();
         assertThat(limits.relayedConnections("sandbox")).isZero();
+    }
+
+    @Test
+    void inAClusterASenderAlsoTakesAPlaceOfTheNamespaceOnAllNodes() {
+        SharedBudget cluster = new SharedBudget(2);
+        ConnectionLimits node = new ConnectionLimits(new LimitSettings(3, 2, 4), cluster);
+        EmbeddedChannel first = channel("127.0.0.1");
+        EmbeddedChannel second = channel("127.0.0.1");
+
+        assertThat(node.admitSender("Sandbox", first)).isTrue();
+        assertThat(node.admitSender("sandbox", second)).isTrue();
+        assertThat(cluster.held("namespace:sandbox")).isEqualTo(2);
+        assertThat(node.admitSender("sandbox", channel("127.0.0.1"))).as("the other nodes hold two of four")
+                .isFalse();
+        assertThat(node.relayedConnections("sandbox")).as("this node's count given back on the refusal")
+                .isEqualTo(2);
+
+        first.close();
+        assertThat(cluster.held("namespace:sandbox")).isOne();
+        assertThat(node.relayedConnections("sandbox")).isOne();
+        second.close();
+        assertThat(cluster.held("namespace:sandbox")).isZero();
+        assertThat(node.relayedConnections()).isZero();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.internal.rendezvous;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.registry.EntityMatch;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
+import dev.relaysim.relay.gateway.testing.SharedBudget;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -82,6 +83,31 @@ class RendezvousTableTest {
     }
 
     @Test
+    void inAClusterAWaitingSenderAlsoTakesAPlaceOfItsHybridConnectionOnAllNodes() {
+        SharedBudget cluster = new SharedBudget(1);
+        RendezvousTable node = new RendezvousTable(3, cluster);
+        String key = "pending:" + TestGateway.NAMESPACE + "/echo";
+        PendingRendezvous first = pending("first", 0);
+        PendingRendezvous second = pending("second", 0);
+        PendingRendezvous third = pending("third", 0);
+
+        assertThat(node.add(first, Duration.ofSeconds(30), expired::add)).isTrue();
+        assertThat(node.add(second, Duration.ofSeconds(30), expired::add)).isTrue();
+        assertThat(node.add(third, Duration.ofSeconds(30), expired::add)).as("another node holds one of three")
+                .isFalse();
+        assertThat(cluster.held(key)).isEqualTo(2);
+
+        assertThat(node.claim("first", 0)).isInstanceOf(RendezvousTable.Claim.Claimed.class);
+        assertThat(node.cancel(second)).isTrue();
+        assertThat(cluster.held(key)).as("claimed and cancelled senders give their places back").isZero();
+        assertThat(node.add(third, Duration.ofSeconds(30), expired::add)).isTrue();
+        assertThat(node.cancel(third)).isTrue();
+        for (PendingRendezvous pending : List.of(first, second, third)) {
+            pending.request().release();
+        }
+    }
+
+    @Test
     void roundRobinsOverTheInstances() {
         RendezvousPorts ports = new RendezvousPorts(new PortRange(9400, 9402));
         assertThat(List.of(ports.nextInstance(), ports.nextInstance(), ports.nextInstance(), ports.nextInstance()))
@@ -90,9 +116,13 @@ class RendezvousTableTest {
     }
 
     private PendingRendezvous add(String id, int instance, Duration timeout) {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/$hc/echo");
-        PendingRendezvous pending = new PendingRendezvous(id, instance, match, sender, request, 0);
+        PendingRendezvous pending = pending(id, instance);
         table.add(pending, timeout, expired::add);
         return pending;
+    }
+
+    private PendingRendezvous pending(String id, int instance) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/$hc/echo");
+        return new PendingRendezvous(id, instance, match, sender, request, 0);
     }
 }
