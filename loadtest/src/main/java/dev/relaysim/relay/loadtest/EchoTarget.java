@@ -2,6 +2,7 @@ package dev.relaysim.relay.loadtest;
 
 import dev.relaysim.relay.common.client.RelayConnection;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,14 @@ interface EchoTarget extends AutoCloseable {
      */
     default OptionalLong intermediaryJitNanos() {
         return OptionalLong.empty();
+    }
+
+    /**
+     * CPU time so far of each I/O event loop thread of the gateway, by name ({@link BenchGateway#ioLoopCpuNanos});
+     * empty for targets without a gateway or where it is not measured.
+     */
+    default Map<String, Long> intermediaryLoopCpuNanos() {
+        return Map.of();
     }
 
     /** The gateway's connection phases, where the target is the relay and the gateway's {@code /metrics} is known. */
