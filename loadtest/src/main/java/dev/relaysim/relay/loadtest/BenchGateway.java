@@ -2,6 +2,7 @@ package dev.relaysim.relay.loadtest;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A gateway the bench starts for a run on 127.0.0.1: in this JVM ({@link LocalGateway}), or in a JVM of its own
@@ -18,6 +19,12 @@ interface BenchGateway extends AutoCloseable {
 
     /** The gateway's CPU time so far, in nanoseconds. */
     long cpuNanos();
+
+    /**
+     * CPU time so far of each of the gateway's I/O event loop threads ({@value EventLoopCpu#IO_THREAD_PREFIX}-*), by
+     * thread name, in nanoseconds; empty where it cannot be read. Loops that never ran a task have no thread yet.
+     */
+    Map<String, Long> ioLoopCpuNanos();
 
     /** The management server ({@code /metrics}). */
     InetSocketAddress management();

@@ -332,7 +332,8 @@ public final class BenchMain implements Callable<Integer> {
             try (EchoServer echo = new EchoServer(endpoints.serverSsl, echoThreads);
                  RelayTarget relay = new RelayTarget(endpoints.relay, endpoints.tokens, endpoints.relaySsl,
                          load.listeners(), clientGroup, listenerGroup, gateway != null ? gateway::cpuNanos : null,
-                         gateway instanceof GatewayProcess process ? process::jitCpuNanos : null, phases);
+                         gateway instanceof GatewayProcess process ? process::jitCpuNanos : null, phases,
+                         gateway != null ? gateway::ioLoopCpuNanos : null);
                  WebSocketTarget direct = new WebSocketTarget("direct", echo.uri(), endpoints.echoClientSsl,
                          clientGroup, null)) {
                 Optional<NginxProxy> nginx = startNginx(echo, endpoints, load, run);

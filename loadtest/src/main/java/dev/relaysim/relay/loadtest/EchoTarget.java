@@ -30,6 +30,14 @@ interface EchoTarget extends AutoCloseable {
         return OptionalLong.empty();
     }
 
+    /**
+     * CPU time so far of each I/O event loop thread of the gateway, by name ({@link BenchGateway#ioLoopCpuNanos});
+     * empty for targets without a gateway or where it is not measured.
+     */
+    default Map<String, Long> intermediaryLoopCpuNanos() {
+        return Map.of();
+    }
+
     /** The gateway's connection phases, where the target is the relay and the gateway's {@code /metrics} is known. */
     default Optional<GatewayPhases> gatewayPhases() {
         return Optional.empty();

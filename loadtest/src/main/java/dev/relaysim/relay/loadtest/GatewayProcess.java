@@ -13,8 +13,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +35,9 @@ final class GatewayProcess implements BenchGateway {
     private static final Pattern PLAIN_PORT = Pattern.compile("plain front end\\s+ws://[^:]+:(\\d+)/");
     private static final Pattern TLS_PORT = Pattern.compile("TLS front end\\s+wss://[^:]+:(\\d+)/");
     private static final Pattern MANAGEMENT_PORT = Pattern.compile("management\\s+http://[^:]+:(\\d+)/health");
+    /** A thread of {@code jcmd Thread.print}: its name and its native id (hex on Java 17, decimal on newer). */
+    private static final Pattern THREAD_LINE = Pattern.compile("^\"([^\"]+)\" .*\\bnid=(0x[0-9a-fA-F]+|[0-9]+)\\b",
+            Pattern.MULTILINE);
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final long JCMD_TIMEOUT_SECONDS = 60;
@@ -56,6 +62,8 @@ final class GatewayProcess implements BenchGateway {
     /** The last {@value #TAIL_LINES} warnings, errors and refusals, guarded by {@link #output}. */
     private final Deque<String> notable = new ArrayDeque<>();
     private volatile boolean outOfMemory;
+    /** The I/O event loop threads found so far: Linux thread id to Java thread name. */
+    private final Map<Long, String> ioLoopThreads = new ConcurrentHashMap<>();
 
     /**
      * Starts a gateway process on a new {@link GatewaySetup} made by {@code setups}; a rendezvous block taken meanwhile
@@ -156,6 +164,46 @@ final class GatewayProcess implements BenchGateway {
      */
     long jitCpuNanos() {
         return ProcStats.jitCpuNanos(process.pid());
+    }
+
+    /**
+     * {@inheritDoc} The first call finds the threads with {@code jcmd Thread.print} (so call it once before a measured
+     * interval, as its cost counts as the gateway's CPU); later calls read {@code /proc/<pid>/task/<tid>/stat} only.
+     */
+    @Override
+    public Map<String, Long> ioLoopCpuNanos() {
+        if (ioLoopThreads.isEmpty()) {
+            try {
+                ioLoopThreads.putAll(ioLoopThreads(jcmd("Thread.print")));
+            } catch (IOException e) {
+                return Map.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Map.of();
+            }
+        }
+        Map<String, Long> cpu = new TreeMap<>();
+        ioLoopThreads.forEach((tid, name) -> {
+            long ticks = ProcStats.threadCpuTicks(process.pid(), tid);
+            if (ticks >= 0) {
+                cpu.put(name, ProcStats.ticksToNanos(ticks));
+            }
+        });
+        return cpu;
+    }
+
+    /** The I/O event loop threads of a {@code jcmd Thread.print} dump: Linux thread id to Java thread name. */
+    static Map<Long, String> ioLoopThreads(String threadDump) {
+        Map<Long, String> threads = new TreeMap<>();
+        Matcher matcher = THREAD_LINE.matcher(threadDump);
+        while (matcher.find()) {
+            if (matcher.group(1).startsWith(EventLoopCpu.IO_THREAD_PREFIX)) {
+                String nid = matcher.group(2);
+                threads.put(nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid),
+                        matcher.group(1));
+            }
+        }
+        return threads;
     }
 
     long rssBytes() {

@@ -16,6 +16,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A gateway in this JVM, with its own event loops, on a {@link GatewaySetup}; its CPU time is the sum over its
@@ -111,6 +112,21 @@ final class LocalGateway implements BenchGateway {
             }
         }
         return total;
+    }
+
+    @Override
+    public Map<String, Long> ioLoopCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(EventLoopCpu.IO_THREAD_PREFIX)) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(info.getThreadName(), nanos);
+                }
+            }
+        }
+        return cpu;
     }
 
     @Override

@@ -51,6 +51,16 @@ final class ProcStats {
         }
     }
 
+    /** User plus system CPU time of one thread ({@code /proc/<pid>/task/<tid>/stat}), in clock ticks; -1 if gone. */
+    static long threadCpuTicks(long pid, long tid) {
+        try {
+            return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid),
+                    "stat")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** User plus system CPU time of {@code /proc/<pid>/stat} (all its threads), in nanoseconds. */
     static long cpuNanos(long pid) {
         return ticksToNanos(cpuTicks(pid));

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,6 +39,7 @@ final class RelayTarget implements EchoTarget {
     private final LongSupplier cpuNanos;
     private final LongSupplier jitNanos;
     private final GatewayPhases phases;
+    private final Supplier<Map<String, Long>> loopCpuNanos;
 
     /**
      * Opens the listeners and waits until they are online.
@@ -44,15 +47,17 @@ final class RelayTarget implements EchoTarget {
      * @param cpuNanos the gateway's CPU time, or {@code null} when it is not measured
      * @param jitNanos the part of it its JIT compiler threads used, or {@code null} when it is not measured
      * @param phases the gateway's connection phases, or {@code null} when its {@code /metrics} is not known
+     * @param loopCpuNanos the CPU time of each of the gateway's I/O event loops, or {@code null} when not measured
      */
     RelayTarget(RelayEndpoint endpoint, TokenProvider tokens, SslContext sslContext, int listenerCount,
                 EventLoopGroup clientGroup, EventLoopGroup listenerGroup, LongSupplier cpuNanos, LongSupplier jitNanos,
-                GatewayPhases phases)
+                GatewayPhases phases, Supplier<Map<String, Long>> loopCpuNanos)
             throws InterruptedException, ExecutionException, TimeoutException {
         requireNonNull(endpoint, "endpoint");
         this.cpuNanos = cpuNanos;
         this.jitNanos = jitNanos;
         this.phases = phases;
+        this.loopCpuNanos = loopCpuNanos;
         client = HybridConnectionClient.builder().endpoint(endpoint, tokens).sslContext(sslContext)
                 .eventLoopGroup(clientGroup).connectTimeout(CONNECT_TIMEOUT).build();
         URI namespaceUri = URI.create((endpoint.secure() ? "wss://" : "ws://") + endpoint.authority() + '/');
@@ -96,6 +101,11 @@ final class RelayTarget implements EchoTarget {
     @Override
     public OptionalLong intermediaryJitNanos() {
         return jitNanos == null ? OptionalLong.empty() : OptionalLong.of(jitNanos.getAsLong());
+    }
+
+    @Override
+    public Map<String, Long> intermediaryLoopCpuNanos() {
+        return loopCpuNanos == null ? Map.of() : loopCpuNanos.get();
     }
 
     @Override

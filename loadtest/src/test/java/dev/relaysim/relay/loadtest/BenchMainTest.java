@@ -44,6 +44,21 @@ class BenchMainTest {
         assertThat(json.path("ratios").path("relay/direct").has("down MB/s")).isTrue();
         assertThat(json.path("parameters").path("tls").asBoolean()).isFalse();
         assertThat(json.path("parameters").path("gateway").asText()).isEqualTo("in-process");
+        assertThat(json.path("figures").path("relay").path("loops CPU %").asDouble()).isPositive();
+        assertThat(json.path("figures").path("relay").path("busy loops").asDouble()).isGreaterThanOrEqualTo(1);
+        assertThat(json.path("figures").path("direct").has("loops CPU %")).as("no gateway").isFalse();
+    }
+
+    /** A gateway process's I/O event loops found in its thread dump, each one's CPU read from /proc. */
+    @Test
+    void throughputReportsTheCpuOfEachEventLoopOfAGatewayProcess() throws IOException {
+        JsonNode json = run("throughput", "--size", "4096", "--window", "4", "--connections", "4", "--duration", "1s",
+                "--warmup", "0s", "--no-nginx", "--no-node", "--gateway-process");
+        JsonNode relay = json.path("figures").path("relay");
+        assertThat(relay.path("loops CPU %").asDouble()).isPositive();
+        assertThat(relay.path("loop 1 CPU %").asDouble()).isPositive()
+                .isGreaterThanOrEqualTo(relay.path("loop 2 CPU %").asDouble());
+        assertThat(printed).contains("busy loops");
     }
 
     @Test

@@ -42,6 +42,16 @@ class ProcStatsTest {
     }
 
     @Test
+    void oneThreadsCpuIsReadByItsLinuxIdAndAThreadThatIsGoneReadsMinusOne() {
+        long pid = ProcessHandle.current().pid();
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/task"))) {
+            // The process's first thread has the process's id (the launcher's, which may never have used a tick).
+            assertThat(ProcStats.threadCpuTicks(pid, pid)).isNotNegative();
+        }
+        assertThat(ProcStats.threadCpuTicks(pid, Integer.MAX_VALUE)).isEqualTo(-1);
+    }
+
+    @Test
     void jitCompilerThreadsAreTheC1AndC2CompilerThreadsAsProcCutsTheirNames() {
         assertThat(ProcStats.isJitCompilerThread("101 (C2 CompilerThre) S 1 77 77 0 -1 0 0 0 0 0 900 12 0")).isTrue();
         assertThat(ProcStats.isJitCompilerThread("102 (C1 CompilerThre) S 1 77 77 0 -1 0 0 0 0 0 40 2 0")).isTrue();
