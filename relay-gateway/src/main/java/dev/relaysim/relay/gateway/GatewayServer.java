@@ -172,12 +172,14 @@ public final class GatewayServer implements AutoCloseable {
         ListenSettings listen = config.listen();
         certificates.load();
         Instant startedAt = clock.instant();
+        // Before anything that needs closing: a cluster that does not start leaves nothing behind.
+        ListenerCluster cluster = config.cluster().enabled()
+                ? HazelcastCluster.start(config.cluster(), listen.bindAddress(), registry)
+                : ListenerCluster.SINGLE_NODE;
+        this.cluster = cluster;
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new MicrometerGatewayMetrics(meterRegistry);
         events = new EventJournal(config.events().capacity());
-        ListenerCluster cluster = config.cluster().enabled()
-                ? HazelcastCluster.start(config.cluster(), registry) : ListenerCluster.SINGLE_NODE;
-        this.cluster = cluster;
         cluster.bindMeters(meterRegistry);
         GatewayContext context = new GatewayContext(config.protocol(), registry,
                 new RendezvousPorts(listen.rendezvousPorts(), listen.advertised()), channels, clock, metrics,
