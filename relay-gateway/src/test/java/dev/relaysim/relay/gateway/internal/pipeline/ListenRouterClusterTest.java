@@ -3,7 +3,6 @@ package dev.relaysim.relay.gateway.internal.pipeline;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
-import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster;
