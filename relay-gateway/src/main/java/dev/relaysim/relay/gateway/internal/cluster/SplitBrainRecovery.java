@@ -60,8 +60,8 @@ final class SplitBrainRecovery implements LifecycleListener {
                         entered++;
                         cluster.register(entity, listener).thenAccept(placed -> {
                             if (!placed) {
-                                logger.info("listener {} of {} closed after the merge: {} has its maximum of "
-                                        + "listeners", listener.id(), entity, entity);
+                                logger.info("listener {} closed after the merge: {} has its maximum of listeners",
+                                        listener.id(), entity);
                                 listener.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, OVER_LIMIT_REASON);
                             }
                         });

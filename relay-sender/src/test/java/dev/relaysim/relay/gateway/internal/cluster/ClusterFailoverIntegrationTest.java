@@ -53,7 +53,8 @@ import static org.awaitility.Awaitility.await;
  *       (it is in the DNS answers, and a sender through it is relayed to a listener elsewhere).</li>
  *   <li>A node stopped (SIGSTOP) for longer than Hazelcast's heartbeat timeout and continued (SIGCONT) splits the
  *       cluster and merges back: its listeners are found again from every node, its own view is the merged
- *       directory's.</li>
+ *       directory's, and a listener of its that the merged cluster has no room for (the other side took 25
+ *       meanwhile) is closed with 1001.</li>
  *   <li>Node 1 killed with SIGKILL: its listeners come back on nodes 2 and 3 through DNS, senders are relayed again
  *       within {@link #RECOVERY_BOUND}, a sender waiting for a listener of node 1 gets 404 within the rendezvous
  *       timeout (while one whose accept that listener still opens is relayed, the rendezvous being on the sender's
@@ -68,9 +69,10 @@ class ClusterFailoverIntegrationTest {
 
     private static final String FLOW = "flow";
     private static final String SPLIT = "split";
+    private static final String CROWDED = "crowded";
     private static final String FAILOVER = "failover";
     private static final String PENDING = "pending";
-    private static final List<String> ENTITIES = List.of(FLOW, SPLIT, FAILOVER, PENDING);
+    private static final List<String> ENTITIES = List.of(FLOW, SPLIT, CROWDED, FAILOVER, PENDING);
     private static final String MEMBERS = "127.0.1.31,127.0.1.32,127.0.1.33";
     private static final String PUBLIC_NAME = TestGateway.HOST + '.';
     private static final URI PUBLIC_NAMESPACE = URI.create("ws://" + TestGateway.HOST + ':' + ClusterNode.PLAIN_PORT);
@@ -78,6 +80,8 @@ class ClusterFailoverIntegrationTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** The rendezvous timeout the nodes are configured with ({@link ClusterNode}). */
     private static final Duration RENDEZVOUS_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code protocol.maxListenersPerEndpoint}, the nodes' default. */
+    private static final int MAX_LISTENERS = 25;
     /**
      * From a node's SIGKILL until its listeners are back on the other nodes and senders are relayed again: the
      * others notice the dead member at once (its TCP connections reset) or after Hazelcast's 10 s without heartbeats,
@@ -165,11 +169,14 @@ class ClusterFailoverIntegrationTest {
     @Order(2)
     @Timeout(300)
     void aNodeCutOffLongerThanTheHeartbeatTimeoutMergesBackWithItsListeners() throws Exception {
+        List<TestListener> crowd = new ArrayList<>();
         try (HybridConnectionListener onNode3 = echoListener(node3.namespaceUri(), SPLIT, null, null);
-             HybridConnectionListener onNode1 = echoListener(node1.namespaceUri(), FLOW, null, null)) {
+             HybridConnectionListener onNode1 = echoListener(node1.namespaceUri(), FLOW, null, null);
+             TestListener crowdedOnNode3 = TestListener.connect(HTTP, node3.listenUri(CROWDED),
+                     TestGateway.token(CROWDED), new TestListener.Mode.Echo())) {
             onNode3.open().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             onNode1.open().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            node1.awaitListenersOf(node3, 1, TIMEOUT);
+            node1.awaitListenersOf(node3, 2, TIMEOUT);
             node3.awaitListenersOf(node1, 1, TIMEOUT);
 
             node3.suspend();
@@ -183,6 +190,11 @@ class ClusterFailoverIntegrationTest {
             assertThat(WsPeer.upgradeStatus(HTTP, node1.connectUri(SPLIT), TestGateway.token(SPLIT)))
                     .as("while split, node 1 does not see node 3's listener").isEqualTo(404);
             assertThat(node1.resolve(PUBLIC_NAME)).doesNotContain("127.0.1.33 ttl 10");
+            // The listener limit counts per side: nodes 1 and 2 take the 25 listeners node 3's one leaves room for.
+            for (int i = 0; i < MAX_LISTENERS; i++) {
+                crowd.add(TestListener.connect(HTTP, List.of(node1, node2).get(i % 2).listenUri(CROWDED),
+                        TestGateway.token(CROWDED), new TestListener.Mode.Echo()));
+            }
 
             node3.resume();
             long resumed = System.nanoTime();
@@ -192,11 +204,19 @@ class ClusterFailoverIntegrationTest {
                 }
                 assertThat(node1.listenersOf(node3)).isEqualTo(1);
                 assertThat(node2.listenersOf(node3)).isEqualTo(1);
-                assertThat(node3.listenersOf(node1)).isEqualTo(1);
+                // Node 1's FLOW listener and the half of the crowd on it.
+                assertThat(node3.listenersOf(node1)).isEqualTo(1 + (MAX_LISTENERS + 1) / 2);
+                assertThat(node3.listenersOf(node2)).isEqualTo(MAX_LISTENERS / 2);
             });
             long merged = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumed);
+            // Node 3 merged into the larger side and entered its listeners again: the 26th of its hybrid connection
+            // is closed, to reconnect as any listener would.
+            WsPeer.Close closed = crowdedOnNode3.control().closed().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(closed.code()).isEqualTo(1001);
+            assertThat(closed.reason()).isEqualTo(SplitBrainRecovery.OVER_LIMIT_REASON);
             for (ClusterNode node : List.of(node1, node2, node3)) {
-                assertThat(clusterListeners(node)).as("listeners in %s's directory", node).isEqualTo(2);
+                assertThat(clusterListeners(node)).as("listeners in %s's directory", node)
+                        .isEqualTo(2 + MAX_LISTENERS);
             }
             try (HybridConnectionClient toNode3 = client(node1.namespaceUri(), SPLIT, null);
                  HybridConnectionClient toNode1 = client(node3.namespaceUri(), FLOW, null)) {
@@ -205,6 +225,8 @@ class ClusterFailoverIntegrationTest {
             }
             System.out.printf("cluster split: node 3 left the others %d ms after SIGSTOP; merged back with its "
                     + "listener %d ms after SIGCONT%n", split, merged);
+        } finally {
+            crowd.forEach(TestListener::close);
         }
     }
 
