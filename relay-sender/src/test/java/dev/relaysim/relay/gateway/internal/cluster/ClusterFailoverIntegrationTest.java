@@ -1,6 +1,7 @@
 package dev.relaysim.relay.gateway.internal.cluster;
 
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
+import dev.relaysim.relay.common.client.RelayCloseStatus;
 import dev.relaysim.relay.common.client.RelayConnection;
 import dev.relaysim.relay.common.client.RelayHandshakeException;
 import dev.relaysim.relay.common.client.RelayMessage;
@@ -58,7 +59,8 @@ import static org.awaitility.Awaitility.await;
  *   <li>Node 1 killed with SIGKILL: its listeners come back on nodes 2 and 3 through DNS, senders are relayed again
  *       within {@link #RECOVERY_BOUND}, a sender waiting for a listener of node 1 gets 404 within the rendezvous
  *       timeout (while one whose accept that listener still opens is relayed, the rendezvous being on the sender's
- *       node), and nothing of node 1 stays in the directories, {@code /health} or the DNS answers.</li>
+ *       node), a sender relayed on node 1 loses its connection, and nothing of node 1 stays in the directories,
+ *       {@code /health} or the DNS answers.</li>
  * </ol>
  * It lives in relay-sender because it drives both client libraries, which depend on the gateway's test jar, where
  * {@link ClusterNode} is (same package, so it uses the helper as the gateway's own cluster tests do).
@@ -246,7 +248,8 @@ class ClusterFailoverIntegrationTest {
                      .build();
              HybridConnectionClient acceptedLate = HybridConnectionClient.builder()
                      .endpoint(node2.namespaceUri(), PENDING, tokens()).connectTimeout(Duration.ofSeconds(60))
-                     .build()) {
+                     .build();
+             HybridConnectionClient throughNode1 = client(node1.namespaceUri(), FAILOVER, null)) {
             for (int i = 0; i < 6; i++) {
                 HybridConnectionListener listener = HybridConnectionListener.builder()
                         .endpoint(PUBLIC_NAMESPACE, FAILOVER, tokens()).resolver(listenerDns)
@@ -269,6 +272,11 @@ class ClusterFailoverIntegrationTest {
                 assertThat(node2.listenersOf(node1) + node2.listenersOf(node2) + node2.listenersOf(node3))
                         .isEqualTo(6 + 1);
             });
+            // A sender relayed on node 1 (the pair lives on the sender's node).
+            RelayConnection relayedOnNode1 = throughNode1.connect().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            relayedOnNode1.sendText("before the kill").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(relayedOnNode1.receive(TIMEOUT)).isNotNull().extracting(RelayMessage::asText)
+                    .isEqualTo("before the kill");
             // Two senders on node 2 wait for the listener on node 1, which got their accepts and does nothing.
             long pendingSince = System.nanoTime();
             CompletableFuture<RelayConnection> pending = waiting.connect();
@@ -289,6 +297,8 @@ class ClusterFailoverIntegrationTest {
             assertThat(lateListener.next(TIMEOUT).asText()).isEqualTo("accepted after the listener's node died");
             lateSender.abort();
             lateListener.socket().abort();
+            assertThat(relayedOnNode1.closeFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).code())
+                    .as("the connection of a sender relayed on the killed node").isEqualTo(RelayCloseStatus.ABNORMAL);
 
             await().atMost(RECOVERY_BOUND).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                 assertThat(listeners).allMatch(HybridConnectionListener::isOnline);
