@@ -8,6 +8,7 @@ import virtualNetworks from './page-virtual-networks.js';
 import events from './page-events.js';
 import faults from './page-faults.js';
 import metrics from './page-metrics.js';
+import nodes from './page-nodes.js';
 
 const PAGES = {
   overview,
@@ -17,6 +18,7 @@ const PAGES = {
   events,
   faults,
   metrics,
+  nodes,
 };
 
 const main = document.getElementById('main');

@@ -63,6 +63,12 @@ export function section(title, ...children) {
   return el('section', { class: 'card' }, el('h2', {}, title), ...children);
 }
 
+/** A figure with its label, as the pages' summaries show them. */
+export function stat(label, value, id) {
+  return el('div', { class: 'stat', id }, el('div', { class: 'stat-value' }, String(value)),
+    el('div', { class: 'stat-label' }, label));
+}
+
 /** A state badge such as Approved / Pending / Rejected. */
 export function badge(text) {
   return el('span', { class: `badge badge-${String(text).toLowerCase()}` }, text);

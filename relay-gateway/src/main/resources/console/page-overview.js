@@ -1,14 +1,9 @@
 // Overview: namespaces, entities, listeners, relayed connections, and charts of the last minutes of traffic.
 import { del, get, list, namespaces, put, RELAY } from './api.js';
-import { attempt, badge, bytes, el, heading, promptDescription, replace, section, table } from './dom.js';
+import { attempt, badge, bytes, el, heading, promptDescription, replace, section, stat, table } from './dom.js';
 import { lineChart } from './chart.js';
 
 const REFRESH_MS = 5000;
-
-function stat(label, value, id) {
-  return el('div', { class: 'stat', id }, el('div', { class: 'stat-value' }, String(value)),
-    el('div', { class: 'stat-label' }, label));
-}
 
 /** Rates per second between successive running totals. */
 function rates(samples, field) {

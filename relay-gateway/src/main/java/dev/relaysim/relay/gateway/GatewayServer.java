@@ -172,7 +172,8 @@ public final class GatewayServer implements AutoCloseable {
         }
         ListenSettings listen = config.listen();
         // Before the certificate: a node joining a cluster takes the cluster's namespaces and private endpoints.
-        ListenerCluster cluster = startCluster();
+        // Before anything that needs closing: a cluster that does not start leaves nothing behind.
+        ListenerCluster cluster = startCluster(listen);
         this.cluster = cluster;
         certificates.load();
         Instant startedAt = clock.instant();
@@ -240,11 +241,11 @@ public final class GatewayServer implements AutoCloseable {
      * Joins the cluster when {@code cluster.members} is set and shares the management state with it (the cluster's
      * state wins over this node's own); {@link ListenerCluster#SINGLE_NODE} otherwise.
      */
-    private ListenerCluster startCluster() {
+    private ListenerCluster startCluster(ListenSettings listen) {
         if (!config.cluster().enabled()) {
             return ListenerCluster.SINGLE_NODE;
         }
-        HazelcastCluster joined = HazelcastCluster.start(config.cluster(), registry);
+        HazelcastCluster joined = HazelcastCluster.start(config.cluster(), listen.bindAddress(), registry);
         try {
             joined.shareManagementState(registry, networkState);
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.RequestCommand;
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
+import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,8 @@ public final class HazelcastCluster implements ListenerCluster {
     static final String ACCEPT_EXECUTOR = "relaysim.accepts";
     /** Where HTTP-mode requests and their responses cross nodes ({@link RemoteRequests}). */
     static final String REQUEST_EXECUTOR = "relaysim.requests";
+    /** How often each side of a split cluster looks for the other to merge with, the first time after start too. */
+    static final Duration MERGE_DELAY = Duration.ofSeconds(10);
     private static final String LOGGING_TYPE = "hazelcast.logging.type";
 
     private static final Logger logger = LoggerFactory.getLogger(HazelcastCluster.class);
@@ -71,10 +75,11 @@ public final class HazelcastCluster implements ListenerCluster {
     private final AtomicInteger dnsCursor = new AtomicInteger();
     private volatile @Nullable SharedManagementState managementState;
 
-    private HazelcastCluster(HazelcastInstance hazelcast, InetSocketAddress acceptHost) {
+    private HazelcastCluster(HazelcastInstance hazelcast, InetSocketAddress acceptHost, NamespaceRegistry registry) {
         this.hazelcast = hazelcast;
         this.acceptHost = acceptHost;
         directory = new ListenerDirectory(hazelcast);
+        hazelcast.getLifecycleService().addLifecycleListener(new SplitBrainRecovery(this, directory, registry));
         accepts = hazelcast.getExecutorService(ACCEPT_EXECUTOR);
         requests = new RemoteRequests(hazelcast);
         counters = new SharedCounters(hazelcast);
@@ -104,27 +109,25 @@ public final class HazelcastCluster implements ListenerCluster {
     /**
      * Starts the member and joins the others (alone when none answers).
      *
+     * @param bindAddress {@code listen.bindAddress}: where this node's front ends and rendezvous ports are
+     *                    ({@link FrontEndHost})
      * @param registry this node's namespaces, where deliveries from other nodes find their listeners
      */
-    public static HazelcastCluster start(ClusterSettings settings, NamespaceRegistry registry) {
+    public static HazelcastCluster start(ClusterSettings settings, String bindAddress, NamespaceRegistry registry) {
         requireNonNull(settings, "settings");
         requireNonNull(registry, "registry");
         if (!settings.enabled()) {
             throw new IllegalArgumentException("cluster: no members (expected: cluster.members)");
         }
-        InetSocketAddress acceptHost;
-        try {
-            acceptHost = new InetSocketAddress(InetAddress.getByName(settings.nodeAddress()), 0);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("cluster.nodeAddress: " + settings.nodeAddress() + " (expected: an IP "
-                    + "address)", e);
-        }
+        InetAddress frontEnd = FrontEndHost.of(settings, bindAddress);
         if (System.getProperty(LOGGING_TYPE) == null) {
             // Read once per JVM, before the configuration: without it the first warnings go to java.util.logging.
             System.setProperty(LOGGING_TYPE, "slf4j");
         }
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config(settings, registry));
-        HazelcastCluster cluster = new HazelcastCluster(hazelcast, acceptHost);
+        Config config = config(settings, registry);
+        config.getMemberAttributeConfig().setAttribute(FrontEndHost.ATTRIBUTE, frontEnd.getHostAddress());
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config);
+        HazelcastCluster cluster = new HazelcastCluster(hazelcast, new InetSocketAddress(frontEnd, 0), registry);
         logger.info("cluster: node {} joined, members {}", settings.nodeAddress() + ':' + settings.port(),
                 cluster.members());
         return cluster;
@@ -146,6 +149,13 @@ public final class HazelcastCluster implements ListenerCluster {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
         config.setProperty("hazelcast.partition.count", "31");
+        // A partition that heals is merged in seconds (Hazelcast's defaults: 5 minutes after start, then every 2).
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(MERGE_DELAY.toSeconds()));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_DELAY.toSeconds()));
+        // The side that merges drops its directory and enters its live listeners again (SplitBrainRecovery): its
+        // entries name member ids the merged cluster no longer has.
+        config.getMapConfig(ListenerDirectory.MAP_NAME).getMergePolicyConfig()
+                .setPolicy(DiscardMergePolicy.class.getName());
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(settings.nodeAddress());
@@ -161,7 +171,7 @@ public final class HazelcastCluster implements ListenerCluster {
     }
 
     @Override
-    public boolean register(HybridConnection entity, ListenerConnection listener) {
+    public CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener) {
         return directory.register(entity, entry(listener), entity.listeners().maxListeners());
     }
 
@@ -223,18 +233,28 @@ public final class HazelcastCluster implements ListenerCluster {
     public List<Inet4Address> nodeAddresses() {
         List<Inet4Address> addresses = new ArrayList<>();
         for (Member member : hazelcast.getCluster().getMembers()) {
-            try {
-                if (member.getAddress().getInetAddress() instanceof Inet4Address address) {
-                    addresses.add(address);
-                }
-            } catch (UnknownHostException e) {
-                logger.debug("member {} has no address: {}", member, e.toString());
-            }
+            frontEnd(member).ifPresent(addresses::add);
         }
         if (!addresses.isEmpty()) {
             Collections.rotate(addresses, -Math.floorMod(dnsCursor.getAndIncrement(), addresses.size()));
         }
         return addresses;
+    }
+
+    /** The IPv4 address of {@code member}'s front ends ({@link FrontEndHost}), else its cluster address. */
+    private static Optional<Inet4Address> frontEnd(Member member) {
+        String published = member.getAttribute(FrontEndHost.ATTRIBUTE);
+        if (published != null && NetUtil.createInetAddressFromIpAddressString(published) instanceof Inet4Address a) {
+            return Optional.of(a);
+        }
+        try {
+            if (member.getAddress().getInetAddress() instanceof Inet4Address address) {
+                return Optional.of(address);
+            }
+        } catch (UnknownHostException e) {
+            logger.debug("member {} has no address: {}", member, e.toString());
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -27,11 +27,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ListenerCluster extends AutoCloseable {
 
+    /** What {@link #register} answers at once where no other node has a say. */
+    CompletionStage<Boolean> PLACE_TAKEN = CompletableFuture.completedFuture(true);
+
     /** No cluster: every place is this node's {@code ListenerSet}'s to give, no listener is elsewhere. */
     ListenerCluster SINGLE_NODE = new ListenerCluster() {
         @Override
-        public boolean register(HybridConnection entity, ListenerConnection listener) {
-            return true;
+        public CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener) {
+            return PLACE_TAKEN;
         }
 
         @Override
@@ -97,10 +100,11 @@ public interface ListenerCluster extends AutoCloseable {
     };
 
     /**
-     * Takes a place for a listener that holds one in this node's {@code ListenerSet}: false when its hybrid
-     * connection has {@code maxListeners} on the nodes together (or the cluster did not answer).
+     * Takes a place for a listener that holds one in this node's {@code ListenerSet}: completes with false when its
+     * hybrid connection has {@code maxListeners} on the nodes together (or the cluster did not answer in time), never
+     * exceptionally. Completes on a thread of the cluster's (already, without a cluster), never blocks the caller.
      */
-    boolean register(HybridConnection entity, ListenerConnection listener);
+    CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener);
 
     /** Gives a listener's place back when its control channel closes. */
     void unregister(HybridConnection entity, ListenerConnection listener);
@@ -108,7 +112,10 @@ public interface ListenerCluster extends AutoCloseable {
     /** A listener of {@code entity} on another node, in turn, or empty when there is none. */
     Optional<RemoteListener> remoteListener(HybridConnection entity);
 
-    /** This node's address: the host of the accept addresses this node issues to listeners on other nodes. */
+    /**
+     * Where this node's front ends and rendezvous ports are ({@code FrontEndHost}): the host of the accept addresses
+     * this node issues to listeners on other nodes.
+     */
     Optional<InetSocketAddress> acceptHost();
 
     /**

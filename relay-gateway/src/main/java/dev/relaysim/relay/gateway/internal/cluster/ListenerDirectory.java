@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,22 +39,37 @@ public final class ListenerDirectory {
 
     /** The Hazelcast map's name. */
     public static final String MAP_NAME = "relaysim.listeners";
-    /** How long a listener's upgrade waits for its place in the cluster. */
+    /** How long a listener's upgrade waits for its place in the cluster (not blocking its event loop). */
     static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger logger = LoggerFactory.getLogger(ListenerDirectory.class);
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, ArrayList<RemoteListener>> map;
-    private final String localMemberId;
     private final Map<String, List<RemoteListener>> view = new ConcurrentHashMap<>();
     private final AtomicInteger cursor = new AtomicInteger();
+    private volatile UUID viewUpdater;
 
     ListenerDirectory(HazelcastInstance hazelcast) {
         this.hazelcast = requireNonNull(hazelcast, "hazelcast");
         map = hazelcast.getMap(MAP_NAME);
-        localMemberId = hazelcast.getCluster().getLocalMember().getUuid().toString();
-        map.addEntryListener(new ViewUpdater(), true);
+        viewUpdater = map.addEntryListener(new ViewUpdater(), true);
+        copyMap();
+    }
+
+    /**
+     * Makes the local copy anew from the map, after this node merged into another cluster (split brain healed): its
+     * own side's entries were discarded ({@link HazelcastCluster#config}) and the other side's are the map now. The
+     * map's event registration is renewed too, as the merge rejoined the node to a cluster it did not register in.
+     */
+    void resync() {
+        map.removeEntryListener(viewUpdater);
+        viewUpdater = map.addEntryListener(new ViewUpdater(), true);
+        view.clear();
+        copyMap();
+    }
+
+    private void copyMap() {
         for (Map.Entry<String, ArrayList<RemoteListener>> entry : map.entrySet()) {
             view.putIfAbsent(entry.getKey(), List.copyOf(entry.getValue()));
         }
@@ -62,23 +80,29 @@ public final class ListenerDirectory {
         return entity.namespace().name() + '/' + entity.name();
     }
 
+    /** This node's member id; read each time, as a node that merges into another cluster may get a new one. */
     String localMemberId() {
-        return localMemberId;
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
     }
 
-    /** Adds {@code listener} unless {@code entity} has {@code maxListeners} on the nodes together. */
-    boolean register(HybridConnection entity, RemoteListener listener, int maxListeners) {
+    /**
+     * Adds {@code listener} unless {@code entity} has {@code maxListeners} on the nodes together; completes with false
+     * also when the cluster did not answer within {@link #REGISTER_TIMEOUT}, never exceptionally.
+     */
+    CompletionStage<Boolean> register(HybridConnection entity, RemoteListener listener, int maxListeners) {
+        CompletableFuture<Boolean> placed;
         try {
-            return map.submitToKey(key(entity), new Register(listener, maxListeners)).toCompletableFuture()
-                    .get(REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            logger.warn("listener {} of {} refused: the cluster did not take its place: {}", listener.listenerId(),
-                    key(entity), e.toString());
-            return false;
+            placed = map.submitToKey(key(entity), new Register(listener, maxListeners)).toCompletableFuture();
+        } catch (RuntimeException e) {
+            placed = CompletableFuture.failedFuture(e);
         }
+        return placed.orTimeout(REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
+            logger.warn("listener {} of {} refused: the cluster did not take its place: {}", listener.listenerId(),
+                    key(entity), failure.toString());
+            // A place taken after all (the answer came too late) is given back: the listener was refused.
+            unregister(entity, listener);
+            return false;
+        });
     }
 
     /** Removes {@code listener} (in the background: nothing waits for it). */
@@ -106,8 +130,9 @@ public final class ListenerDirectory {
             return Optional.empty();
         }
         Set<String> live = liveMembers();
+        String local = localMemberId();
         List<RemoteListener> candidates = all.stream()
-                .filter(listener -> !listener.memberId().equals(localMemberId) && live.contains(listener.memberId()))
+                .filter(listener -> !listener.memberId().equals(local) && live.contains(listener.memberId()))
                 .toList();
         if (candidates.isEmpty()) {
             return Optional.empty();
@@ -162,6 +187,10 @@ public final class ListenerDirectory {
         public Boolean process(Map.Entry<String, ArrayList<RemoteListener>> entry) {
             ArrayList<RemoteListener> listeners = entry.getValue() == null ? new ArrayList<>()
                     : new ArrayList<>(entry.getValue());
+            if (listeners.contains(listener)) {
+                // Registered again after a merge, its entry having survived it: it holds its place already.
+                return true;
+            }
             if (listeners.size() >= maxListeners) {
                 return false;
             }

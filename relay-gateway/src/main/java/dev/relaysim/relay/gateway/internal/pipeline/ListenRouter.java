@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -101,19 +103,63 @@ final class ListenRouter {
             refusals.answer(channel, full.get(), Math.max(instance, 0));
             return false;
         }
-        if (!cluster.register(entity, listener)) {
+        CompletableFuture<Boolean> placed = cluster.register(entity, listener).toCompletableFuture();
+        if (placed.isDone()) {
+            // No other node has a say (or it answered already): on as before, in this read.
+            return placed(ctx, request, admitted, listener, placed.join(), instance);
+        }
+        // The cluster answers on its own thread: the upgrade goes on on this channel's loop then, and nothing is read
+        // meanwhile (the listener sends nothing before its 101).
+        channel.config().setAutoRead(false);
+        placed.whenComplete((taken, failure) -> {
+            try {
+                channel.eventLoop().execute(() -> {
+                    channel.config().setAutoRead(true);
+                    if (!placed(ctx, request, admitted, listener, Boolean.TRUE.equals(taken), instance)) {
+                        request.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // The gateway is closing: its loop is gone with the channel.
+                if (Boolean.TRUE.equals(taken)) {
+                    cluster.unregister(entity, listener);
+                }
+                entity.listeners().remove(listener);
+                request.release();
+            }
+        });
+        return true;
+    }
+
+    /**
+     * Goes on once the cluster answered: a place taken upgrades the control channel (or, when it closed meanwhile,
+     * gives the place back); a place refused is answered 403 {@code Quota exceeded.}.
+     *
+     * @return whether the request was passed to the handshake (else it stays the caller's)
+     */
+    private boolean placed(ChannelHandlerContext ctx, FullHttpRequest request, Verdict.Admitted admitted,
+                           ListenerConnection listener, boolean taken, int instance) {
+        Channel channel = ctx.channel();
+        HybridConnection entity = admitted.entity();
+        ListenerSet listeners = entity.listeners();
+        if (!taken) {
             listeners.remove(listener);
             refusals.answer(channel, gatekeeper.listenerLimit(entity), Math.max(instance, 0));
             return false;
         }
+        String id = listener.id();
         EntityMetrics metrics = meters.of(entity, id, null, channel);
         metrics.listenerConnected();
+        // Runs at once when the channel closed while the cluster was asked.
         channel.closeFuture().addListener(closed -> {
             cluster.unregister(entity, listener);
             if (listeners.remove(listener)) {
                 metrics.listenerDisconnected();
             }
         });
+        if (!channel.isActive()) {
+            return false;
+        }
         AuthorizationRequest authorization = admitted.authorization();
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(ctx.name(), HandlerNames.WEBSOCKET_PROTOCOL,

@@ -18,6 +18,7 @@ import org.xbill.DNS.Type;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +32,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -276,6 +280,39 @@ final class ClusterNode implements AutoCloseable {
     /** SIGKILL: the node goes away without leaving the cluster. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: the node stops answering (its sockets stay open), as one cut off by a network partition. */
+    void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + ' ' + process.pid() + " failed");
+        }
+    }
+
+    /** The node's DNS responder, {@code <address>:1053}, for clients that resolve through it. */
+    InetSocketAddress dnsServer() {
+        return new InetSocketAddress(address, DNS_PORT);
+    }
+
+    /** {@code ws://<address>:9080}: the namespace URI of a client that connects to this node by its address. */
+    URI namespaceUri() {
+        return URI.create("ws://" + address + ':' + plainPort);
+    }
+
+    /** Waits until this node's directory holds at least {@code count} listeners of {@code member}. */
+    void awaitListenersOf(ClusterNode member, int count, Duration within) {
+        await().atMost(within).untilAsserted(() -> assertThat(listenersOf(member))
+                .as("listeners of %s seen by %s", member, this).isGreaterThanOrEqualTo(count));
     }
 
     /** SIGTERM (a graceful shutdown), then SIGKILL after 15 s. */

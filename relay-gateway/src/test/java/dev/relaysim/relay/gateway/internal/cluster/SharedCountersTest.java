@@ -106,6 +106,6 @@ class SharedCountersTest {
     private static HazelcastCluster start(String address) {
         NamespaceRegistry registry = new NamespaceRegistry(TestGateway.builder()
                 .config(Path.of("unused"), new PortRange(9400, 9409)));
-        return HazelcastCluster.start(new ClusterSettings(MEMBERS, address, PORT), registry);
+        return HazelcastCluster.start(new ClusterSettings(MEMBERS, address, PORT), address, registry);
     }
 }

@@ -74,7 +74,7 @@ class SharedManagementStateTest {
             registry.storeWith(new NamespaceStateFile(directory)::write);
             network.storeWith(new NetworkStateFile(directory)::write);
             HazelcastCluster cluster = HazelcastCluster.start(new ClusterSettings(MEMBERS, address,
-                    ClusterSettings.DEFAULT_PORT), registry);
+                    ClusterSettings.DEFAULT_PORT), address, registry);
             cluster.shareManagementState(registry, network);
             Node node = new Node(cluster, registry, network, new CopyOnWriteArrayList<>(),
                     new CopyOnWriteArrayList<>(), directory);

@@ -247,6 +247,10 @@ class ConsoleBrowserTest {
             browser.awaitText(By.id("metrics-table"), "relay_listeners_connected");
             console.screenshot("metrics");
 
+            console.open("nodes", "nodes");
+            assertThat(browser.visible(By.id("single-node")).getText()).contains("runs alone");
+            assertThat(browser.visible(By.cssSelector("#stat-nodes .stat-value")).getText()).isEqualTo("1");
+
             console.open("networking?namespace=sandbox", "networking");
             browser.click(By.id("public-access-SelectedNetworks"));
             browser.visible(By.id("ip-rule-new")).sendKeys("127.12.0.0/16");
