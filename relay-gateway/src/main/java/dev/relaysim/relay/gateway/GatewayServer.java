@@ -174,7 +174,12 @@ public final class GatewayServer implements AutoCloseable {
         // Before the certificate: a node joining a cluster takes the cluster's namespaces and private endpoints.
         ListenerCluster cluster = startCluster();
         this.cluster = cluster;
-        certificates.load();
+        try {
+            certificates.load();
+        } catch (IOException | RuntimeException e) {
+            cluster.close(); // leaves the cluster this node would not serve
+            throw e;
+        }
         Instant startedAt = clock.instant();
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new MicrometerGatewayMetrics(meterRegistry);
@@ -218,6 +223,9 @@ public final class GatewayServer implements AutoCloseable {
             endpointAddresses.bindPrivateEndpoints(networkState.current());
             networkState.onChange(this::networkChanged);
             registry.onChange(this::registryChanged);
+            if (config.cluster().enabled()) {
+                catchUpWithTheCluster();
+            }
             serving = true;
         } catch (IOException | RuntimeException e) {
             shutdown();
@@ -409,6 +417,18 @@ public final class GatewayServer implements AutoCloseable {
     private synchronized void networkChanged(NetworkModel model) {
         if (!closed && endpointAddresses != null) {
             endpointAddresses.networkChanged(model);
+        }
+    }
+
+    /**
+     * Acts on what other nodes changed while this one was starting, before it followed the changes: the certificate
+     * covers every namespace, every private endpoint address is served, the DNS responders answer for every namespace.
+     */
+    private void catchUpWithTheCluster() {
+        certificates.reissue("namespaces the cluster added while this node was starting");
+        networkChanged(networkState.current());
+        if (dns != null) {
+            dns.namespacesChanged();
         }
     }
 
