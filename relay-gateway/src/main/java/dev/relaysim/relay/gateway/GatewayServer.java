@@ -175,7 +175,12 @@ public final class GatewayServer implements AutoCloseable {
         // Before anything that needs closing: a cluster that does not start leaves nothing behind.
         ListenerCluster cluster = startCluster(listen);
         this.cluster = cluster;
-        certificates.load();
+        try {
+            certificates.load();
+        } catch (IOException | RuntimeException e) {
+            cluster.close(); // leaves the cluster this node would not serve
+            throw e;
+        }
         Instant startedAt = clock.instant();
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new MicrometerGatewayMetrics(meterRegistry);
@@ -220,6 +225,9 @@ public final class GatewayServer implements AutoCloseable {
             endpointAddresses.bindPrivateEndpoints(networkState.current());
             networkState.onChange(this::networkChanged);
             registry.onChange(this::registryChanged);
+            if (config.cluster().enabled()) {
+                catchUpWithTheCluster();
+            }
             serving = true;
         } catch (IOException | RuntimeException e) {
             shutdown();
@@ -411,6 +419,18 @@ public final class GatewayServer implements AutoCloseable {
     private synchronized void networkChanged(NetworkModel model) {
         if (!closed && endpointAddresses != null) {
             endpointAddresses.networkChanged(model);
+        }
+    }
+
+    /**
+     * Acts on what other nodes changed while this one was starting, before it followed the changes: the certificate
+     * covers every namespace, every private endpoint address is served, the DNS responders answer for every namespace.
+     */
+    private void catchUpWithTheCluster() {
+        certificates.reissue("namespaces the cluster added while this node was starting");
+        networkChanged(networkState.current());
+        if (dns != null) {
+            dns.namespacesChanged();
         }
     }
 
