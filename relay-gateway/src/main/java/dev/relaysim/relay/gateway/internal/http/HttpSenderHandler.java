@@ -206,7 +206,9 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
             return;
         }
         ListenerConnection listener = chosen.get();
-        int instance = mode.rendezvousPorts().nextInstance(sender.eventLoop());
+        // Any port, not one of the sender's loop: an exchange spans two loops by design (its rendezvous is never
+        // moved), so a large body's two legs, TLS included, run on two threads.
+        int instance = mode.rendezvousPorts().nextInstance();
         String id = PendingRendezvous.newId(instance);
         String address = ListenerRequests.rendezvousAddress(listener.secure(),
                 mode.rendezvousPorts().authority(listener.localAddress(), instance), target.encodedPath(), id);
