@@ -215,7 +215,9 @@ public final class HttpSenderHandler extends ChannelInboundHandlerAdapter implem
         // A listener on another node gets addresses of this node, as for a cross-node accept.
         InetSocketAddress addressHost = local != null ? local.localAddress()
                 : mode.cluster().acceptHost().orElseThrow();
-        int instance = mode.rendezvousPorts().nextInstance(sender.eventLoop());
+        // Any port, not one of the sender's loop: an exchange spans two loops by design (its rendezvous is never
+        // moved), so a large body's two legs, TLS included, run on two threads.
+        int instance = mode.rendezvousPorts().nextInstance();
         String id = PendingRendezvous.newId(instance);
         String address = ListenerRequests.rendezvousAddress(secure,
                 mode.rendezvousPorts().authority(addressHost, instance), target.encodedPath(), id);
