@@ -55,7 +55,7 @@ class GatewayClusterIntegrationTest {
         node2 = start("127.0.1.2", MEMBERS);
         node3 = start("127.0.1.3", MEMBERS);
         for (ClusterNode node : List.of(node1, node2, node3)) {
-            awaitMembers(node, 3);
+            node.awaitMembers(3, STARTUP);
         }
     }
 
@@ -70,7 +70,7 @@ class GatewayClusterIntegrationTest {
     @Timeout(120)
     void aSenderOnNode2IsRelayedToAListenerOnNode1ThroughNode2sRendezvousPort() throws Exception {
         try (TestListener listener = listen(node1, ECHO)) {
-            awaitListeners(node2, node1, 1);
+            node2.awaitListenersOf(node1, 1, Duration.ofSeconds(20));
             byte[] payload = new byte[300_000];
             ThreadLocalRandom.current().nextBytes(payload);
 
@@ -106,7 +106,7 @@ class GatewayClusterIntegrationTest {
                 TestGateway.KEY_NAME, TestGateway.KEY, "20")) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(listener.lines()).as("%s", listener).contains("listening"));
-            awaitListeners(node2, node1, 1);
+            node2.awaitListenersOf(node1, 1, Duration.ofSeconds(20));
 
             NodeProcess sender = node.start("hyco-ws-sender.js", Map.of(), node2.connectUri(HYCO).toString(),
                     TestGateway.KEY_NAME, TestGateway.KEY, "1", "1", "1000", "70000", "65536", "1048576");
@@ -144,13 +144,13 @@ class GatewayClusterIntegrationTest {
     void aKilledNodesListenersLeaveTheDirectoryAndSendersGoToTheRemainingOnes() throws Exception {
         ClusterNode node4 = start("127.0.1.4", "127.0.1.1,127.0.1.4");
         try (TestListener onNode3 = listen(node3, KILL)) {
-            awaitMembers(node4, 4);
-            awaitMembers(node2, 4);
+            node4.awaitMembers(4, STARTUP);
+            node2.awaitMembers(4, STARTUP);
             assertThat(node2.resolve(PUBLIC_NAME)).containsExactlyInAnyOrder("127.0.1.1 ttl 10", "127.0.1.2 ttl 10",
                     "127.0.1.3 ttl 10", "127.0.1.4 ttl 10");
             TestListener onNode4 = listen(node4, KILL);
-            awaitListeners(node2, node4, 1);
-            awaitListeners(node2, node3, 1);
+            node2.awaitListenersOf(node4, 1, Duration.ofSeconds(20));
+            node2.awaitListenersOf(node3, 1, Duration.ofSeconds(20));
 
             node4.kill();
             long killed = System.nanoTime();
@@ -192,18 +192,6 @@ class GatewayClusterIntegrationTest {
         return node;
     }
 
-    private static void awaitMembers(ClusterNode node, int count) {
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertThat(node.isAlive()).as("%s is running; its log:%n%s", node, node.log()).isTrue();
-            assertThat(node.members()).as("members %s sees", node).hasSize(count);
-        });
-    }
-
-    private static void awaitListeners(ClusterNode observer, ClusterNode member, int count) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(observer.listenersOf(member)).as("listeners of %s seen by %s", member, observer)
-                        .isGreaterThanOrEqualTo(count));
-    }
 
     private static TestListener listen(ClusterNode node, String entity) throws Exception {
         return TestListener.connect(CLIENT, node.listenUri(entity), TestGateway.token(entity),

@@ -214,9 +214,11 @@ class DnsServerIntegrationTest {
                 // The responder may drop a connection that sent garbage while the rest is still being written.
             }
         }
-        // Datagrams beyond the socket's receive buffer are lost while the flood drains (UDP); resolvers retry.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(lines(query(CONTOSO, Type.A, VM, false,
-                Duration.ofMillis(500)), Section.ANSWER)).containsExactly(CNAME_LINE, PRIVATE_LINE));
+        // Datagrams beyond the socket's receive buffer are lost while the flood drains (UDP); resolvers retry, so a
+        // query that times out meanwhile is asked again.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() ->
+                assertThat(lines(query(CONTOSO, Type.A, VM, false, Duration.ofMillis(500)), Section.ANSWER))
+                        .containsExactly(CNAME_LINE, PRIVATE_LINE));
         assertThat(lines(query(CONTOSO, Type.A, VM, true), Section.ANSWER)).containsExactly(CNAME_LINE, PRIVATE_LINE);
         assertThat(count("formerr")).isPositive();
     }
