@@ -36,9 +36,6 @@ import java.util.function.Consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * A gateway node as its own JVM ({@link GatewayMain} on this test's class path), bound to a 127.0.1.x address with
  * the default ports there (plain front end 9080, management 9390, DNS 1053) and rendezvous ports 9400-9409; its
