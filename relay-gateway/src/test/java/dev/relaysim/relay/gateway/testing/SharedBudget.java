@@ -4,10 +4,12 @@ import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The {@link ClusterCounts} of a node whose cluster's other nodes hold {@code heldElsewhere} places of every key:
- * this node's places are counted per key, so a test sees what it took and gave back.
+ * this node's places are counted per key, so a test sees what it took and gave back. It answers at once.
  */
 public final class SharedBudget implements ClusterCounts {
 
@@ -19,13 +21,13 @@ public final class SharedBudget implements ClusterCounts {
     }
 
     @Override
-    public synchronized boolean acquire(String key, int cap) {
+    public synchronized CompletionStage<Boolean> acquire(String key, int cap) {
         int mine = held(key);
         if (mine + heldElsewhere >= cap) {
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
         held.put(key, mine + 1);
-        return true;
+        return ClusterCounts.PLACE_TAKEN;
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -184,16 +185,15 @@ public final class Gatekeeper {
 
     /**
      * Counts an admitted sender against its namespace's {@code maxRelayedConnectionsPerNamespace} until its
-     * connection closes, unless the namespace is at its quota (403).
+     * connection closes, unless the namespace is at its quota (403). Completed at once without a cluster, or where
+     * this node is at the quota alone; else completes on a thread of the cluster's ({@link ConnectionLimits}).
      */
-    public Optional<Refusal> admitSender(HybridConnection entity, Channel sender) {
+    public CompletionStage<Optional<Refusal>> admitSender(HybridConnection entity, Channel sender) {
         String namespace = entity.namespace().name();
-        if (limits.admitSender(namespace, sender)) {
-            return Optional.empty();
-        }
-        return Optional.of(Refusal.of(RefusalReason.LIMIT, 403, limits.namespaceRefusal(), entity.systemTracker(),
+        return limits.admitSender(namespace, sender).thenApply(admitted -> admitted ? Optional.empty()
+                : Optional.of(Refusal.of(RefusalReason.LIMIT, 403, limits.namespaceRefusal(), entity.systemTracker(),
                 "maxRelayedConnectionsPerNamespace of " + limits.settings().maxRelayedConnectionsPerNamespace()
-                        + " reached in " + namespace).loggedBy(limits.namespaceLog()));
+                        + " reached in " + namespace).loggedBy(limits.namespaceLog())));
     }
 
     /** The 429 of a sender its hybrid connection's {@code maxPendingRendezvousPerEntity} has no room for. */

@@ -5,7 +5,6 @@ import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +12,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,9 +24,9 @@ import static java.util.Objects.requireNonNull;
  * check against the cap and the increment are one atomic step. Per-node counts rather than one number: a node that
  * leaves (or dies) has its places given back by every remaining node ({@link #forgetMember}), which a PN counter or
  * one sum could not do (a PN counter is not bounded either: it cannot refuse the place past the cap).
- * <p>Cost per connection: one entry processor round trip to the key's owner when a place is taken (on the caller's
- * thread, at most {@link #ACQUIRE_TIMEOUT}), and one fire-and-forget when it is given back; no call when the key's
- * owner is this node other than the local partition operation.
+ * <p>Cost per connection: one entry processor round trip to the key's owner when a place is taken (asynchronous:
+ * the caller's thread does not wait; at most {@link #ACQUIRE_TIMEOUT}, then refused), and one fire-and-forget when
+ * it is given back; no call when the key's owner is this node other than the local partition operation.
  */
 final class SharedCounters implements ClusterCounts {
 
@@ -37,6 +36,7 @@ final class SharedCounters implements ClusterCounts {
     static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger logger = LoggerFactory.getLogger(SharedCounters.class);
+    private static final CompletionStage<Boolean> PLACE_REFUSED = CompletableFuture.completedFuture(false);
 
     private final IMap<String, HashMap<String, Integer>> map;
     private final String localMemberId;
@@ -47,24 +47,21 @@ final class SharedCounters implements ClusterCounts {
     }
 
     @Override
-    public boolean acquire(String key, int cap) {
+    public CompletionStage<Boolean> acquire(String key, int cap) {
         requireNonNull(key, "key");
-        CompletableFuture<Boolean> taken = null;
+        CompletableFuture<Boolean> taken;
         try {
             taken = map.submitToKey(key, new Acquire(localMemberId, cap)).toCompletableFuture();
-            return taken.get(ACQUIRE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            giveBackIfTakenLate(key, taken);
-            return false;
-        } catch (TimeoutException e) {
-            logger.warn("a place of {} refused: the cluster did not count it within {}", key, ACQUIRE_TIMEOUT);
-            giveBackIfTakenLate(key, taken);
-            return false;
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             logger.warn("a place of {} refused: the cluster did not count it: {}", key, e.toString());
-            return false;
+            return PLACE_REFUSED;
         }
+        return taken.copy().orTimeout(ACQUIRE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
+            logger.warn("a place of {} refused: the cluster did not count it within {}: {}", key, ACQUIRE_TIMEOUT,
+                    failure.toString());
+            giveBackIfTakenLate(key, taken);
+            return false;
+        });
     }
 
     @Override
@@ -78,14 +75,12 @@ final class SharedCounters implements ClusterCounts {
     }
 
     /** A place the caller no longer waits for is given back once the key's owner has taken it after all. */
-    private void giveBackIfTakenLate(String key, @Nullable CompletableFuture<Boolean> taken) {
-        if (taken != null) {
-            taken.thenAccept(late -> {
-                if (late) {
-                    release(key);
-                }
-            });
-        }
+    private void giveBackIfTakenLate(String key, CompletableFuture<Boolean> taken) {
+        taken.thenAccept(late -> {
+            if (late) {
+                release(key);
+            }
+        });
     }
 
     /** Gives back every place a node that left held. */

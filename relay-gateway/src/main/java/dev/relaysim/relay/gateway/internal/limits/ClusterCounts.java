@@ -1,5 +1,8 @@
 package dev.relaysim.relay.gateway.internal.limits;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Counts a gateway shares with the other nodes of its cluster: a key's places are taken from one budget for all the
  * nodes together (relayed connections per namespace, waiting senders per hybrid connection). {@link #NONE} is a
@@ -7,11 +10,14 @@ package dev.relaysim.relay.gateway.internal.limits;
  */
 public interface ClusterCounts {
 
-    /** No cluster: every place is free as far as other nodes go. */
+    /** What {@link #acquire} answers at once where no other node has a say. */
+    CompletionStage<Boolean> PLACE_TAKEN = CompletableFuture.completedFuture(true);
+
+    /** No cluster: every place is free as far as other nodes go, taken at once. */
     ClusterCounts NONE = new ClusterCounts() {
         @Override
-        public boolean acquire(String key, int cap) {
-            return true;
+        public CompletionStage<Boolean> acquire(String key, int cap) {
+            return PLACE_TAKEN;
         }
 
         @Override
@@ -20,11 +26,12 @@ public interface ClusterCounts {
     };
 
     /**
-     * Takes one place of {@code key} for this node unless the nodes together hold {@code cap}.
-     *
-     * @return false, taking nothing, when they do, or when the cluster did not answer in time
+     * Takes one place of {@code key} for this node unless the nodes together hold {@code cap}: completes with false,
+     * taking nothing, when they do, or when the cluster did not answer in time (a place the cluster counts after that
+     * is given back); never exceptionally. Completes on a thread of the cluster's (already, without a cluster), never
+     * blocks the caller.
      */
-    boolean acquire(String key, int cap);
+    CompletionStage<Boolean> acquire(String key, int cap);
 
     /** Gives back one place of {@code key} this node took (without waiting for the cluster). */
     void release(String key);

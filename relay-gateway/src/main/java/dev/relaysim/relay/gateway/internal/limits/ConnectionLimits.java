@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,6 +41,8 @@ public final class ConnectionLimits {
         /** Far over the limit: reset without reading; not counted. */
         RESET
     }
+
+    private static final CompletionStage<Boolean> NO_ROOM = CompletableFuture.completedFuture(false);
 
     private final LimitSettings settings;
     private final ClusterCounts cluster;
@@ -90,26 +94,31 @@ public final class ConnectionLimits {
 
     /**
      * Counts a sender against its namespace's {@code maxRelayedConnectionsPerNamespace} until its channel closes
-     * (it waits, is relayed, and ends with its channel): on this node, and in a cluster on all nodes together.
+     * (it waits, is relayed, and ends with its channel): on this node, and in a cluster on all nodes together. A node
+     * full alone refuses at once; the cluster's count completes later, on a thread of the cluster's. A sender whose
+     * channel closed before then has its places given back when the cluster's arrives.
      *
-     * @return whether there was room; if not, nothing is counted
+     * @return whether there was room (already completed without a cluster); if not, nothing is counted
      */
-    public boolean admitSender(String namespace, Channel sender) {
+    public CompletionStage<Boolean> admitSender(String namespace, Channel sender) {
         String key = namespace.toLowerCase(Locale.ROOT);
         int max = settings.maxRelayedConnectionsPerNamespace();
         if (namespaces.incrementBelow(key, max) < 0) {
-            return false;
+            return NO_ROOM;
         }
         String clusterKey = namespaceKey(key);
-        if (!cluster.acquire(clusterKey, max)) {
-            namespaces.decrement(key);
-            return false;
-        }
-        sender.closeFuture().addListener(closed -> {
-            namespaces.decrement(key);
-            cluster.release(clusterKey);
+        return cluster.acquire(clusterKey, max).thenApply(taken -> {
+            if (!taken) {
+                namespaces.decrement(key);
+                return false;
+            }
+            // Runs at once where the sender closed while the cluster counted.
+            sender.closeFuture().addListener(closed -> {
+                namespaces.decrement(key);
+                cluster.release(clusterKey);
+            });
+            return true;
         });
-        return true;
     }
 
     /** The connections open from {@code source} (admitted and being refused). */

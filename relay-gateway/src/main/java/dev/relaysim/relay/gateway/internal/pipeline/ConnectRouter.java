@@ -35,6 +35,8 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -102,26 +104,92 @@ final class ConnectRouter {
                     "no listener connected"), trackingInstance);
             return null;
         }
-        String listenerId = listener != null ? listener.id() : remote.get().listenerId();
-        boolean secure = listener != null ? listener.secure() : remote.get().secure();
-        InetSocketAddress acceptHost = listener != null ? listener.localAddress() : cluster.acceptHost().orElseThrow();
-        Optional<Refusal> overQuota = gatekeeper.admitSender(entity, sender);
-        if (overQuota.isPresent()) {
-            refusals.answer(sender, overQuota.get(), trackingInstance);
-            return null;
-        }
         int rendezvousInstance = rendezvousPorts.nextInstance(sender.eventLoop());
-        String id = PendingRendezvous.newId(rendezvousInstance);
-        String authority = rendezvousPorts.authority(acceptHost, rendezvousInstance);
-        EntityMetrics metrics = meters.of(entity, listenerId, id, sender);
-        PendingRendezvous pending = new PendingRendezvous(id, rendezvousInstance, match, sender, request,
-                target.appParameters().size());
-        if (!rendezvousTable.add(pending, protocol.rendezvousTimeout(),
-                expired -> expired(expired, trackingInstance))) {
-            refusals.answer(sender, gatekeeper.pendingLimit(entity), trackingInstance);
-            return null;
+        PendingRendezvous pending = new PendingRendezvous(PendingRendezvous.newId(rendezvousInstance),
+                rendezvousInstance, match, sender, request, target.appParameters().size());
+        Held held = new Held(ctx, pending, target, listener, remote.orElse(null), trackingInstance);
+        CompletableFuture<Optional<Refusal>> quota = gatekeeper.admitSender(entity, sender).toCompletableFuture();
+        if (quota.isDone()) {
+            // No other node has a say (or this node is at the quota alone): on in this read.
+            return withinQuota(held, quota.join().orElse(null)) ? pending : null;
         }
-        AcceptCommand command = new AcceptCommand(acceptAddress(secure, authority, request.uri(), target,
+        // The cluster counts on its own thread: the sender is held meanwhile (nothing read, no 101) and goes on on
+        // its loop; one that went away meanwhile has its place given back (its close listener runs at once).
+        sender.config().setAutoRead(false);
+        quota.whenComplete((overQuota, failure) -> {
+            try {
+                sender.eventLoop().execute(() -> {
+                    if (failure != null || !sender.isActive() || !withinQuota(held, overQuota.orElse(null))) {
+                        request.release();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // The gateway is closing: the sender's loop is gone with its channel.
+                request.release();
+            }
+        });
+        return pending;
+    }
+
+    /**
+     * Goes on once the namespace's quota is judged: a sender over it ({@code overQuota}, else null) is answered 403
+     * {@code Quota exceeded.}; one within it waits in the {@link RendezvousTable} (on a cluster's answer, where its
+     * nodes count together).
+     *
+     * @return whether the sender's request is still held (else it was answered and stays the caller's)
+     */
+    private boolean withinQuota(Held held, @Nullable Refusal overQuota) {
+        Channel sender = held.ctx().channel();
+        if (overQuota != null) {
+            refusals.answer(sender, overQuota, held.trackingInstance());
+            return false;
+        }
+        PendingRendezvous pending = held.pending();
+        CompletableFuture<Boolean> added = rendezvousTable.add(pending, protocol.rendezvousTimeout(),
+                expired -> expired(expired, held.trackingInstance())).toCompletableFuture();
+        if (added.isDone()) {
+            return added(held, added.join());
+        }
+        sender.config().setAutoRead(false);
+        // Completes on the sender's loop (false, with the sender gone, where that loop is gone).
+        added.whenComplete((waiting, failure) -> {
+            if (failure != null) {
+                logger.warn("{} sender closed: its rendezvous could not wait: {}", sender, failure.toString());
+                sender.close();
+                pending.request().release();
+            } else if (!waiting && !sender.isActive() || !added(held, waiting)) {
+                pending.request().release();
+            }
+        });
+        return true;
+    }
+
+    /**
+     * Goes on once the sender has its place among the waiting senders (else it is answered 429): its accept goes to
+     * the listener, and the sender waits for it without being read.
+     *
+     * @return whether the sender's request is still held (else it was answered and stays the caller's)
+     */
+    private boolean added(Held held, boolean waiting) {
+        ChannelHandlerContext ctx = held.ctx();
+        Channel sender = ctx.channel();
+        PendingRendezvous pending = held.pending();
+        HybridConnection entity = pending.match().entity();
+        int trackingInstance = held.trackingInstance();
+        if (!waiting) {
+            refusals.answer(sender, gatekeeper.pendingLimit(entity), trackingInstance);
+            return false;
+        }
+        ListenerConnection listener = held.listener();
+        RemoteListener remote = held.remote();
+        String listenerId = listener != null ? listener.id() : requireNonNull(remote).listenerId();
+        boolean secure = listener != null ? listener.secure() : requireNonNull(remote).secure();
+        InetSocketAddress acceptHost = listener != null ? listener.localAddress() : cluster.acceptHost().orElseThrow();
+        String id = pending.id();
+        String authority = rendezvousPorts.authority(acceptHost, pending.instance());
+        EntityMetrics metrics = meters.of(entity, listenerId, id, sender);
+        FullHttpRequest request = pending.request();
+        AcceptCommand command = new AcceptCommand(acceptAddress(secure, authority, request.uri(), held.target(),
                 id), id, connectHeaders(request), ListenerConnection.remoteEndpoint(sender.remoteAddress()));
         sender.config().setAutoRead(false);
         if (ctx.pipeline().context(GatewayHandlerNames.HTTP_SENDER) != null) {
@@ -149,18 +217,30 @@ final class ConnectRouter {
                 }
             });
         } else {
-            cluster.deliverAccept(entity, remote.get(), command).whenComplete((delivered, failure) -> {
+            cluster.deliverAccept(entity, requireNonNull(remote), command).whenComplete((delivered, failure) -> {
                 HandshakeTimer.acceptSent(sender);
                 if (failure != null) {
                     notDelivered(pending, metrics, listenerId, failure, trackingInstance);
                 }
             });
         }
-        logger.debug("{} sender waits for {} on g{} via listener {}{}", sender, id, rendezvousInstance, listenerId,
-                listener != null ? "" : " on " + remote.get().memberId());
+        logger.debug("{} sender waits for {} on g{} via listener {}{}", sender, id, pending.instance(), listenerId,
+                listener != null ? "" : " on " + requireNonNull(remote).memberId());
         // One read with autoRead off: the sender sends nothing before its 101, so this only notices it going away.
         ctx.read();
-        return pending;
+        return true;
+    }
+
+    /**
+     * A sender's request while it is judged and waits, and what it goes on with.
+     *
+     * @param ctx the {@code UPGRADE_ROUTER}'s context
+     * @param listener the listener on this node to send the accept to, or null for {@code remote}
+     * @param remote the listener on another node, where {@code listener} is null
+     */
+    private record Held(ChannelHandlerContext ctx, PendingRendezvous pending, RelayRequestTarget target,
+                        @Nullable ListenerConnection listener, @Nullable RemoteListener remote,
+                        int trackingInstance) {
     }
 
     /** The accept did not reach the listener: the sender gets what a missing listener gives (404). */

@@ -5,12 +5,17 @@ import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 import dev.relaysim.relay.gateway.internal.limits.KeyedCounter;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 
+import io.netty.channel.Channel;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -42,6 +47,9 @@ public final class RendezvousTable {
         }
     }
 
+    private static final CompletionStage<Boolean> ADDED = CompletableFuture.completedFuture(true);
+    private static final CompletionStage<Boolean> NOT_ADDED = CompletableFuture.completedFuture(false);
+
     private final ConcurrentMap<String, PendingRendezvous> pending = new ConcurrentHashMap<>();
     private final KeyedCounter<HybridConnection> waiting = new KeyedCounter<>();
     private final int maxPendingPerEntity;
@@ -71,19 +79,61 @@ public final class RendezvousTable {
 
     /**
      * Adds a rendezvous that expires after {@code timeout}: then it is removed and {@code onExpired} runs on the
-     * sender's event loop, owning it.
+     * sender's event loop, owning it. A hybrid connection with {@code maxPendingPerEntity} senders waiting on this
+     * node refuses at once; in a cluster the rendezvous is added once the nodes together have room, on the sender's
+     * event loop, where the returned stage then completes (a sender whose channel closed meanwhile is not added).
      *
-     * @return false, adding nothing, when its hybrid connection has {@code maxPendingPerEntity} senders waiting
+     * @return false, adding nothing, when its hybrid connection has {@code maxPendingPerEntity} senders waiting, or
+     *         its sender went away while the cluster counted (already completed without a cluster)
      */
-    public boolean add(PendingRendezvous rendezvous, Duration timeout, Consumer<PendingRendezvous> onExpired) {
+    public CompletionStage<Boolean> add(PendingRendezvous rendezvous, Duration timeout,
+                                        Consumer<PendingRendezvous> onExpired) {
         requireNonNull(rendezvous, "rendezvous");
         requireNonNull(timeout, "timeout");
         requireNonNull(onExpired, "onExpired");
         HybridConnection entity = rendezvous.match().entity();
         if (waiting.incrementBelow(entity, maxPendingPerEntity) < 0) {
-            return false;
+            return NOT_ADDED;
         }
-        if (!cluster.acquire(clusterKey(entity), maxPendingPerEntity)) {
+        String clusterKey = clusterKey(entity);
+        CompletableFuture<Boolean> taken = cluster.acquire(clusterKey, maxPendingPerEntity).toCompletableFuture();
+        if (taken.isDone()) {
+            // No other node has a say (or it answered already): added (or refused) in this call.
+            return placed(rendezvous, timeout, onExpired, taken.join()) ? ADDED : NOT_ADDED;
+        }
+        Channel sender = rendezvous.sender();
+        CompletableFuture<Boolean> added = new CompletableFuture<>();
+        taken.thenAccept(answer -> {
+            try {
+                sender.eventLoop().execute(() -> {
+                    // A sender gone while the cluster counted gives its place back at once.
+                    boolean stillWaiting = answer && sender.isActive();
+                    if (answer && !stillWaiting) {
+                        cluster.release(clusterKey);
+                    }
+                    try {
+                        added.complete(placed(rendezvous, timeout, onExpired, stillWaiting));
+                    } catch (RuntimeException e) {
+                        added.completeExceptionally(e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // The gateway is closing: the sender's loop is gone with its channel.
+                waiting.decrement(entity);
+                if (answer) {
+                    cluster.release(clusterKey);
+                }
+                added.complete(false);
+            }
+        });
+        return added;
+    }
+
+    /** Adds a rendezvous whose hybrid connection had room on this node once the cluster answered. */
+    private boolean placed(PendingRendezvous rendezvous, Duration timeout, Consumer<PendingRendezvous> onExpired,
+                           boolean taken) {
+        HybridConnection entity = rendezvous.match().entity();
+        if (!taken) {
             waiting.decrement(entity);
             return false;
         }

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,8 +186,9 @@ class GatekeeperTest {
         HybridConnection entity = registry.defaultNamespace().match("echo").orElseThrow().entity();
         InetEmbeddedChannel second = InetEmbeddedChannel.loopback(40001);
         try {
-            assertThat(gatekeeper.admitSender(entity, channel)).isEmpty();
-            Refusal quota = gatekeeper.admitSender(entity, second).orElseThrow();
+            assertThat(gatekeeper.admitSender(entity, channel)).isCompletedWithValue(Optional.empty());
+            Refusal quota = gatekeeper.admitSender(entity, second).toCompletableFuture().join()
+                    .orElseThrow();
             Refusal pending = gatekeeper.pendingLimit(entity);
 
             assertThat(quota.status()).isEqualTo(403);

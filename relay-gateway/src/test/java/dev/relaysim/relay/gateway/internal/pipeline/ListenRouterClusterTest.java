@@ -1,28 +1,20 @@
 package dev.relaysim.relay.gateway.internal.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
-import dev.relaysim.relay.common.protocol.AcceptCommand;
-import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
-import dev.relaysim.relay.gateway.internal.cluster.ClusterExchanges;
-import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster;
-import dev.relaysim.relay.gateway.internal.cluster.RemoteListener;
 import dev.relaysim.relay.gateway.internal.events.EventJournal;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 import dev.relaysim.relay.gateway.internal.limits.ConnectionLimits.Admission;
 import dev.relaysim.relay.gateway.internal.metrics.NoopGatewayMetrics;
 import dev.relaysim.relay.gateway.internal.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.internal.network.NetworkState;
-import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
-import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
 import dev.relaysim.relay.gateway.internal.registry.ListenerSet;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.internal.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.testing.TestGateway;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -30,20 +22,11 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.jspecify.annotations.Nullable;
 
-import java.net.Inet4Address;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +41,7 @@ class ListenRouterClusterTest {
 
     private final GatewayConfig config = TestGateway.builder().config(Path.of("unused"), new PortRange(9400, 9409));
     private final NamespaceRegistry registry = new NamespaceRegistry(config);
-    private final SlowCluster cluster = new SlowCluster();
+    private final SlowCluster cluster = new SlowCluster(ClusterCounts.NONE);
     private final GatewayContext context = new GatewayContext(config.protocol(), registry,
             new RendezvousPorts(config.listen().rendezvousPorts()),
             new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), Clock.systemUTC(), NoopGatewayMetrics.INSTANCE,
@@ -150,80 +133,5 @@ class ListenRouterClusterTest {
             buffer.release();
         }
         return response.toString();
-    }
-
-    /** A cluster that answers a registration when the test says so. */
-    private static final class SlowCluster implements ListenerCluster {
-
-        private final CompletableFuture<Boolean> placed = new CompletableFuture<>();
-        private final List<String> unregistered = new CopyOnWriteArrayList<>();
-
-        void answer(boolean taken) {
-            placed.complete(taken);
-        }
-
-        @Override
-        public CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener) {
-            return placed;
-        }
-
-        @Override
-        public void unregister(HybridConnection entity, ListenerConnection listener) {
-            unregistered.add(listener.id());
-        }
-
-        @Override
-        public Optional<RemoteListener> remoteListener(HybridConnection entity) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<InetSocketAddress> acceptHost() {
-            return Optional.empty();
-        }
-
-        @Override
-        public CompletionStage<Void> deliverAccept(HybridConnection entity, RemoteListener listener,
-                                                   AcceptCommand command) {
-            return SINGLE_NODE.deliverAccept(entity, listener, command);
-        }
-
-        @Override
-        public void shareManagementState(NamespaceRegistry registry, NetworkState networkState) {
-        }
-
-        @Override
-        public CompletionStage<Void> deliverRequest(HybridConnection entity, RemoteListener listener,
-                                                    RequestCommand command, @Nullable ByteBuf body,
-                                                    Duration responseTimeout) {
-            return SINGLE_NODE.deliverRequest(entity, listener, command, body, responseTimeout);
-        }
-
-        @Override
-        public void serveExchanges(ClusterExchanges exchanges) {
-        }
-
-        @Override
-        public ClusterCounts counts() {
-            return ClusterCounts.NONE;
-        }
-
-        @Override
-        public void bindMeters(MeterRegistry meters) {
-        }
-
-        @Override
-        public List<Inet4Address> nodeAddresses() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<Map<String, Object>> status() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

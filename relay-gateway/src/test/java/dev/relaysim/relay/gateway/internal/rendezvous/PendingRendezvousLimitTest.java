@@ -44,18 +44,20 @@ class PendingRendezvousLimitTest {
         sender.freezeTime();
         PendingRendezvous claimed = pending(echo);
         PendingRendezvous cancelled = pending(echo);
-        assertThat(table.add(claimed, Duration.ofSeconds(30), expired -> { })).isTrue();
-        assertThat(table.add(cancelled, Duration.ofSeconds(30), expired -> { })).isTrue();
+        assertThat(table.add(claimed, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(true);
+        assertThat(table.add(cancelled, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(true);
         PendingRendezvous third = pending(echo);
-        assertThat(table.add(third, Duration.ofSeconds(30), expired -> { })).isFalse();
+        assertThat(table.add(third, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(false);
         assertThat(table.find(third.id())).isEmpty();
         assertThat(table.waiting(echo.entity())).isEqualTo(2);
         PendingRendezvous other = pending(open);
-        assertThat(table.add(other, Duration.ofSeconds(30), expired -> { })).as("another entity").isTrue();
+        assertThat(table.add(other, Duration.ofSeconds(30), expired -> { })).as("another entity")
+                .isCompletedWithValue(true);
 
         assertThat(table.claim(claimed.id(), 0)).isInstanceOf(RendezvousTable.Claim.Claimed.class);
         assertThat(table.waiting(echo.entity())).isOne();
-        assertThat(table.add(third, Duration.ofSeconds(5), expired -> expired.request().release())).isTrue();
+        assertThat(table.add(third, Duration.ofSeconds(5), expired -> expired.request().release()))
+                .isCompletedWithValue(true);
         assertThat(table.cancel(cancelled)).isTrue();
         assertThat(table.cancel(cancelled)).isFalse();
         assertThat(table.waiting(echo.entity())).isOne();

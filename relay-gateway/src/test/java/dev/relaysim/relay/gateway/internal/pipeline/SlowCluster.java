@@ -1,0 +1,108 @@
+package dev.relaysim.relay.gateway.internal.pipeline;
+
+import dev.relaysim.relay.common.protocol.AcceptCommand;
+import dev.relaysim.relay.common.protocol.RequestCommand;
+import dev.relaysim.relay.gateway.internal.cluster.ClusterExchanges;
+import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster;
+import dev.relaysim.relay.gateway.internal.cluster.RemoteListener;
+import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
+import dev.relaysim.relay.gateway.internal.network.NetworkState;
+import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
+import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
+import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
+
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A cluster that answers a listener's registration when the test says so, with the given cluster-wide counts and no
+ * listener on another node.
+ */
+final class SlowCluster implements ListenerCluster {
+
+    final List<String> unregistered = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Boolean> placed = new CompletableFuture<>();
+    private final ClusterCounts counts;
+
+    SlowCluster(ClusterCounts counts) {
+        this.counts = counts;
+    }
+
+    void answer(boolean taken) {
+        placed.complete(taken);
+    }
+
+    @Override
+    public CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener) {
+        return placed;
+    }
+
+    @Override
+    public void unregister(HybridConnection entity, ListenerConnection listener) {
+        unregistered.add(listener.id());
+    }
+
+    @Override
+    public Optional<RemoteListener> remoteListener(HybridConnection entity) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<InetSocketAddress> acceptHost() {
+        return Optional.empty();
+    }
+
+    @Override
+    public CompletionStage<Void> deliverAccept(HybridConnection entity, RemoteListener listener,
+                                               AcceptCommand command) {
+        return SINGLE_NODE.deliverAccept(entity, listener, command);
+    }
+
+    @Override
+    public void shareManagementState(NamespaceRegistry registry, NetworkState networkState) {
+    }
+
+    @Override
+    public CompletionStage<Void> deliverRequest(HybridConnection entity, RemoteListener listener,
+                                                RequestCommand command, @Nullable ByteBuf body,
+                                                Duration responseTimeout) {
+        return SINGLE_NODE.deliverRequest(entity, listener, command, body, responseTimeout);
+    }
+
+    @Override
+    public void serveExchanges(ClusterExchanges exchanges) {
+    }
+
+    @Override
+    public ClusterCounts counts() {
+        return counts;
+    }
+
+    @Override
+    public void bindMeters(MeterRegistry meters) {
+    }
+
+    @Override
+    public List<Inet4Address> nodeAddresses() {
+        return List.of();
+    }
+
+    @Override
+    public Optional<Map<String, Object>> status() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+    }
+}
