@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway;
 
+import dev.relaysim.relay.common.transport.EventLoops;
 import dev.relaysim.relay.gateway.config.ListenSettings;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.pipeline.GatewayChannelInitializer;
@@ -28,7 +29,8 @@ import static java.util.Objects.requireNonNull;
  * routine, {@link #bind(String)}, binds them all on an address: the bind address at start, then each private
  * endpoint's address and each public front-end address, on the same port numbers. A dedicated rendezvous port is
  * accepted on, and its connections served by, the one I/O loop {@link RendezvousPorts#loopOf} names, on every
- * address.
+ * address; a front end, with a native transport, by every I/O loop (one server channel each on the shared port), so
+ * that no connection is handed from an accept thread to its loop.
  */
 final class RelayPorts {
 
@@ -62,8 +64,8 @@ final class RelayPorts {
     private final EventLoopGroup ioGroup;
     private final GatewayContext context;
     private final @Nullable SslContext sslContext;
+    private final List<EventLoop> ioLoops;
     private List<Port> ports;
-    private boolean numbersFixed;
 
     /**
      * @param sslContext the server TLS context, {@code null} when TLS is disabled
@@ -73,6 +75,7 @@ final class RelayPorts {
         this.binder = requireNonNull(binder, "binder");
         this.acceptGroup = requireNonNull(acceptGroup, "acceptGroup");
         this.ioGroup = requireNonNull(ioGroup, "ioGroup");
+        this.ioLoops = EventLoops.loopsOf(ioGroup);
         this.context = requireNonNull(context, "context");
         this.sslContext = sslContext;
         ports = plan(listen);
@@ -109,31 +112,41 @@ final class RelayPorts {
      * Binds every port on {@code host}; the first call fixes the port numbers for the later ones (a port configured
      * as 0 keeps the one the system chose). On failure closes what it bound.
      *
-     * @return the server channels, in {@link #plan} order
+     * @return the server channels, by port in {@link #plan} order; a front end has one per I/O loop where the
+     *         transport {@linkplain EventLoops#acceptsPerLoop() accepts per loop}
      * @throws IOException naming the port and address that cannot be bound
      */
     synchronized List<Channel> bind(String host) throws IOException {
-        List<Channel> bound = new ArrayList<>(ports.size());
+        List<Channel> bound = new ArrayList<>(ports.size() + ioLoops.size());
+        List<Port> fixed = new ArrayList<>(ports.size());
         try {
             for (Port port : ports) {
-                EventLoop own = ownLoopOf(port);
-                bound.add(binder.bind(port.what(), host, port.number(), own != null ? own : acceptGroup,
-                        own != null ? own : ioGroup,
-                        new GatewayChannelInitializer(context, port.role(), port.instance(), sslContextOf(port))));
+                List<Channel> channels = bind(host, port);
+                bound.addAll(channels);
+                fixed.add(port.withNumber(((InetSocketAddress) channels.get(0).localAddress()).getPort()));
             }
         } catch (IOException | RuntimeException e) {
             bound.forEach(Channel::close);
             throw e;
         }
-        if (!numbersFixed) {
-            List<Port> fixed = new ArrayList<>(ports.size());
-            for (int i = 0; i < ports.size(); i++) {
-                fixed.add(ports.get(i).withNumber(((InetSocketAddress) bound.get(i).localAddress()).getPort()));
-            }
-            ports = List.copyOf(fixed);
-            numbersFixed = true;
-        }
+        ports = List.copyOf(fixed);
         return bound;
+    }
+
+    /**
+     * A front end is accepted on every I/O loop where the transport allows, so that a sender or listener is
+     * accepted on the loop that serves it; a dedicated rendezvous port on its own loop (see {@link #ownLoopOf});
+     * anything else on the accept loop, which hands each connection to an I/O loop.
+     */
+    private List<Channel> bind(String host, Port port) throws IOException {
+        GatewayChannelInitializer initializer =
+                new GatewayChannelInitializer(context, port.role(), port.instance(), sslContextOf(port));
+        if (port.kind() != Kind.RENDEZVOUS && EventLoops.acceptsPerLoop()) {
+            return binder.bindPerLoop(port.what(), host, port.number(), ioLoops, initializer);
+        }
+        EventLoop own = ownLoopOf(port);
+        return List.of(binder.bind(port.what(), host, port.number(), own != null ? own : acceptGroup,
+                own != null ? own : ioGroup, initializer));
     }
 
     /**
@@ -170,9 +183,9 @@ final class RelayPorts {
         InetSocketAddress tls = null;
         InetSocketAddress plain = null;
         InetSocketAddress[] rendezvous = new InetSocketAddress[context.rendezvousPorts().size()];
-        for (int i = 0; i < ports.size(); i++) {
-            Port port = ports.get(i);
-            InetSocketAddress address = (InetSocketAddress) bound.get(i).localAddress();
+        for (Channel channel : bound) {
+            InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+            Port port = portNumbered(address.getPort());
             if (port.kind() == Kind.TLS_FRONT_END) {
                 tls = address;
             } else if (port.kind() == Kind.PLAIN_FRONT_END) {
@@ -183,5 +196,10 @@ final class RelayPorts {
             }
         }
         return new GatewayAddresses(tls, plain, List.of(rendezvous), management, dns);
+    }
+
+    private Port portNumbered(int number) {
+        return ports.stream().filter(port -> port.number() == number).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("port " + number + " (expected: one bound by bind)"));
     }
 }

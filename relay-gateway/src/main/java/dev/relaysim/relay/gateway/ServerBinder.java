@@ -7,11 +7,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.unix.UnixChannelOption;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,6 +43,56 @@ final class ServerBinder {
      */
     Channel bind(String what, String host, int port, EventLoopGroup parentGroup, EventLoopGroup childGroup,
                  ChannelHandler initializer) throws IOException {
+        return bind(what, host, port, parentGroup, childGroup, initializer, false);
+    }
+
+    /**
+     * Binds one server channel per loop of {@code loops} on {@code host:port}, all sharing the port
+     * ({@code SO_REUSEPORT}, where {@link EventLoops#acceptsPerLoop()}): each accepts on its loop and serves its
+     * connections there, the kernel dealing new connections among them. A port that is in use fails as {@link #bind}
+     * does, checked first with a socket of the JDK's that does not share its port, because another process's
+     * sharing sockets would otherwise take this gateway's in silently. On failure closes what it bound.
+     *
+     * @param port the port, 0 for one the system chooses (the first channel's, then shared by the others)
+     * @return the server channels, in the order of {@code loops}
+     */
+    List<Channel> bindPerLoop(String what, String host, int port, List<EventLoop> loops, ChannelHandler initializer)
+            throws IOException {
+        if (loops.isEmpty()) {
+            throw new IllegalArgumentException("loops: empty (expected: at least one event loop)");
+        }
+        if (port != 0) {
+            failIfInUse(what, host, port);
+        }
+        List<Channel> bound = new ArrayList<>(loops.size());
+        int shared = port;
+        try {
+            for (EventLoop loop : loops) {
+                Channel channel = bind(what, host, shared, loop, loop, initializer, true);
+                bound.add(channel);
+                shared = ((InetSocketAddress) channel.localAddress()).getPort();
+            }
+        } catch (IOException | RuntimeException e) {
+            bound.forEach(Channel::close);
+            throw e;
+        }
+        return List.copyOf(bound);
+    }
+
+    private static void failIfInUse(String what, String host, int port) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            BindException exception = new BindException(what + " " + host + ':' + port + ": " + e.getMessage());
+            exception.initCause(e);
+            throw exception;
+        } catch (IOException e) {
+            throw new IOException(what + " " + host + ':' + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Channel bind(String what, String host, int port, EventLoopGroup parentGroup, EventLoopGroup childGroup,
+                         ChannelHandler initializer, boolean sharePort) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(parentGroup, childGroup)
                 .channel(EventLoops.serverChannelType())
@@ -45,6 +101,9 @@ final class ServerBinder {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, RelayPair.WRITE_BUFFER_WATER_MARK)
                 .childHandler(initializer);
+        if (sharePort) {
+            bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
+        }
         ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();

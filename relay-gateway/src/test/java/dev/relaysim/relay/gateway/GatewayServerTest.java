@@ -138,4 +138,23 @@ class GatewayServerTest {
             assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
         }
     }
+
+    @Test
+    void aFrontEndPortAnotherGatewayServesFailsTheStart(@TempDir Path dataDirectory) throws Exception {
+        try (TestGateway running = TestGateway.builder().start()) {
+            int port = running.addresses().tlsPort();
+            GatewayServer second = new GatewayServer(TestGateway.builder().tlsPort(port)
+                    .config(dataDirectory, running.config().listen().rendezvousPorts()));
+            assertThatThrownBy(second::start).isInstanceOf(BindException.class)
+                    .hasMessageContaining("TLS front end").hasMessageContaining(":" + port);
+            second.close();
+            try (TestListener listener = TestListener.connect(running.httpClient(), running.listenUri(true, ENTITY),
+                    TestGateway.token(ENTITY), new TestListener.Mode.Echo())) {
+                WsPeer sender = WsPeer.connect(running.httpClient(), running.connectUri(true, ENTITY),
+                        Map.of("ServiceBusAuthorization", TestGateway.token(ENTITY))).get(10, TimeUnit.SECONDS);
+                sender.sendText("still served").get(10, TimeUnit.SECONDS);
+                assertThat(sender.next().asText()).isEqualTo("still served");
+            }
+        }
+    }
 }

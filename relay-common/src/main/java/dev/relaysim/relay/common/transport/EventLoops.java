@@ -217,6 +217,16 @@ public final class EventLoops {
                 && nativeFailure.expectedErr() == -LINUX_EADDRINUSE;
     }
 
+    /**
+     * Whether several server channels of this process may listen on one port, each on its own event loop, the kernel
+     * dealing each new connection to one of them ({@code SO_REUSEPORT}): a connection is then accepted on the loop
+     * that serves it, without a hand-off from an accept thread. The native transports only: NIO is the fallback off
+     * Linux, where the option does not spread connections.
+     */
+    public static boolean acceptsPerLoop() {
+        return TRANSPORT != Transport.NIO;
+    }
+
     public static Class<? extends ServerSocketChannel> serverChannelType() {
         return TRANSPORT.serverChannel;
     }
