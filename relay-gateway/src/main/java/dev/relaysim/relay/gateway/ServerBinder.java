@@ -81,6 +81,8 @@ final class ServerBinder {
 
     private static void failIfInUse(String what, String host, int port) throws IOException {
         try (ServerSocket probe = new ServerSocket()) {
+            // As the gateway's own sockets: connections of a previous run in TIME_WAIT do not make the port in use.
+            probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(host, port));
         } catch (BindException e) {
             BindException exception = new BindException(what + " " + host + ':' + port + ": " + e.getMessage());
