@@ -64,6 +64,8 @@ class ClusterRoutingIntegrationTest {
     private static final Duration STARTUP = Duration.ofSeconds(240);
     private static final String VIA = "1.1 " + TestGateway.HOST;
 
+    /** How long a listener on one node may take to show in another node's directory. */
+    private static final Duration LISTENER_SPREAD = Duration.ofSeconds(20);
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private static final List<ClusterNode> NODES = new ArrayList<>();
@@ -77,7 +79,7 @@ class ClusterRoutingIntegrationTest {
         node2 = start("127.0.1.42", MEMBERS);
         node3 = start("127.0.1.43", MEMBERS);
         for (ClusterNode node : List.of(node1, node2, node3)) {
-            awaitMembers(node, 3);
+            node.awaitMembers(3, STARTUP);
         }
     }
 
@@ -102,7 +104,7 @@ class ClusterRoutingIntegrationTest {
     void aRequestToNode2IsAnsweredInlineByAListenerOnNode1() throws Exception {
         WsPeer control = listen(node1, HTTP);
         try {
-            awaitListeners(node2, node1);
+            node2.awaitListenersOf(node1, 1, LISTENER_SPREAD);
             CompletableFuture<HttpResponse<String>> response = CLIENT.sendAsync(request(node2, HTTP, "/sfx?a=1")
                     .header("X-Multi", "one").POST(BodyPublishers.ofString("hello")).build(), BodyHandlers.ofString());
 
@@ -150,7 +152,7 @@ class ClusterRoutingIntegrationTest {
     void aLargeRequestAndItsResponseGoOverARendezvousOnTheSendersNode() throws Exception {
         WsPeer control = listen(node1, HTTP);
         try {
-            awaitListeners(node3, node1);
+            node3.awaitListenersOf(node1, 1, LISTENER_SPREAD);
             byte[] payload = random(200_000);
             CompletableFuture<HttpResponse<byte[]>> response = CLIENT.sendAsync(request(node3, HTTP, "?big")
                     .PUT(BodyPublishers.ofByteArray(payload)).build(), BodyHandlers.ofByteArray());
@@ -189,7 +191,7 @@ class ClusterRoutingIntegrationTest {
 
         WsPeer control = listen(node1, HTTP);
         try {
-            awaitListeners(node2, node1);
+            node2.awaitListenersOf(node1, 1, LISTENER_SPREAD);
             long start = System.nanoTime();
             HttpResponse<String> silent = CLIENT.send(request(node2, HTTP, "?silent").GET().build(),
                     BodyHandlers.ofString());
@@ -220,8 +222,8 @@ class ClusterRoutingIntegrationTest {
                 TestGateway.KEY_NAME, TestGateway.KEY, "echo", "20")) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(listener.lines()).as("%s", listener).contains("listening"));
-            awaitListeners(node2, node1);
-            awaitListeners(node3, node1);
+            node2.awaitListenersOf(node1, 1, LISTENER_SPREAD);
+            node3.awaitListenersOf(node1, 1, LISTENER_SPREAD);
 
             for (ClusterNode sender : List.of(node2, node3)) {
                 for (int size : new int[] {0, 1000, 70_000, 300_000}) {
@@ -254,8 +256,8 @@ class ClusterRoutingIntegrationTest {
     void relayedConnectionsPerNamespaceAreCountedAcrossTheNodes() throws Exception {
         try (TestListener listener = TestListener.connect(CLIENT, node1.listenUri(QUOTA), TestGateway.token(QUOTA),
                 new TestListener.Mode.Echo())) {
-            awaitListeners(node2, node1);
-            awaitListeners(node3, node1);
+            node2.awaitListenersOf(node1, 1, LISTENER_SPREAD);
+            node3.awaitListenersOf(node1, 1, LISTENER_SPREAD);
             List<WsPeer> senders = new ArrayList<>();
             try {
                 for (ClusterNode node : List.of(node1, node2, node3, node2)) {
@@ -279,8 +281,8 @@ class ClusterRoutingIntegrationTest {
     void waitingSendersPerHybridConnectionAreCountedAcrossTheNodes() throws Exception {
         try (TestListener listener = TestListener.connect(CLIENT, node1.listenUri(PENDING),
                 TestGateway.token(PENDING), new TestListener.Mode.Ignore())) {
-            awaitListeners(node2, node1);
-            awaitListeners(node3, node1);
+            node2.awaitListenersOf(node1, 1, LISTENER_SPREAD);
+            node3.awaitListenersOf(node1, 1, LISTENER_SPREAD);
             List<Socket> waiting = new ArrayList<>();
             try {
                 waiting.add(holdSender(node2, PENDING));
@@ -315,9 +317,9 @@ class ClusterRoutingIntegrationTest {
         ClusterNode node4 = start("127.0.1.44", "127.0.1.41,127.0.1.44");
         try (TestListener listener = TestListener.connect(CLIENT, node1.listenUri(QUOTA), TestGateway.token(QUOTA),
                 new TestListener.Mode.Echo())) {
-            awaitMembers(node4, 4);
-            awaitMembers(node2, 4);
-            awaitListeners(node4, node1);
+            node4.awaitMembers(4, STARTUP);
+            node2.awaitMembers(4, STARTUP);
+            node4.awaitListenersOf(node1, 1, LISTENER_SPREAD);
             List<WsPeer> onNode4 = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 onNode4.add(connectAndEcho(node4, QUOTA));
@@ -344,19 +346,6 @@ class ClusterRoutingIntegrationTest {
         });
         NODES.add(node);
         return node;
-    }
-
-    private static void awaitMembers(ClusterNode node, int count) {
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertThat(node.isAlive()).as("%s is running; its log:%n%s", node, node.log()).isTrue();
-            assertThat(node.members()).as("members %s sees", node).hasSize(count);
-        });
-    }
-
-    private static void awaitListeners(ClusterNode observer, ClusterNode member) {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(observer.listenersOf(member)).as("listeners of %s seen by %s", member, observer)
-                        .isPositive());
     }
 
     /** A listener's control channel made of a JDK WebSocket, whose commands go to its messages. */

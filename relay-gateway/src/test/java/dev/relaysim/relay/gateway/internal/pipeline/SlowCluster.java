@@ -25,8 +25,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A cluster that answers a listener's registration when the test says so, with the given cluster-wide counts and no
- * listener on another node.
+ * A cluster that answers a listener's registration when the test says so, with the given cluster-wide counts;
+ * everything else as {@link ListenerCluster#SINGLE_NODE} (no listener on another node).
  */
 final class SlowCluster implements ListenerCluster {
 
@@ -54,12 +54,12 @@ final class SlowCluster implements ListenerCluster {
 
     @Override
     public Optional<RemoteListener> remoteListener(HybridConnection entity) {
-        return Optional.empty();
+        return SINGLE_NODE.remoteListener(entity);
     }
 
     @Override
     public Optional<InetSocketAddress> acceptHost() {
-        return Optional.empty();
+        return SINGLE_NODE.acceptHost();
     }
 
     @Override
@@ -70,6 +70,7 @@ final class SlowCluster implements ListenerCluster {
 
     @Override
     public void shareManagementState(NamespaceRegistry registry, NetworkState networkState) {
+        SINGLE_NODE.shareManagementState(registry, networkState);
     }
 
     @Override
@@ -81,6 +82,7 @@ final class SlowCluster implements ListenerCluster {
 
     @Override
     public void serveExchanges(ClusterExchanges exchanges) {
+        SINGLE_NODE.serveExchanges(exchanges);
     }
 
     @Override
@@ -90,19 +92,21 @@ final class SlowCluster implements ListenerCluster {
 
     @Override
     public void bindMeters(MeterRegistry meters) {
+        SINGLE_NODE.bindMeters(meters);
     }
 
     @Override
     public List<Inet4Address> nodeAddresses() {
-        return List.of();
+        return SINGLE_NODE.nodeAddresses();
     }
 
     @Override
     public Optional<Map<String, Object>> status() {
-        return Optional.empty();
+        return SINGLE_NODE.status();
     }
 
     @Override
     public void close() {
+        SINGLE_NODE.close();
     }
 }
