@@ -1,8 +1,6 @@
 package dev.relaysim.relay.gateway.internal.pipeline;
 
 import dev.relaysim.relay.common.protocol.AcceptCommand;
-import dev.relaysim.relay.common.protocol.ControlCommandCodec;
-import dev.relaysim.relay.common.protocol.ControlCommandException;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
@@ -17,18 +15,15 @@ import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.internal.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.network.NetworkModel;
 import dev.relaysim.relay.gateway.testing.InetEmbeddedChannel;
+import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -171,32 +166,16 @@ class ConnectRouterClusterTest {
     }
 
     private void connect() {
-        String request = "GET /$hc/echo?sb-hc-action=connect HTTP/1.1\r\nHost: localhost:9443\r\n"
-                + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "ServiceBusAuthorization: " + TestGateway.token("echo") + "\r\n\r\n";
-        sender.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        EmbeddedFrontEnd.writeText(sender, RawHttp.upgradeRequest("/$hc/echo?sb-hc-action=connect", "localhost:9443",
+                "ServiceBusAuthorization: " + TestGateway.token("echo")));
     }
 
     private AcceptCommand accept() {
-        TextWebSocketFrame frame = control.readOutbound();
-        try {
-            return (AcceptCommand) ControlCommandCodec.decode(frame.text());
-        } catch (ControlCommandException e) {
-            throw new AssertionError(e);
-        } finally {
-            frame.release();
-        }
+        return (AcceptCommand) EmbeddedFrontEnd.decode(control.readOutbound());
     }
 
     private String readResponse() {
-        StringBuilder response = new StringBuilder();
-        for (Object written; (written = sender.readOutbound()) != null; ) {
-            ByteBuf buffer = (ByteBuf) written;
-            response.append(buffer.toString(StandardCharsets.UTF_8));
-            buffer.release();
-        }
-        return response.toString();
+        return EmbeddedFrontEnd.writtenText(sender);
     }
 
     /** Cluster-wide counts that answer each place when the test says so, and record what was given back. */

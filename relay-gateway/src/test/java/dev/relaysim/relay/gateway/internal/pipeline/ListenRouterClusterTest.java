@@ -6,7 +6,6 @@ import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.internal.events.EventJournal;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
-import dev.relaysim.relay.gateway.internal.limits.ConnectionLimits.Admission;
 import dev.relaysim.relay.gateway.internal.metrics.NoopGatewayMetrics;
 import dev.relaysim.relay.gateway.internal.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.internal.network.NetworkState;
@@ -14,16 +13,14 @@ import dev.relaysim.relay.gateway.internal.registry.ListenerSet;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.internal.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.network.NetworkModel;
+import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -60,7 +57,7 @@ class ListenRouterClusterTest {
 
     @Test
     void theUpgradeCompletesOnTheChannelsLoopWhenTheClusterGivesThePlace() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
         write(upgrade(LISTEN));
 
         assertThat(readResponse()).as("no answer while the cluster decides").isEmpty();
@@ -83,7 +80,7 @@ class ListenRouterClusterTest {
 
     @Test
     void aPlaceTheClusterRefusesIsAnswered403() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
         write(upgrade(LISTEN));
 
         cluster.answer(false);
@@ -97,7 +94,7 @@ class ListenRouterClusterTest {
 
     @Test
     void aListenerGoneWhileTheClusterDecidedGivesItsPlaceBack() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
         write(upgrade(LISTEN));
         channel.close();
 
@@ -109,29 +106,16 @@ class ListenRouterClusterTest {
         assertThat(cluster.unregistered).containsExactly("listener-1");
     }
 
-    private EmbeddedChannel frontEnd() {
-        EmbeddedChannel embedded = new EmbeddedChannel();
-        GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, true, -1, Admission.ADMITTED);
-        return embedded;
-    }
-
     private static String upgrade(String target) {
-        return "GET " + target + " HTTP/1.1\r\nHost: localhost:9443\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "ServiceBusAuthorization: " + TestGateway.token("echo") + "\r\n\r\n";
+        return RawHttp.upgradeRequest(target, "localhost:9443",
+                "ServiceBusAuthorization: " + TestGateway.token("echo"));
     }
 
     private void write(String request) {
-        channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        EmbeddedFrontEnd.writeText(channel, request);
     }
 
     private String readResponse() {
-        StringBuilder response = new StringBuilder();
-        for (Object written; (written = channel.readOutbound()) != null; ) {
-            ByteBuf buffer = (ByteBuf) written;
-            response.append(buffer.toString(StandardCharsets.UTF_8));
-            buffer.release();
-        }
-        return response.toString();
+        return EmbeddedFrontEnd.writtenText(channel);
     }
 }

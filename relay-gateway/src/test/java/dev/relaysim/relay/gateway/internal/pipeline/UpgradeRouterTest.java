@@ -2,9 +2,6 @@ package dev.relaysim.relay.gateway.internal.pipeline;
 
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
-import dev.relaysim.relay.common.protocol.ControlCommand;
-import dev.relaysim.relay.common.protocol.ControlCommandCodec;
-import dev.relaysim.relay.common.protocol.ControlCommandException;
 import dev.relaysim.relay.common.protocol.RemoteEndpoint;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
@@ -16,9 +13,8 @@ import dev.relaysim.relay.gateway.internal.names.GatewayHandlerNames;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
 import dev.relaysim.relay.gateway.internal.rendezvous.RendezvousPorts;
 import dev.relaysim.relay.gateway.testing.InetEmbeddedChannel;
+import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.Test;
 
 
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +50,7 @@ class UpgradeRouterTest {
 
     @Test
     void listenUpgradesAndRegistersTheListener() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
         ListenerSet listeners = registry.defaultNamespace().match("echo").orElseThrow().entity().listeners();
 
         write(upgrade("/$hc/echo?sb-hc-action=listen&sb-hc-id=listener-1", TestGateway.token("echo")));
@@ -74,7 +69,7 @@ class UpgradeRouterTest {
 
     @Test
     void badTokenIsAnswered401WithServiceText() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
 
         write(upgrade("/$hc/echo?sb-hc-action=listen", "SharedAccessSignature sr=a&sig=AAAA&se=1&skn=nobody"));
 
@@ -87,7 +82,7 @@ class UpgradeRouterTest {
 
     @Test
     void senderWithoutListenerIsAnswered404() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
 
         write(upgrade("/$hc/echo", TestGateway.token("echo")));
 
@@ -97,7 +92,7 @@ class UpgradeRouterTest {
 
     @Test
     void httpModeRequestsBypassTheAggregatorAndWithoutListenerAre502() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
         assertThat(channel.pipeline().names()).containsSubsequence(GatewayHandlerNames.HTTP_CODEC,
                 GatewayHandlerNames.HTTP_SENDER,
                 HandlerNames.HTTP_AGGREGATOR);
@@ -129,12 +124,12 @@ class UpgradeRouterTest {
 
     @Test
     void oversizedHeadersAre431AndBodiesAre413() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
         write(upgrade("/$hc/echo", "x".repeat(40_000)));
         assertThat(readResponse()).startsWith("HTTP/1.1 431 ");
         channel.finishAndReleaseAll();
 
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
         write("POST /$hc/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 70000\r\n\r\n" + "b".repeat(70_000));
         assertThat(readResponse()).startsWith("HTTP/1.1 413 The request body is larger than 65536 bytes.");
     }
@@ -176,7 +171,7 @@ class UpgradeRouterTest {
 
     @Test
     void acceptOnTheFrontEndIsAnswered404() {
-        channel = frontEnd();
+        channel = EmbeddedFrontEnd.frontEnd(context);
 
         write(upgrade("/$hc/echo?sb-hc-action=accept&sb-hc-id=x", null));
 
@@ -201,7 +196,7 @@ class UpgradeRouterTest {
             assertThat(channel.config().isAutoRead()).isFalse();
             assertThat(context.rendezvousTable().size()).isEqualTo(1);
             TextWebSocketFrame frame = control.readOutbound();
-            AcceptCommand accept = (AcceptCommand) decode(frame);
+            AcceptCommand accept = (AcceptCommand) EmbeddedFrontEnd.decode(frame);
             assertThat(accept.id()).matches("[0-9a-f-]{36}_G0");
             assertThat(accept.address()).isEqualTo("wss://127.0.0.1:9400/$hc/echo/sfx?a=1&sb-hc-action=accept&sb-hc-id="
                     + accept.id());
@@ -233,7 +228,8 @@ class UpgradeRouterTest {
         try {
             write(upgrade("/$hc/echo", TestGateway.token("echo")));
             TextWebSocketFrame frame = control.readOutbound();
-            assertThat(((AcceptCommand) decode(frame)).address()).startsWith("ws://127.0.0.1:9400/$hc/echo?"
+            assertThat(((AcceptCommand) EmbeddedFrontEnd.decode(frame)).address())
+                    .startsWith("ws://127.0.0.1:9400/$hc/echo?"
                     + "sb-hc-action=accept&sb-hc-id=");
             assertThat(context.rendezvousTable().size()).isEqualTo(1);
 
@@ -246,22 +242,6 @@ class UpgradeRouterTest {
         }
     }
 
-    private static ControlCommand decode(TextWebSocketFrame frame) {
-        try {
-            return ControlCommandCodec.decode(frame.text());
-        } catch (ControlCommandException e) {
-            throw new AssertionError(e);
-        } finally {
-            frame.release();
-        }
-    }
-
-    private EmbeddedChannel frontEnd() {
-        EmbeddedChannel embedded = new EmbeddedChannel();
-        GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, true, -1, Admission.ADMITTED);
-        return embedded;
-    }
-
     private EmbeddedChannel rendezvous(int instance) {
         EmbeddedChannel embedded = new EmbeddedChannel();
         GatewayPipelines.addHttpHandlers(embedded.pipeline(), context, false, instance, Admission.ADMITTED);
@@ -269,23 +249,16 @@ class UpgradeRouterTest {
     }
 
     private static String upgrade(String target, String token) {
-        return "GET " + target + " HTTP/1.1\r\nHost: localhost:9443\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + (token == null ? "" : "ServiceBusAuthorization: " + token + "\r\n") + "\r\n";
+        return token == null ? RawHttp.upgradeRequest(target, "localhost:9443")
+                : RawHttp.upgradeRequest(target, "localhost:9443", "ServiceBusAuthorization: " + token);
     }
 
     private void write(String request) {
-        channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.ISO_8859_1));
+        EmbeddedFrontEnd.writeText(channel, request);
     }
 
     /** Everything written so far, as text. */
     private String readResponse() {
-        StringBuilder response = new StringBuilder();
-        for (Object written; (written = channel.readOutbound()) != null; ) {
-            ByteBuf buffer = (ByteBuf) written;
-            response.append(buffer.toString(StandardCharsets.UTF_8));
-            buffer.release();
-        }
-        return response.toString();
+        return EmbeddedFrontEnd.writtenText(channel);
     }
 }
