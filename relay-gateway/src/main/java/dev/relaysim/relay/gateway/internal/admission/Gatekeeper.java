@@ -177,6 +177,16 @@ public final class Gatekeeper {
         return listenerLimit(entity, entity.listeners().maxListeners());
     }
 
+    /**
+     * The 503 of a listener the cluster did not register in time (partitions moving after a member left): it holds
+     * no place, and retries as after any refusal.
+     */
+    public Refusal clusterUnanswered(HybridConnection entity) {
+        return Refusal.of(RefusalReason.ENDPOINT_STATE, 503, "Server busy: the gateway cluster did not register the "
+                + "listener in time. Retry the operation.", entity.systemTracker(),
+                "the cluster did not answer the listener's registration in time");
+    }
+
     private static Refusal listenerLimit(HybridConnection entity, int max) {
         return Refusal.of(RefusalReason.LIMIT, 403, "Quota exceeded. MaximumListenersPerEndpoint: the hybrid "
                 + "connection already has " + max + " listeners.", entity.systemTracker(),

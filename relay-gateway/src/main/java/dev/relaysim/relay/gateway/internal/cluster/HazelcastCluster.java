@@ -171,7 +171,7 @@ public final class HazelcastCluster implements ListenerCluster {
     }
 
     @Override
-    public CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener) {
+    public CompletionStage<Placement> register(HybridConnection entity, ListenerConnection listener) {
         return directory.register(entity, entry(listener), entity.listeners().maxListeners());
     }
 

@@ -28,12 +28,12 @@ import java.util.concurrent.CompletionStage;
 public interface ListenerCluster extends AutoCloseable {
 
     /** What {@link #register} answers at once where no other node has a say. */
-    CompletionStage<Boolean> PLACE_TAKEN = CompletableFuture.completedFuture(true);
+    CompletionStage<Placement> PLACE_TAKEN = CompletableFuture.completedFuture(Placement.TAKEN);
 
     /** No cluster: every place is this node's {@code ListenerSet}'s to give, no listener is elsewhere. */
     ListenerCluster SINGLE_NODE = new ListenerCluster() {
         @Override
-        public CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener) {
+        public CompletionStage<Placement> register(HybridConnection entity, ListenerConnection listener) {
             return PLACE_TAKEN;
         }
 
@@ -100,11 +100,12 @@ public interface ListenerCluster extends AutoCloseable {
     };
 
     /**
-     * Takes a place for a listener that holds one in this node's {@code ListenerSet}: completes with false when its
-     * hybrid connection has {@code maxListeners} on the nodes together (or the cluster did not answer in time), never
-     * exceptionally. Completes on a thread of the cluster's (already, without a cluster), never blocks the caller.
+     * Takes a place for a listener that holds one in this node's {@code ListenerSet}: completes with
+     * {@link Placement#FULL} when its hybrid connection has {@code maxListeners} on the nodes together, with
+     * {@link Placement#UNANSWERED} when the cluster did not answer in time, never exceptionally. Completes on a thread
+     * of the cluster's (already, without a cluster), never blocks the caller.
      */
-    CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener);
+    CompletionStage<Placement> register(HybridConnection entity, ListenerConnection listener);
 
     /** Gives a listener's place back when its control channel closes. */
     void unregister(HybridConnection entity, ListenerConnection listener);
@@ -172,4 +173,17 @@ public interface ListenerCluster extends AutoCloseable {
     /** Leaves the cluster. */
     @Override
     void close();
+
+    /** The cluster's answer to a listener's {@link #register}. */
+    enum Placement {
+        /** The listener holds a place on the nodes together. */
+        TAKEN,
+        /** Its hybrid connection has its maximum of listeners on the nodes together. */
+        FULL,
+        /**
+         * The cluster did not answer in time (partitions moving after a member left, a member not responding): the
+         * listener has no place, and may try again.
+         */
+        UNANSWERED
+    }
 }

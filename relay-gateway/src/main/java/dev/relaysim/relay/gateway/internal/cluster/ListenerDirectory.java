@@ -86,23 +86,28 @@ public final class ListenerDirectory {
     }
 
     /**
-     * Adds {@code listener} unless {@code entity} has {@code maxListeners} on the nodes together; completes with false
-     * also when the cluster did not answer within {@link #REGISTER_TIMEOUT}, never exceptionally.
+     * Adds {@code listener} unless {@code entity} has {@code maxListeners} on the nodes together; completes with
+     * {@link ListenerCluster.Placement#UNANSWERED} when the cluster did not answer within {@link #REGISTER_TIMEOUT},
+     * never exceptionally.
      */
-    CompletionStage<Boolean> register(HybridConnection entity, RemoteListener listener, int maxListeners) {
+    CompletionStage<ListenerCluster.Placement> register(HybridConnection entity, RemoteListener listener,
+                                                        int maxListeners) {
         CompletableFuture<Boolean> placed;
         try {
             placed = map.submitToKey(key(entity), new Register(listener, maxListeners)).toCompletableFuture();
         } catch (RuntimeException e) {
             placed = CompletableFuture.failedFuture(e);
         }
-        return placed.orTimeout(REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
-            logger.warn("listener {} of {} refused: the cluster did not take its place: {}", listener.listenerId(),
-                    key(entity), failure.toString());
-            // A place taken after all (the answer came too late) is given back: the listener was refused.
-            unregister(entity, listener);
-            return false;
-        });
+        return placed.orTimeout(REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(taken -> taken ? ListenerCluster.Placement.TAKEN : ListenerCluster.Placement.FULL)
+                .exceptionally(failure -> {
+                    // The refusal the listener gets is logged; why the cluster did not answer is in it only here.
+                    logger.debug("listener {} of {}: the cluster did not take its place", listener.listenerId(),
+                            key(entity), failure);
+                    // A place taken after all (the answer came too late) is given back: the listener was refused.
+                    unregister(entity, listener);
+                    return ListenerCluster.Placement.UNANSWERED;
+                });
     }
 
     /** Removes {@code listener} (in the background: nothing waits for it). */

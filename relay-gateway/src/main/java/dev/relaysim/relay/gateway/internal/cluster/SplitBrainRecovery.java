@@ -19,12 +19,15 @@ import static java.util.Objects.requireNonNull;
  * (Hazelcast's {@code MERGED}): the directory of the side that merges is discarded, so each of its nodes enters the
  * control channels it still holds again, under its member id in the merged cluster. A listener that finds its hybrid
  * connection at its maximum there (both sides took listeners meanwhile) is closed with 1001, as a node shutting down
- * closes them; it reconnects and gets a place or 403 as any listener would.
+ * closes them; it reconnects and gets a place or 403 as any listener would. One the merged cluster does not answer
+ * for in time is closed the same way, as it holds no place there.
  */
 final class SplitBrainRecovery implements LifecycleListener {
 
     static final String OVER_LIMIT_REASON = "The cluster merged after a network partition and the hybrid connection "
             + "has its maximum of listeners.";
+    static final String UNANSWERED_REASON = "The cluster merged after a network partition and did not register the "
+            + "listener in time.";
 
     private static final Logger logger = LoggerFactory.getLogger(SplitBrainRecovery.class);
 
@@ -58,11 +61,16 @@ final class SplitBrainRecovery implements LifecycleListener {
                 for (ListenerConnection listener : entity.listeners().snapshot()) {
                     if (listener.isReady() && listener.channel().isActive()) {
                         entered++;
-                        cluster.register(entity, listener).thenAccept(placed -> {
-                            if (!placed) {
-                                logger.info("listener {} closed after the merge: {} has its maximum of listeners",
-                                        listener.id(), entity);
-                                listener.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, OVER_LIMIT_REASON);
+                        cluster.register(entity, listener).thenAccept(placement -> {
+                            String reason = switch (placement) {
+                                case TAKEN -> null;
+                                case FULL -> OVER_LIMIT_REASON;
+                                case UNANSWERED -> UNANSWERED_REASON;
+                            };
+                            if (reason != null) {
+                                logger.info("listener {} of {} closed after the merge: {}", listener.id(), entity,
+                                        reason);
+                                listener.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, reason);
                             }
                         });
                     }

@@ -4,6 +4,7 @@ import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.RelayRequestTarget;
 import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster;
+import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster.Placement;
 import dev.relaysim.relay.gateway.internal.admission.AdmissionRequest;
 import dev.relaysim.relay.gateway.internal.admission.Gatekeeper;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
@@ -103,7 +104,7 @@ final class ListenRouter {
             refusals.answer(channel, full.get(), Math.max(instance, 0));
             return false;
         }
-        CompletableFuture<Boolean> placed = cluster.register(entity, listener).toCompletableFuture();
+        CompletableFuture<Placement> placed = cluster.register(entity, listener).toCompletableFuture();
         if (placed.isDone()) {
             // No other node has a say (or it answered already): on as before, in this read.
             return placed(ctx, request, admitted, listener, placed.join(), instance);
@@ -111,17 +112,17 @@ final class ListenRouter {
         // The cluster answers on its own thread: the upgrade goes on on this channel's loop then, and nothing is read
         // meanwhile (the listener sends nothing before its 101).
         channel.config().setAutoRead(false);
-        placed.whenComplete((taken, failure) -> {
+        placed.thenAccept(placement -> {
             try {
                 channel.eventLoop().execute(() -> {
                     channel.config().setAutoRead(true);
-                    if (!placed(ctx, request, admitted, listener, Boolean.TRUE.equals(taken), instance)) {
+                    if (!placed(ctx, request, admitted, listener, placement, instance)) {
                         request.release();
                     }
                 });
             } catch (RejectedExecutionException e) {
                 // The gateway is closing: its loop is gone with the channel.
-                if (Boolean.TRUE.equals(taken)) {
+                if (placement == Placement.TAKEN) {
                     cluster.unregister(entity, listener);
                 }
                 entity.listeners().remove(listener);
@@ -133,18 +134,19 @@ final class ListenRouter {
 
     /**
      * Goes on once the cluster answered: a place taken upgrades the control channel (or, when it closed meanwhile,
-     * gives the place back); a place refused is answered 403 {@code Quota exceeded.}.
+     * gives the place back); a place refused is answered 403 {@code Quota exceeded.}, no answer in time 503.
      *
      * @return whether the request was passed to the handshake (else it stays the caller's)
      */
     private boolean placed(ChannelHandlerContext ctx, FullHttpRequest request, Verdict.Admitted admitted,
-                           ListenerConnection listener, boolean taken, int instance) {
+                           ListenerConnection listener, Placement placement, int instance) {
         Channel channel = ctx.channel();
         HybridConnection entity = admitted.entity();
         ListenerSet listeners = entity.listeners();
-        if (!taken) {
+        if (placement != Placement.TAKEN) {
             listeners.remove(listener);
-            refusals.answer(channel, gatekeeper.listenerLimit(entity), Math.max(instance, 0));
+            refusals.answer(channel, placement == Placement.FULL ? gatekeeper.listenerLimit(entity)
+                    : gatekeeper.clusterUnanswered(entity), Math.max(instance, 0));
             return false;
         }
         String id = listener.id();

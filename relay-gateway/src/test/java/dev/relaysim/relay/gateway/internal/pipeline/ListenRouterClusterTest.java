@@ -4,6 +4,7 @@ import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
+import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster.Placement;
 import dev.relaysim.relay.gateway.internal.events.EventJournal;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 import dev.relaysim.relay.gateway.internal.metrics.NoopGatewayMetrics;
@@ -29,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A listener's upgrade while the cluster decides on its place: the event loop is not held (nothing is answered, the
- * channel reads nothing), and the upgrade completes, is refused 403 or gives its place back when the channel closed
- * meanwhile, once the cluster answers.
+ * channel reads nothing), and the upgrade completes, is refused 403 (no place) or 503 (no answer in time) or gives its
+ * place back when the channel closed meanwhile, once the cluster answers.
  */
 class ListenRouterClusterTest {
 
@@ -64,7 +65,7 @@ class ListenRouterClusterTest {
         assertThat(channel.config().isAutoRead()).isFalse();
         assertThat(channel.pipeline().names()).contains(GatewayHandlerNames.UPGRADE_ROUTER);
 
-        cluster.answer(true);
+        cluster.answer(Placement.TAKEN);
         channel.runPendingTasks();
 
         assertThat(readResponse()).startsWith("HTTP/1.1 101 Switching Protocols");
@@ -83,7 +84,7 @@ class ListenRouterClusterTest {
         channel = EmbeddedFrontEnd.frontEnd(context);
         write(upgrade(LISTEN));
 
-        cluster.answer(false);
+        cluster.answer(Placement.FULL);
         channel.runPendingTasks();
 
         assertThat(readResponse()).startsWith("HTTP/1.1 403 ").contains("Quota exceeded");
@@ -93,12 +94,26 @@ class ListenRouterClusterTest {
     }
 
     @Test
+    void aRegistrationTheClusterDidNotAnswerInTimeIsAnswered503() {
+        channel = EmbeddedFrontEnd.frontEnd(context);
+        write(upgrade(LISTEN));
+
+        cluster.answer(Placement.UNANSWERED);
+        channel.runPendingTasks();
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 503 ").contains("did not register the listener in time")
+                .doesNotContain("Quota exceeded");
+        assertThat(listeners.size()).isZero();
+        assertThat(channel.isActive()).isFalse();
+    }
+
+    @Test
     void aListenerGoneWhileTheClusterDecidedGivesItsPlaceBack() {
         channel = EmbeddedFrontEnd.frontEnd(context);
         write(upgrade(LISTEN));
         channel.close();
 
-        cluster.answer(true);
+        cluster.answer(Placement.TAKEN);
         channel.runPendingTasks();
 
         assertThat(readResponse()).isEmpty();

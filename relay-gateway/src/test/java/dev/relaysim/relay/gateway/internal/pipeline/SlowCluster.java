@@ -31,19 +31,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class SlowCluster implements ListenerCluster {
 
     final List<String> unregistered = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Boolean> placed = new CompletableFuture<>();
+    private final CompletableFuture<Placement> placed = new CompletableFuture<>();
     private final ClusterCounts counts;
 
     SlowCluster(ClusterCounts counts) {
         this.counts = counts;
     }
 
-    void answer(boolean taken) {
-        placed.complete(taken);
+    void answer(Placement placement) {
+        placed.complete(placement);
     }
 
     @Override
-    public CompletionStage<Boolean> register(HybridConnection entity, ListenerConnection listener) {
+    public CompletionStage<Placement> register(HybridConnection entity, ListenerConnection listener) {
         return placed;
     }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -171,6 +173,7 @@ class ClusterFailoverIntegrationTest {
     @Order(2)
     @Timeout(300)
     void aNodeCutOffLongerThanTheHeartbeatTimeoutMergesBackWithItsListeners() throws Exception {
+        awaitThreeNodes();
         List<TestListener> crowd = new ArrayList<>();
         try (HybridConnectionListener onNode3 = echoListener(node3.namespaceUri(), SPLIT, null, null);
              HybridConnectionListener onNode1 = echoListener(node1.namespaceUri(), FLOW, null, null);
@@ -200,8 +203,7 @@ class ClusterFailoverIntegrationTest {
             });
             // The listener limit counts per side: nodes 1 and 2 take the 25 listeners node 3's one leaves room for.
             for (int i = 0; i < MAX_LISTENERS; i++) {
-                crowd.add(TestListener.connect(HTTP, List.of(node1, node2).get(i % 2).listenUri(CROWDED),
-                        TestGateway.token(CROWDED), new TestListener.Mode.Echo()));
+                crowd.add(crowdedListener(List.of(node1, node2).get(i % 2)));
             }
 
             node3.resume();
@@ -247,6 +249,7 @@ class ClusterFailoverIntegrationTest {
     @Order(3)
     @Timeout(300)
     void aKilledNodesListenersComeBackThroughDnsAndItsPendingSendersGet404() throws Exception {
+        awaitThreeNodes();
         DnsHostResolver listenerDns = new DnsHostResolver(node3.dnsServer(), null);
         List<HybridConnectionListener> listeners = new ArrayList<>();
         AtomicInteger reconnects = new AtomicInteger();
@@ -342,6 +345,42 @@ class ClusterFailoverIntegrationTest {
         } finally {
             listeners.forEach(HybridConnectionListener::close);
         }
+    }
+
+    /**
+     * Nodes 1-3 in one cluster: a test that stops or kills a node starts from there, whatever the test before it left
+     * behind (a node still merging back after a failure would answer DNS with its own side only).
+     */
+    private static void awaitThreeNodes() {
+        for (ClusterNode node : List.of(node1, node2, node3)) {
+            node.awaitMembers(3, STARTUP);
+        }
+    }
+
+    /**
+     * A listener of {@link #CROWDED} on {@code node}. While the cluster's partitions still move after the split, a
+     * registration may find no answer in time, which is 503: the listener tries again, as any listener does; any
+     * other refusal fails the test.
+     */
+    private static TestListener crowdedListener(ClusterNode node) {
+        AtomicReference<TestListener> connected = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            try {
+                connected.set(TestListener.connect(HTTP, node.listenUri(CROWDED), TestGateway.token(CROWDED),
+                        new TestListener.Mode.Echo()));
+                return true;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                    int status = refused.getResponse().statusCode();
+                    if (status == 503) {
+                        return false;
+                    }
+                    throw new AssertionError("a listener of " + CROWDED + " on " + node + " refused " + status, e);
+                }
+                throw e;
+            }
+        });
+        return connected.get();
     }
 
     /**
