@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway;
 import dev.relaysim.relay.common.transport.EventLoops;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -59,6 +60,7 @@ class ServerBinderTest {
     void eachLoopAcceptsOnTheSharedPortAndServesWhatItAccepts() throws Exception {
         Set<EventLoop> servedOn = ConcurrentHashMap.newKeySet();
         AtomicInteger handedOver = new AtomicInteger();
+        AtomicInteger nagled = new AtomicInteger();
         CountDownLatch accepted = new CountDownLatch(CONNECTIONS);
         ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
             @Override
@@ -67,6 +69,9 @@ class ServerBinderTest {
                     handedOver.incrementAndGet();
                 }
                 servedOn.add(channel.eventLoop());
+                if (!channel.config().getOption(ChannelOption.TCP_NODELAY)) {
+                    nagled.incrementAndGet();
+                }
                 accepted.countDown();
             }
         };
@@ -92,6 +97,7 @@ class ServerBinderTest {
             }
         }
         assertThat(handedOver).hasValue(0);
+        assertThat(nagled).as("accepted connections with Nagle's algorithm on (TCP_NODELAY unset)").hasValue(0);
         assertThat(servedOn).as("the kernel deals %d connections to more than one loop", CONNECTIONS)
                 .hasSizeGreaterThan(1);
     }
