@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.testing;
 
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 
 import java.util.HashMap;
@@ -21,10 +22,10 @@ public final class SharedBudget implements ClusterCounts {
     }
 
     @Override
-    public synchronized CompletionStage<Boolean> acquire(String key, int cap) {
+    public synchronized CompletionStage<Placement> acquire(String key, int cap) {
         int mine = held(key);
         if (mine + heldElsewhere >= cap) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(Placement.FULL);
         }
         held.put(key, mine + 1);
         return ClusterCounts.PLACE_TAKEN;

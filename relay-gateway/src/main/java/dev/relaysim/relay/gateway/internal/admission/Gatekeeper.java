@@ -178,13 +178,13 @@ public final class Gatekeeper {
     }
 
     /**
-     * The 503 of a listener the cluster did not register in time (partitions moving after a member left): it holds
-     * no place, and retries as after any refusal.
+     * The 503 of a {@code client} ("listener" or "sender") whose place under a limit the cluster's nodes share was
+     * not counted in time (partitions moving after a member left): it holds no place, and may retry.
      */
-    public Refusal clusterUnanswered(HybridConnection entity) {
-        return Refusal.of(RefusalReason.ENDPOINT_STATE, 503, "Server busy: the gateway cluster did not register the "
-                + "listener in time. Retry the operation.", entity.systemTracker(),
-                "the cluster did not answer the listener's registration in time");
+    public Refusal clusterUnanswered(HybridConnection entity, String client) {
+        return Refusal.of(RefusalReason.ENDPOINT_STATE, 503, "Server busy: the gateway cluster did not count the "
+                + client + " in time. Retry the operation.", entity.systemTracker(),
+                "the cluster did not count the " + client + "'s place in time");
     }
 
     private static Refusal listenerLimit(HybridConnection entity, int max) {
@@ -195,15 +195,20 @@ public final class Gatekeeper {
 
     /**
      * Counts an admitted sender against its namespace's {@code maxRelayedConnectionsPerNamespace} until its
-     * connection closes, unless the namespace is at its quota (403). Completed at once without a cluster, or where
-     * this node is at the quota alone; else completes on a thread of the cluster's ({@link ConnectionLimits}).
+     * connection closes, unless the namespace is at its quota (403) or the cluster did not count it in time (503).
+     * Completed at once without a cluster, or where this node is at the quota alone; else completes on a thread of the
+     * cluster's ({@link ConnectionLimits}).
      */
     public CompletionStage<Optional<Refusal>> admitSender(HybridConnection entity, Channel sender) {
         String namespace = entity.namespace().name();
-        return limits.admitSender(namespace, sender).thenApply(admitted -> admitted ? Optional.empty()
-                : Optional.of(Refusal.of(RefusalReason.LIMIT, 403, limits.namespaceRefusal(), entity.systemTracker(),
-                "maxRelayedConnectionsPerNamespace of " + limits.settings().maxRelayedConnectionsPerNamespace()
-                        + " reached in " + namespace).loggedBy(limits.namespaceLog())));
+        return limits.admitSender(namespace, sender).thenApply(placement -> switch (placement) {
+            case TAKEN -> Optional.empty();
+            case FULL -> Optional.of(Refusal.of(RefusalReason.LIMIT, 403, limits.namespaceRefusal(),
+                    entity.systemTracker(), "maxRelayedConnectionsPerNamespace of "
+                            + limits.settings().maxRelayedConnectionsPerNamespace() + " reached in " + namespace)
+                    .loggedBy(limits.namespaceLog()));
+            case UNANSWERED -> Optional.of(clusterUnanswered(entity, "sender"));
+        });
     }
 
     /** The 429 of a sender its hybrid connection's {@code maxPendingRendezvousPerEntity} has no room for. */

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.internal.cluster;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.network.NetworkState;
 import dev.relaysim.relay.gateway.internal.registry.ListenerConnection;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
@@ -173,17 +174,4 @@ public interface ListenerCluster extends AutoCloseable {
     /** Leaves the cluster. */
     @Override
     void close();
-
-    /** The cluster's answer to a listener's {@link #register}. */
-    enum Placement {
-        /** The listener holds a place on the nodes together. */
-        TAKEN,
-        /** Its hybrid connection has its maximum of listeners on the nodes together. */
-        FULL,
-        /**
-         * The cluster did not answer in time (partitions moving after a member left, a member not responding): the
-         * listener has no place, and may try again.
-         */
-        UNANSWERED
-    }
 }

@@ -7,6 +7,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,10 +88,10 @@ public final class ListenerDirectory {
 
     /**
      * Adds {@code listener} unless {@code entity} has {@code maxListeners} on the nodes together; completes with
-     * {@link ListenerCluster.Placement#UNANSWERED} when the cluster did not answer within {@link #REGISTER_TIMEOUT},
+     * {@link Placement#UNANSWERED} when the cluster did not answer within {@link #REGISTER_TIMEOUT},
      * never exceptionally.
      */
-    CompletionStage<ListenerCluster.Placement> register(HybridConnection entity, RemoteListener listener,
+    CompletionStage<Placement> register(HybridConnection entity, RemoteListener listener,
                                                         int maxListeners) {
         CompletableFuture<Boolean> placed;
         try {
@@ -99,14 +100,14 @@ public final class ListenerDirectory {
             placed = CompletableFuture.failedFuture(e);
         }
         return placed.orTimeout(REGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(taken -> taken ? ListenerCluster.Placement.TAKEN : ListenerCluster.Placement.FULL)
+                .thenApply(Placement::of)
                 .exceptionally(failure -> {
                     // The refusal the listener gets is logged; why the cluster did not answer is in it only here.
                     logger.debug("listener {} of {}: the cluster did not take its place", listener.listenerId(),
                             key(entity), failure);
                     // A place taken after all (the answer came too late) is given back: the listener was refused.
                     unregister(entity, listener);
-                    return ListenerCluster.Placement.UNANSWERED;
+                    return Placement.UNANSWERED;
                 });
     }
 

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,18 +26,19 @@ import static java.util.Objects.requireNonNull;
  * leaves (or dies) has its places given back by every remaining node ({@link #forgetMember}), which a PN counter or
  * one sum could not do (a PN counter is not bounded either: it cannot refuse the place past the cap).
  * <p>Cost per connection: one entry processor round trip to the key's owner when a place is taken (asynchronous:
- * the caller's thread does not wait; at most {@link #ACQUIRE_TIMEOUT}, then refused), and one fire-and-forget when
+ * the caller's thread does not wait; at most {@link #ACQUIRE_TIMEOUT}, then unanswered), and one fire-and-forget when
  * it is given back; no call when the key's owner is this node other than the local partition operation.
  */
 final class SharedCounters implements ClusterCounts {
 
     /** The Hazelcast map's name. */
     static final String MAP_NAME = "relaysim.counts";
-    /** How long taking a place waits for the key's owner; past it the place is refused. */
+    /** How long taking a place waits for the key's owner; past it the place is {@link Placement#UNANSWERED}. */
     static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger logger = LoggerFactory.getLogger(SharedCounters.class);
-    private static final CompletionStage<Boolean> PLACE_REFUSED = CompletableFuture.completedFuture(false);
+    private static final CompletionStage<Placement> UNANSWERED = CompletableFuture.completedFuture(
+            Placement.UNANSWERED);
 
     private final IMap<String, HashMap<String, Integer>> map;
     private final String localMemberId;
@@ -47,21 +49,23 @@ final class SharedCounters implements ClusterCounts {
     }
 
     @Override
-    public CompletionStage<Boolean> acquire(String key, int cap) {
+    public CompletionStage<Placement> acquire(String key, int cap) {
         requireNonNull(key, "key");
         CompletableFuture<Boolean> taken;
         try {
             taken = map.submitToKey(key, new Acquire(localMemberId, cap)).toCompletableFuture();
         } catch (RuntimeException e) {
-            logger.warn("a place of {} refused: the cluster did not count it: {}", key, e.toString());
-            return PLACE_REFUSED;
+            // The refusal the sender gets is logged; why the cluster did not answer is in it only here.
+            logger.debug("a place of {} not counted: the cluster did not answer", key, e);
+            return UNANSWERED;
         }
-        return taken.copy().orTimeout(ACQUIRE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).exceptionally(failure -> {
-            logger.warn("a place of {} refused: the cluster did not count it within {}: {}", key, ACQUIRE_TIMEOUT,
-                    failure.toString());
-            giveBackIfTakenLate(key, taken);
-            return false;
-        });
+        return taken.copy().orTimeout(ACQUIRE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).thenApply(Placement::of)
+                .exceptionally(failure -> {
+                    logger.debug("a place of {} not counted: the cluster did not answer within {}", key,
+                            ACQUIRE_TIMEOUT, failure);
+                    giveBackIfTakenLate(key, taken);
+                    return Placement.UNANSWERED;
+                });
     }
 
     @Override

@@ -11,12 +11,12 @@ import java.util.concurrent.CompletionStage;
 public interface ClusterCounts {
 
     /** What {@link #acquire} answers at once where no other node has a say. */
-    CompletionStage<Boolean> PLACE_TAKEN = CompletableFuture.completedFuture(true);
+    CompletionStage<Placement> PLACE_TAKEN = CompletableFuture.completedFuture(Placement.TAKEN);
 
     /** No cluster: every place is free as far as other nodes go, taken at once. */
     ClusterCounts NONE = new ClusterCounts() {
         @Override
-        public CompletionStage<Boolean> acquire(String key, int cap) {
+        public CompletionStage<Placement> acquire(String key, int cap) {
             return PLACE_TAKEN;
         }
 
@@ -26,12 +26,12 @@ public interface ClusterCounts {
     };
 
     /**
-     * Takes one place of {@code key} for this node unless the nodes together hold {@code cap}: completes with false,
-     * taking nothing, when they do, or when the cluster did not answer in time (a place the cluster counts after that
-     * is given back); never exceptionally. Completes on a thread of the cluster's (already, without a cluster), never
-     * blocks the caller.
+     * Takes one place of {@code key} for this node unless the nodes together hold {@code cap}: completes with
+     * {@link Placement#FULL}, taking nothing, when they do, with {@link Placement#UNANSWERED} when the cluster did not
+     * answer in time (a place the cluster counts after that is given back); never exceptionally. Completes on a
+     * thread of the cluster's (already, without a cluster), never blocks the caller.
      */
-    CompletionStage<Boolean> acquire(String key, int cap);
+    CompletionStage<Placement> acquire(String key, int cap);
 
     /** Gives back one place of {@code key} this node took (without waiting for the cluster). */
     void release(String key);

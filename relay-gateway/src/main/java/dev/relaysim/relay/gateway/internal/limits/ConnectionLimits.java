@@ -42,7 +42,7 @@ public final class ConnectionLimits {
         RESET
     }
 
-    private static final CompletionStage<Boolean> NO_ROOM = CompletableFuture.completedFuture(false);
+    private static final CompletionStage<Placement> NO_ROOM = CompletableFuture.completedFuture(Placement.FULL);
 
     private final LimitSettings settings;
     private final ClusterCounts cluster;
@@ -98,26 +98,27 @@ public final class ConnectionLimits {
      * full alone refuses at once; the cluster's count completes later, on a thread of the cluster's. A sender whose
      * channel closed before then has its places given back when the cluster's arrives.
      *
-     * @return whether there was room (already completed without a cluster); if not, nothing is counted
+     * @return whether there was room, or the cluster did not answer in time (already completed without a cluster);
+     *         unless {@link Placement#TAKEN}, nothing is counted
      */
-    public CompletionStage<Boolean> admitSender(String namespace, Channel sender) {
+    public CompletionStage<Placement> admitSender(String namespace, Channel sender) {
         String key = namespace.toLowerCase(Locale.ROOT);
         int max = settings.maxRelayedConnectionsPerNamespace();
         if (namespaces.incrementBelow(key, max) < 0) {
             return NO_ROOM;
         }
         String clusterKey = namespaceKey(key);
-        return cluster.acquire(clusterKey, max).thenApply(taken -> {
-            if (!taken) {
+        return cluster.acquire(clusterKey, max).thenApply(placement -> {
+            if (placement != Placement.TAKEN) {
                 namespaces.decrement(key);
-                return false;
+                return placement;
             }
             // Runs at once where the sender closed while the cluster counted.
             sender.closeFuture().addListener(closed -> {
                 namespaces.decrement(key);
                 cluster.release(clusterKey);
             });
-            return true;
+            return placement;
         });
     }
 

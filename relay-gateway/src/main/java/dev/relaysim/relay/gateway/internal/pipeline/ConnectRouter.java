@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.internal.pipeline;
 
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.HcAction;
@@ -145,19 +146,19 @@ final class ConnectRouter {
             return false;
         }
         PendingRendezvous pending = held.pending();
-        CompletableFuture<Boolean> added = rendezvousTable.add(pending, protocol.rendezvousTimeout(),
+        CompletableFuture<Placement> added = rendezvousTable.add(pending, protocol.rendezvousTimeout(),
                 expired -> expired(expired, held.trackingInstance())).toCompletableFuture();
         if (added.isDone()) {
             return added(held, added.join());
         }
         sender.config().setAutoRead(false);
-        // Completes on the sender's loop (false, with the sender gone, where that loop is gone).
-        added.whenComplete((waiting, failure) -> {
+        // Completes on the sender's loop (not TAKEN, with the sender gone, where that loop is gone).
+        added.whenComplete((placement, failure) -> {
             if (failure != null) {
                 logger.warn("{} sender closed: its rendezvous could not wait: {}", sender, failure.toString());
                 sender.close();
                 pending.request().release();
-            } else if (!waiting && !sender.isActive() || !added(held, waiting)) {
+            } else if (placement != Placement.TAKEN && !sender.isActive() || !added(held, placement)) {
                 pending.request().release();
             }
         });
@@ -165,19 +166,21 @@ final class ConnectRouter {
     }
 
     /**
-     * Goes on once the sender has its place among the waiting senders (else it is answered 429): its accept goes to
-     * the listener, and the sender waits for it without being read.
+     * Goes on once the sender has its place among the waiting senders (else it is answered 429, or 503 where the
+     * cluster did not count it in time): its accept goes to the listener, and the sender waits for it without being
+     * read.
      *
      * @return whether the sender's request is still held (else it was answered and stays the caller's)
      */
-    private boolean added(Held held, boolean waiting) {
+    private boolean added(Held held, Placement placement) {
         ChannelHandlerContext ctx = held.ctx();
         Channel sender = ctx.channel();
         PendingRendezvous pending = held.pending();
         HybridConnection entity = pending.match().entity();
         int trackingInstance = held.trackingInstance();
-        if (!waiting) {
-            refusals.answer(sender, gatekeeper.pendingLimit(entity), trackingInstance);
+        if (placement != Placement.TAKEN) {
+            refusals.answer(sender, placement == Placement.FULL ? gatekeeper.pendingLimit(entity)
+                    : gatekeeper.clusterUnanswered(entity, "sender"), trackingInstance);
             return false;
         }
         ListenerConnection listener = held.listener();

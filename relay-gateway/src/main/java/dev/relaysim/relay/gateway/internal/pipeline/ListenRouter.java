@@ -4,7 +4,7 @@ import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.common.protocol.RelayRequestTarget;
 import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster;
-import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster.Placement;
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.admission.AdmissionRequest;
 import dev.relaysim.relay.gateway.internal.admission.Gatekeeper;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
@@ -146,7 +146,7 @@ final class ListenRouter {
         if (placement != Placement.TAKEN) {
             listeners.remove(listener);
             refusals.answer(channel, placement == Placement.FULL ? gatekeeper.listenerLimit(entity)
-                    : gatekeeper.clusterUnanswered(entity), Math.max(instance, 0));
+                    : gatekeeper.clusterUnanswered(entity, "listener"), Math.max(instance, 0));
             return false;
         }
         String id = listener.id();

@@ -2,6 +2,7 @@ package dev.relaysim.relay.gateway.internal.rendezvous;
 
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.limits.KeyedCounter;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 
@@ -47,8 +48,8 @@ public final class RendezvousTable {
         }
     }
 
-    private static final CompletionStage<Boolean> ADDED = CompletableFuture.completedFuture(true);
-    private static final CompletionStage<Boolean> NOT_ADDED = CompletableFuture.completedFuture(false);
+    private static final CompletionStage<Placement> ADDED = CompletableFuture.completedFuture(Placement.TAKEN);
+    private static final CompletionStage<Placement> NOT_ADDED = CompletableFuture.completedFuture(Placement.FULL);
 
     private final ConcurrentMap<String, PendingRendezvous> pending = new ConcurrentHashMap<>();
     private final KeyedCounter<HybridConnection> waiting = new KeyedCounter<>();
@@ -83,10 +84,12 @@ public final class RendezvousTable {
      * node refuses at once; in a cluster the rendezvous is added once the nodes together have room, on the sender's
      * event loop, where the returned stage then completes (a sender whose channel closed meanwhile is not added).
      *
-     * @return false, adding nothing, when its hybrid connection has {@code maxPendingPerEntity} senders waiting, or
-     *         its sender went away while the cluster counted (already completed without a cluster)
+     * @return {@link Placement#TAKEN} when added; else nothing is added: {@link Placement#FULL} when its hybrid
+     *         connection has {@code maxPendingPerEntity} senders waiting (or its sender went away while the cluster
+     *         counted), {@link Placement#UNANSWERED} when the cluster did not count it in time (already completed
+     *         without a cluster)
      */
-    public CompletionStage<Boolean> add(PendingRendezvous rendezvous, Duration timeout,
+    public CompletionStage<Placement> add(PendingRendezvous rendezvous, Duration timeout,
                                         Consumer<PendingRendezvous> onExpired) {
         requireNonNull(rendezvous, "rendezvous");
         requireNonNull(timeout, "timeout");
@@ -96,23 +99,27 @@ public final class RendezvousTable {
             return NOT_ADDED;
         }
         String clusterKey = clusterKey(entity);
-        CompletableFuture<Boolean> taken = cluster.acquire(clusterKey, maxPendingPerEntity).toCompletableFuture();
+        CompletableFuture<Placement> taken = cluster.acquire(clusterKey, maxPendingPerEntity).toCompletableFuture();
         if (taken.isDone()) {
             // No other node has a say (or it answered already): added (or refused) in this call.
-            return placed(rendezvous, timeout, onExpired, taken.join()) ? ADDED : NOT_ADDED;
+            Placement placement = taken.join();
+            return placed(rendezvous, timeout, onExpired, placement) ? ADDED
+                    : CompletableFuture.completedFuture(placement);
         }
         Channel sender = rendezvous.sender();
-        CompletableFuture<Boolean> added = new CompletableFuture<>();
+        CompletableFuture<Placement> added = new CompletableFuture<>();
         taken.thenAccept(answer -> {
             try {
                 sender.eventLoop().execute(() -> {
-                    // A sender gone while the cluster counted gives its place back at once.
-                    boolean stillWaiting = answer && sender.isActive();
-                    if (answer && !stillWaiting) {
+                    Placement placement = answer;
+                    if (answer == Placement.TAKEN && !sender.isActive()) {
+                        // A sender gone while the cluster counted gives its place back at once.
                         cluster.release(clusterKey);
+                        placement = Placement.FULL;
                     }
                     try {
-                        added.complete(placed(rendezvous, timeout, onExpired, stillWaiting));
+                        added.complete(placed(rendezvous, timeout, onExpired, placement) ? Placement.TAKEN
+                                : placement);
                     } catch (RuntimeException e) {
                         added.completeExceptionally(e);
                     }
@@ -120,20 +127,24 @@ public final class RendezvousTable {
             } catch (RejectedExecutionException e) {
                 // The gateway is closing: the sender's loop is gone with its channel.
                 waiting.decrement(entity);
-                if (answer) {
+                if (answer == Placement.TAKEN) {
                     cluster.release(clusterKey);
                 }
-                added.complete(false);
+                added.complete(Placement.FULL);
             }
         });
         return added;
     }
 
-    /** Adds a rendezvous whose hybrid connection had room on this node once the cluster answered. */
+    /**
+     * Adds a rendezvous whose hybrid connection had room on this node once the cluster answered.
+     *
+     * @return whether it was added (the cluster's {@code placement} was {@link Placement#TAKEN})
+     */
     private boolean placed(PendingRendezvous rendezvous, Duration timeout, Consumer<PendingRendezvous> onExpired,
-                           boolean taken) {
+                           Placement placement) {
         HybridConnection entity = rendezvous.match().entity();
-        if (!taken) {
+        if (placement != Placement.TAKEN) {
             waiting.decrement(entity);
             return false;
         }

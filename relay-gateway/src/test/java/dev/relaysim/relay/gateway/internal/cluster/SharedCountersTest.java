@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.internal.cluster;
 
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.config.ClusterSettings;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
@@ -93,9 +94,9 @@ class SharedCountersTest {
             for (int i = 0; i < rounds; i++) {
                 String key = "namespace:ns" + (i % 31);
                 long asked = System.nanoTime();
-                CompletionStage<Boolean> answer = counts.acquire(key, 1_000_000);
+                CompletionStage<Placement> answer = counts.acquire(key, 1_000_000);
                 onCaller += System.nanoTime() - asked;
-                assertThat(answer.toCompletableFuture().join()).isTrue();
+                assertThat(answer.toCompletableFuture().join()).isEqualTo(Placement.TAKEN);
                 counts.release(key);
             }
             long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
@@ -106,7 +107,7 @@ class SharedCountersTest {
     }
 
     private static boolean taken(ClusterCounts counts, String key, int cap) {
-        return counts.acquire(key, cap).toCompletableFuture().join();
+        return counts.acquire(key, cap).toCompletableFuture().join() == Placement.TAKEN;
     }
 
     private void startBoth() {

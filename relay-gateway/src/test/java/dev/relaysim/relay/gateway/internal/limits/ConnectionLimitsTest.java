@@ -80,17 +80,18 @@ class ConnectionLimitsTest {
         List<EmbeddedChannel> senders = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             EmbeddedChannel sender = channel("127.0.0.1");
-            assertThat(limits.admitSender(i % 2 == 0 ? "sandbox" : "SANDBOX", sender)).isCompletedWithValue(true);
+            assertThat(limits.admitSender(i % 2 == 0 ? "sandbox" : "SANDBOX", sender))
+                    .isCompletedWithValue(Placement.TAKEN);
             senders.add(sender);
         }
-        assertThat(limits.admitSender("sandbox", channel("127.0.0.1"))).isCompletedWithValue(false);
+        assertThat(limits.admitSender("sandbox", channel("127.0.0.1"))).isCompletedWithValue(Placement.FULL);
         assertThat(limits.admitSender("contoso", channel("127.0.0.1"))).as("another namespace")
-                .isCompletedWithValue(true);
+                .isCompletedWithValue(Placement.TAKEN);
         assertThat(limits.relayedConnections("Sandbox")).isEqualTo(4);
 
         senders.get(0).close();
         assertThat(limits.relayedConnections("sandbox")).isEqualTo(3);
-        assertThat(limits.admitSender("sandbox", channel("127.0.0.1"))).isCompletedWithValue(true);
+        assertThat(limits.admitSender("sandbox", channel("127.0.0.1"))).isCompletedWithValue(Placement.TAKEN);
         closeAll();
         assertThat(limits.relayedConnections("sandbox")).isZero();
     }
@@ -102,11 +103,11 @@ class ConnectionLimitsTest {
         EmbeddedChannel first = channel("127.0.0.1");
         EmbeddedChannel second = channel("127.0.0.1");
 
-        assertThat(node.admitSender("Sandbox", first)).isCompletedWithValue(true);
-        assertThat(node.admitSender("sandbox", second)).isCompletedWithValue(true);
+        assertThat(node.admitSender("Sandbox", first)).isCompletedWithValue(Placement.TAKEN);
+        assertThat(node.admitSender("sandbox", second)).isCompletedWithValue(Placement.TAKEN);
         assertThat(cluster.held("namespace:sandbox")).isEqualTo(2);
         assertThat(node.admitSender("sandbox", channel("127.0.0.1"))).as("the other nodes hold two of four")
-                .isCompletedWithValue(false);
+                .isCompletedWithValue(Placement.FULL);
         assertThat(node.relayedConnections("sandbox")).as("this node's count given back on the refusal")
                 .isEqualTo(2);
 

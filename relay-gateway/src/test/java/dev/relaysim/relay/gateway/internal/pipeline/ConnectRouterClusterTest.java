@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.internal.pipeline;
 
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A sender's {@code connect} while the cluster counts its places (relayed connections of its namespace, then waiting
  * senders of its hybrid connection): the sender is held without holding up its event loop, and goes on, is refused
- * 403/429, or gives its places back when it went away meanwhile, once the cluster answers.
+ * 403/429 (no room), 503 (no answer in time), or gives its places back when it went away meanwhile, once the cluster
+ * answers.
  */
 class ConnectRouterClusterTest {
 
@@ -86,13 +88,13 @@ class ConnectRouterClusterTest {
         sender.runPendingTasks();
         assertThat(otherWork).as("the loop is not held up").isTrue();
 
-        counts.answer(0, true);
+        counts.answer(0, Placement.TAKEN);
         sender.runPendingTasks();
         assertThat(counts.asked).containsExactly(NAMESPACE_KEY, PENDING_KEY);
         assertThat(context.rendezvousTable().size()).as("not waiting before the cluster has room").isZero();
         assertThat(control.outboundMessages()).isEmpty();
 
-        counts.answer(1, true);
+        counts.answer(1, Placement.TAKEN);
         sender.runPendingTasks();
         assertThat(context.rendezvousTable().size()).isEqualTo(1);
         assertThat(accept().id()).matches("[0-9a-f-]{36}_G0");
@@ -109,7 +111,7 @@ class ConnectRouterClusterTest {
     void aNamespaceTheClusterHasNoRoomInIsAnswered403() {
         connect();
 
-        counts.answer(0, false);
+        counts.answer(0, Placement.FULL);
         sender.runPendingTasks();
 
         assertThat(readResponse()).startsWith("HTTP/1.1 403 Quota exceeded. MaximumConnectionsPerNamespace:");
@@ -122,10 +124,10 @@ class ConnectRouterClusterTest {
     @Test
     void aHybridConnectionTheClusterHasNoRoomOnIsAnswered429() {
         connect();
-        counts.answer(0, true);
+        counts.answer(0, Placement.TAKEN);
         sender.runPendingTasks();
 
-        counts.answer(1, false);
+        counts.answer(1, Placement.FULL);
         sender.runPendingTasks();
 
         assertThat(readResponse()).startsWith("HTTP/1.1 429 Server busy. MaximumPendingRendezvousPerEntity:")
@@ -137,11 +139,42 @@ class ConnectRouterClusterTest {
     }
 
     @Test
+    void aNamespacePlaceTheClusterDidNotCountInTimeIsAnswered503() {
+        connect();
+
+        counts.answer(0, Placement.UNANSWERED);
+        sender.runPendingTasks();
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 503 Server busy: the gateway cluster did not count the sender "
+                + "in time.").doesNotContain("Quota exceeded");
+        assertThat(counts.asked).as("no waiting place asked for").containsExactly(NAMESPACE_KEY);
+        assertThat(context.limits().relayedConnections()).isZero();
+        assertThat(control.outboundMessages()).isEmpty();
+    }
+
+    @Test
+    void aWaitingPlaceTheClusterDidNotCountInTimeIsAnswered503() {
+        connect();
+        counts.answer(0, Placement.TAKEN);
+        sender.runPendingTasks();
+
+        counts.answer(1, Placement.UNANSWERED);
+        sender.runPendingTasks();
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 503 Server busy: the gateway cluster did not count the sender "
+                + "in time.");
+        assertThat(context.rendezvousTable().waiting(echo)).isZero();
+        assertThat(control.outboundMessages()).isEmpty();
+        sender.close();
+        assertThat(counts.released).as("the namespace's place").containsExactly(NAMESPACE_KEY);
+    }
+
+    @Test
     void aSenderGoneWhileTheNamespaceWasCountedGivesItsPlaceBack() {
         connect();
         sender.close();
 
-        counts.answer(0, true);
+        counts.answer(0, Placement.TAKEN);
         sender.runPendingTasks();
 
         assertThat(counts.released).containsExactly(NAMESPACE_KEY);
@@ -152,12 +185,12 @@ class ConnectRouterClusterTest {
     @Test
     void aSenderGoneWhileItsWaitingPlaceWasCountedGivesBothPlacesBack() {
         connect();
-        counts.answer(0, true);
+        counts.answer(0, Placement.TAKEN);
         sender.runPendingTasks();
         sender.close();
         assertThat(counts.released).as("the namespace's place at once").containsExactly(NAMESPACE_KEY);
 
-        counts.answer(1, true);
+        counts.answer(1, Placement.TAKEN);
         sender.runPendingTasks();
 
         assertThat(counts.released).containsExactlyInAnyOrder(NAMESPACE_KEY, PENDING_KEY);
@@ -182,17 +215,17 @@ class ConnectRouterClusterTest {
     private static final class SlowCounts implements ClusterCounts {
 
         private final List<String> asked = new CopyOnWriteArrayList<>();
-        private final List<CompletableFuture<Boolean>> answers = new CopyOnWriteArrayList<>();
+        private final List<CompletableFuture<Placement>> answers = new CopyOnWriteArrayList<>();
         private final List<String> released = new CopyOnWriteArrayList<>();
 
-        void answer(int place, boolean taken) {
-            answers.get(place).complete(taken);
+        void answer(int place, Placement placement) {
+            answers.get(place).complete(placement);
         }
 
         @Override
-        public CompletionStage<Boolean> acquire(String key, int cap) {
+        public CompletionStage<Placement> acquire(String key, int cap) {
             asked.add(key);
-            CompletableFuture<Boolean> answer = new CompletableFuture<>();
+            CompletableFuture<Placement> answer = new CompletableFuture<>();
             answers.add(answer);
             return answer;
         }

@@ -4,7 +4,7 @@ import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
-import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster.Placement;
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.events.EventJournal;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
 import dev.relaysim.relay.gateway.internal.metrics.NoopGatewayMetrics;
@@ -101,7 +101,7 @@ class ListenRouterClusterTest {
         cluster.answer(Placement.UNANSWERED);
         channel.runPendingTasks();
 
-        assertThat(readResponse()).startsWith("HTTP/1.1 503 ").contains("did not register the listener in time")
+        assertThat(readResponse()).startsWith("HTTP/1.1 503 ").contains("did not count the listener in time")
                 .doesNotContain("Quota exceeded");
         assertThat(listeners.size()).isZero();
         assertThat(channel.isActive()).isFalse();

@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.internal.pipeline;
 
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.RequestCommand;
 import dev.relaysim.relay.gateway.internal.cluster.ClusterExchanges;

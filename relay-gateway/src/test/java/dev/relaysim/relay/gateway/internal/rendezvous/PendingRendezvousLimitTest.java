@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.internal.rendezvous;
 
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.registry.EntityMatch;
 import dev.relaysim.relay.gateway.internal.registry.Namespace;
@@ -44,20 +45,20 @@ class PendingRendezvousLimitTest {
         sender.freezeTime();
         PendingRendezvous claimed = pending(echo);
         PendingRendezvous cancelled = pending(echo);
-        assertThat(table.add(claimed, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(true);
-        assertThat(table.add(cancelled, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(true);
+        assertThat(table.add(claimed, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(Placement.TAKEN);
+        assertThat(table.add(cancelled, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(Placement.TAKEN);
         PendingRendezvous third = pending(echo);
-        assertThat(table.add(third, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(false);
+        assertThat(table.add(third, Duration.ofSeconds(30), expired -> { })).isCompletedWithValue(Placement.FULL);
         assertThat(table.find(third.id())).isEmpty();
         assertThat(table.waiting(echo.entity())).isEqualTo(2);
         PendingRendezvous other = pending(open);
         assertThat(table.add(other, Duration.ofSeconds(30), expired -> { })).as("another entity")
-                .isCompletedWithValue(true);
+                .isCompletedWithValue(Placement.TAKEN);
 
         assertThat(table.claim(claimed.id(), 0)).isInstanceOf(RendezvousTable.Claim.Claimed.class);
         assertThat(table.waiting(echo.entity())).isOne();
         assertThat(table.add(third, Duration.ofSeconds(5), expired -> expired.request().release()))
-                .isCompletedWithValue(true);
+                .isCompletedWithValue(Placement.TAKEN);
         assertThat(table.cancel(cancelled)).isTrue();
         assertThat(table.cancel(cancelled)).isFalse();
         assertThat(table.waiting(echo.entity())).isOne();

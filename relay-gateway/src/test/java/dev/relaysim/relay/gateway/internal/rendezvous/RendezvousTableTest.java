@@ -1,5 +1,6 @@
 package dev.relaysim.relay.gateway.internal.rendezvous;
 
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.registry.EntityMatch;
 import dev.relaysim.relay.gateway.internal.registry.NamespaceRegistry;
@@ -91,16 +92,16 @@ class RendezvousTableTest {
         PendingRendezvous second = pending("second", 0);
         PendingRendezvous third = pending("third", 0);
 
-        assertThat(node.add(first, Duration.ofSeconds(30), expired::add)).isCompletedWithValue(true);
-        assertThat(node.add(second, Duration.ofSeconds(30), expired::add)).isCompletedWithValue(true);
+        assertThat(node.add(first, Duration.ofSeconds(30), expired::add)).isCompletedWithValue(Placement.TAKEN);
+        assertThat(node.add(second, Duration.ofSeconds(30), expired::add)).isCompletedWithValue(Placement.TAKEN);
         assertThat(node.add(third, Duration.ofSeconds(30), expired::add)).as("another node holds one of three")
-                .isCompletedWithValue(false);
+                .isCompletedWithValue(Placement.FULL);
         assertThat(cluster.held(key)).isEqualTo(2);
 
         assertThat(node.claim("first", 0)).isInstanceOf(RendezvousTable.Claim.Claimed.class);
         assertThat(node.cancel(second)).isTrue();
         assertThat(cluster.held(key)).as("claimed and cancelled senders give their places back").isZero();
-        assertThat(node.add(third, Duration.ofSeconds(30), expired::add)).isCompletedWithValue(true);
+        assertThat(node.add(third, Duration.ofSeconds(30), expired::add)).isCompletedWithValue(Placement.TAKEN);
         assertThat(node.cancel(third)).isTrue();
         for (PendingRendezvous pending : List.of(first, second, third)) {
             pending.request().release();
