@@ -13,6 +13,7 @@ import dev.relaysim.relay.gateway.config.NamespaceConfig;
 import dev.relaysim.relay.gateway.config.Setting;
 import dev.relaysim.relay.gateway.internal.netns.NetnsGateway;
 import dev.relaysim.relay.gateway.network.VirtualNetwork;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import dev.relaysim.relay.gateway.GatewayServer;
 import dev.relaysim.relay.gateway.GatewayAddresses;
@@ -52,6 +54,8 @@ public final class GatewayMain implements Callable<Integer> {
     static final int CONFIG_ERROR = 2;
     static final int START_ERROR = 1;
     private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+    private static final String LEAK_DETECTION_LEVEL = "io.netty.leakDetection.level";
+    private static final String LEGACY_LEAK_DETECTION_LEVEL = "io.netty.leakDetectionLevel";
     static final String LOG_FORMAT_ENV = "RELAYSIM_LOG_FORMAT";
     /** The logback configuration of {@code --log-format json}. */
     static final String JSON_LOGGING = "dev/relaysim/relay/gateway/logback-json.xml";
@@ -85,6 +89,7 @@ public final class GatewayMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         returnFreedHeapEagerly(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
+        leakDetectionLevel(System::getProperty).ifPresent(ResourceLeakDetector::setLevel);
         GatewayMain command = new GatewayMain(System.out, System.err, System.getenv());
         int exitCode = Cli.execute(command, args);
         if (exitCode != 0) {
@@ -107,6 +112,23 @@ public final class GatewayMain implements Callable<Integer> {
         }
         hotspot.setVMOption("MinHeapFreeRatio", "5");
         hotspot.setVMOption("MaxHeapFreeRatio", "10");
+    }
+
+    /**
+     * Netty's leak detector off in the daemon unless the command line chose a level
+     * ({@code -Dio.netty.leakDetection.level=...}, or Netty's older {@code io.netty.leakDetectionLevel}): the
+     * project's tests run every buffer under the paranoid detector, which fails the build on a leak, while the
+     * default sampling here captured a stack trace for one buffer in 128, 1.8 % of the event loops' time under
+     * {@code bench connect-rate} (perf, docs/benchmarks.md).
+     *
+     * @return the level to set, or empty to leave Netty's choice
+     */
+    static Optional<ResourceLeakDetector.Level> leakDetectionLevel(UnaryOperator<String> systemProperties) {
+        if (systemProperties.apply(LEAK_DETECTION_LEVEL) != null
+                || systemProperties.apply(LEGACY_LEAK_DETECTION_LEVEL) != null) {
+            return Optional.empty();
+        }
+        return Optional.of(ResourceLeakDetector.Level.DISABLED);
     }
 
     @Override

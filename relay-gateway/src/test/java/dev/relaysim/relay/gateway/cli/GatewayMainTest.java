@@ -9,6 +9,7 @@ import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.Setting;
 import dev.relaysim.relay.gateway.internal.network.NetworkStateFile;
 import dev.relaysim.relay.gateway.testing.TestGateway;
+import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -228,6 +229,13 @@ class GatewayMainTest {
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         int exitCode = commandLine.execute(args);
         return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theDaemonTurnsNettysLeakDetectorOffUnlessTheCommandLineChoseALevel() {
+        assertThat(GatewayMain.leakDetectionLevel(name -> null)).contains(ResourceLeakDetector.Level.DISABLED);
+        assertThat(GatewayMain.leakDetectionLevel(Map.of("io.netty.leakDetection.level", "paranoid")::get)).isEmpty();
+        assertThat(GatewayMain.leakDetectionLevel(Map.of("io.netty.leakDetectionLevel", "simple")::get)).isEmpty();
     }
 
     @Test
