@@ -15,6 +15,9 @@ class RetryPolicyTest {
     private static final Throwable REFUSED_401 =
             new RelayHandshakeException(401, "Unauthorized", "Ip has been prevented to connect to the endpoint.");
     private static final Throwable NOT_UP = new ConnectException("Connection refused");
+    /** What a gateway cluster answers a listener it could not register in time (partitions moving). */
+    private static final Throwable BUSY_503 = new RelayHandshakeException(503, "Service Unavailable",
+            "Server busy: the gateway cluster did not count the listener in time. Retry the operation.");
 
     @Test
     void theSdkDefaultStopsAtTheFirstAttemptAndAtRefusals() {
@@ -23,6 +26,7 @@ class RetryPolicyTest {
         assertThat(sdk.retries(NOT_UP, true, 1)).isFalse();
         assertThat(sdk.retries(REFUSED_401, false, 1)).isFalse();
         assertThat(sdk.retries(NOT_UP, false, 100)).isTrue();
+        assertThat(sdk.retries(BUSY_503, false, 1)).as("a busy cluster is no refusal: reconnect").isTrue();
     }
 
     @Test
