@@ -87,12 +87,11 @@ public final class ListenerDirectory {
     }
 
     /**
-     * Adds {@code listener} unless {@code entity} has {@code maxListeners} on the nodes together; completes with
-     * {@link Placement#UNANSWERED} when the cluster did not answer within {@link #REGISTER_TIMEOUT},
-     * never exceptionally.
+     * Adds {@code listener} unless {@code entity} has {@code maxListeners} on the nodes together
+     * ({@link Placement#FULL}); completes with {@link Placement#UNANSWERED} when the cluster did not answer within
+     * {@link #REGISTER_TIMEOUT}, never exceptionally.
      */
-    CompletionStage<Placement> register(HybridConnection entity, RemoteListener listener,
-                                                        int maxListeners) {
+    CompletionStage<Placement> register(HybridConnection entity, RemoteListener listener, int maxListeners) {
         CompletableFuture<Boolean> placed;
         try {
             placed = map.submitToKey(key(entity), new Register(listener, maxListeners)).toCompletableFuture();

@@ -1,6 +1,5 @@
 package dev.relaysim.relay.gateway.internal.pipeline;
 
-import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.common.auth.AccessRight;
 import dev.relaysim.relay.common.protocol.AcceptCommand;
 import dev.relaysim.relay.common.protocol.HcAction;
@@ -15,6 +14,7 @@ import dev.relaysim.relay.gateway.internal.admission.Refusal;
 import dev.relaysim.relay.gateway.internal.admission.Refusals;
 import dev.relaysim.relay.gateway.internal.admission.Verdict;
 import dev.relaysim.relay.gateway.internal.admission.WebSocketUpgrades;
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.internal.metrics.HandshakeTimer;
 import dev.relaysim.relay.gateway.internal.metrics.RefusalReason;

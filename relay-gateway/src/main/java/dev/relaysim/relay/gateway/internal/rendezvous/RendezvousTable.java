@@ -2,8 +2,8 @@ package dev.relaysim.relay.gateway.internal.rendezvous;
 
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.internal.limits.ClusterCounts;
-import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.limits.KeyedCounter;
+import dev.relaysim.relay.gateway.internal.limits.Placement;
 import dev.relaysim.relay.gateway.internal.registry.HybridConnection;
 
 import io.netty.channel.Channel;
@@ -90,7 +90,7 @@ public final class RendezvousTable {
      *         without a cluster)
      */
     public CompletionStage<Placement> add(PendingRendezvous rendezvous, Duration timeout,
-                                        Consumer<PendingRendezvous> onExpired) {
+                                          Consumer<PendingRendezvous> onExpired) {
         requireNonNull(rendezvous, "rendezvous");
         requireNonNull(timeout, "timeout");
         requireNonNull(onExpired, "onExpired");
