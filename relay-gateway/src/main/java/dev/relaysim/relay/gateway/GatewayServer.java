@@ -187,7 +187,7 @@ public final class GatewayServer implements AutoCloseable {
         events = new EventJournal(config.events().capacity());
         cluster.bindMeters(meterRegistry);
         EventLoopGroup acceptGroup = EventLoops.newGroup("relaysim-gateway-accept", 1);
-        EventLoopGroup ioGroup = EventLoops.newGroup("relaysim-gateway-io", 0);
+        EventLoopGroup ioGroup = EventLoops.newGroup("relaysim-gateway-io", EventLoops.oneLoopPerCore());
         this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
         GatewayContext context = new GatewayContext(config.protocol(), registry,

@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
+import io.netty.util.NettyRuntime;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +33,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The transport choice, and what the chosen transport reports when a port is taken. */
 class EventLoopsTest {
+
+    @Test
+    void aServerRunsOneLoopPerCoreUnlessNettysPropertySaysOtherwise() {
+        String before = System.getProperty(EventLoops.EVENT_LOOP_THREADS);
+        try {
+            System.clearProperty(EventLoops.EVENT_LOOP_THREADS);
+            assertThat(EventLoops.oneLoopPerCore()).isEqualTo(NettyRuntime.availableProcessors());
+            System.setProperty(EventLoops.EVENT_LOOP_THREADS, "3");
+            assertThat(EventLoops.oneLoopPerCore()).isEqualTo(3);
+        } finally {
+            if (before == null) {
+                System.clearProperty(EventLoops.EVENT_LOOP_THREADS);
+            } else {
+                System.setProperty(EventLoops.EVENT_LOOP_THREADS, before);
+            }
+        }
+    }
 
     @Test
     void linuxGetsTheNativeTransportUnlessNioIsAsked() {
