@@ -84,12 +84,8 @@ final class ServerBinder {
             // As the gateway's own sockets: connections of a previous run in TIME_WAIT do not make the port in use.
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(host, port));
-        } catch (BindException e) {
-            BindException exception = new BindException(what + " " + host + ':' + port + ": " + e.getMessage());
-            exception.initCause(e);
-            throw exception;
         } catch (IOException e) {
-            throw new IOException(what + " " + host + ':' + port + ": " + e.getMessage(), e);
+            throw bindFailure(what, host, port, e, e instanceof BindException);
         }
     }
 
@@ -110,16 +106,21 @@ final class ServerBinder {
         ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
-            String message = what + " " + host + ':' + port + ": " + cause.getMessage();
-            if (EventLoops.isAddressInUse(cause)) {
-                BindException exception = new BindException(message);
-                exception.initCause(cause);
-                throw exception;
-            }
-            throw new IOException(message, cause);
+            throw bindFailure(what, host, port, cause, EventLoops.isAddressInUse(cause));
         }
         Channel channel = bound.channel();
         channels.add(channel);
         return channel;
+    }
+
+    /** Names what, where and why: a {@link BindException} when the address is in use, else an {@link IOException}. */
+    private static IOException bindFailure(String what, String host, int port, Throwable cause, boolean inUse) {
+        String message = what + " " + host + ':' + port + ": " + cause.getMessage();
+        if (inUse) {
+            BindException exception = new BindException(message);
+            exception.initCause(cause);
+            return exception;
+        }
+        return new IOException(message, cause);
     }
 }
