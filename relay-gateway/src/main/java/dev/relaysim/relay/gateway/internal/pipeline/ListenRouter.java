@@ -112,7 +112,9 @@ final class ListenRouter {
         // The cluster answers on its own thread: the upgrade goes on on this channel's loop then, and nothing is read
         // meanwhile (the listener sends nothing before its 101).
         channel.config().setAutoRead(false);
-        placed.thenAccept(placement -> {
+        placed.whenComplete((answer, failure) -> {
+            // A cluster that broke its word and failed is one that did not answer.
+            Placement placement = failure == null ? answer : Placement.UNANSWERED;
             try {
                 channel.eventLoop().execute(() -> {
                     channel.config().setAutoRead(true);
