@@ -108,6 +108,19 @@ class ListenRouterClusterTest {
     }
 
     @Test
+    void aRegistrationThatFailsIsAnsweredAsOneNotAnswered() {
+        channel = EmbeddedFrontEnd.frontEnd(context);
+        write(upgrade(LISTEN));
+
+        cluster.fail(new IllegalStateException("the member left"));
+        channel.runPendingTasks();
+
+        assertThat(readResponse()).startsWith("HTTP/1.1 503 ").contains("did not count the listener in time");
+        assertThat(listeners.size()).isZero();
+        assertThat(channel.isActive()).isFalse();
+    }
+
+    @Test
     void aListenerGoneWhileTheClusterDecidedGivesItsPlaceBack() {
         channel = EmbeddedFrontEnd.frontEnd(context);
         write(upgrade(LISTEN));

@@ -43,6 +43,11 @@ final class SlowCluster implements ListenerCluster {
         placed.complete(placement);
     }
 
+    /** Breaks {@link #register}'s promise never to fail. */
+    void fail(Throwable failure) {
+        placed.completeExceptionally(failure);
+    }
+
     @Override
     public CompletionStage<Placement> register(HybridConnection entity, ListenerConnection listener) {
         return placed;
