@@ -1,6 +1,7 @@
 package dev.relaysim.relay.common.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -21,9 +22,11 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Client {@code SslContext}s: JDK provider, TLS 1.2 and 1.3, no ALPN, host name verification on
- * ({@code HTTPS} endpoint identification). The server side is the gateway's
- * ({@code dev.relaysim.relay.gateway.tls.DevCertificateAuthority}).
+ * Client {@code SslContext}s: TLS 1.2 and 1.3, no ALPN, host name verification on ({@code HTTPS} endpoint
+ * identification). The server side is the gateway's ({@code dev.relaysim.relay.gateway.tls.DevCertificateAuthority}).
+ * They run on BoringSSL where netty-tcnative is on the class path and loads (as on the gateway's side; in the bench the
+ * JDK's TLS in the sender and listener was what held TLS throughput down), else on the JDK's provider; both verify host
+ * names and send SNI the same way.
  *
  * <p>Host name verification checks the name given to
  * {@link SslContext#newHandler(io.netty.buffer.ByteBufAllocator, String, int)}; a handler created
@@ -103,7 +106,7 @@ public final class SslContexts {
 
     private static SslContext build(SslContextBuilder builder) {
         try {
-            return builder.sslProvider(SslProvider.JDK)
+            return builder.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                     .protocols(PROTOCOLS)
                     .endpointIdentificationAlgorithm(HOST_NAME_VERIFICATION)
                     .build();
