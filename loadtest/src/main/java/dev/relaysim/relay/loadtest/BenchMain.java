@@ -421,7 +421,8 @@ public final class BenchMain implements Callable<Integer> {
                         : ((WebSocketTarget) target).uri();
                 progress.show(name, Duration.ZERO, load.warmup().plus(load.duration()), "");
                 Map<String, Double> figures = installed.stack().load(name, scenario, uri,
-                        target == relay ? token : null, load, environment, () -> IntervalCost.start(target));
+                        target == relay ? token : null, load, environment, target == relay ? listeners : null,
+                        () -> IntervalCost.start(target));
                 progress.done(name, summary(figures));
                 run.add(name, figures);
             }

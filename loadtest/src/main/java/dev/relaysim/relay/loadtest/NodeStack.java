@@ -32,6 +32,10 @@ final class NodeStack {
     /** The suffix of the Node stack's targets in the results: {@code relay-node}, {@code direct-node}. */
     static final String SUFFIX = "-node";
     static final String SCRIPT = "bench-ws.js";
+    /** The Node load process's CPU over the measured interval, % of one core. */
+    static final String SENDER_CPU = "node sender CPU %";
+    /** The Node listeners' process's CPU over a relay target's measured interval, % of one core. */
+    static final String LISTENER_CPU = "node listener CPU %";
     private static final List<String> FILES = List.of("package.json", SCRIPT);
     private static final List<String> MODULES = List.of("ws", "bufferutil");
     private static final long READY_TIMEOUT_SECONDS = 30;
@@ -90,13 +94,18 @@ final class NodeStack {
 
     /**
      * Runs {@code scenario} (connect-rate, throughput or latency) against {@code uri} with the load's sizes and
-     * durations, every echo checked in Node; {@code cost} is started and read around the measured interval.
+     * durations, every echo checked in Node; {@code cost} is started and read around the measured interval. Over that
+     * interval the Node processes' CPU is read too, {@value #SENDER_CPU} and, for a relay target (whose echo is the
+     * Node listeners' process, not the Java echo server), {@value #LISTENER_CPU}: each is one JavaScript thread, so
+     * near 100 % it bounds the figures, not the target.
      *
+     * @param listeners the Node listeners' script of a relay target, else null
      * @return the figures by name, as the Java stack names them
      * @throws BenchFailure when Node reports a wrong, missing or extra message or a failed connection
      */
     Map<String, Double> load(String name, String scenario, URI uri, String token, LoadParameters load,
-                             Map<String, String> environment, CostMeter cost) throws IOException, InterruptedException {
+                             Map<String, String> environment, Script listeners, CostMeter cost)
+            throws IOException, InterruptedException {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("RELAYSIM_URL", uri.toString());
         env.put("RELAYSIM_SIZE", Integer.toString(load.size()));
@@ -111,14 +120,22 @@ final class NodeStack {
             long runSeconds = load.warmup().toSeconds() + load.duration().toSeconds() + END_TIMEOUT_SECONDS;
             script.await("measuring", runSeconds);
             IntervalCost interval = cost.start();
+            long senderCpu = ProcStats.cpuNanos(script.pid());
+            long listenerCpu = listeners == null ? 0 : ProcStats.cpuNanos(listeners.pid());
             long start = System.nanoTime();
             script.await("stopped", runSeconds);
             long nanos = System.nanoTime() - start;
             long cpu = interval.cpuNanos();
+            senderCpu = ProcStats.cpuNanos(script.pid()) - senderCpu;
+            listenerCpu = listeners == null ? 0 : ProcStats.cpuNanos(listeners.pid()) - listenerCpu;
             JsonNode measured = script.await("measured", END_TIMEOUT_SECONDS);
             Map<String, Double> figures = new LinkedHashMap<>();
             measured.path("figures").fields().forEachRemaining(field -> figures.put(field.getKey(),
                     field.getValue().asDouble()));
+            figures.put(SENDER_CPU, 100.0 * senderCpu / nanos);
+            if (listeners != null) {
+                figures.put(LISTENER_CPU, 100.0 * listenerCpu / nanos);
+            }
             if (scenario.equals("throughput")) {
                 figures.putAll(Loads.cpuPerByte(cpu, measured.path("bytes").asDouble(), nanos));
             } else if (scenario.equals("connect-rate")) {
@@ -156,6 +173,11 @@ final class NodeStack {
             Thread reader = new Thread(this::read, "bench-node-output");
             reader.setDaemon(true);
             reader.start();
+        }
+
+        /** The Node process's id. */
+        long pid() {
+            return process.pid();
         }
 
         /**

@@ -163,6 +163,11 @@ class BenchMainTest {
         assertThat(json.path("figures").path("relay-node").path("connections/s").asDouble()).isPositive();
         assertThat(json.path("figures").path("relay-node").path("1 accept sent us").asDouble()).isPositive();
         assertThat(json.path("figures").path("direct-node").path("connections/s").asDouble()).isPositive();
+        // Which Node process did the work: the load's on every target, the echoing listeners' on the relay only.
+        assertThat(json.path("figures").path("relay-node").path(NodeStack.SENDER_CPU).asDouble()).isPositive();
+        assertThat(json.path("figures").path("relay-node").path(NodeStack.LISTENER_CPU).asDouble()).isPositive();
+        assertThat(json.path("figures").path("direct-node").path(NodeStack.SENDER_CPU).asDouble()).isPositive();
+        assertThat(json.path("figures").path("direct-node").has(NodeStack.LISTENER_CPU)).isFalse();
         assertThat(json.path("ratios").has("relay-node/direct-node")).isTrue();
         assertThat(json.path("ratios").has("relay/direct-node")).as("ratios stay within a client stack").isFalse();
         assertThat(json.path("figures").path("relay").path("connections/s").asDouble()).isPositive();
