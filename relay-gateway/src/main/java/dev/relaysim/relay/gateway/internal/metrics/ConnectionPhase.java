@@ -7,11 +7,11 @@ package dev.relaysim.relay.gateway.internal.metrics;
  */
 public enum ConnectionPhase {
 
-    /** From the sender's complete upgrade request (routing, SAS check, listener choice) to its accept command
-     *  written to the listener's control channel. */
+    /** From the sender's complete upgrade request (routing, SAS check, listener choice) to its accept command handed
+     *  to the listener's control channel (or to the node holding the listener), just before it can leave. */
     ACCEPT_SENT("accept_sent"),
-    /** From the accept command written to the listener's rendezvous upgrade request claiming it: the listener's
-     *  reaction and its new connection. */
+    /** From the accept command handed over to the listener's rendezvous upgrade request claiming it: the command's
+     *  write, the listener's reaction and its new connection. */
     RENDEZVOUS_OPENED("rendezvous_opened"),
     /** From the rendezvous claimed to the sender's 101 written: the listener's handshake, the move onto the sender's
      *  event loop and the sender's handshake. */

@@ -11,8 +11,8 @@ import static java.util.Objects.requireNonNull;
  * {@code HandshakeComplete} (the 101 is written), in a channel attribute, so that the handler that sees the
  * handshake complete needs no reference to the recorder. A sender's timer also takes the two moments between:
  * {@link #acceptSent} and {@link #rendezvousOpened}; its {@link #complete} then records the three
- * {@link ConnectionPhase}s. These are written on other event loops than the sender's (the control channel's, the
- * rendezvous connection's), hence volatile.
+ * {@link ConnectionPhase}s (none where either moment is missing). The rendezvous moment is written on another event
+ * loop than the sender's (the rendezvous connection's), hence volatile.
  */
 public final class HandshakeTimer {
 
@@ -34,7 +34,10 @@ public final class HandshakeTimer {
         channel.attr(KEY).set(new HandshakeTimer(metrics, System.nanoTime()));
     }
 
-    /** The accept command of the sender on {@code sender} has been written to the listener. */
+    /**
+     * The accept command of the sender on {@code sender} is handed to the listener's control channel (or to the node
+     * holding the listener): called before it can leave, so that it always precedes {@link #rendezvousOpened}.
+     */
     public static void acceptSent(Channel sender) {
         HandshakeTimer timer = sender.attr(KEY).get();
         if (timer != null) {

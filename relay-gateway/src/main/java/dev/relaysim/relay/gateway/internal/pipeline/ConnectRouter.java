@@ -212,16 +212,17 @@ final class ConnectRouter {
                 pending.request().release();
             }
         });
+        // Timed before the command can leave: a write's listener (or the cluster's answer) may run after the
+        // listener has already reacted, and the connection's phases would then go unrecorded.
+        HandshakeTimer.acceptSent(sender);
         if (listener != null) {
             listener.send(command).addListener(sent -> {
-                HandshakeTimer.acceptSent(sender);
                 if (!sent.isSuccess()) {
                     notDelivered(pending, metrics, listenerId, sent.cause(), trackingInstance);
                 }
             });
         } else {
             cluster.deliverAccept(entity, requireNonNull(remote), command).whenComplete((delivered, failure) -> {
-                HandshakeTimer.acceptSent(sender);
                 if (failure != null) {
                     notDelivered(pending, metrics, listenerId, failure, trackingInstance);
                 }
