@@ -120,14 +120,14 @@ final class NodeStack {
             long runSeconds = load.warmup().toSeconds() + load.duration().toSeconds() + END_TIMEOUT_SECONDS;
             script.await("measuring", runSeconds);
             IntervalCost interval = cost.start();
-            long senderCpu = ProcStats.cpuNanos(script.pid());
-            long listenerCpu = listeners == null ? 0 : ProcStats.cpuNanos(listeners.pid());
+            long senderCpuBefore = ProcStats.cpuNanos(script.pid());
+            long listenerCpuBefore = listeners == null ? 0 : ProcStats.cpuNanos(listeners.pid());
             long start = System.nanoTime();
             script.await("stopped", runSeconds);
             long nanos = System.nanoTime() - start;
             long cpu = interval.cpuNanos();
-            senderCpu = ProcStats.cpuNanos(script.pid()) - senderCpu;
-            listenerCpu = listeners == null ? 0 : ProcStats.cpuNanos(listeners.pid()) - listenerCpu;
+            long senderCpu = ProcStats.cpuNanos(script.pid()) - senderCpuBefore;
+            long listenerCpu = listeners == null ? 0 : ProcStats.cpuNanos(listeners.pid()) - listenerCpuBefore;
             JsonNode measured = script.await("measured", END_TIMEOUT_SECONDS);
             Map<String, Double> figures = new LinkedHashMap<>();
             measured.path("figures").fields().forEachRemaining(field -> figures.put(field.getKey(),

@@ -44,6 +44,14 @@ public final class SslContexts {
     }
 
     /**
+     * The TLS engine of both sides (these client contexts and the gateway's server context): BoringSSL
+     * (netty-tcnative) where it is on the class path and loads, else the JDK's.
+     */
+    public static SslProvider provider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    /**
      * A client context that trusts the certificates in a PEM file (such as the gateway's {@code tls/ca.pem}) and
      * nothing else.
      *
@@ -106,7 +114,7 @@ public final class SslContexts {
 
     private static SslContext build(SslContextBuilder builder) {
         try {
-            return builder.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+            return builder.sslProvider(provider())
                     .protocols(PROTOCOLS)
                     .endpointIdentificationAlgorithm(HOST_NAME_VERIFICATION)
                     .build();

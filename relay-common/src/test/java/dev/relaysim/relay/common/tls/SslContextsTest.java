@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLEngine;
@@ -24,6 +25,7 @@ class SslContextsTest {
         SslContext context = SslContexts.forClientWithSystemTrust();
         SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT, "localhost", 443);
 
+        assertThat(SslContexts.provider()).isEqualTo(SslProvider.JDK);
         assertThat(context).isInstanceOf(JdkSslContext.class);
         assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
         assertThat(List.of(engine.getEnabledProtocols())).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");

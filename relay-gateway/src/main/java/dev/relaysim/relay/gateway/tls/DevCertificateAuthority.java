@@ -2,10 +2,8 @@ package dev.relaysim.relay.gateway.tls;
 
 import dev.relaysim.relay.common.tls.PemCertificates;
 import dev.relaysim.relay.common.tls.SslContexts;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -219,7 +217,7 @@ public final class DevCertificateAuthority {
     public SslContext newServerSslContext() {
         try {
             return SslContextBuilder.forServer(serverKey, serverCertificate)
-                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .sslProvider(SslContexts.provider())
                     .protocols(SslContexts.PROTOCOLS)
                     .build();
         } catch (SSLException e) {
