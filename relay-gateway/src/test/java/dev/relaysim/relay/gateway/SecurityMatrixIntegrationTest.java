@@ -220,7 +220,7 @@ class SecurityMatrixIntegrationTest {
     private static List<Refusal> tokenRefusals(String entity, AccessRight right, boolean webSocket) {
         Instant inAnHour = Instant.now().plus(Duration.ofHours(1));
         String good = token(HOST, entity, KEY_NAME, KEY, inAnHour);
-        String tamperedSignature = tamperSignature(good);
+        String tamperedSignature = TestGateway.withSignatureTampered(good);
         String tamperedExpiry = good.replaceFirst("se=(\\d+)", "se=" + inAnHour.plus(Duration.ofDays(365))
                 .getEpochSecond());
         List<Refusal> rows = new ArrayList<>(List.of(
@@ -867,13 +867,6 @@ class SecurityMatrixIntegrationTest {
     private static String token(String host, String entity, String keyName, String key, Instant expiresAt) {
         return SharedAccessSignature.createToken(SharedAccessSignature.audienceFor(host, entity), keyName, key,
                 expiresAt);
-    }
-
-    /** The token with one character of its signature changed. */
-    private static String tamperSignature(String token) {
-        int start = token.indexOf("sig=") + 4;
-        char first = token.charAt(start);
-        return token.substring(0, start) + (first == 'A' ? 'B' : 'A') + token.substring(start + 1);
     }
 
     private static String changeFirst8(String id) {

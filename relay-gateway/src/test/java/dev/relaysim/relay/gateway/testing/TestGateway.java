@@ -2,6 +2,9 @@ package dev.relaysim.relay.gateway.testing;
 
 import dev.relaysim.relay.common.connection.DevDefaults;
 import dev.relaysim.relay.common.auth.AccessRight;
+import dev.relaysim.relay.common.protocol.PercentCodec;
+import dev.relaysim.relay.common.auth.SasToken;
+import dev.relaysim.relay.common.auth.SasTokenException;
 import dev.relaysim.relay.common.auth.SharedAccessSignature;
 import dev.relaysim.relay.gateway.GatewayAddresses;
 import dev.relaysim.relay.gateway.GatewayServer;
@@ -35,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -207,6 +211,25 @@ public final class TestGateway implements AutoCloseable {
     public static String token(String entityPath, String keyName, String key, Instant expiresAt) {
         return SharedAccessSignature.createToken(SharedAccessSignature.audienceFor(HOST, entityPath), keyName, key,
                 expiresAt);
+    }
+
+    /**
+     * {@code token} with one bit of its signature flipped and nothing else changed: still a well-formed token, which
+     * the gateway must refuse for its signature. (Changing a character of the encoded value instead would break the
+     * percent-encoding of a signature that starts with '+' or '/', and test a malformed token.)
+     */
+    public static String withSignatureTampered(String token) {
+        int start = token.indexOf("sig=") + 4;
+        int end = token.indexOf('&', start);
+        byte[] signature;
+        try {
+            signature = Base64.getDecoder().decode(SasToken.parse(token).signature());
+        } catch (SasTokenException e) {
+            throw new IllegalArgumentException("not a token: " + e.getMessage(), e);
+        }
+        signature[0] ^= 1;
+        return token.substring(0, start) + PercentCodec.encode(Base64.getEncoder().encodeToString(signature))
+                + (end < 0 ? "" : token.substring(end));
     }
 
     /**
