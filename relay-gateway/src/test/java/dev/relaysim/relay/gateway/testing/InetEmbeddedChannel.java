@@ -1,10 +1,13 @@
 package dev.relaysim.relay.gateway.testing;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,6 +29,18 @@ public final class InetEmbeddedChannel extends EmbeddedChannel {
     public static InetEmbeddedChannel loopback(int port) {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         return new InetEmbeddedChannel(address, address);
+    }
+
+    /** Everything written to this channel since the last call, as UTF-8 text; the messages are released. */
+    public String readOutboundText() {
+        StringBuilder text = new StringBuilder();
+        for (Object out = readOutbound(); out != null; out = readOutbound()) {
+            if (out instanceof ByteBuf bytes) {
+                text.append(bytes.toString(StandardCharsets.UTF_8));
+            }
+            ReferenceCountUtil.release(out);
+        }
+        return text.toString();
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.relaysim.relay.common.protocol.ControlCommandCodec;
 import dev.relaysim.relay.common.protocol.ControlCommandException;
 import dev.relaysim.relay.common.protocol.ResponseCommand;
 import dev.relaysim.relay.gateway.internal.admission.WebSocketUpgrades;
-import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.internal.control.CloseHandshake;
 import dev.relaysim.relay.gateway.internal.channel.CloseReasons;
 import dev.relaysim.relay.gateway.internal.control.ControlChannelHandler;
@@ -58,11 +57,11 @@ public final class RequestRendezvousHandler extends ChannelInboundHandlerAdapter
      * Completes a listener's claimed request rendezvous: adds {@code WEBSOCKET_PROTOCOL} and
      * {@code REQUEST_RENDEZVOUS} after the router, hands {@code request} to the handshake and removes the router.
      */
-    static void upgrade(ProtocolSettings protocol, ChannelHandlerContext routerCtx, FullHttpRequest request,
-                        HttpExchange exchange) {
+    static void upgrade(WebSocketUpgrades.ProtocolHandlers protocolHandlers, ChannelHandlerContext routerCtx,
+                        FullHttpRequest request, HttpExchange exchange) {
         ChannelPipeline pipeline = routerCtx.pipeline();
         pipeline.addAfter(routerCtx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
-                WebSocketUpgrades.protocolHandler(protocol, null));
+                protocolHandlers.forSubprotocol(null));
         pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.REQUEST_RENDEZVOUS,
                 new RequestRendezvousHandler(exchange));
         logger.debug("{} listener opened the rendezvous of {}", routerCtx.channel(), exchange);

@@ -27,9 +27,11 @@ import static java.util.Objects.requireNonNull;
 public final class RequestRendezvousRouter {
 
     private final HttpRequestMode mode;
+    private final WebSocketUpgrades.ProtocolHandlers protocolHandlers;
 
     public RequestRendezvousRouter(HttpRequestMode mode) {
         this.mode = requireNonNull(mode, "mode");
+        protocolHandlers = new WebSocketUpgrades.ProtocolHandlers(mode.protocol());
     }
 
     /**
@@ -77,7 +79,7 @@ public final class RequestRendezvousRouter {
             exchange.rendezvousRefused("listener's request rendezvous was refused: " + malformed.detail());
             return false;
         }
-        RequestRendezvousHandler.upgrade(mode.protocol(), ctx, request, exchange);
+        RequestRendezvousHandler.upgrade(protocolHandlers, ctx, request, exchange);
         return true;
     }
 

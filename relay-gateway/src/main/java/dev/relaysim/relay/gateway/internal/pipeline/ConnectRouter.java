@@ -202,7 +202,7 @@ final class ConnectRouter {
         }
         metrics.senderHeld();
         metrics.rendezvousIssued();
-        sender.closeFuture().addListener(closed -> {
+        pending.onSenderClosedWhileHeld(closed -> {
             if (pending.releaseSender()) {
                 metrics.senderReleased();
             }

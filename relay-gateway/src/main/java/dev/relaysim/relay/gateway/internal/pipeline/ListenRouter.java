@@ -54,6 +54,7 @@ final class ListenRouter {
     private final Refusals refusals;
     private final ConnectionMeters meters;
     private final ProtocolSettings protocol;
+    private final WebSocketUpgrades.ProtocolHandlers protocolHandlers;
     private final RelayAuthorizer authorizer;
     private final HttpResponseRouter httpResponses;
     private final Clock clock;
@@ -72,6 +73,7 @@ final class ListenRouter {
         this.refusals = requireNonNull(refusals, "refusals");
         this.meters = requireNonNull(meters, "meters");
         this.protocol = requireNonNull(protocol, "protocol");
+        protocolHandlers = new WebSocketUpgrades.ProtocolHandlers(protocol);
         this.authorizer = requireNonNull(authorizer, "authorizer");
         this.httpResponses = requireNonNull(httpResponses, "httpResponses");
         this.clock = requireNonNull(clock, "clock");
@@ -167,7 +169,7 @@ final class ListenRouter {
         AuthorizationRequest authorization = admitted.authorization();
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(ctx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
-                WebSocketUpgrades.protocolHandler(protocol, null));
+                protocolHandlers.forSubprotocol(null));
         pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.CONTROL_CHANNEL,
                 new ControlChannelHandler(listener, token -> authorizer.authorize(authorization.withToken(token)),
                         httpResponses, admitted.grant().expiresAt(), clock, protocol.tokenExpiryGrace()));

@@ -51,7 +51,7 @@ final class RendezvousHandshake {
 
     private static final Logger logger = LoggerFactory.getLogger(RendezvousHandshake.class);
 
-    private final ProtocolSettings protocol;
+    private final WebSocketUpgrades.ProtocolHandlers protocolHandlers;
     private final RelaySettings relaySettings;
     private final Refusals refusals;
     private final ConnectionMeters meters;
@@ -64,7 +64,7 @@ final class RendezvousHandshake {
      */
     RendezvousHandshake(ProtocolSettings protocol, RelaySettings relaySettings, Refusals refusals,
                         ConnectionMeters meters, NetworkGuard networkGuard, Set<RelayPair> relayPairs) {
-        this.protocol = requireNonNull(protocol, "protocol");
+        protocolHandlers = new WebSocketUpgrades.ProtocolHandlers(protocol);
         this.relaySettings = requireNonNull(relaySettings, "relaySettings");
         this.refusals = requireNonNull(refusals, "refusals");
         this.meters = requireNonNull(meters, "meters");
@@ -82,7 +82,7 @@ final class RendezvousHandshake {
         String subprotocol = WebSocketUpgrades.firstSubprotocol(request.headers());
         ChannelPipeline pipeline = routerCtx.pipeline();
         pipeline.addAfter(routerCtx.name(), HandlerNames.WEBSOCKET_PROTOCOL,
-                WebSocketUpgrades.protocolHandler(protocol, subprotocol));
+                protocolHandlers.forSubprotocol(subprotocol));
         pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.RENDEZVOUS, new ListenerLeg(pending));
         logger.debug("{} listener accepts {} (subprotocol {})", listener, pending.id(), subprotocol);
         routerCtx.fireChannelRead(request);
@@ -158,10 +158,19 @@ final class RendezvousHandshake {
             pipeline.remove(GatewayHandlerNames.UPGRADE_ROUTER);
         }
         pipeline.addAfter(HandlerNames.HTTP_AGGREGATOR, HandlerNames.WEBSOCKET_PROTOCOL,
-                WebSocketUpgrades.protocolHandler(protocol, subprotocol));
+                protocolHandlers.forSubprotocol(subprotocol));
         pipeline.addAfter(HandlerNames.WEBSOCKET_PROTOCOL, GatewayHandlerNames.RENDEZVOUS,
                 new SenderLeg(listener, pending));
         pipeline.context(HandlerNames.HTTP_AGGREGATOR).fireChannelRead(pending.request());
+    }
+
+    /**
+     * Keeps {@code pair} in {@code relayPairs} until it closes. Not in {@link SenderLeg}: a listener made there would
+     * keep the leg, and with it the rendezvous and the sender's request, for the pair's life.
+     */
+    private void keepUntilClosed(RelayPair pair) {
+        relayPairs.add(pair);
+        pair.closeFuture().addListener(closed -> relayPairs.remove(pair));
     }
 
     private static void closeWebSocket(Channel channel, WebSocketCloseStatus status, String reason) {
@@ -245,8 +254,7 @@ final class RendezvousHandshake {
                     if (joined.isSuccess()) {
                         metrics.rendezvousCompleted(System.nanoTime() - requested);
                         RelayPair pair = (RelayPair) joined.getNow();
-                        relayPairs.add(pair);
-                        pair.closeFuture().addListener(closed -> relayPairs.remove(pair));
+                        keepUntilClosed(pair);
                         networkGuard.watch(pair, sender, listener);
                         logger.debug("{} relaying to listener {}", sender, listener);
                         relaying = true;

@@ -36,7 +36,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final RelayPair pair;
     private final String role;
     private final Channel channel;
-    private final String logPrefix;
     private final int maxFragmentSize;
     private final EntityMetrics metrics;
     /** Which way the frames received from this leg go. */
@@ -68,7 +67,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         this.maxFragmentSize = maxFragmentSize;
         this.metrics = metrics;
         this.direction = direction;
-        logPrefix = RelayPair.format(channel);
     }
 
     @Override
@@ -114,8 +112,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         return role;
     }
 
+    /** Made when a log line needs it: kept for the connection's life, it would cost about 150 bytes per leg. */
     String logPrefix() {
-        return logPrefix;
+        return RelayPair.format(channel);
     }
 
     /**

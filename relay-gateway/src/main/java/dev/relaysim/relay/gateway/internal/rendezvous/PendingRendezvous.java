@@ -2,8 +2,10 @@ package dev.relaysim.relay.gateway.internal.rendezvous;
 
 import dev.relaysim.relay.gateway.internal.registry.EntityMatch;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -16,6 +18,8 @@ import static java.util.Objects.requireNonNull;
  * A sender whose WebSocket upgrade is held until a listener accepts or rejects it on the rendezvous port of one
  * gateway instance. It owns the sender's upgrade request (one reference) until whoever takes it out of the
  * {@link RendezvousTable} completes the upgrade with it or releases it; that happens on the sender's event loop.
+ * Nothing the relayed connection keeps refers to it once the sender is released
+ * ({@link #onSenderClosedWhileHeld}), so its request (SAS token included) is not kept for the connection's life.
  */
 public final class PendingRendezvous {
 
@@ -29,6 +33,7 @@ public final class PendingRendezvous {
     private final int senderAppParameterCount;
     private final AtomicBoolean senderReleased = new AtomicBoolean();
     private ScheduledFuture<?> expiry;
+    private @Nullable ChannelFutureListener whileHeld;
 
     /**
      * @param id the rendezvous id, see {@link #newId(int)}
@@ -89,12 +94,28 @@ public final class PendingRendezvous {
     }
 
     /**
-     * Marks the sender as no longer held (it got its 101, or its connection ended).
+     * Runs {@code onClose} if the sender's connection closes before the sender is released; on the sender's event
+     * loop. Once it is released ({@link #releaseSender}), the listener leaves the sender's close future.
+     */
+    public void onSenderClosedWhileHeld(ChannelFutureListener onClose) {
+        whileHeld = requireNonNull(onClose, "onClose");
+        sender.closeFuture().addListener(onClose);
+    }
+
+    /**
+     * Marks the sender as no longer held (it got its 101, or its connection ended); on the sender's event loop.
      *
      * @return whether this call marked it, so that only the first one counts
      */
     public boolean releaseSender() {
-        return senderReleased.compareAndSet(false, true);
+        if (!senderReleased.compareAndSet(false, true)) {
+            return false;
+        }
+        if (whileHeld != null) {
+            sender.closeFuture().removeListener(whileHeld);
+            whileHeld = null;
+        }
+        return true;
     }
 
     synchronized void expiry(ScheduledFuture<?> future) {

@@ -17,7 +17,6 @@ import dev.relaysim.relay.gateway.internal.relay.RelaySettings;
 import dev.relaysim.relay.gateway.internal.rendezvous.PendingRendezvous;
 import dev.relaysim.relay.gateway.testing.InetEmbeddedChannel;
 import dev.relaysim.relay.gateway.testing.TestGateway;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,10 +27,10 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A claimed rendezvous completed, rejected or failed, on embedded channels. */
 class RendezvousHandshakeTest {
@@ -74,9 +74,9 @@ class RendezvousHandshakeTest {
         handshake.reject(listener, pending, "403", "Not+today%21");
         sender.runPendingTasks();
 
-        assertThat(response(listener)).startsWith("HTTP/1.1 410 Gone").endsWith("The rendezvous " + pending.id()
-                + " was rejected; the sender gets 403.");
-        assertThat(response(sender)).startsWith("HTTP/1.1 403 Not today!").endsWith("Not today!");
+        assertThat(listener.readOutboundText()).startsWith("HTTP/1.1 410 Gone")
+                .endsWith("The rendezvous " + pending.id() + " was rejected; the sender gets 403.");
+        assertThat(sender.readOutboundText()).startsWith("HTTP/1.1 403 Not today!").endsWith("Not today!");
         assertThat(pending.request().refCnt()).isZero();
         assertThat(listener.isOpen()).isFalse();
         assertThat(sender.isOpen()).isFalse();
@@ -89,8 +89,8 @@ class RendezvousHandshakeTest {
         handshake.failSender(pending, "The listener's rendezvous request was not a WebSocket upgrade.", "test");
         sender.runPendingTasks();
 
-        assertThat(response(sender)).startsWith("HTTP/1.1 500 The listener's rendezvous request was not a WebSocket "
-                + "upgrade. TrackingId:").contains("_G1, SystemTracker:" + match.entity().systemTracker());
+        assertThat(sender.readOutboundText()).startsWith("HTTP/1.1 500 The listener's rendezvous request was not a "
+                + "WebSocket upgrade. TrackingId:").contains("_G1, SystemTracker:" + match.entity().systemTracker());
         assertThat(pending.request().refCnt()).isZero();
         assertThat(events.read(0, 10).events()).hasSize(1);
     }
@@ -106,13 +106,24 @@ class RendezvousHandshakeTest {
         sender.runPendingTasks();
 
         assertThat(listener.eventLoop()).isSameAs(sender.eventLoop());
-        assertThat(response(listener)).startsWith("HTTP/1.1 101 Switching Protocols");
-        assertThat(response(sender)).startsWith("HTTP/1.1 101 Switching Protocols");
+        assertThat(listener.readOutboundText()).startsWith("HTTP/1.1 101 Switching Protocols");
+        assertThat(sender.readOutboundText()).startsWith("HTTP/1.1 101 Switching Protocols");
         assertThat(relayPairs).hasSize(1);
         assertThat(sender.pipeline().names()).contains(GatewayHandlerNames.RELAY)
                 .doesNotContain(GatewayHandlerNames.UPGRADE_ROUTER, GatewayHandlerNames.RENDEZVOUS);
         assertThat(listener.pipeline().names()).contains(GatewayHandlerNames.RELAY)
                 .doesNotContain(GatewayHandlerNames.RENDEZVOUS);
+    }
+
+    @Test
+    void aJoinedPairKeepsNeitherTheRendezvousNorTheSendersRequest() {
+        WeakReference<PendingRendezvous> rendezvous = joinedRendezvous();
+
+        assertThat(relayPairs).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            System.gc();
+            assertThat(rendezvous.get()).as("the rendezvous, once the pair relays").isNull();
+        });
     }
 
     @Test
@@ -124,11 +135,28 @@ class RendezvousHandshakeTest {
         acceptRequest(pending);
         sender.runPendingTasks();
 
-        assertThat(response(listener)).startsWith("HTTP/1.1 101 Switching Protocols")
+        assertThat(listener.readOutboundText()).startsWith("HTTP/1.1 101 Switching Protocols")
                 .contains(RendezvousHandshake.SENDER_GONE);
         assertThat(listener.isOpen()).isFalse();
         assertThat(pending.request().refCnt()).isZero();
         assertThat(relayPairs).isEmpty();
+    }
+
+    /**
+     * A rendezvous completed as {@code ConnectRouter} and {@code AcceptRouter} drive it (with a close action while the
+     * sender is held), referred to only weakly from here on.
+     */
+    private WeakReference<PendingRendezvous> joinedRendezvous() {
+        PendingRendezvous pending = pending();
+        pending.onSenderClosedWhileHeld(closed -> pending.request().release());
+        listenerAccepts(pending);
+        acceptRequest(pending);
+        listener.runPendingTasks();
+        sender.runPendingTasks();
+        sender.runPendingTasks();
+        assertThat(sender.readOutboundText()).startsWith("HTTP/1.1 101 Switching Protocols");
+        assertThat(listener.readOutboundText()).startsWith("HTTP/1.1 101 Switching Protocols");
+        return new WeakReference<>(pending);
     }
 
     /** The listener's pipeline up to a router that hands its accept request to the handshake. */
@@ -163,17 +191,5 @@ class RendezvousHandshakeTest {
                 .set(HttpHeaderNames.CONNECTION, "Upgrade").set(HttpHeaderNames.SEC_WEBSOCKET_KEY, KEY)
                 .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
         return request;
-    }
-
-    /** Everything written to {@code channel} so far, as text. */
-    private static String response(InetEmbeddedChannel channel) {
-        StringBuilder text = new StringBuilder();
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            if (out instanceof ByteBuf bytes) {
-                text.append(bytes.toString(StandardCharsets.UTF_8));
-            }
-            ReferenceCountUtil.release(out);
-        }
-        return text.toString();
     }
 }

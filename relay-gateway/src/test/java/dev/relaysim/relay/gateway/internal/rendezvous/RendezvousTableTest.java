@@ -109,6 +109,33 @@ class RendezvousTableTest {
     }
 
     @Test
+    void aSenderClosingWhileHeldRunsItsCloseActionOnce() {
+        PendingRendezvous pending = pending("held", 0);
+        List<String> closes = new ArrayList<>();
+        pending.onSenderClosedWhileHeld(closed -> closes.add("closed; first release: " + pending.releaseSender()));
+
+        sender.close();
+
+        assertThat(closes).containsExactly("closed; first release: true");
+        assertThat(pending.releaseSender()).isFalse();
+        pending.request().release();
+    }
+
+    @Test
+    void aReleasedSenderLeavesNoCloseActionBehind() {
+        PendingRendezvous pending = pending("released", 0);
+        List<String> closes = new ArrayList<>();
+        pending.onSenderClosedWhileHeld(closed -> closes.add("closed"));
+
+        assertThat(pending.releaseSender()).isTrue();
+        sender.close();
+
+        assertThat(closes).as("the action left the sender's close future when the sender was released").isEmpty();
+        assertThat(pending.releaseSender()).isFalse();
+        pending.request().release();
+    }
+
+    @Test
     void roundRobinsOverTheInstances() {
         RendezvousPorts ports = new RendezvousPorts(new PortRange(9400, 9402));
         assertThat(List.of(ports.nextInstance(), ports.nextInstance(), ports.nextInstance(), ports.nextInstance()))
