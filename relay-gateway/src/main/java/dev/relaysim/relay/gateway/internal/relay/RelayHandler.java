@@ -112,7 +112,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         return role;
     }
 
-    /** Made when a log line needs it: kept for the connection's life, it would cost about 150 bytes per leg. */
+    /** Made when a log line needs it: kept for the connection's life, it cost about 125 bytes per leg. */
     String logPrefix() {
         return RelayPair.format(channel);
     }
