@@ -53,7 +53,8 @@ public final class WebSocketUpgrades {
      * own close-frame handling (off here), is dropped then too.
      * <p>
      * The configuration without a subprotocol, the common case, is built once and shared by every handler (Netty's
-     * configurations are immutable), not kept once per connection. Thread-safe.
+     * configurations are immutable), not kept once per connection; the gateway makes one instance for all its
+     * routers. Thread-safe.
      */
     public static final class ProtocolHandlers {
 

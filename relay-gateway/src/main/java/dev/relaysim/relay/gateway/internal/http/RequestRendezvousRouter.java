@@ -29,9 +29,10 @@ public final class RequestRendezvousRouter {
     private final HttpRequestMode mode;
     private final WebSocketUpgrades.ProtocolHandlers protocolHandlers;
 
-    public RequestRendezvousRouter(HttpRequestMode mode) {
+    /** @param protocolHandlers made from {@code mode}'s protocol settings */
+    public RequestRendezvousRouter(HttpRequestMode mode, WebSocketUpgrades.ProtocolHandlers protocolHandlers) {
         this.mode = requireNonNull(mode, "mode");
-        protocolHandlers = new WebSocketUpgrades.ProtocolHandlers(mode.protocol());
+        this.protocolHandlers = requireNonNull(protocolHandlers, "protocolHandlers");
     }
 
     /**

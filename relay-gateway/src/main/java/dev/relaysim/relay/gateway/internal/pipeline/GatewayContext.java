@@ -5,6 +5,7 @@ import dev.relaysim.relay.gateway.internal.cluster.ListenerCluster;
 import dev.relaysim.relay.gateway.internal.admission.Gatekeeper;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.internal.admission.Refusals;
+import dev.relaysim.relay.gateway.internal.admission.WebSocketUpgrades;
 import dev.relaysim.relay.gateway.internal.auth.RelayAuthorizer;
 import dev.relaysim.relay.gateway.config.LimitSettings;
 import dev.relaysim.relay.gateway.config.ProtocolSettings;
@@ -144,14 +145,15 @@ public final class GatewayContext {
         httpRequestMode = new HttpRequestMode(gatekeeper, refusals, protocol, rendezvousPorts, httpExchanges, metrics,
                 cluster);
         cluster.serveExchanges(httpExchanges);
-        RendezvousHandshake handshake = new RendezvousHandshake(protocol, relaySettings, refusals, meters,
+        WebSocketUpgrades.ProtocolHandlers protocolHandlers = new WebSocketUpgrades.ProtocolHandlers(protocol);
+        RendezvousHandshake handshake = new RendezvousHandshake(protocolHandlers, relaySettings, refusals, meters,
                 networkGuard, relayPairs);
         routes = new UpgradeRouter.Routes(refusals, metrics,
-                new ListenRouter(gatekeeper, refusals, meters, protocol, authorizer, httpExchanges, clock,
-                        networkGuard, cluster),
+                new ListenRouter(gatekeeper, refusals, meters, protocol, protocolHandlers, authorizer, httpExchanges,
+                        clock, networkGuard, cluster),
                 new ConnectRouter(gatekeeper, refusals, meters, protocol, rendezvousPorts, rendezvousTable, cluster),
                 new AcceptRouter(gatekeeper, refusals, meters, rendezvousTable, handshake),
-                new RequestRendezvousRouter(httpRequestMode));
+                new RequestRendezvousRouter(httpRequestMode, protocolHandlers));
     }
 
     public ProtocolSettings protocol() {

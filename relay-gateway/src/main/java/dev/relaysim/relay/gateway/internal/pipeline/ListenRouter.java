@@ -67,13 +67,13 @@ final class ListenRouter {
      * @param cluster the listeners of the other nodes
      */
     ListenRouter(Gatekeeper gatekeeper, Refusals refusals, ConnectionMeters meters, ProtocolSettings protocol,
-                 RelayAuthorizer authorizer, HttpResponseRouter httpResponses, Clock clock, NetworkGuard networkGuard,
-                 ListenerCluster cluster) {
+                 WebSocketUpgrades.ProtocolHandlers protocolHandlers, RelayAuthorizer authorizer,
+                 HttpResponseRouter httpResponses, Clock clock, NetworkGuard networkGuard, ListenerCluster cluster) {
         this.gatekeeper = requireNonNull(gatekeeper, "gatekeeper");
         this.refusals = requireNonNull(refusals, "refusals");
         this.meters = requireNonNull(meters, "meters");
         this.protocol = requireNonNull(protocol, "protocol");
-        protocolHandlers = new WebSocketUpgrades.ProtocolHandlers(protocol);
+        this.protocolHandlers = requireNonNull(protocolHandlers, "protocolHandlers");
         this.authorizer = requireNonNull(authorizer, "authorizer");
         this.httpResponses = requireNonNull(httpResponses, "httpResponses");
         this.clock = requireNonNull(clock, "clock");

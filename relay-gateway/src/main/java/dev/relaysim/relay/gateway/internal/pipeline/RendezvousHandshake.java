@@ -7,7 +7,6 @@ import dev.relaysim.relay.gateway.internal.admission.Refusal;
 import dev.relaysim.relay.gateway.internal.admission.Refusals;
 import dev.relaysim.relay.gateway.internal.admission.ServiceErrors;
 import dev.relaysim.relay.gateway.internal.admission.WebSocketUpgrades;
-import dev.relaysim.relay.gateway.config.ProtocolSettings;
 import dev.relaysim.relay.gateway.internal.metrics.EntityMetrics;
 import dev.relaysim.relay.gateway.internal.metrics.HandshakeTimer;
 import dev.relaysim.relay.gateway.internal.names.GatewayHandlerNames;
@@ -62,9 +61,10 @@ final class RendezvousHandshake {
      * @param networkGuard watches each joined pair
      * @param relayPairs where each joined pair is kept until it closes, so that shutdown can wait for it
      */
-    RendezvousHandshake(ProtocolSettings protocol, RelaySettings relaySettings, Refusals refusals,
-                        ConnectionMeters meters, NetworkGuard networkGuard, Set<RelayPair> relayPairs) {
-        protocolHandlers = new WebSocketUpgrades.ProtocolHandlers(protocol);
+    RendezvousHandshake(WebSocketUpgrades.ProtocolHandlers protocolHandlers, RelaySettings relaySettings,
+                        Refusals refusals, ConnectionMeters meters, NetworkGuard networkGuard,
+                        Set<RelayPair> relayPairs) {
+        this.protocolHandlers = requireNonNull(protocolHandlers, "protocolHandlers");
         this.relaySettings = requireNonNull(relaySettings, "relaySettings");
         this.refusals = requireNonNull(refusals, "refusals");
         this.meters = requireNonNull(meters, "meters");

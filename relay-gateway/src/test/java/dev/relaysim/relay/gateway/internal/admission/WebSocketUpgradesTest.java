@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.internal.admission;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.testing.InetEmbeddedChannel;
+import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -64,10 +65,9 @@ class WebSocketUpgradesTest {
         channel = InetEmbeddedChannel.loopback(40000);
         channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024));
         channel.pipeline().addLast(HandlerNames.WEBSOCKET_PROTOCOL, protocolHandler);
-        channel.writeInbound(Unpooled.copiedBuffer("GET /$hc/echo HTTP/1.1\r\nHost: localhost\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + (offeredSubprotocols == null ? "" : "Sec-WebSocket-Protocol: " + offeredSubprotocols + "\r\n")
-                + "\r\n", StandardCharsets.US_ASCII));
+        String[] offered = offeredSubprotocols == null ? new String[0]
+                : new String[] {"Sec-WebSocket-Protocol: " + offeredSubprotocols};
+        channel.writeInbound(Unpooled.copiedBuffer(RawHttp.upgradeRequest("/$hc/echo", "localhost", offered),
+                StandardCharsets.US_ASCII));
     }
 }

@@ -3,6 +3,7 @@ package dev.relaysim.relay.gateway.internal.pipeline;
 import dev.relaysim.relay.common.pipeline.HandlerNames;
 import dev.relaysim.relay.gateway.internal.admission.NetworkGuard;
 import dev.relaysim.relay.gateway.internal.admission.Refusals;
+import dev.relaysim.relay.gateway.internal.admission.WebSocketUpgrades;
 import dev.relaysim.relay.gateway.config.GatewayConfig;
 import dev.relaysim.relay.gateway.config.PortRange;
 import dev.relaysim.relay.gateway.internal.events.EventJournal;
@@ -16,6 +17,7 @@ import dev.relaysim.relay.gateway.internal.relay.RelayPair;
 import dev.relaysim.relay.gateway.internal.relay.RelaySettings;
 import dev.relaysim.relay.gateway.internal.rendezvous.PendingRendezvous;
 import dev.relaysim.relay.gateway.testing.InetEmbeddedChannel;
+import dev.relaysim.relay.gateway.testing.RawHttp;
 import dev.relaysim.relay.gateway.testing.TestGateway;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,7 +53,8 @@ class RendezvousHandshakeTest {
     private final NamespaceRegistry registry = new NamespaceRegistry(config);
     private final EventJournal events = new EventJournal(16);
     private final Set<RelayPair> relayPairs = ConcurrentHashMap.newKeySet();
-    private final RendezvousHandshake handshake = new RendezvousHandshake(config.protocol(),
+    private final RendezvousHandshake handshake = new RendezvousHandshake(
+            new WebSocketUpgrades.ProtocolHandlers(config.protocol()),
             new RelaySettings(64 * 1024, 1024 * 1024, Duration.ofSeconds(5)),
             new Refusals(NoopGatewayMetrics.INSTANCE, events, Clock.systemUTC(), registry),
             new ConnectionMeters(NoopGatewayMetrics.INSTANCE, events, Clock.systemUTC()),
@@ -172,9 +175,8 @@ class RendezvousHandshakeTest {
     }
 
     private void acceptRequest(PendingRendezvous pending) {
-        listener.writeInbound(Unpooled.copiedBuffer("GET /$hc/echo?sb-hc-action=accept&sb-hc-id=" + pending.id()
-                + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));
+        listener.writeInbound(Unpooled.copiedBuffer(RawHttp.upgradeRequest("/$hc/echo?sb-hc-action=accept&sb-hc-id="
+                + pending.id(), "localhost"), StandardCharsets.US_ASCII));
     }
 
     /** A rendezvous on g1 whose sender's upgrade is held: the sender's pipeline up to its router. */
